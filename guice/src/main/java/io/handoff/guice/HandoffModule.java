@@ -1,0 +1,70 @@
+package io.handoff.guice;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+import io.handoff.spi.HandoffMetrics;
+import io.handoff.spi.HandoffSettings;
+import io.handoff.spi.LeaderTerms;
+import io.handoff.spi.LeadershipHandoffEmitter;
+import io.handoff.spi.LeadershipHandoffObserver;
+import io.handoff.spi.LeadershipHandoffs;
+import io.handoff.spi.ProviderRegistry;
+import java.util.Properties;
+
+/**
+ * Binds {@link LeadershipHandoffEmitter}, {@link LeadershipHandoffObserver}, {@link LeaderTerms}
+ * and {@link HandoffSettings} as singletons selected by a server's properties, following the rules
+ * of {@link LeadershipHandoffs}. Every binding is explicit, so the module works in an injector
+ * built with {@code requireExplicitBindings()} and in {@code Stage.PRODUCTION}, where the emitter
+ * is created eagerly (it opens no connection until its first emit).
+ *
+ * <p>Settings are parsed when the module is constructed, so a configuration error fails before
+ * the injector is built, with every invalid key listed. Close what the module created with
+ * {@link HandoffResources#close()}.
+ */
+public final class HandoffModule extends AbstractModule {
+
+  private final HandoffSettings settings;
+  private final HandoffMetrics metrics;
+  private final ProviderRegistry registry;
+
+  /** Selects from the providers on the class path, without metrics. */
+  public HandoffModule(Properties properties) {
+    this(HandoffSettings.from(requireNonNull(properties, "properties is null")), HandoffMetrics.NOOP);
+  }
+
+  /** Selects from the providers on the class path. */
+  public HandoffModule(HandoffSettings settings, HandoffMetrics metrics) {
+    this(settings, metrics, LeadershipHandoffs.registry());
+  }
+
+  /** Selects from {@code registry}. */
+  public HandoffModule(HandoffSettings settings, HandoffMetrics metrics, ProviderRegistry registry) {
+    this.settings = requireNonNull(settings, "settings is null");
+    this.metrics = requireNonNull(metrics, "metrics is null");
+    this.registry = requireNonNull(registry, "registry is null");
+  }
+
+  @Override
+  protected void configure() {
+    bind(HandoffSettings.class).toInstance(settings);
+    bind(HandoffMetrics.class).toInstance(metrics);
+    bind(LeaderTerms.class).toInstance(new LeaderTerms());
+    bind(HandoffResources.class).toInstance(new HandoffResources());
+  }
+
+  @Provides
+  @Singleton
+  LeadershipHandoffEmitter emitter(HandoffSettings s, HandoffMetrics m, HandoffResources resources) {
+    return resources.register(LeadershipHandoffs.emitter(registry, s, m));
+  }
+
+  @Provides
+  @Singleton
+  LeadershipHandoffObserver observer(HandoffSettings s, HandoffMetrics m) {
+    return LeadershipHandoffs.observer(registry, s, m);
+  }
+}

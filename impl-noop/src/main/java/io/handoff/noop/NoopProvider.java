@@ -1,0 +1,43 @@
+package io.handoff.noop;
+
+import static java.util.Objects.requireNonNull;
+
+import io.handoff.spi.HandoffMetrics;
+import io.handoff.spi.HandoffSettings;
+import io.handoff.spi.LeadershipHandoffEmitter;
+import io.handoff.spi.LeadershipHandoffObserver;
+import io.handoff.spi.LeadershipHandoffProvider;
+
+/**
+ * The {@code noop} strategy: the rolling-upgrade default. Its emitter writes nothing and its
+ * observer never lets a leader skip the inactivity wait, so a cluster behaves exactly as before
+ * the library was added.
+ */
+public final class NoopProvider implements LeadershipHandoffProvider {
+
+  public static final String NAME = "noop";
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public LeadershipHandoffEmitter newEmitter(HandoffSettings settings, HandoffMetrics metrics) {
+    requireNonNull(settings, "settings is null");
+    requireNonNull(metrics, "metrics is null");
+    return new NoopEmitter();
+  }
+
+  @Override
+  public LeadershipHandoffObserver newObserver(HandoffSettings settings, HandoffMetrics metrics) {
+    requireNonNull(settings, "settings is null");
+    requireNonNull(metrics, "metrics is null");
+    return new NoopObserver(metrics);
+  }
+
+  @Override
+  public String toString() {
+    return "NoopProvider";
+  }
+}

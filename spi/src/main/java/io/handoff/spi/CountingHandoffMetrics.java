@@ -1,0 +1,86 @@
+package io.handoff.spi;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * A {@link HandoffMetrics} that keeps plain counters in memory, for tests, tools and hosts
+ * without a metrics system. Thread-safe; recording never blocks.
+ */
+public final class CountingHandoffMetrics implements HandoffMetrics {
+
+  private final LongAdder emitSuccess = new LongAdder();
+  private final LongAdder emitFailure = new LongAdder();
+  private final LongAdder emitLatencyNanos = new LongAdder();
+  private final LongAdder fastPath = new LongAdder();
+  private final LongAdder legacyWait = new LongAdder();
+  private final LongAdder staleTermWrite = new LongAdder();
+
+  @Override
+  public void stampEmitted(StepDown stepDown, long latencyNanos) {
+    emitSuccess.increment();
+    emitLatencyNanos.add(latencyNanos);
+  }
+
+  @Override
+  public void stampEmitFailed(StepDown stepDown, EmitStatus status, long latencyNanos) {
+    emitFailure.increment();
+    emitLatencyNanos.add(latencyNanos);
+  }
+
+  @Override
+  public void handover(int partition, HandoverPath path) {
+    switch (path) {
+      case FAST_PATH -> fastPath.increment();
+      case LEGACY_WAIT -> legacyWait.increment();
+      case WAIT -> throw new IllegalArgumentException("WAIT is not a handover");
+    }
+  }
+
+  @Override
+  public void staleTermWrite(int partition, long recordTerm, long stampTerm) {
+    staleTermWrite.increment();
+  }
+
+  public long emitSuccess() {
+    return emitSuccess.sum();
+  }
+
+  public long emitFailure() {
+    return emitFailure.sum();
+  }
+
+  /** Sum of the latencies of every reported emit, successful or not. */
+  public long emitLatencyNanosTotal() {
+    return emitLatencyNanos.sum();
+  }
+
+  public long fastPath() {
+    return fastPath.sum();
+  }
+
+  public long legacyWait() {
+    return legacyWait.sum();
+  }
+
+  public long staleTermWrite() {
+    return staleTermWrite.sum();
+  }
+
+  /** The counters by their metric names, in a stable order. */
+  public Map<String, Long> snapshot() {
+    Map<String, Long> m = new LinkedHashMap<>();
+    m.put(EMIT_SUCCESS, emitSuccess());
+    m.put(EMIT_FAILURE, emitFailure());
+    m.put(FAST_PATH, fastPath());
+    m.put(LEGACY_WAIT, legacyWait());
+    m.put(STALE_TERM_WRITE, staleTermWrite());
+    return m;
+  }
+
+  @Override
+  public String toString() {
+    return "CountingHandoffMetrics" + snapshot();
+  }
+}

@@ -1,0 +1,51 @@
+package io.handoff.spi;
+
+/**
+ * A handoff strategy, found through {@link java.util.ServiceLoader}: implementations list their
+ * class in {@code META-INF/services/io.handoff.spi.LeadershipHandoffProvider} and are chosen by
+ * {@link #name()} through the {@code server.leader.handover.strategy} setting.
+ *
+ * <p>A provider must have a public no-argument constructor that does no I/O and cannot fail in an
+ * ordinary deployment: discovery instantiates every provider on the class path, including the
+ * ones that will not be used. Expensive work belongs in the factories, and there preferably on
+ * first use.
+ *
+ * <p><b>Threads.</b> The factories may be called from any thread, concurrently. They do not block
+ * on the network: emitters connect lazily.
+ *
+ * <p>Verify an implementation with the contract kit, {@code io.handoff:handoff-tck}.
+ */
+public interface LeadershipHandoffProvider {
+
+  /**
+   * The short, stable name the setting {@code server.leader.handover.strategy} selects, such as
+   * {@code "stamp"} or {@code "noop"}: lower case letters, digits, '-' and '_', starting with a
+   * letter. Must not change between releases; two providers on one class path must not share it.
+   */
+  String name();
+
+  /**
+   * Creates an emitter for these settings. The emitter honours
+   * {@link HandoffSettings#emitStepDownStamp()}: when it is false the emitter writes nothing and
+   * answers {@link EmitStatus#SKIPPED_DISABLED}.
+   *
+   * @param settings validated settings; non-null
+   * @param metrics where to report; non-null ({@link HandoffMetrics#NOOP} for none)
+   * @return a new emitter owned by the caller, who closes it
+   * @throws IllegalArgumentException if a setting this strategy needs is missing or invalid; the
+   *     message names the key
+   */
+  LeadershipHandoffEmitter newEmitter(HandoffSettings settings, HandoffMetrics metrics);
+
+  /**
+   * Creates an observer for these settings. The observer honours
+   * {@link HandoffSettings#consumeStepDownStamp()}: when it is false it never lets a leader skip
+   * the wait.
+   *
+   * @param settings validated settings; non-null
+   * @param metrics where to report; non-null ({@link HandoffMetrics#NOOP} for none)
+   * @return a new observer
+   * @throws IllegalArgumentException if a setting this strategy needs is missing or invalid
+   */
+  LeadershipHandoffObserver newObserver(HandoffSettings settings, HandoffMetrics metrics);
+}

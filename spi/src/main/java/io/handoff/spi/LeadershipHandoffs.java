@@ -1,0 +1,115 @@
+package io.handoff.spi;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+import java.util.Properties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The entry point a server uses: properties in, emitter or observer out.
+ *
+ * <p>Selection, for each side on its own:
+ * <ul>
+ *   <li>{@value HandoffSettings#EMIT_STEPDOWN_STAMP} true: the emitter of the provider named by
+ *       {@value HandoffSettings#STRATEGY} (default {@code stamp}); false or absent: the
+ *       {@code noop} provider's emitter;</li>
+ *   <li>{@value HandoffSettings#CONSUME_STEPDOWN_STAMP}, likewise for the observer.</li>
+ * </ul>
+ * With no properties at all both sides are no-op and no broker is touched. The chosen provider and
+ * the effective settings (secrets hidden) are logged once per created component at INFO.
+ *
+ * <p>Providers are discovered once, with {@link java.util.ServiceLoader}, from this class's class
+ * loader, on first use. All methods are thread-safe; they block only for that discovery (class
+ * loading) and for what the provider's factory does, which must not include network I/O.
+ */
+public final class LeadershipHandoffs {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LeadershipHandoffs.class);
+
+  private LeadershipHandoffs() {
+  }
+
+  private static final class Holder {
+    static final ProviderRegistry REGISTRY = ProviderRegistry.load(LeadershipHandoffs.class.getClassLoader());
+  }
+
+  /** The registry of this class's class loader. */
+  public static ProviderRegistry registry() {
+    return Holder.REGISTRY;
+  }
+
+  /** The providers on the class path: name, class and jar. */
+  public static List<ProviderInfo> availableProviders() {
+    return registry().providers();
+  }
+
+  /** {@link #emitter(HandoffSettings, HandoffMetrics)} after parsing {@code properties}, without metrics. */
+  public static LeadershipHandoffEmitter emitter(Properties properties) {
+    return emitter(properties, HandoffMetrics.NOOP);
+  }
+
+  /** {@link #emitter(HandoffSettings, HandoffMetrics)} after parsing {@code properties}. */
+  public static LeadershipHandoffEmitter emitter(Properties properties, HandoffMetrics metrics) {
+    requireNonNull(properties, "properties is null");
+    return emitter(HandoffSettings.from(properties), metrics);
+  }
+
+  /**
+   * Creates the emitter these settings select, using the discovered providers.
+   *
+   * @throws HandoffConfigException for an unknown strategy, naming the key, the value and the
+   *     available names
+   * @throws IllegalStateException if the selected provider is missing (for {@code noop}: naming
+   *     the artifact to add)
+   */
+  public static LeadershipHandoffEmitter emitter(HandoffSettings settings, HandoffMetrics metrics) {
+    return emitter(registry(), settings, metrics);
+  }
+
+  /** As {@link #emitter(HandoffSettings, HandoffMetrics)}, selecting from {@code registry}. */
+  public static LeadershipHandoffEmitter emitter(ProviderRegistry registry, HandoffSettings settings, HandoffMetrics metrics) {
+    requireNonNull(registry, "registry is null");
+    requireNonNull(settings, "settings is null");
+    requireNonNull(metrics, "metrics is null");
+    LeadershipHandoffProvider provider = registry.emitterProvider(settings);
+    LeadershipHandoffEmitter emitter = requireNonNull(provider.newEmitter(settings, metrics),
+        () -> "provider " + provider.getClass().getName() + " returned a null emitter");
+    LOG.info("Leadership handoff emitter: provider '{}' ({}), {}", provider.name(), provider.getClass().getName(), settings);
+    return emitter;
+  }
+
+  /** {@link #observer(HandoffSettings, HandoffMetrics)} after parsing {@code properties}, without metrics. */
+  public static LeadershipHandoffObserver observer(Properties properties) {
+    return observer(properties, HandoffMetrics.NOOP);
+  }
+
+  /** {@link #observer(HandoffSettings, HandoffMetrics)} after parsing {@code properties}. */
+  public static LeadershipHandoffObserver observer(Properties properties, HandoffMetrics metrics) {
+    requireNonNull(properties, "properties is null");
+    return observer(HandoffSettings.from(properties), metrics);
+  }
+
+  /**
+   * Creates the observer these settings select, using the discovered providers.
+   *
+   * @throws HandoffConfigException for an unknown strategy
+   * @throws IllegalStateException if the selected provider is missing
+   */
+  public static LeadershipHandoffObserver observer(HandoffSettings settings, HandoffMetrics metrics) {
+    return observer(registry(), settings, metrics);
+  }
+
+  /** As {@link #observer(HandoffSettings, HandoffMetrics)}, selecting from {@code registry}. */
+  public static LeadershipHandoffObserver observer(ProviderRegistry registry, HandoffSettings settings, HandoffMetrics metrics) {
+    requireNonNull(registry, "registry is null");
+    requireNonNull(settings, "settings is null");
+    requireNonNull(metrics, "metrics is null");
+    LeadershipHandoffProvider provider = registry.observerProvider(settings);
+    LeadershipHandoffObserver observer = requireNonNull(provider.newObserver(settings, metrics),
+        () -> "provider " + provider.getClass().getName() + " returned a null observer");
+    LOG.info("Leadership handoff observer: provider '{}' ({}), {}", provider.name(), provider.getClass().getName(), settings);
+    return observer;
+  }
+}

@@ -1,0 +1,67 @@
+package io.handoff.tck;
+
+import io.handoff.spi.EmitOutcome;
+import io.handoff.spi.EmitStatus;
+import io.handoff.spi.HandoffMetrics;
+import io.handoff.spi.HandoffSettings;
+import io.handoff.spi.HandoverPath;
+import io.handoff.spi.LeadershipHandoffEmitter;
+import io.handoff.spi.LeadershipHandoffObserver;
+import io.handoff.spi.LeadershipHandoffProvider;
+import io.handoff.spi.StepDown;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * A stand-in named {@code noop} so that the kit can check selection without the real no-op jar.
+ * Not registered with ServiceLoader.
+ */
+final class ReferenceNoopProvider implements LeadershipHandoffProvider {
+
+  @Override
+  public String name() {
+    return "noop";
+  }
+
+  @Override
+  public LeadershipHandoffEmitter newEmitter(HandoffSettings settings, HandoffMetrics metrics) {
+    return new LeadershipHandoffEmitter() {
+      @Override
+      public EmitOutcome emitStepDown(StepDown stepDown) {
+        return EmitOutcome.skipped(stepDown, EmitStatus.SKIPPED_DISABLED);
+      }
+
+      @Override
+      public List<EmitOutcome> emitStepDowns(Collection<StepDown> stepDowns) {
+        return stepDowns.stream().map(this::emitStepDown).toList();
+      }
+
+      @Override
+      public void close() {
+      }
+    };
+  }
+
+  @Override
+  public LeadershipHandoffObserver newObserver(HandoffSettings settings, HandoffMetrics metrics) {
+    return new LeadershipHandoffObserver() {
+      @Override
+      public void observe(int partition, byte[] recordKey, long recordTermId, long myTerm) {
+      }
+
+      @Override
+      public boolean canSkipInactivityWait(int partition, long myTerm) {
+        return false;
+      }
+
+      @Override
+      public HandoverPath decideHandover(int partition, long myTerm, boolean inactivityWindowElapsed) {
+        return HandoverPath.choose(false, inactivityWindowElapsed);
+      }
+
+      @Override
+      public void forget(int partition) {
+      }
+    };
+  }
+}
