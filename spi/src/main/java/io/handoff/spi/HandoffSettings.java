@@ -186,10 +186,35 @@ public final class HandoffSettings {
     return warnings;
   }
 
+  /**
+   * Name fragments of values that must never be printed: the three the documentation promises,
+   * and those of Kafka's other password-type client settings (PEM keys, passphrases, basic-auth
+   * user info).
+   */
+  private static final List<String> SECRET_FRAGMENTS = List.of(
+      "password", "secret", "sasl.jaas.config", "passphrase", "ssl.keystore.key", "private.key",
+      "user.info", "credential", "token");
+
+  /** Words a strategy may not be named, because keys under them mean something else. */
+  private static final List<String> RESERVED_NAMES = List.of("consume", "emit", "kafka", "strategy");
+
   /** Whether a key's value must never be printed. */
   public static boolean isSecret(String key) {
     String k = key.toLowerCase(Locale.ROOT);
-    return k.contains("password") || k.contains("secret") || k.contains("sasl.jaas.config");
+    for (String fragment : SECRET_FRAGMENTS) {
+      if (k.contains(fragment)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether {@code name} can be selected by {@value #STRATEGY}: lower-case letters, digits, '-'
+   * or '_', starting with a letter, and not a reserved word.
+   */
+  public static boolean isValidProviderName(String name) {
+    return name != null && PROVIDER_NAME.matcher(name).matches() && !RESERVED_NAMES.contains(name);
   }
 
   /**
@@ -220,6 +245,7 @@ public final class HandoffSettings {
         && consumeStepDownStamp == s.consumeStepDownStamp
         && ackTimeoutMs == s.ackTimeoutMs
         && strategy.equals(s.strategy)
+        && strategyExplicit == s.strategyExplicit
         && kafkaProperties.equals(s.kafkaProperties)
         && strategyProperties.equals(s.strategyProperties);
   }
@@ -259,7 +285,7 @@ public final class HandoffSettings {
             "must be at most " + MAX_ACK_TIMEOUT_MS + " ms (the legacy inactivity window; waiting longer gains nothing)"));
       }
       ackTimeoutMs = timeout;
-      strategyExplicit = in.containsKey(STRATEGY);
+      strategyExplicit = in.get(STRATEGY) != null;
       strategy = parseStrategy();
 
       String strategyPrefix = strategy == null ? null : PREFIX + strategy + ".";
@@ -314,8 +340,7 @@ public final class HandoffSettings {
       try {
         return Long.parseLong(s);
       } catch (NumberFormatException e) {
-        errors.add(invalid(key, v, "must be a whole number of milliseconds between "
-            + Long.MIN_VALUE + " and " + Long.MAX_VALUE));
+        errors.add(invalid(key, v, "must be a whole number of milliseconds, at most " + MAX_ACK_TIMEOUT_MS));
         return Long.parseLong(defaultOf(key));
       }
     }
@@ -333,6 +358,10 @@ public final class HandoffSettings {
       if (!PROVIDER_NAME.matcher(s).matches()) {
         errors.add(invalid(STRATEGY, v,
             "must be a provider name: lower-case letters, digits, '-' or '_', starting with a letter"));
+        return null;
+      }
+      if (RESERVED_NAMES.contains(s)) {
+        errors.add(invalid(STRATEGY, v, "must not be one of the reserved words " + RESERVED_NAMES));
         return null;
       }
       return s;
@@ -364,7 +393,7 @@ public final class HandoffSettings {
 
   /** The declared key (or the Kafka prefix) nearest to {@code name} by edit distance. */
   static String closestKey(String name) {
-    String best = KAFKA_PREFIX + "...";
+    String best = KAFKA_PREFIX + "<producer property>";
     int bestDistance = editDistance(name, KAFKA_PREFIX);
     for (Key k : KEYS) {
       int d = editDistance(name, k.name());

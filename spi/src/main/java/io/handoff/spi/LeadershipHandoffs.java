@@ -31,13 +31,26 @@ public final class LeadershipHandoffs {
   private LeadershipHandoffs() {
   }
 
-  private static final class Holder {
-    static final ProviderRegistry REGISTRY = ProviderRegistry.load(LeadershipHandoffs.class.getClassLoader());
-  }
+  private static volatile ProviderRegistry registry;
 
-  /** The registry of this class's class loader. */
+  /**
+   * The registry of this class's class loader, discovered on first use. A discovery that fails
+   * (two providers with one name) is not cached: every call reports it again, the same way.
+   *
+   * @throws IllegalStateException if two providers share a name
+   */
   public static ProviderRegistry registry() {
-    return Holder.REGISTRY;
+    ProviderRegistry r = registry;
+    if (r == null) {
+      synchronized (LeadershipHandoffs.class) {
+        r = registry;
+        if (r == null) {
+          r = ProviderRegistry.load(LeadershipHandoffs.class.getClassLoader());
+          registry = r;
+        }
+      }
+    }
+    return r;
   }
 
   /** The providers on the class path: name, class and jar. */

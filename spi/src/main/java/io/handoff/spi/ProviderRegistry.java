@@ -89,6 +89,11 @@ public final class ProviderRegistry {
         throw new IllegalStateException("Leadership handoff provider " + p.getClass().getName()
             + " has a blank name; a provider must return a short stable name such as 'stamp'");
       }
+      if (!HandoffSettings.isValidProviderName(name)) {
+        throw new IllegalStateException("Leadership handoff provider " + p.getClass().getName()
+            + " is named '" + name + "', which " + HandoffSettings.STRATEGY + " cannot select: use lower-case"
+            + " letters, digits, '-' or '_', starting with a letter, and none of consume, emit, kafka, strategy");
+      }
       LeadershipHandoffProvider previous = byName.putIfAbsent(name, p);
       if (previous != null) {
         throw new IllegalStateException("Two leadership handoff providers are named '" + name + "': "

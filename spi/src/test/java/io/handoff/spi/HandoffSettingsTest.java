@@ -1,0 +1,570 @@
+package io.handoff.spi;
+
+import static io.handoff.spi.HandoffSettings.ACK_TIMEOUT_MS;
+import static io.handoff.spi.HandoffSettings.CONSUME_STEPDOWN_STAMP;
+import static io.handoff.spi.HandoffSettings.EMIT_STEPDOWN_STAMP;
+import static io.handoff.spi.HandoffSettings.KAFKA_PREFIX;
+import static io.handoff.spi.HandoffSettings.STRATEGY;
+import static org.testng.Assert.assertEquals;
+import static org.testng.Assert.assertFalse;
+import static org.testng.Assert.assertNotEquals;
+import static org.testng.Assert.assertThrows;
+import static org.testng.Assert.assertTrue;
+import static org.testng.Assert.expectThrows;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.testng.annotations.DataProvider;
+import org.testng.annotations.Test;
+
+public class HandoffSettingsTest {
+
+  private static HandoffSettings parse(String... keyValues) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (int i = 0; i < keyValues.length; i += 2) {
+      m.put(keyValues[i], keyValues[i + 1]);
+    }
+    return HandoffSettings.from(m);
+  }
+
+  private static HandoffConfigException parseFails(Map<String, ?> m) {
+    return expectThrows(HandoffConfigException.class, () -> HandoffSettings.from(m));
+  }
+
+  // ---------------------------------------------------------------- keys and defaults
+
+  @Test
+  public void keyNamesAreTheDocumentedOnes() {
+    assertEquals(HandoffSettings.PREFIX, "server.leader.handover.");
+    assertEquals(EMIT_STEPDOWN_STAMP, "server.leader.handover.emit.stepdown.stamp");
+    assertEquals(CONSUME_STEPDOWN_STAMP, "server.leader.handover.consume.stepdown.stamp");
+    assertEquals(ACK_TIMEOUT_MS, "server.leader.handover.emit.stepdown.stamp.ack.timeout.ms");
+    assertEquals(STRATEGY, "server.leader.handover.strategy");
+    assertEquals(KAFKA_PREFIX, "server.leader.handover.kafka.");
+    assertEquals(HandoffSettings.MAX_ACK_TIMEOUT_MS, 300_000L);
+    assertEquals(HandoffSettings.HIDDEN, "[hidden]");
+  }
+
+  @Test
+  public void defaults() {
+    HandoffSettings s = HandoffSettings.defaults();
+    assertFalse(s.emitStepDownStamp());
+    assertFalse(s.consumeStepDownStamp());
+    assertEquals(s.ackTimeoutMs(), 1000L);
+    assertEquals(s.strategy(), "stamp");
+    assertFalse(s.strategyExplicit());
+    assertTrue(s.kafkaProperties().isEmpty());
+    assertTrue(s.strategyProperties().isEmpty());
+    assertTrue(s.warnings().isEmpty());
+  }
+
+  @Test
+  public void emptyPropertiesGiveTheDefaults() {
+    HandoffSettings s = HandoffSettings.from(new Properties());
+    assertEquals(s, HandoffSettings.defaults());
+    assertEquals(s.hashCode(), HandoffSettings.defaults().hashCode());
+    assertFalse(s.emitStepDownStamp());
+    assertFalse(s.consumeStepDownStamp());
+    assertEquals(s.ackTimeoutMs(), 1000L);
+    assertEquals(s.strategy(), "stamp");
+    assertFalse(s.strategyExplicit());
+  }
+
+  @Test
+  public void keysListTheFourKeysWithDefaultsAndTypes() {
+    List<HandoffSettings.Key> keys = HandoffSettings.keys();
+    assertEquals(keys.size(), 4);
+    List<String> names = new ArrayList<>();
+    List<HandoffSettings.Type> types = new ArrayList<>();
+    List<String> defaults = new ArrayList<>();
+    for (HandoffSettings.Key k : keys) {
+      names.add(k.name());
+      types.add(k.type());
+      defaults.add(k.defaultValue());
+      assertTrue(k.doc() != null && !k.doc().isBlank(), "no documentation for " + k.name());
+    }
+    assertEquals(names, List.of(EMIT_STEPDOWN_STAMP, CONSUME_STEPDOWN_STAMP, ACK_TIMEOUT_MS, STRATEGY));
+    assertEquals(types, List.of(HandoffSettings.Type.BOOLEAN, HandoffSettings.Type.BOOLEAN,
+        HandoffSettings.Type.LONG, HandoffSettings.Type.STRING));
+    assertEquals(defaults, List.of("false", "false", "1000", "stamp"));
+    assertThrows(UnsupportedOperationException.class, () -> keys.add(keys.get(0)));
+  }
+
+  @Test
+  public void effectiveOfDefaultsListsTheDeclaredKeysInOrder() {
+    Map<String, String> expected = new LinkedHashMap<>();
+    expected.put(EMIT_STEPDOWN_STAMP, "false");
+    expected.put(CONSUME_STEPDOWN_STAMP, "false");
+    expected.put(ACK_TIMEOUT_MS, "1000");
+    expected.put(STRATEGY, "stamp");
+    Map<String, String> effective = HandoffSettings.defaults().effective();
+    assertEquals(effective, expected);
+    assertEquals(new ArrayList<>(effective.keySet()), new ArrayList<>(expected.keySet()));
+    assertEquals(HandoffSettings.defaults().toString(), "HandoffSettings{" + EMIT_STEPDOWN_STAMP + "=false, "
+        + CONSUME_STEPDOWN_STAMP + "=false, " + ACK_TIMEOUT_MS + "=1000, " + STRATEGY + "=stamp}");
+  }
+
+  // ---------------------------------------------------------------- parsing valid values
+
+  @DataProvider
+  public Object[][] booleans() {
+    return new Object[][] {
+        {"true", true}, {"TRUE", true}, {"True", true}, {"tRuE", true}, {" true ", true}, {"\ttrue\n", true},
+        {"false", false}, {"FALSE", false}, {"False", false}, {"  fAlSe\t", false},
+    };
+  }
+
+  @Test(dataProvider = "booleans")
+  public void booleansParseCaseInsensitivelyAndTrimmed(String text, boolean expected) {
+    HandoffSettings emit = parse(EMIT_STEPDOWN_STAMP, text);
+    assertEquals(emit.emitStepDownStamp(), expected);
+    assertFalse(emit.consumeStepDownStamp());
+
+    HandoffSettings consume = parse(CONSUME_STEPDOWN_STAMP, text);
+    assertEquals(consume.consumeStepDownStamp(), expected);
+    assertFalse(consume.emitStepDownStamp());
+    assertTrue(emit.warnings().isEmpty());
+  }
+
+  @Test
+  public void typedObjectsInAMap() {
+    Map<String, Object> m = new HashMap<>();
+    m.put(EMIT_STEPDOWN_STAMP, Boolean.TRUE);
+    m.put(CONSUME_STEPDOWN_STAMP, Boolean.TRUE);
+    m.put(ACK_TIMEOUT_MS, Integer.valueOf(250));
+    HandoffSettings s = HandoffSettings.from(m);
+    assertTrue(s.emitStepDownStamp());
+    assertTrue(s.consumeStepDownStamp());
+    assertEquals(s.ackTimeoutMs(), 250L);
+
+    m.put(EMIT_STEPDOWN_STAMP, Boolean.FALSE);
+    m.put(ACK_TIMEOUT_MS, Long.valueOf(300_000L));
+    s = HandoffSettings.from(m);
+    assertFalse(s.emitStepDownStamp());
+    assertTrue(s.consumeStepDownStamp());
+    assertEquals(s.ackTimeoutMs(), 300_000L);
+  }
+
+  @Test
+  public void ackTimeoutStringsAreTrimmedAndBoundsAccepted() {
+    assertEquals(parse(ACK_TIMEOUT_MS, " 42 ").ackTimeoutMs(), 42L);
+    assertEquals(parse(ACK_TIMEOUT_MS, "0").ackTimeoutMs(), 0L);
+    assertTrue(parse(ACK_TIMEOUT_MS, "0").warnings().isEmpty());
+    assertEquals(parse(ACK_TIMEOUT_MS, "300000").ackTimeoutMs(), 300_000L);
+  }
+
+  @Test
+  public void strategyIsTrimmedAndMarkedExplicit() {
+    HandoffSettings s = parse(STRATEGY, "  my-vendor_2 ");
+    assertEquals(s.strategy(), "my-vendor_2");
+    assertTrue(s.strategyExplicit());
+    // Giving the default value explicitly still counts as explicit.
+    HandoffSettings t = parse(STRATEGY, "stamp");
+    assertEquals(t.strategy(), "stamp");
+    assertTrue(t.strategyExplicit());
+  }
+
+  @Test
+  public void parsedSettingsAreImmutableAndDetachedFromTheInput() {
+    Map<String, Object> m = new HashMap<>();
+    m.put(KAFKA_PREFIX + "bootstrap.servers", "b1:9092");
+    m.put(HandoffSettings.PREFIX + "stamp.foo", "bar");
+    HandoffSettings s = HandoffSettings.from(m);
+    m.put(KAFKA_PREFIX + "acks", "all");
+    m.put(HandoffSettings.PREFIX + "stamp.baz", "qux");
+    assertEquals(s.kafkaProperties(), Map.of("bootstrap.servers", "b1:9092"));
+    assertEquals(s.strategyProperties(), Map.of("foo", "bar"));
+    assertThrows(UnsupportedOperationException.class, () -> s.kafkaProperties().put("x", "y"));
+    assertThrows(UnsupportedOperationException.class, () -> s.strategyProperties().put("x", "y"));
+    assertThrows(UnsupportedOperationException.class, () -> s.warnings().add("x"));
+  }
+
+  @Test
+  public void equalsComparesTheParsedValues() {
+    assertEquals(parse(EMIT_STEPDOWN_STAMP, "true", ACK_TIMEOUT_MS, "5"),
+        parse(EMIT_STEPDOWN_STAMP, " TRUE", ACK_TIMEOUT_MS, "5 "));
+    assertNotEquals(parse(ACK_TIMEOUT_MS, "5"), parse(ACK_TIMEOUT_MS, "6"));
+    assertNotEquals(parse(EMIT_STEPDOWN_STAMP, "true"), HandoffSettings.defaults());
+    assertNotEquals(parse(KAFKA_PREFIX + "acks", "all"), HandoffSettings.defaults());
+  }
+
+  // ---------------------------------------------------------------- invalid values
+
+  @Test
+  public void invalidBooleanMessageIsExact() {
+    HandoffConfigException e = parseFails(Map.of(EMIT_STEPDOWN_STAMP, "abc"));
+    String expected = "Invalid value 'abc' for configuration server.leader.handover.emit.stepdown.stamp: must be true or false";
+    assertEquals(e.getMessage(), expected);
+    assertEquals(e.errors(), List.of(expected));
+    assertTrue(e instanceof IllegalArgumentException);
+  }
+
+  @DataProvider
+  public Object[][] invalidBooleans() {
+    return new Object[][] {{"yes"}, {"1"}, {"0"}, {""}, {"truee"}, {"t"}};
+  }
+
+  @Test(dataProvider = "invalidBooleans")
+  public void otherInvalidBooleansAreRejected(String text) {
+    HandoffConfigException e = parseFails(Map.of(CONSUME_STEPDOWN_STAMP, text));
+    assertEquals(e.getMessage(), "Invalid value '" + text
+        + "' for configuration server.leader.handover.consume.stepdown.stamp: must be true or false");
+  }
+
+  @Test
+  public void nonBooleanObjectForABooleanIsRejected() {
+    HandoffConfigException e = parseFails(Map.of(EMIT_STEPDOWN_STAMP, 1));
+    assertEquals(e.getMessage(),
+        "Invalid value '1' for configuration server.leader.handover.emit.stepdown.stamp: must be true or false");
+  }
+
+  @DataProvider
+  public Object[][] invalidTimeouts() {
+    return new Object[][] {{"abc"}, {""}, {"1e3"}, {"99999999999999999999"}, {"1.5"}, {"1_000"}, {"0x10"}};
+  }
+
+  @Test(dataProvider = "invalidTimeouts")
+  public void invalidAckTimeoutIsRejected(String text) {
+    HandoffConfigException e = parseFails(Map.of(ACK_TIMEOUT_MS, text));
+    String prefix = "Invalid value '" + text
+        + "' for configuration server.leader.handover.emit.stepdown.stamp.ack.timeout.ms: must be";
+    assertTrue(e.getMessage().startsWith(prefix), e.getMessage());
+    assertEquals(e.errors().size(), 1);
+    assertTrue(e.errors().get(0).startsWith(prefix), e.errors().get(0));
+  }
+
+  @Test
+  public void fractionalNumberObjectForTheTimeoutIsRejected() {
+    HandoffConfigException e = parseFails(Map.of(ACK_TIMEOUT_MS, 1.5d));
+    assertTrue(e.getMessage().startsWith(
+        "Invalid value '1.5' for configuration server.leader.handover.emit.stepdown.stamp.ack.timeout.ms: must be"),
+        e.getMessage());
+  }
+
+  @DataProvider
+  public Object[][] tooLongTimeouts() {
+    return new Object[][] {{"300001"}, {Long.valueOf(300_001L)}, {Integer.valueOf(1_000_000)},
+        {String.valueOf(Long.MAX_VALUE)}};
+  }
+
+  @Test(dataProvider = "tooLongTimeouts")
+  public void ackTimeoutAboveTheMaximumIsRejected(Object value) {
+    HandoffConfigException e = parseFails(Map.of(ACK_TIMEOUT_MS, value));
+    assertEquals(e.errors().size(), 1);
+    assertTrue(e.getMessage().startsWith("Invalid value '" + value
+        + "' for configuration server.leader.handover.emit.stepdown.stamp.ack.timeout.ms: must be at most 300000"),
+        e.getMessage());
+  }
+
+  @DataProvider
+  public Object[][] invalidStrategies() {
+    return new Object[][] {{""}, {"   "}, {"Stamp"}, {"STAMP"}, {"my strategy"}, {"al pha"}, {"1abc"},
+        {"-x"}, {"st.amp"}};
+  }
+
+  @Test(dataProvider = "invalidStrategies")
+  public void invalidStrategyIsRejected(String text) {
+    HandoffConfigException e = parseFails(Map.of(STRATEGY, text));
+    String prefix = "Invalid value '" + text + "' for configuration server.leader.handover.strategy: ";
+    assertTrue(e.getMessage().startsWith(prefix), e.getMessage());
+    assertTrue(e.getMessage().length() > prefix.length(), "no reason given: " + e.getMessage());
+    assertEquals(e.errors().size(), 1);
+  }
+
+  @Test
+  public void emptyKafkaPropertyNameIsRejected() {
+    HandoffConfigException e = parseFails(Map.of(KAFKA_PREFIX, "x"));
+    assertEquals(e.getMessage(),
+        "Invalid configuration server.leader.handover.kafka.: a Kafka client property name must follow the prefix");
+  }
+
+  @Test
+  public void everyBadKeyIsReportedInOneException() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put(EMIT_STEPDOWN_STAMP, "abc");
+    m.put(CONSUME_STEPDOWN_STAMP, "maybe");
+    m.put(ACK_TIMEOUT_MS, "soon");
+    m.put(STRATEGY, "Bad Name");
+    m.put("server.port", "8080");
+    HandoffConfigException e = parseFails(m);
+
+    List<String> errors = e.errors();
+    assertEquals(errors.size(), 4, errors.toString());
+    assertEquals(errors.get(0),
+        "Invalid value 'abc' for configuration server.leader.handover.emit.stepdown.stamp: must be true or false");
+    assertEquals(errors.get(1),
+        "Invalid value 'maybe' for configuration server.leader.handover.consume.stepdown.stamp: must be true or false");
+    assertTrue(errors.get(2).startsWith(
+        "Invalid value 'soon' for configuration server.leader.handover.emit.stepdown.stamp.ack.timeout.ms: must be"),
+        errors.get(2));
+    assertTrue(errors.get(3).startsWith("Invalid value 'Bad Name' for configuration server.leader.handover.strategy: "),
+        errors.get(3));
+    assertTrue(e.getMessage().startsWith("Invalid handoff configuration (4 errors):"), e.getMessage());
+    for (String error : errors) {
+      assertTrue(e.getMessage().contains(error), "message lacks " + error + ": " + e.getMessage());
+    }
+    assertThrows(UnsupportedOperationException.class, () -> e.errors().add("x"));
+  }
+
+  @Test
+  public void twoBadKeysGiveTwoEntries() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put(ACK_TIMEOUT_MS, "400000");
+    m.put(STRATEGY, "");
+    HandoffConfigException e = parseFails(m);
+    assertEquals(e.errors().size(), 2, e.errors().toString());
+    assertTrue(e.getMessage().contains(ACK_TIMEOUT_MS));
+    assertTrue(e.getMessage().contains(STRATEGY));
+  }
+
+  @Test
+  public void configExceptionNeedsAtLeastOneError() {
+    assertThrows(IllegalArgumentException.class, () -> new HandoffConfigException(List.of()));
+    HandoffConfigException one = new HandoffConfigException("just this");
+    assertEquals(one.getMessage(), "just this");
+    assertEquals(one.errors(), List.of("just this"));
+  }
+
+  // ---------------------------------------------------------------- warnings
+
+  @DataProvider
+  public Object[][] negativeTimeouts() {
+    return new Object[][] {{"-5", -5L}, {" -1 ", -1L}, {Integer.valueOf(-250), -250L},
+        {String.valueOf(Long.MIN_VALUE), Long.MIN_VALUE}};
+  }
+
+  @Test(dataProvider = "negativeTimeouts")
+  public void negativeAckTimeoutClampsToZeroWithAWarning(Object value, long parsed) {
+    try (LogCapture log = new LogCapture(HandoffSettings.class)) {
+      HandoffSettings s = HandoffSettings.from(Map.of(ACK_TIMEOUT_MS, value));
+      assertEquals(s.ackTimeoutMs(), 0L);
+      String expected = "Configuration server.leader.handover.emit.stepdown.stamp.ack.timeout.ms=" + parsed
+          + " is negative; using 0 (send the stamp, do not wait for its ack)";
+      assertEquals(s.warnings(), List.of(expected));
+      assertTrue(s.warnings().get(0).contains(ACK_TIMEOUT_MS));
+
+      List<ILoggingEvent> events = log.events();
+      assertEquals(events.size(), 1, log.everything());
+      assertEquals(events.get(0).getLevel(), Level.WARN);
+      assertEquals(events.get(0).getFormattedMessage(), expected);
+      assertEquals(events.get(0).getLoggerName(), "io.handoff.spi.HandoffSettings");
+    }
+  }
+
+  @Test
+  public void unknownKeyUnderThePrefixWarnsAndSuggestsTheClosestKey() {
+    try (LogCapture log = new LogCapture(HandoffSettings.class)) {
+      HandoffSettings s = parse("server.leader.handover.emit.stepdown.stmap", "true");
+      assertFalse(s.emitStepDownStamp(), "a misspelt key must not switch anything on");
+      String expected = "Unknown configuration server.leader.handover.emit.stepdown.stmap is ignored;"
+          + " did you mean server.leader.handover.emit.stepdown.stamp?";
+      assertEquals(s.warnings(), List.of(expected));
+      assertEquals(log.messages(Level.WARN), List.of(expected));
+      assertEquals(log.events().size(), 1);
+      assertTrue(s.kafkaProperties().isEmpty());
+      assertTrue(s.strategyProperties().isEmpty());
+    }
+  }
+
+  @DataProvider
+  public Object[][] typos() {
+    return new Object[][] {
+        {"server.leader.handover.stratgy", STRATEGY},
+        {"server.leader.handover.strategies", STRATEGY},
+        {"server.leader.handover.consume.stepdown.stamps", CONSUME_STEPDOWN_STAMP},
+        {"server.leader.handover.emit.stepdown.stamp.ack.timeout", ACK_TIMEOUT_MS},
+        {"server.leader.handover.emit.stepdown.stamp.ack.timeout.msec", ACK_TIMEOUT_MS},
+    };
+  }
+
+  @Test(dataProvider = "typos")
+  public void typosSuggestTheIntendedKey(String typo, String intended) {
+    try (LogCapture log = new LogCapture(HandoffSettings.class)) {
+      HandoffSettings s = parse(typo, "x");
+      String expected = "Unknown configuration " + typo + " is ignored; did you mean " + intended + "?";
+      assertEquals(s.warnings(), List.of(expected));
+      assertEquals(log.messages(Level.WARN), List.of(expected));
+    }
+  }
+
+  @Test
+  public void keysOutsideThePrefixAreIgnoredSilently() {
+    try (LogCapture log = new LogCapture(HandoffSettings.class)) {
+      HandoffSettings s = parse(
+          "kafka.bootstrap.servers", "elsewhere:9092",
+          "server.port", "8080",
+          "server.leader.handoverx", "1",
+          "server.leader.handover", "true",
+          "leader.handover.strategy", "nonsense");
+      assertTrue(s.warnings().isEmpty(), s.warnings().toString());
+      assertTrue(log.events().isEmpty(), log.everything());
+      assertTrue(s.kafkaProperties().isEmpty());
+      assertTrue(s.strategyProperties().isEmpty());
+      assertEquals(s, HandoffSettings.defaults());
+    }
+  }
+
+  @Test
+  public void keysUnderTheSelectedStrategyGoToStrategyPropertiesWithoutWarning() {
+    try (LogCapture log = new LogCapture(HandoffSettings.class)) {
+      HandoffSettings s = parse(
+          STRATEGY, "alpha",
+          "server.leader.handover.alpha.region", "eu-west",
+          "server.leader.handover.alpha.retry.count", "3");
+      Map<String, String> expected = new LinkedHashMap<>();
+      expected.put("region", "eu-west");
+      expected.put("retry.count", "3");
+      assertEquals(s.strategyProperties(), expected);
+      assertTrue(s.warnings().isEmpty(), s.warnings().toString());
+      assertTrue(log.events().isEmpty(), log.everything());
+      assertEquals(s.effective().get("server.leader.handover.alpha.region"), "eu-west");
+      assertEquals(s.effective().get("server.leader.handover.alpha.retry.count"), "3");
+    }
+  }
+
+  @Test
+  public void keysOfTheDefaultStrategyGoToStrategyProperties() {
+    HandoffSettings s = parse("server.leader.handover.stamp.compression", "none");
+    assertEquals(s.strategyProperties(), Map.of("compression", "none"));
+    assertTrue(s.warnings().isEmpty());
+  }
+
+  @Test
+  public void keysOfAnotherStrategyAreUnknown() {
+    try (LogCapture log = new LogCapture(HandoffSettings.class)) {
+      HandoffSettings s = parse(STRATEGY, "alpha", "server.leader.handover.beta.region", "eu");
+      assertTrue(s.strategyProperties().isEmpty());
+      assertEquals(s.warnings().size(), 1);
+      assertTrue(s.warnings().get(0).startsWith("Unknown configuration server.leader.handover.beta.region is ignored"),
+          s.warnings().get(0));
+      assertEquals(log.at(Level.WARN).size(), 1);
+    }
+  }
+
+  // ---------------------------------------------------------------- kafka and secrets
+
+  @Test
+  public void kafkaPrefixIsRemoved() {
+    HandoffSettings s = parse(
+        KAFKA_PREFIX + "bootstrap.servers", "broker-1:9092,broker-2:9092",
+        KAFKA_PREFIX + "acks", "all");
+    Map<String, String> expected = new LinkedHashMap<>();
+    expected.put("bootstrap.servers", "broker-1:9092,broker-2:9092");
+    expected.put("acks", "all");
+    assertEquals(s.kafkaProperties(), expected);
+    assertTrue(s.warnings().isEmpty());
+    assertEquals(s.effective().get("server.leader.handover.kafka.bootstrap.servers"), "broker-1:9092,broker-2:9092");
+    assertTrue(s.toString().contains("server.leader.handover.kafka.bootstrap.servers=broker-1:9092,broker-2:9092"),
+        s.toString());
+  }
+
+  @Test
+  public void secretsAreHiddenEverywhereButInTheKafkaProperties() {
+    Map<String, String> secrets = new LinkedHashMap<>();
+    secrets.put("sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required "
+        + "username=\"u\" password=\"Jaas-S3cr3t-Zq91\";");
+    secrets.put("ssl.key.password", "KeyPw-Xy77-unique");
+    secrets.put("ssl.truststore.password", "TrustPw-Qq55-unique");
+    secrets.put("basic.auth.user.secret", "BasicAuth-Ww33-unique");
+    String[] distinctive = {"Jaas-S3cr3t-Zq91", "KeyPw-Xy77-unique", "TrustPw-Qq55-unique", "BasicAuth-Ww33-unique"};
+
+    Map<String, Object> in = new LinkedHashMap<>();
+    in.put(KAFKA_PREFIX + "bootstrap.servers", "broker:9092");
+    secrets.forEach((k, v) -> in.put(KAFKA_PREFIX + k, v));
+    in.put(STRATEGY, "alpha");
+    in.put("server.leader.handover.alpha.api.password", "StrategyPw-Rr11-unique");
+    in.put("server.leader.handover.emit.stepdown.stmap", "true"); // produces a warning, to check warnings too
+
+    try (LogCapture log = new LogCapture(HandoffSettings.class)) {
+      HandoffSettings s = HandoffSettings.from(in);
+      String text = s.toString();
+      Map<String, String> effective = s.effective();
+      String warnings = String.join("\n", s.warnings());
+
+      for (String key : secrets.keySet()) {
+        assertEquals(effective.get(KAFKA_PREFIX + key), "[hidden]", key);
+        assertTrue(text.contains(KAFKA_PREFIX + key + "=[hidden]"), key + " not hidden in " + text);
+        assertEquals(s.kafkaProperties().get(key), secrets.get(key), "the producer needs the real " + key);
+        assertTrue(HandoffSettings.isSecret(key), key);
+      }
+      assertEquals(effective.get("server.leader.handover.alpha.api.password"), "[hidden]");
+      assertEquals(s.strategyProperties().get("api.password"), "StrategyPw-Rr11-unique");
+      assertEquals(effective.get(KAFKA_PREFIX + "bootstrap.servers"), "broker:9092");
+
+      List<String> all = new ArrayList<>(List.of(distinctive));
+      all.add("StrategyPw-Rr11-unique");
+      for (String secret : all) {
+        assertFalse(text.contains(secret), "toString() shows " + secret);
+        assertFalse(effective.toString().contains(secret), "effective() shows " + secret);
+        assertFalse(warnings.contains(secret), "warnings() show " + secret);
+        assertFalse(log.everything().contains(secret), "the log shows " + secret);
+      }
+      assertEquals(s.warnings().size(), 1, warnings);
+    }
+  }
+
+  @Test
+  public void isSecretMatchesTheDocumentedWords() {
+    assertTrue(HandoffSettings.isSecret("ssl.keystore.password"));
+    assertTrue(HandoffSettings.isSecret("SSL.KEY.PASSWORD"));
+    assertTrue(HandoffSettings.isSecret("sasl.oauthbearer.client.credentials.client.secret"));
+    assertTrue(HandoffSettings.isSecret("SASL.JAAS.CONFIG"));
+    assertFalse(HandoffSettings.isSecret("bootstrap.servers"));
+    assertFalse(HandoffSettings.isSecret("sasl.mechanism"));
+    assertFalse(HandoffSettings.isSecret(ACK_TIMEOUT_MS));
+  }
+
+  // ---------------------------------------------------------------- java.util.Properties
+
+  @Test
+  public void propertiesWithNonStringValuesPutDirectly() {
+    Properties p = new Properties();
+    p.put(EMIT_STEPDOWN_STAMP, Boolean.TRUE);
+    p.put(ACK_TIMEOUT_MS, Integer.valueOf(250));
+    p.put(KAFKA_PREFIX + "linger.ms", Integer.valueOf(5));
+    p.setProperty(CONSUME_STEPDOWN_STAMP, "true");
+    p.put(Integer.valueOf(7), "a non-string key is ignored");
+    HandoffSettings s = HandoffSettings.from(p);
+    assertTrue(s.emitStepDownStamp());
+    assertTrue(s.consumeStepDownStamp());
+    assertEquals(s.ackTimeoutMs(), 250L);
+    assertEquals(s.kafkaProperties(), Map.of("linger.ms", "5"));
+    assertTrue(s.warnings().isEmpty());
+  }
+
+  @Test
+  public void propertiesWithNonStringValuesAreValidatedToo() {
+    Properties p = new Properties();
+    p.put(EMIT_STEPDOWN_STAMP, Integer.valueOf(1));
+    HandoffConfigException e = expectThrows(HandoffConfigException.class, () -> HandoffSettings.from(p));
+    assertEquals(e.getMessage(),
+        "Invalid value '1' for configuration server.leader.handover.emit.stepdown.stamp: must be true or false");
+  }
+
+  @Test
+  public void propertiesDefaultsAreSeen() {
+    Properties defaults = new Properties();
+    defaults.setProperty(EMIT_STEPDOWN_STAMP, "true");
+    defaults.setProperty(ACK_TIMEOUT_MS, "10");
+    Properties p = new Properties(defaults);
+    p.setProperty(ACK_TIMEOUT_MS, "20");
+    HandoffSettings s = HandoffSettings.from(p);
+    assertTrue(s.emitStepDownStamp());
+    assertEquals(s.ackTimeoutMs(), 20L);
+  }
+
+  @Test
+  public void nullPropertiesAreRejected() {
+    NullPointerException e = expectThrows(NullPointerException.class, () -> HandoffSettings.from((Properties) null));
+    assertEquals(e.getMessage(), "properties is null");
+    NullPointerException m = expectThrows(NullPointerException.class,
+        () -> HandoffSettings.from((Map<String, ?>) null));
+    assertEquals(m.getMessage(), "properties is null");
+  }
+}

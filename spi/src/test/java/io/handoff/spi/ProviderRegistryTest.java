@@ -1,0 +1,443 @@
+package io.handoff.spi;
+
+import static org.testng.Assert.assertEquals;
+import static org.testng.Assert.assertFalse;
+import static org.testng.Assert.assertNotNull;
+import static org.testng.Assert.assertSame;
+import static org.testng.Assert.assertTrue;
+import static org.testng.Assert.expectThrows;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.testng.annotations.Test;
+
+public class ProviderRegistryTest {
+
+  private static final String SERVICES = "META-INF/services/io.handoff.spi.LeadershipHandoffProvider";
+
+  private static final String ALPHA = StubProviders.Alpha.class.getName();
+  private static final String ALPHA_TWIN = StubProviders.AlphaTwin.class.getName();
+  private static final String NOOP = StubProviders.Noop.class.getName();
+  private static final String THROWING = StubProviders.Throwing.class.getName();
+  private static final String MISSING = "io.handoff.spi.NoSuchProviderClass";
+
+  /** Runs {@code body} with a registry loaded by ServiceLoader from a services file listing {@code lines}. */
+  private static <T> T withServiceLoader(List<String> lines, Function<ClassLoader, T> body) {
+    Path dir = null;
+    try {
+      dir = Files.createTempDirectory("handoff-spi-services");
+      Path file = dir.resolve(SERVICES);
+      Files.createDirectories(file.getParent());
+      Files.write(file, lines, StandardCharsets.UTF_8);
+      try (URLClassLoader loader = new URLClassLoader(new URL[] {dir.toUri().toURL()},
+          ProviderRegistryTest.class.getClassLoader())) {
+        return body.apply(loader);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      if (dir != null) {
+        try (Stream<Path> walk = Files.walk(dir)) {
+          walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+          // best effort
+        }
+      }
+    }
+  }
+
+  private static String locationOf(Class<?> type) {
+    return type.getProtectionDomain().getCodeSource().getLocation().toString();
+  }
+
+  private static HandoffSettings settings(String... keyValues) {
+    Map<String, String> m = new LinkedHashMap<>();
+    for (int i = 0; i < keyValues.length; i += 2) {
+      m.put(keyValues[i], keyValues[i + 1]);
+    }
+    return HandoffSettings.from(m);
+  }
+
+  // ---------------------------------------------------------------- discovery
+
+  @Test
+  public void serviceLoaderFindsTheListedProviders() {
+    try (LogCapture log = new LogCapture(ProviderRegistry.class)) {
+      ProviderRegistry r = withServiceLoader(List.of("# test providers", ALPHA, "", NOOP),
+          ProviderRegistry::load);
+      assertEquals(r.names(), List.of("alpha", "noop"));
+      assertEquals(r.providers(), List.of(
+          new ProviderInfo("alpha", ALPHA, locationOf(StubProviders.Alpha.class)),
+          new ProviderInfo("noop", NOOP, locationOf(StubProviders.Noop.class))));
+      assertTrue(r.providers().get(0).location().startsWith("file:"), r.providers().get(0).location());
+      assertTrue(r.broken().isEmpty(), r.broken().toString());
+      assertTrue(r.provider("alpha") instanceof StubProviders.Alpha);
+      assertTrue(r.provider("noop") instanceof StubProviders.Noop);
+      assertTrue(log.at(Level.WARN).isEmpty(), log.everything());
+      assertEquals(r.toString(), "ProviderRegistry[alpha, noop]");
+    }
+  }
+
+  @Test
+  public void brokenProvidersAreReportedAndTheOthersStillFound() {
+    try (LogCapture log = new LogCapture(ProviderRegistry.class)) {
+      ProviderRegistry r = withServiceLoader(List.of(ALPHA, THROWING, MISSING, NOOP), ProviderRegistry::load);
+      assertEquals(r.names(), List.of("alpha", "noop"));
+
+      List<String> broken = r.broken();
+      assertEquals(broken.size(), 2, broken.toString());
+      assertTrue(broken.get(0).contains(THROWING), broken.get(0));
+      assertTrue(broken.get(0).contains("java.lang.IllegalStateException: " + StubProviders.Throwing.MESSAGE),
+          broken.get(0));
+      assertTrue(broken.get(1).contains(MISSING), broken.get(1));
+      assertTrue(broken.get(1).contains("not found"), broken.get(1));
+
+      List<ILoggingEvent> warns = log.at(Level.WARN);
+      assertEquals(warns.size(), 2, log.everything());
+      assertTrue(warns.get(0).getFormattedMessage().contains(THROWING), warns.get(0).getFormattedMessage());
+      assertTrue(warns.get(0).getFormattedMessage().contains(StubProviders.Throwing.MESSAGE));
+      assertTrue(warns.get(1).getFormattedMessage().contains(MISSING), warns.get(1).getFormattedMessage());
+      for (ILoggingEvent w : warns) {
+        assertTrue(w.getFormattedMessage().startsWith(
+            "A leadership handoff provider could not be loaded and is skipped: "), w.getFormattedMessage());
+      }
+
+      // The broken ones are named when a selection fails.
+      HandoffConfigException e = expectThrows(HandoffConfigException.class,
+          () -> r.emitterProvider(settings(HandoffSettings.EMIT_STEPDOWN_STAMP, "true", HandoffSettings.STRATEGY, "foo")));
+      assertTrue(e.getMessage().startsWith(
+          "Unknown strategy 'foo' for server.leader.handover.strategy. Available: [alpha, noop]. "
+              + "Providers that failed to load: ["), e.getMessage());
+      assertTrue(e.getMessage().contains(THROWING), e.getMessage());
+      assertTrue(e.getMessage().contains(MISSING), e.getMessage());
+    }
+  }
+
+  @Test
+  public void duplicateNamesFoundByServiceLoaderFailNamingBothClasses() {
+    IllegalStateException e = expectThrows(IllegalStateException.class,
+        () -> withServiceLoader(List.of(ALPHA, NOOP, ALPHA_TWIN), ProviderRegistry::load));
+    assertTrue(e.getMessage().contains("'alpha'"), e.getMessage());
+    assertTrue(e.getMessage().contains(ALPHA + " ("), e.getMessage());
+    assertTrue(e.getMessage().contains(ALPHA_TWIN + " ("), e.getMessage());
+  }
+
+  @Test
+  public void duplicateNamesGivenDirectlyFailNamingBothClasses() {
+    IllegalStateException e = expectThrows(IllegalStateException.class,
+        () -> ProviderRegistry.of(List.of(new StubProviders.Alpha(), new StubProviders.AlphaTwin())));
+    assertTrue(e.getMessage().startsWith("Two leadership handoff providers are named 'alpha': " + ALPHA + " ("),
+        e.getMessage());
+    assertTrue(e.getMessage().contains(" and " + ALPHA_TWIN + " ("), e.getMessage());
+  }
+
+  @Test
+  public void blankNameFailsNamingTheClass() {
+    IllegalStateException e = expectThrows(IllegalStateException.class,
+        () -> ProviderRegistry.of(List.of(new StubProviders.Noop(), new StubProviders.Blank())));
+    assertTrue(e.getMessage().contains(StubProviders.Blank.class.getName()), e.getMessage());
+    assertTrue(e.getMessage().contains("blank name"), e.getMessage());
+
+    IllegalStateException n = expectThrows(IllegalStateException.class,
+        () -> ProviderRegistry.of(List.of(new StubProviders.NullName())));
+    assertTrue(n.getMessage().contains(StubProviders.NullName.class.getName()), n.getMessage());
+  }
+
+  @Test
+  public void blankNameFoundByServiceLoaderFails() {
+    IllegalStateException e = expectThrows(IllegalStateException.class,
+        () -> withServiceLoader(List.of(StubProviders.Blank.class.getName()), ProviderRegistry::load));
+    assertTrue(e.getMessage().contains(StubProviders.Blank.class.getName()), e.getMessage());
+  }
+
+  @Test
+  public void emptyRegistry() {
+    ProviderRegistry r = ProviderRegistry.of(List.of());
+    assertTrue(r.names().isEmpty());
+    assertTrue(r.providers().isEmpty());
+    assertTrue(r.broken().isEmpty());
+  }
+
+  @Test
+  public void nullArgumentsAreRejected() {
+    assertEquals(expectThrows(NullPointerException.class, () -> ProviderRegistry.load(null)).getMessage(),
+        "classLoader is null");
+    assertEquals(expectThrows(NullPointerException.class, () -> ProviderRegistry.of(null)).getMessage(),
+        "providers is null");
+    ProviderRegistry r = ProviderRegistry.of(List.of(new StubProviders.Noop()));
+    assertEquals(expectThrows(NullPointerException.class, () -> r.emitterProvider(null)).getMessage(),
+        "settings is null");
+    assertEquals(expectThrows(NullPointerException.class, () -> r.observerProvider(null)).getMessage(),
+        "settings is null");
+  }
+
+  // ---------------------------------------------------------------- selection
+
+  @Test
+  public void noPropertiesSelectNoopForBothSides() {
+    StubProviders.Noop noop = new StubProviders.Noop();
+    StubProviders.Stamp stamp = new StubProviders.Stamp();
+    ProviderRegistry r = ProviderRegistry.of(List.of(noop, stamp));
+    HandoffSettings s = HandoffSettings.from(new Properties());
+    assertSame(r.emitterProvider(s), noop);
+    assertSame(r.observerProvider(s), noop);
+  }
+
+  @Test
+  public void emitOnSelectsTheStrategyForTheEmitterOnly() {
+    StubProviders.Noop noop = new StubProviders.Noop();
+    StubProviders.Stamp stamp = new StubProviders.Stamp();
+    ProviderRegistry r = ProviderRegistry.of(List.of(noop, stamp));
+    HandoffSettings s = settings(HandoffSettings.EMIT_STEPDOWN_STAMP, "true");
+    assertSame(r.emitterProvider(s), stamp);
+    assertSame(r.observerProvider(s), noop);
+  }
+
+  @Test
+  public void consumeOnSelectsTheStrategyForTheObserverOnly() {
+    StubProviders.Noop noop = new StubProviders.Noop();
+    StubProviders.Stamp stamp = new StubProviders.Stamp();
+    ProviderRegistry r = ProviderRegistry.of(List.of(noop, stamp));
+    HandoffSettings s = settings(HandoffSettings.CONSUME_STEPDOWN_STAMP, "true");
+    assertSame(r.emitterProvider(s), noop);
+    assertSame(r.observerProvider(s), stamp);
+  }
+
+  @Test
+  public void bothOnSelectTheStrategyForBothSides() {
+    StubProviders.Noop noop = new StubProviders.Noop();
+    StubProviders.Stamp stamp = new StubProviders.Stamp();
+    ProviderRegistry r = ProviderRegistry.of(List.of(noop, stamp));
+    HandoffSettings s = settings(HandoffSettings.EMIT_STEPDOWN_STAMP, "true",
+        HandoffSettings.CONSUME_STEPDOWN_STAMP, "true");
+    assertSame(r.emitterProvider(s), stamp);
+    assertSame(r.observerProvider(s), stamp);
+  }
+
+  @Test
+  public void explicitStrategyIsSelected() {
+    StubProviders.Noop noop = new StubProviders.Noop();
+    StubProviders.Stamp stamp = new StubProviders.Stamp();
+    StubProviders.Alpha alpha = new StubProviders.Alpha();
+    ProviderRegistry r = ProviderRegistry.of(List.of(noop, stamp, alpha));
+    HandoffSettings s = settings(HandoffSettings.EMIT_STEPDOWN_STAMP, "true", HandoffSettings.STRATEGY, "alpha");
+    assertSame(r.emitterProvider(s), alpha);
+    assertSame(r.observerProvider(s), noop);
+
+    HandoffSettings off = settings(HandoffSettings.STRATEGY, "alpha");
+    assertSame(r.emitterProvider(off), noop, "a known strategy with both switches off still selects noop");
+    assertSame(r.observerProvider(off), noop);
+  }
+
+  @Test
+  public void unknownStrategyWithASwitchOnFails() {
+    ProviderRegistry r = ProviderRegistry.of(List.of(new StubProviders.Noop(), new StubProviders.Stamp()));
+    String expected = "Unknown strategy 'foo' for server.leader.handover.strategy. Available: [noop, stamp]";
+
+    HandoffSettings emit = settings(HandoffSettings.EMIT_STEPDOWN_STAMP, "true", HandoffSettings.STRATEGY, "foo");
+    HandoffConfigException e = expectThrows(HandoffConfigException.class, () -> r.emitterProvider(emit));
+    assertEquals(e.getMessage(), expected);
+    assertEquals(e.errors(), List.of(expected));
+
+    HandoffSettings consume = settings(HandoffSettings.CONSUME_STEPDOWN_STAMP, "true", HandoffSettings.STRATEGY, "foo");
+    assertEquals(expectThrows(HandoffConfigException.class, () -> r.observerProvider(consume)).getMessage(), expected);
+  }
+
+  @Test
+  public void explicitUnknownStrategyFailsEvenWithBothSwitchesOff() {
+    ProviderRegistry r = ProviderRegistry.of(List.of(new StubProviders.Noop(), new StubProviders.Stamp()));
+    HandoffSettings s = settings(HandoffSettings.STRATEGY, "foo");
+    String expected = "Unknown strategy 'foo' for server.leader.handover.strategy. Available: [noop, stamp]";
+    assertEquals(expectThrows(HandoffConfigException.class, () -> r.emitterProvider(s)).getMessage(), expected);
+    assertEquals(expectThrows(HandoffConfigException.class, () -> r.observerProvider(s)).getMessage(), expected);
+  }
+
+  @Test
+  public void defaultStrategyAbsentIsFineWhileSwitchesAreOff() {
+    StubProviders.Noop noop = new StubProviders.Noop();
+    ProviderRegistry r = ProviderRegistry.of(List.of(noop));
+    HandoffSettings s = settings(HandoffSettings.EMIT_STEPDOWN_STAMP, "false",
+        HandoffSettings.CONSUME_STEPDOWN_STAMP, "false");
+    assertSame(r.emitterProvider(s), noop);
+    assertSame(r.observerProvider(s), noop);
+    assertSame(r.emitterProvider(HandoffSettings.defaults()), noop);
+  }
+
+  @Test
+  public void defaultStrategyAbsentFailsOnceASwitchIsOn() {
+    ProviderRegistry r = ProviderRegistry.of(List.of(new StubProviders.Noop()));
+    HandoffSettings s = settings(HandoffSettings.EMIT_STEPDOWN_STAMP, "true");
+    assertEquals(expectThrows(HandoffConfigException.class, () -> r.emitterProvider(s)).getMessage(),
+        "Unknown strategy 'stamp' for server.leader.handover.strategy. Available: [noop]");
+    assertTrue(r.observerProvider(s) instanceof StubProviders.Noop);
+  }
+
+  @Test
+  public void missingNoopNamesTheArtifact() {
+    StubProviders.Stamp stamp = new StubProviders.Stamp();
+    ProviderRegistry r = ProviderRegistry.of(List.of(stamp));
+    IllegalStateException e = expectThrows(IllegalStateException.class,
+        () -> r.emitterProvider(HandoffSettings.defaults()));
+    assertTrue(e.getMessage().contains("io.handoff:handoff-noop"), e.getMessage());
+    assertTrue(e.getMessage().contains("Available: [stamp]"), e.getMessage());
+    IllegalStateException o = expectThrows(IllegalStateException.class,
+        () -> r.observerProvider(HandoffSettings.defaults()));
+    assertTrue(o.getMessage().contains("io.handoff:handoff-noop"), o.getMessage());
+
+    // The switched-on side does not need noop; the other side does.
+    HandoffSettings emit = settings(HandoffSettings.EMIT_STEPDOWN_STAMP, "true");
+    assertSame(r.emitterProvider(emit), stamp);
+    assertTrue(expectThrows(IllegalStateException.class, () -> r.observerProvider(emit)).getMessage()
+        .contains("io.handoff:handoff-noop"));
+    assertEquals(ProviderRegistry.NOOP_ARTIFACT, "io.handoff:handoff-noop");
+    assertEquals(ProviderRegistry.NOOP, "noop");
+  }
+
+  @Test
+  public void providerByName() {
+    StubProviders.Noop noop = new StubProviders.Noop();
+    ProviderRegistry r = ProviderRegistry.of(List.of(noop, new StubProviders.Stamp()));
+    assertSame(r.provider("noop"), noop);
+    IllegalStateException e = expectThrows(IllegalStateException.class, () -> r.provider("alpha"));
+    assertEquals(e.getMessage(), "No leadership handoff provider named 'alpha'. Available: [noop, stamp]");
+  }
+
+  // ---------------------------------------------------------------- LeadershipHandoffs
+
+  @Test
+  public void emitterIsTheSelectedProvidersProductAndIsLoggedOnce() {
+    StubProviders.Noop noop = new StubProviders.Noop();
+    StubProviders.Alpha alpha = new StubProviders.Alpha();
+    ProviderRegistry r = ProviderRegistry.of(List.of(noop, alpha));
+    HandoffSettings s = settings(HandoffSettings.EMIT_STEPDOWN_STAMP, "true", HandoffSettings.STRATEGY, "alpha",
+        HandoffSettings.KAFKA_PREFIX + "bootstrap.servers", "broker:9092",
+        HandoffSettings.KAFKA_PREFIX + "sasl.jaas.config", "JaasValue-Hh42-unique",
+        HandoffSettings.KAFKA_PREFIX + "ssl.truststore.password", "TrustPw-Kk17-unique");
+    CountingHandoffMetrics metrics = new CountingHandoffMetrics();
+
+    try (LogCapture log = new LogCapture(LeadershipHandoffs.class)) {
+      LeadershipHandoffEmitter emitter = LeadershipHandoffs.emitter(r, s, metrics);
+      assertTrue(emitter instanceof StubProviders.StubEmitter, String.valueOf(emitter));
+      StubProviders.StubEmitter stub = (StubProviders.StubEmitter) emitter;
+      assertSame(stub.provider, alpha);
+      assertSame(stub.settings, s);
+      assertSame(stub.metrics, metrics);
+
+      List<ILoggingEvent> infos = log.at(Level.INFO);
+      assertEquals(infos.size(), 1, log.everything());
+      assertEquals(log.events().size(), 1, log.everything());
+      String line = infos.get(0).getFormattedMessage();
+      assertTrue(line.startsWith("Leadership handoff emitter: provider 'alpha' (" + ALPHA + ")"), line);
+      assertTrue(line.contains("server.leader.handover.kafka.bootstrap.servers=broker:9092"), line);
+      assertTrue(line.contains("server.leader.handover.kafka.sasl.jaas.config=[hidden]"), line);
+      assertTrue(line.contains("server.leader.handover.kafka.ssl.truststore.password=[hidden]"), line);
+      assertFalse(log.everything().contains("JaasValue-Hh42-unique"), line);
+      assertFalse(log.everything().contains("TrustPw-Kk17-unique"), line);
+    }
+  }
+
+  @Test
+  public void observerIsTheSelectedProvidersProductAndIsLoggedOnce() {
+    StubProviders.Noop noop = new StubProviders.Noop();
+    StubProviders.Alpha alpha = new StubProviders.Alpha();
+    ProviderRegistry r = ProviderRegistry.of(List.of(noop, alpha));
+    HandoffSettings s = settings(HandoffSettings.EMIT_STEPDOWN_STAMP, "true", HandoffSettings.STRATEGY, "alpha",
+        HandoffSettings.KAFKA_PREFIX + "ssl.key.password", "KeyPw-Mm23-unique");
+
+    try (LogCapture log = new LogCapture(LeadershipHandoffs.class)) {
+      LeadershipHandoffObserver observer = LeadershipHandoffs.observer(r, s, HandoffMetrics.NOOP);
+      assertTrue(observer instanceof StubProviders.StubObserver, String.valueOf(observer));
+      StubProviders.StubObserver stub = (StubProviders.StubObserver) observer;
+      assertSame(stub.provider, noop, "consuming is off, so the observer is noop's");
+      assertSame(stub.settings, s);
+      assertSame(stub.metrics, HandoffMetrics.NOOP);
+
+      List<ILoggingEvent> infos = log.at(Level.INFO);
+      assertEquals(infos.size(), 1, log.everything());
+      String line = infos.get(0).getFormattedMessage();
+      assertTrue(line.startsWith("Leadership handoff observer: provider 'noop' (" + NOOP + ")"), line);
+      assertTrue(line.contains("server.leader.handover.kafka.ssl.key.password=[hidden]"), line);
+      assertFalse(log.everything().contains("KeyPw-Mm23-unique"), line);
+    }
+
+    HandoffSettings consume = settings(HandoffSettings.CONSUME_STEPDOWN_STAMP, "true", HandoffSettings.STRATEGY, "alpha");
+    StubProviders.StubObserver chosen =
+        (StubProviders.StubObserver) LeadershipHandoffs.observer(r, consume, HandoffMetrics.NOOP);
+    assertSame(chosen.provider, alpha);
+  }
+
+  @Test
+  public void factoriesRejectNulls() {
+    ProviderRegistry r = ProviderRegistry.of(List.of(new StubProviders.Noop()));
+    HandoffSettings s = HandoffSettings.defaults();
+    assertEquals(expectThrows(NullPointerException.class,
+        () -> LeadershipHandoffs.emitter(null, s, HandoffMetrics.NOOP)).getMessage(), "registry is null");
+    assertEquals(expectThrows(NullPointerException.class,
+        () -> LeadershipHandoffs.emitter(r, null, HandoffMetrics.NOOP)).getMessage(), "settings is null");
+    assertEquals(expectThrows(NullPointerException.class,
+        () -> LeadershipHandoffs.emitter(r, s, null)).getMessage(), "metrics is null");
+    assertEquals(expectThrows(NullPointerException.class,
+        () -> LeadershipHandoffs.observer(null, s, HandoffMetrics.NOOP)).getMessage(), "registry is null");
+    assertEquals(expectThrows(NullPointerException.class,
+        () -> LeadershipHandoffs.observer(r, null, HandoffMetrics.NOOP)).getMessage(), "settings is null");
+    assertEquals(expectThrows(NullPointerException.class,
+        () -> LeadershipHandoffs.observer(r, s, null)).getMessage(), "metrics is null");
+    assertEquals(expectThrows(NullPointerException.class,
+        () -> LeadershipHandoffs.emitter((Properties) null)).getMessage(), "properties is null");
+    assertEquals(expectThrows(NullPointerException.class,
+        () -> LeadershipHandoffs.observer((Properties) null)).getMessage(), "properties is null");
+  }
+
+  @Test
+  public void providerReturningNullIsReported() {
+    ProviderRegistry r = ProviderRegistry.of(List.of(new StubProviders.Noop(), new StubProviders.NullProducts()));
+    HandoffSettings s = settings(HandoffSettings.EMIT_STEPDOWN_STAMP, "true",
+        HandoffSettings.CONSUME_STEPDOWN_STAMP, "true", HandoffSettings.STRATEGY, "alpha");
+    String cls = StubProviders.NullProducts.class.getName();
+    assertEquals(expectThrows(NullPointerException.class,
+        () -> LeadershipHandoffs.emitter(r, s, HandoffMetrics.NOOP)).getMessage(),
+        "provider " + cls + " returned a null emitter");
+    assertEquals(expectThrows(NullPointerException.class,
+        () -> LeadershipHandoffs.observer(r, s, HandoffMetrics.NOOP)).getMessage(),
+        "provider " + cls + " returned a null observer");
+  }
+
+  @Test
+  public void theOwnRegistryOfThisClassPathHasNoNoop() {
+    ProviderRegistry own = LeadershipHandoffs.registry();
+    assertNotNull(own);
+    assertSame(LeadershipHandoffs.registry(), own, "discovered once");
+    assertTrue(own.names().isEmpty(), own.names().toString());
+    assertTrue(own.broken().isEmpty(), own.broken().toString());
+    assertTrue(LeadershipHandoffs.availableProviders().isEmpty());
+
+    IllegalStateException e = expectThrows(IllegalStateException.class,
+        () -> LeadershipHandoffs.emitter(new Properties()));
+    assertTrue(e.getMessage().contains("io.handoff:handoff-noop"), e.getMessage());
+    IllegalStateException o = expectThrows(IllegalStateException.class,
+        () -> LeadershipHandoffs.observer(new Properties()));
+    assertTrue(o.getMessage().contains("io.handoff:handoff-noop"), o.getMessage());
+    IllegalStateException m = expectThrows(IllegalStateException.class,
+        () -> LeadershipHandoffs.emitter(HandoffSettings.defaults(), new CountingHandoffMetrics()));
+    assertTrue(m.getMessage().contains("io.handoff:handoff-noop"), m.getMessage());
+
+    Properties on = new Properties();
+    on.setProperty(HandoffSettings.EMIT_STEPDOWN_STAMP, "true");
+    HandoffConfigException c = expectThrows(HandoffConfigException.class, () -> LeadershipHandoffs.emitter(on));
+    assertEquals(c.getMessage(), "Unknown strategy 'stamp' for server.leader.handover.strategy. Available: []");
+  }
+}

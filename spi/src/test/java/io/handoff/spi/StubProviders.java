@@ -1,0 +1,160 @@
+package io.handoff.spi;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * Small providers for the registry tests. Public, with public no-argument constructors, so that
+ * {@link java.util.ServiceLoader} can instantiate them from a services file.
+ */
+public final class StubProviders {
+
+  private StubProviders() {
+  }
+
+  /** Returns stubs that remember which provider made them, with what. */
+  public abstract static class Base implements LeadershipHandoffProvider {
+    private final String name;
+
+    protected Base(String name) {
+      this.name = name;
+    }
+
+    @Override
+    public String name() {
+      return name;
+    }
+
+    @Override
+    public LeadershipHandoffEmitter newEmitter(HandoffSettings settings, HandoffMetrics metrics) {
+      return new StubEmitter(this, settings, metrics);
+    }
+
+    @Override
+    public LeadershipHandoffObserver newObserver(HandoffSettings settings, HandoffMetrics metrics) {
+      return new StubObserver(this, settings, metrics);
+    }
+  }
+
+  public static final class Alpha extends Base {
+    public Alpha() {
+      super("alpha");
+    }
+  }
+
+  /** A second provider named "alpha". */
+  public static final class AlphaTwin extends Base {
+    public AlphaTwin() {
+      super("alpha");
+    }
+  }
+
+  public static final class Noop extends Base {
+    public Noop() {
+      super("noop");
+    }
+  }
+
+  public static final class Stamp extends Base {
+    public Stamp() {
+      super("stamp");
+    }
+  }
+
+  public static final class Blank extends Base {
+    public Blank() {
+      super("  ");
+    }
+  }
+
+  public static final class NullName extends Base {
+    public NullName() {
+      super(null);
+    }
+  }
+
+  public static final class Throwing extends Base {
+    public static final String MESSAGE = "constructor failed: distinctive-boom-4711";
+
+    public Throwing() {
+      super("throwing");
+      throw new IllegalStateException(MESSAGE);
+    }
+  }
+
+  /** Named "alpha"; its factories return null. */
+  public static final class NullProducts extends Base {
+    public NullProducts() {
+      super("alpha");
+    }
+
+    @Override
+    public LeadershipHandoffEmitter newEmitter(HandoffSettings settings, HandoffMetrics metrics) {
+      return null;
+    }
+
+    @Override
+    public LeadershipHandoffObserver newObserver(HandoffSettings settings, HandoffMetrics metrics) {
+      return null;
+    }
+  }
+
+  public static final class StubEmitter implements LeadershipHandoffEmitter {
+    public final LeadershipHandoffProvider provider;
+    public final HandoffSettings settings;
+    public final HandoffMetrics metrics;
+
+    StubEmitter(LeadershipHandoffProvider provider, HandoffSettings settings, HandoffMetrics metrics) {
+      this.provider = provider;
+      this.settings = settings;
+      this.metrics = metrics;
+    }
+
+    @Override
+    public EmitOutcome emitStepDown(StepDown stepDown) {
+      return EmitOutcome.skipped(stepDown, EmitStatus.SKIPPED_DISABLED);
+    }
+
+    @Override
+    public List<EmitOutcome> emitStepDowns(Collection<StepDown> stepDowns) {
+      List<EmitOutcome> out = new ArrayList<>();
+      stepDowns.forEach(s -> out.add(emitStepDown(s)));
+      return out;
+    }
+
+    @Override
+    public void close() {
+    }
+  }
+
+  public static final class StubObserver implements LeadershipHandoffObserver {
+    public final LeadershipHandoffProvider provider;
+    public final HandoffSettings settings;
+    public final HandoffMetrics metrics;
+
+    StubObserver(LeadershipHandoffProvider provider, HandoffSettings settings, HandoffMetrics metrics) {
+      this.provider = provider;
+      this.settings = settings;
+      this.metrics = metrics;
+    }
+
+    @Override
+    public void observe(int partition, byte[] recordKey, long recordTermId, long myTerm) {
+    }
+
+    @Override
+    public boolean canSkipInactivityWait(int partition, long myTerm) {
+      return false;
+    }
+
+    @Override
+    public HandoverPath decideHandover(int partition, long myTerm, boolean inactivityWindowElapsed) {
+      return HandoverPath.choose(false, inactivityWindowElapsed);
+    }
+
+    @Override
+    public void forget(int partition) {
+    }
+  }
+}
