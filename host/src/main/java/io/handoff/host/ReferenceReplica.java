@@ -1,0 +1,373 @@
+package io.handoff.host;
+
+import static java.util.Objects.requireNonNull;
+
+import io.handoff.spi.EmitOutcome;
+import io.handoff.spi.HandoverPath;
+import io.handoff.spi.LeaderTerms;
+import io.handoff.spi.LeadershipHandoffEmitter;
+import io.handoff.spi.LeadershipHandoffObserver;
+import io.handoff.spi.StepDown;
+import io.handoff.stamp.StampCodec;
+import io.handoff.stamp.StampCodecException;
+import io.handoff.stamp.StampKind;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One replica of one store version, reduced to what a leadership handover needs, wired to the SPI
+ * the way a server's ingestion task is:
+ *
+ * <ul>
+ *   <li><b>follow</b>: a consumer thread reads the replica's partitions of the version topic from
+ *       the beginning and hands every record to {@link LeadershipHandoffObserver#observe};</li>
+ *   <li><b>promote</b> (STANDBY -> LEADER): record the term in {@link LeaderTerms}, write a
+ *       declaration of leadership (DoL) with it, read on until the DoL comes back (so everything
+ *       written before it has been observed), then ask
+ *       {@link LeadershipHandoffObserver#decideHandover} on every loop turn until it says the
+ *       replica may write: at once on the stamp fast path, or once the partition has been silent
+ *       for the inactivity window;</li>
+ *   <li><b>demote</b> (LEADER -> STANDBY): stop writing, clear the term on every path, and
+ *       {@link LeadershipHandoffEmitter#emitStepDown emit a step-down stamp} with the term held.</li>
+ * </ul>
+ *
+ * <p>The observer is only touched from the consumer thread, which keeps the SPI's per-partition
+ * ordering rule without locks. The public methods are thread-safe.
+ */
+public final class ReferenceReplica implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ReferenceReplica.class);
+
+  private static final int DATA_SCHEMA_ID = 1;
+
+  /**
+   * What a replica needs to know.
+   *
+   * @param replicaId the host's id, written as the writer id of its records and stamps
+   * @param bootstrapServers the brokers of the version topic
+   * @param topic the version topic
+   * @param clusterId the local pub-sub cluster id written into stamps
+   * @param inactivityWindow how long a partition must be silent before a leader may write without a stamp
+   */
+  public record Config(String replicaId, String bootstrapServers, String topic, int clusterId, Duration inactivityWindow) {
+    public Config {
+      requireNonNull(replicaId, "replicaId is null");
+      requireNonNull(bootstrapServers, "bootstrapServers is null");
+      requireNonNull(topic, "topic is null");
+      requireNonNull(inactivityWindow, "inactivityWindow is null");
+    }
+  }
+
+  /** A promotion in progress, owned by the consumer thread once queued. */
+  private static final class Promotion {
+    final int partition;
+    final long term;
+    final long startedAt = System.nanoTime();
+    final CompletableFuture<Handover> result = new CompletableFuture<>();
+    volatile long dolOffset = -1;
+
+    Promotion(int partition, long term) {
+      this.partition = partition;
+      this.term = term;
+    }
+  }
+
+  private final Config config;
+  private final LeadershipHandoffEmitter emitter;
+  private final LeadershipHandoffObserver observer;
+  private final LeaderTerms terms = new LeaderTerms();
+  private final StampCodec codec = new StampCodec();
+  private final byte[] vtpHeader = codec.vtpHeaderValue();
+  private final byte[] producerGuid = guidOf(UUID.randomUUID());
+  private final KafkaProducer<byte[], byte[]> producer;
+  private final KafkaConsumer<byte[], byte[]> consumer;
+  private final Thread loop;
+  private final ConcurrentLinkedQueue<Promotion> newPromotions = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<Integer> cancelled = new ConcurrentLinkedQueue<>();
+  private final Set<Integer> writable = ConcurrentHashMap.newKeySet();
+  private final Map<Integer, Integer> sequences = new ConcurrentHashMap<>();
+  private volatile boolean running = true;
+
+  // Consumer-thread state.
+  private final Map<Integer, Promotion> promotions = new java.util.HashMap<>();
+  private final Map<Integer, Long> lastOtherRecordAt = new java.util.HashMap<>();
+  private final Map<Integer, Long> consumedUpTo = new java.util.HashMap<>();
+  private volatile long recordsObserved;
+
+  /**
+   * Starts following {@code partitions} of the topic from the beginning.
+   *
+   * @param emitter the emitter the server's properties selected; owned by the caller
+   * @param observer the observer the server's properties selected
+   */
+  public ReferenceReplica(Config config, Collection<Integer> partitions,
+      LeadershipHandoffEmitter emitter, LeadershipHandoffObserver observer) {
+    this.config = requireNonNull(config, "config is null");
+    this.emitter = requireNonNull(emitter, "emitter is null");
+    this.observer = requireNonNull(observer, "observer is null");
+    requireNonNull(partitions, "partitions is null");
+
+    Properties pp = new Properties();
+    pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    pp.put(ProducerConfig.ACKS_CONFIG, "all");
+    pp.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+    pp.put(ProducerConfig.CLIENT_ID_CONFIG, config.replicaId() + "-writer");
+    this.producer = new KafkaProducer<>(pp, new ByteArraySerializer(), new ByteArraySerializer());
+
+    Properties cp = new Properties();
+    cp.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    cp.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    cp.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    cp.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "50");
+    cp.put(ConsumerConfig.CLIENT_ID_CONFIG, config.replicaId() + "-follower");
+    this.consumer = new KafkaConsumer<>(cp, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    List<TopicPartition> tps = new ArrayList<>();
+    partitions.forEach(p -> tps.add(new TopicPartition(config.topic(), p)));
+    consumer.assign(tps);
+    consumer.seekToBeginning(tps);
+
+    this.loop = new Thread(this::run, "replica-" + config.replicaId());
+    this.loop.setDaemon(true);
+    this.loop.start();
+  }
+
+  public Config config() {
+    return config;
+  }
+
+  public LeaderTerms terms() {
+    return terms;
+  }
+
+  /** Records handed to the observer so far. */
+  public long recordsObserved() {
+    return recordsObserved;
+  }
+
+  /**
+   * STANDBY -> LEADER for {@code partition} with {@code term}: completes when the replica may
+   * write, by the fast path or after the legacy wait.
+   */
+  public CompletableFuture<Handover> promote(int partition, long term) {
+    terms.promoted(partition, term);
+    Promotion p = new Promotion(partition, term);
+    newPromotions.add(p);
+    byte[] value = codec.encodeStamp(StampKind.DECLARATION_OF_LEADERSHIP, term, config.clusterId(),
+        config.replicaId(), System.currentTimeMillis());
+    RecordHeaders headers = new RecordHeaders();
+    headers.add(StampCodec.VTP_HEADER, vtpHeader);
+    producer.send(new ProducerRecord<>(config.topic(), partition, null,
+        StampKind.DECLARATION_OF_LEADERSHIP.key(), value, headers), (metadata, e) -> {
+          if (e != null) {
+            p.result.completeExceptionally(e);
+          } else {
+            p.dolOffset = metadata.offset();
+          }
+        });
+    return p.result;
+  }
+
+  /**
+   * LEADER -> STANDBY for {@code partition}: stops writing, clears the term (also when the replica
+   * was not leader) and emits a step-down stamp with the term that was held.
+   */
+  public EmitOutcome demote(int partition) {
+    return demoteAll(List.of(partition)).get(0);
+  }
+
+  /** {@link #demote} for many partitions at once, with one shared ack deadline. */
+  public List<EmitOutcome> demoteAll(Collection<Integer> partitions) {
+    List<StepDown> stepDowns = new ArrayList<>(partitions.size());
+    for (int partition : partitions) {
+      writable.remove(partition);
+      cancelled.add(partition);
+      // Cleared before anything else can fail: a stale term would make this replica take a later
+      // leader's records for its own.
+      long held = terms.demoted(partition);
+      stepDowns.add(new StepDown(config.topic(), partition, held, config.clusterId(), config.replicaId()));
+    }
+    return emitter.emitStepDowns(stepDowns);
+  }
+
+  /** Whether this replica leads {@code partition} and finished its handover. */
+  public boolean isWritable(int partition) {
+    return writable.contains(partition);
+  }
+
+  /**
+   * Writes {@code count} data records as the leader of {@code partition} and waits for their acks.
+   *
+   * @return the offsets written
+   * @throws IllegalStateException if this replica may not write to the partition
+   */
+  public List<Long> writeData(int partition, int count) {
+    if (!writable.contains(partition)) {
+      throw new IllegalStateException(config.replicaId() + " may not write to " + config.topic() + "-" + partition);
+    }
+    return writeDataWithTerm(partition, terms.termOf(partition), count);
+  }
+
+  /**
+   * Writes data records carrying {@code term} whatever this replica's role: how a leader that has
+   * not noticed its demotion (a zombie) behaves. For tests and demonstrations.
+   */
+  public List<Long> writeDataWithTerm(int partition, long term, int count) {
+    List<java.util.concurrent.Future<RecordMetadata>> futures = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      int seq = sequences.merge(partition, 1, Integer::sum);
+      byte[] key = StampCodec.dataKey(("key-" + seq).getBytes(StandardCharsets.UTF_8));
+      byte[] value = codec.encodePut(producerGuid, 1, seq, System.currentTimeMillis(),
+          ("value-" + seq).getBytes(StandardCharsets.UTF_8), DATA_SCHEMA_ID, term, config.replicaId());
+      futures.add(producer.send(new ProducerRecord<>(config.topic(), partition, key, value)));
+    }
+    List<Long> offsets = new ArrayList<>(count);
+    for (var f : futures) {
+      try {
+        offsets.add(f.get(30, TimeUnit.SECONDS).offset());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while writing to " + config.topic() + "-" + partition, e);
+      } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+        throw new IllegalStateException("write to " + config.topic() + "-" + partition + " failed: " + e, e);
+      }
+    }
+    return offsets;
+  }
+
+  private void run() {
+    try {
+      while (running) {
+        admitPromotions();
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(2))) {
+          observe(r);
+        }
+        decidePromotions();
+      }
+    } catch (WakeupException e) {
+      // close() asked the loop to stop.
+    } catch (RuntimeException e) {
+      LOG.error("Replica {} stopped following {}: {}", config.replicaId(), config.topic(), e.toString(), e);
+      promotions.values().forEach(p -> p.result.completeExceptionally(e));
+    }
+  }
+
+  private void admitPromotions() {
+    for (Integer partition; (partition = cancelled.poll()) != null; ) {
+      Promotion p = promotions.remove(partition);
+      if (p != null) {
+        p.result.cancel(false);
+      }
+    }
+    for (Promotion p; (p = newPromotions.poll()) != null; ) {
+      Promotion previous = promotions.put(p.partition, p);
+      if (previous != null) {
+        previous.result.cancel(false);
+      }
+    }
+  }
+
+  private void observe(ConsumerRecord<byte[], byte[]> r) {
+    int partition = r.partition();
+    long term;
+    try {
+      term = codec.readTerm(r.value());
+    } catch (StampCodecException e) {
+      // An unreadable record is another writer's record without a term: it forgets any stamp.
+      LOG.warn("Undecodable record at {}-{} offset {}: {}", r.topic(), partition, r.offset(), e.getMessage());
+      term = -1;
+    }
+    long myTerm = terms.termOf(partition);
+    observer.observe(partition, r.key(), term, myTerm);
+    recordsObserved++;
+    if (myTerm <= 0 || term != myTerm) {
+      lastOtherRecordAt.put(partition, System.nanoTime());
+    }
+    consumedUpTo.put(partition, r.offset());
+  }
+
+  private void decidePromotions() {
+    if (promotions.isEmpty()) {
+      return;
+    }
+    long now = System.nanoTime();
+    long windowNanos = config.inactivityWindow().toNanos();
+    var it = promotions.values().iterator();
+    while (it.hasNext()) {
+      Promotion p = it.next();
+      if (p.result.isDone()) {
+        it.remove();
+        continue;
+      }
+      long dol = p.dolOffset;
+      if (dol < 0 || consumedUpTo.getOrDefault(p.partition, -1L) < dol) {
+        continue; // not caught up with our own declaration yet
+      }
+      long silentSince = Math.max(p.startedAt, lastOtherRecordAt.getOrDefault(p.partition, Long.MIN_VALUE));
+      HandoverPath path = observer.decideHandover(p.partition, p.term, now - silentSince >= windowNanos);
+      if (path != HandoverPath.WAIT) {
+        writable.add(p.partition);
+        it.remove();
+        p.result.complete(new Handover(p.partition, p.term, path, p.startedAt, System.nanoTime()));
+      }
+    }
+  }
+
+  /** Stops following and closes the replica's clients (not the emitter, which the caller owns). */
+  @Override
+  public void close() {
+    if (!running) {
+      return;
+    }
+    running = false;
+    consumer.wakeup();
+    try {
+      loop.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    consumer.close(Duration.ofSeconds(5));
+    producer.close(Duration.ofSeconds(5));
+  }
+
+  private static byte[] guidOf(UUID u) {
+    byte[] b = new byte[16];
+    long msb = u.getMostSignificantBits();
+    long lsb = u.getLeastSignificantBits();
+    for (int i = 0; i < 8; i++) {
+      b[i] = (byte) (msb >>> (56 - 8 * i));
+      b[8 + i] = (byte) (lsb >>> (56 - 8 * i));
+    }
+    return b;
+  }
+
+  @Override
+  public String toString() {
+    return "ReferenceReplica{" + config.replicaId() + ", " + config.topic() + ", leader of " + writable + "}";
+  }
+}
