@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
  *       {@code 0 < stampTerm < myTerm}.</li>
  * </ol>
  *
- * <p>A record of a lower term arriving after a stamp of a higher term means a leader that stepped
- * down is still writing: it is counted ({@code leader_handover_stale_term_write}) and logged at
+ * <p>A record of a lower term arriving after a stamp, or a non-stamp record of the stamp's own
+ * term, means a leader that stepped down is still writing: it is counted ({@code leader_handover_stale_term_write}) and logged at
  * WARN once per partition and stamp term. The rules above already make it forbid the fast path.
  *
  * <p>{@link #observe(int, byte[], long, long)} allocates nothing once a partition has been seen
@@ -69,13 +69,16 @@ public final class StampObserver implements LeadershipHandoffObserver {
       return;
     }
     PartitionState st = stateFor(partition);
-    if (term > 0 && term < st.highestStampTerm) {
+    boolean stamp = StampKeys.isStepDownKey(key);
+    // After a stamp of term t, a record of a lower term, or another record of term t itself, can
+    // only come from a leader that stepped down and is still writing. (A repeated stamp is not a write.)
+    if (term > 0 && (term < st.highestStampTerm || (term == st.highestStampTerm && !stamp))) {
       staleWrite(st, partition, term, topic, offset);
     }
     if (term > st.highestOtherTerm) {
       st.highestOtherTerm = term;
     }
-    if (StampKeys.isStepDownKey(key)) {
+    if (stamp) {
       st.stampTerm = term;
       if (term > st.highestStampTerm) {
         st.highestStampTerm = term;
