@@ -119,6 +119,7 @@ public final class ReferenceReplica implements AutoCloseable {
   private final Map<Integer, Long> lastOtherRecordAt = new java.util.HashMap<>();
   private final Map<Integer, Long> consumedUpTo = new java.util.HashMap<>();
   private volatile long recordsObserved;
+  private final Set<String> preparing = new java.util.HashSet<>();
 
   /**
    * Starts following {@code partitions} of the topic from the beginning.
@@ -152,6 +153,9 @@ public final class ReferenceReplica implements AutoCloseable {
     consumer.assign(tps);
     consumer.seekToBeginning(tps);
 
+    // Connect before the first handover needs it, as a server does long before any demotion.
+    producer.partitionsFor(config.topic());
+
     this.loop = new Thread(this::run, "replica-" + config.replicaId());
     this.loop.setDaemon(true);
     this.loop.start();
@@ -178,19 +182,39 @@ public final class ReferenceReplica implements AutoCloseable {
     terms.promoted(partition, term);
     Promotion p = new Promotion(partition, term);
     newPromotions.add(p);
+    writeDeclaration(partition, term, p);
+    return p.result;
+  }
+
+  /**
+   * Leadership of a partition nobody has led yet (a new store version): declares itself and may
+   * write at once. There is no earlier leader to wait for, so this is not a handover and is not
+   * counted as one.
+   */
+  public void startAsFirstLeader(int partition, long term) {
+    terms.promoted(partition, term);
+    writeDeclaration(partition, term, null);
+    writable.add(partition);
+    emitter.prepare(config.topic());
+  }
+
+  private void writeDeclaration(int partition, long term, Promotion promotion) {
     byte[] value = codec.encodeStamp(StampKind.DECLARATION_OF_LEADERSHIP, term, config.clusterId(),
         config.replicaId(), System.currentTimeMillis());
     RecordHeaders headers = new RecordHeaders();
     headers.add(StampCodec.VTP_HEADER, vtpHeader);
     producer.send(new ProducerRecord<>(config.topic(), partition, null,
         StampKind.DECLARATION_OF_LEADERSHIP.key(), value, headers), (metadata, e) -> {
-          if (e != null) {
-            p.result.completeExceptionally(e);
+          if (promotion == null) {
+            if (e != null) {
+              LOG.warn("Declaration of leadership of {}-{} term {} failed: {}", config.topic(), partition, term, e.toString());
+            }
+          } else if (e != null) {
+            promotion.result.completeExceptionally(e);
           } else {
-            p.dolOffset = metadata.offset();
+            promotion.dolOffset = metadata.offset();
           }
         });
-    return p.result;
   }
 
   /**
@@ -268,6 +292,11 @@ public final class ReferenceReplica implements AutoCloseable {
           observe(r);
         }
         decidePromotions();
+        if (!preparing.isEmpty()) {
+          // After the handover is decided, not before: preparing may block up to the ack timeout.
+          preparing.clear();
+          emitter.prepare(config.topic());
+        }
       }
     } catch (WakeupException e) {
       // close() asked the loop to stop.
@@ -334,6 +363,7 @@ public final class ReferenceReplica implements AutoCloseable {
         writable.add(p.partition);
         it.remove();
         p.result.complete(new Handover(p.partition, p.term, path, p.startedAt, System.nanoTime()));
+        preparing.add(config.topic());
       }
     }
   }

@@ -329,13 +329,10 @@ public final class KafkaStampEmitter implements LeadershipHandoffEmitter {
     }
   }
 
-  /**
-   * Fetches the metadata of {@code topic} so that a later stamp costs one produce round trip.
-   * Blocks at most the ack timeout; failures are logged, not thrown. For a new leader to call when
-   * it takes over a partition, off the demotion path.
-   */
+  /** Creates the producer and fetches the metadata of {@code topic}; see the SPI. */
+  @Override
   public void prepare(String topic) {
-    requireNonNull(topic, "topic is null");
+    requireNonNull(topic, "versionTopic is null");
     if (!enabled || closed) {
       return;
     }

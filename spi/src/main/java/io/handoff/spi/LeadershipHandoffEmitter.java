@@ -61,6 +61,18 @@ public interface LeadershipHandoffEmitter extends AutoCloseable {
   List<EmitOutcome> emitStepDowns(Collection<StepDown> stepDowns);
 
   /**
+   * Gets ready to stamp {@code versionTopic} (opens connections, fetches metadata) so that a later
+   * step-down costs one round trip. For a host to call when it becomes leader, off the demotion
+   * path. Blocks at most the ack timeout; never throws for broker failures (they are logged) and
+   * does nothing when emitting is off or the emitter is closed. The default does nothing.
+   *
+   * @param versionTopic the topic this host now leads partitions of; non-null
+   */
+  default void prepare(String versionTopic) {
+    java.util.Objects.requireNonNull(versionTopic, "versionTopic is null");
+  }
+
+  /**
    * Releases what the emitter holds (producer connections, threads). Blocks for a bounded time,
    * documented by the implementation, and discards stamps whose deadline has passed rather than
    * delivering them late. Idempotent: later calls return at once. Does not throw checked exceptions.
