@@ -39,6 +39,12 @@ public final class StampObserver implements LeadershipHandoffObserver {
 
   private static final long NO_STAMP = Long.MIN_VALUE;
 
+  /**
+   * Highest partition number accepted. State is an array indexed by partition, so an absurd
+   * partition number must not size it; no real version topic comes near this.
+   */
+  public static final int MAX_PARTITION = (1 << 20) - 1;
+
   private final boolean consume;
   private final HandoffMetrics metrics;
   private final StampCodec codec = new StampCodec();
@@ -65,6 +71,9 @@ public final class StampObserver implements LeadershipHandoffObserver {
   }
 
   private void observe(int partition, byte[] key, long term, long myTerm, String topic, long offset) {
+    if (partition < 0 || partition > MAX_PARTITION) {
+      throw new IllegalArgumentException("partition must be between 0 and " + MAX_PARTITION + ", got " + partition);
+    }
     if (myTerm > 0 && term == myTerm) {
       return;
     }
@@ -186,13 +195,10 @@ public final class StampObserver implements LeadershipHandoffObserver {
   }
 
   private PartitionState create(int partition) {
-    if (partition < 0) {
-      throw new IllegalArgumentException("partition must be >= 0, got " + partition);
-    }
     synchronized (growLock) {
       PartitionState[] a = states;
       if (partition >= a.length) {
-        a = Arrays.copyOf(a, Math.max(partition + 1, a.length * 2));
+        a = Arrays.copyOf(a, Math.min(MAX_PARTITION + 1, Math.max(partition + 1, a.length * 2)));
       }
       PartitionState st = a[partition];
       if (st == null) {

@@ -48,8 +48,9 @@ public interface HandoffMetrics {
   }
 
   /**
-   * A record of term {@code recordTerm} arrived on {@code partition} after a step-down stamp of the
-   * higher term {@code stampTerm}: a leader that stepped down is still writing ({@link #STALE_TERM_WRITE}).
+   * A record of term {@code recordTerm} arrived on {@code partition} after a step-down stamp of term
+   * {@code stampTerm}, and {@code recordTerm} is lower, or equal for a record that is not itself a
+   * stamp: a leader that stepped down is still writing ({@link #STALE_TERM_WRITE}).
    */
   default void staleTermWrite(int partition, long recordTerm, long stampTerm) {
   }
