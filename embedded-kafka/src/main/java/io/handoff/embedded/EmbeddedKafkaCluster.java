@@ -429,6 +429,32 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         }
         waitUntil("all partitions of topic " + name + " to have a leader known to every running broker",
             () -> leadersKnown(name, partitions), deadline);
+        awaitServing(name, partitions, deadline);
+    }
+
+    /**
+     * Waits until every partition's leader answers for it. Metadata names a leader before that broker
+     * has opened the partition's log, and a broker opening a thousand logs takes seconds; a client
+     * writing in that window sees NOT_LEADER_OR_FOLLOWER and its first writes time out.
+     */
+    private void awaitServing(String name, int partitions, long deadline) {
+        Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> all = new HashMap<>();
+        for (int p = 0; p < partitions; p++) {
+            all.put(new org.apache.kafka.common.TopicPartition(name, p), org.apache.kafka.clients.admin.OffsetSpec.latest());
+        }
+        try (Admin admin = newAdmin()) {
+            long remaining = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+            // The admin client retries NOT_LEADER_OR_FOLLOWER until its timeout.
+            admin.listOffsets(all).all().get(remaining, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new EmbeddedKafkaException("Partitions of topic " + name + " are not served: " + cause, cause);
+        } catch (TimeoutException e) {
+            throw new EmbeddedKafkaException("Partitions of topic " + name + " were not served within " + OPERATION_TIMEOUT, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EmbeddedKafkaException("Interrupted while waiting for topic " + name, e);
+        }
     }
 
     /**
@@ -773,6 +799,10 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         props.put("background.threads", "4");
         props.put("num.recovery.threads.per.data.dir", "1");
         props.put("log.cleaner.dedupe.buffer.size", Integer.toString(2 * 1024 * 1024));
+        // Each partition's offset and time indexes are created, at this size, on its first index
+        // entry (after 4 KiB of data). At the 10 MiB default a topic of a thousand partitions makes
+        // the broker allocate 20 GB at once and stall for seconds; 64 KiB still indexes ~350 MiB.
+        props.put("log.index.size.max.bytes", Integer.toString(64 * 1024));
         return props;
     }
 
