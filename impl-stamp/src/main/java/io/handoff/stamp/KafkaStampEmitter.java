@@ -237,6 +237,10 @@ public final class KafkaStampEmitter implements LeadershipHandoffEmitter {
       }
     }
 
+    if (LOG.isDebugEnabled()) {
+      LOG.debug("Handed {} stamp(s) to the producer in {} µs", n, (System.nanoTime() - start) / 1_000);
+    }
+
     // Phase 2: wait for all acknowledgements against the one deadline.
     i = 0;
     for (StepDown s : stepDowns) {

@@ -1,0 +1,292 @@
+package io.handoff.cli;
+
+import static org.testng.Assert.assertEquals;
+import static org.testng.Assert.assertFalse;
+import static org.testng.Assert.assertTrue;
+
+import io.handoff.embedded.EmbeddedKafkaCluster;
+import io.handoff.stamp.StampCodec;
+import io.handoff.stamp.StampKind;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.testng.annotations.AfterClass;
+import org.testng.annotations.BeforeClass;
+import org.testng.annotations.Test;
+
+/** {@code handoff inspect} against a real embedded broker. */
+public class InspectCommandTest {
+
+  private static final String TOPIC = "vt-inspect_v1";
+  private static final int PARTITION = 1;
+  private static final long T0 = 1_700_000_000_000L; // 2023-11-14T22:13:20.000Z
+
+  /** Expected listing, in offset order: kind, term, writer. */
+  private static final String[][] EXPECTED = {
+      {"DATA", "3", "leader-a"},
+      {"DATA", "3", "leader-a"},
+      {"DATA", "3", "leader-a"},
+      {"DOL", "4", "leader-b"},
+      {"STEP_DOWN_STAMP", "3", "leader-a"},
+      {"HEARTBEAT", "4", "leader-b"},
+      {"CONTROL:END_OF_PUSH", "-1", "-"},
+      {"UNDECODABLE", "-1", "-"}};
+
+  private static final String FULL_SUMMARY =
+      "8 records: 1 CONTROL:END_OF_PUSH, 3 DATA, 1 DOL, 1 HEARTBEAT, 1 STEP_DOWN_STAMP, 1 UNDECODABLE";
+
+  private EmbeddedKafkaCluster kafka;
+
+  @BeforeClass
+  public void startKafkaAndProduce() throws Exception {
+    kafka = EmbeddedKafkaCluster.builder().start();
+    kafka.createTopic(TOPIC, 2);
+    StampCodec codec = new StampCodec();
+    byte[] dataGuid = new byte[16];
+    byte[] controlGuid = new byte[16];
+    Random random = new Random(42);
+    random.nextBytes(dataGuid);
+    random.nextBytes(controlGuid);
+    byte[] controlKey = new byte[StampKind.KEY_LENGTH];
+    controlKey[0] = StampKind.CONTROL_MESSAGE_KEY_HEADER;
+    System.arraycopy(controlGuid, 0, controlKey, 1, 16);
+
+    List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      byte[] key = StampCodec.dataKey(("key-" + i).getBytes(StandardCharsets.UTF_8));
+      byte[] value = codec.encodePut(dataGuid, 1, i, T0 + i, ("v" + i).getBytes(StandardCharsets.UTF_8), 1, 3, "leader-a");
+      records.add(record(records.size(), key, value));
+    }
+    records.add(stamp(records.size(), codec, StampKind.DECLARATION_OF_LEADERSHIP, 4, "leader-b"));
+    records.add(stamp(records.size(), codec, StampKind.STEP_DOWN, 3, "leader-a"));
+    records.add(stamp(records.size(), codec, StampKind.HEARTBEAT, 4, "leader-b"));
+    records.add(record(records.size(), controlKey, codec.encodeControl(controlGuid, 0, 0, T0,
+        StampCodec.CONTROL_END_OF_PUSH, StampCodec.CONTROL_END_OF_PUSH, -1, null)));
+    records.add(record(records.size(), "garbage".getBytes(StandardCharsets.UTF_8),
+        "not an envelope".getBytes(StandardCharsets.UTF_8)));
+
+    Map<String, Object> config = Map.of(
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+        ProducerConfig.ACKS_CONFIG, "all",
+        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false",
+        ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
+      for (ProducerRecord<byte[], byte[]> r : records) {
+        producer.send(r).get(30, TimeUnit.SECONDS); // one at a time: offsets follow the list
+      }
+    }
+  }
+
+  private static ProducerRecord<byte[], byte[]> record(int i, byte[] key, byte[] value) {
+    return new ProducerRecord<>(TOPIC, PARTITION, T0 + i * 1000L, key, value);
+  }
+
+  private static ProducerRecord<byte[], byte[]> stamp(int i, StampCodec codec, StampKind kind, long term, String writer) {
+    ProducerRecord<byte[], byte[]> r = record(i, codec.key(kind), codec.encodeStamp(kind, term, 0, writer, T0 + i));
+    r.headers().add(new RecordHeader(StampCodec.VTP_HEADER, codec.vtpHeaderValue()));
+    return r;
+  }
+
+  @AfterClass(alwaysRun = true)
+  public void stopKafka() {
+    if (kafka != null) {
+      kafka.close();
+    }
+  }
+
+  // ------------------------------------------------------------------------------------ helpers
+
+  record Result(int code, String out, String err) {
+    List<String> outLines() {
+      return out.lines().toList();
+    }
+  }
+
+  static Result run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = HandoffCli.run(new PrintWriter(out), new PrintWriter(err), args);
+    return new Result(code, out.toString(), err.toString());
+  }
+
+  private Result inspect(String... extra) {
+    List<String> args = new ArrayList<>(List.of("inspect", "--bootstrap-servers", kafka.bootstrapServers(),
+        "--topic", TOPIC, "--partition", Integer.toString(PARTITION)));
+    args.addAll(List.of(extra));
+    return run(args.toArray(String[]::new));
+  }
+
+  /** The table's rows between the header and the summary, checked for alignment with the header. */
+  private static List<String[]> rows(Result r) {
+    List<String> lines = r.outLines();
+    String header = lines.get(0);
+    assertTrue(header.matches("OFFSET\\s+TIMESTAMP\\s+KIND\\s+TERM\\s+WRITER(\\s+ERROR)?"), header);
+    List<String[]> rows = new ArrayList<>();
+    for (String line : lines.subList(1, lines.size() - 1)) {
+      String[] cells = line.trim().split("\\s+", 6);
+      rows.add(cells);
+      assertEquals(line.indexOf(cells[1]), header.indexOf("TIMESTAMP"), "timestamp column: " + line);
+      assertEquals(line.indexOf(cells[2], line.indexOf(cells[1]) + cells[1].length()), header.indexOf("KIND"),
+          "kind column: " + line);
+    }
+    return rows;
+  }
+
+  private static void assertRows(List<String[]> rows, int firstOffset) {
+    for (int i = 0; i < rows.size(); i++) {
+      int offset = firstOffset + i;
+      String[] cells = rows.get(i);
+      String[] expected = EXPECTED[offset];
+      assertEquals(cells[0], Integer.toString(offset));
+      assertEquals(cells[1], InspectCommand.formatTimestamp(T0 + offset * 1000L));
+      assertEquals(cells[2], expected[0], "kind at offset " + offset);
+      assertEquals(cells[3], expected[1], "term at offset " + offset);
+      assertEquals(cells[4], expected[2], "writer at offset " + offset);
+    }
+  }
+
+  private static void assertOneLineError(Result r, int code, String expectedMessage) {
+    assertEquals(r.code(), code, r.err());
+    assertEquals(r.err().strip(), "handoff: error: " + expectedMessage);
+    assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+  }
+
+  // -------------------------------------------------------------------------------------- tests
+
+  @Test
+  public void listsEveryRecordWithKindTermAndWriterInOffsetOrder() {
+    Result r = inspect();
+    assertEquals(r.code(), 0, r.err());
+    List<String[]> rows = rows(r);
+    assertEquals(rows.size(), EXPECTED.length, r.out());
+    assertRows(rows, 0);
+    assertEquals(InspectCommand.formatTimestamp(T0), "2023-11-14T22:13:20.000Z");
+    String[] undecodable = rows.get(7);
+    assertTrue(undecodable[5].startsWith("WRONG_MAGIC_BYTE: wrong magic byte"), undecodable[5]);
+    assertEquals(r.outLines().get(r.outLines().size() - 1), FULL_SUMMARY);
+  }
+
+  @Test
+  public void jsonLinesCarryTheSameFields() {
+    Result r = inspect("--json");
+    assertEquals(r.code(), 0, r.err());
+    List<String> lines = r.outLines();
+    assertEquals(lines.size(), EXPECTED.length, r.out());
+    Pattern json = Pattern.compile("\\{\"offset\":(\\d+),\"timestamp\":\"([^\"]+)\",\"kind\":\"([^\"]+)\","
+        + "\"term\":(-?\\d+),\"writer\":(null|\"[^\"]*\")(?:,\"error\":\"(.+)\")?}");
+    for (int i = 0; i < lines.size(); i++) {
+      Matcher m = json.matcher(lines.get(i));
+      assertTrue(m.matches(), lines.get(i));
+      assertEquals(m.group(1), Integer.toString(i));
+      assertEquals(m.group(2), InspectCommand.formatTimestamp(T0 + i * 1000L));
+      assertEquals(m.group(3), EXPECTED[i][0]);
+      assertEquals(m.group(4), EXPECTED[i][1]);
+      assertEquals(m.group(5), EXPECTED[i][2].equals("-") ? "null" : "\"" + EXPECTED[i][2] + "\"");
+      if (EXPECTED[i][0].equals("UNDECODABLE")) {
+        assertTrue(m.group(6).startsWith("WRONG_MAGIC_BYTE: "), lines.get(i));
+      } else {
+        assertEquals(m.group(6), null, lines.get(i));
+      }
+    }
+  }
+
+  @Test
+  public void lastTwoListsOnlyTheLastTwo() {
+    Result r = inspect("--last", "2");
+    assertEquals(r.code(), 0, r.err());
+    List<String[]> rows = rows(r);
+    assertEquals(rows.size(), 2, r.out());
+    assertRows(rows, 6);
+    assertEquals(r.outLines().get(r.outLines().size() - 1), "2 records: 1 CONTROL:END_OF_PUSH, 1 UNDECODABLE");
+  }
+
+  @Test
+  public void fromOffsetStartsThere() {
+    Result r = inspect("--from-offset", "3");
+    assertEquals(r.code(), 0, r.err());
+    List<String[]> rows = rows(r);
+    assertEquals(rows.size(), 5, r.out());
+    assertRows(rows, 3);
+  }
+
+  @Test
+  public void fromOffsetAtTheEndListsNothingAndBeyondItFails() {
+    Result atEnd = inspect("--from-offset", "8");
+    assertEquals(atEnd.code(), 0, atEnd.err());
+    assertEquals(atEnd.outLines().get(atEnd.outLines().size() - 1), "0 records");
+
+    Result beyond = inspect("--from-offset", "9");
+    assertOneLineError(beyond, 1, "Offset 9 is beyond the end of " + TOPIC + "-" + PARTITION
+        + ": it holds offsets 0 to 7 (--from-offset)");
+  }
+
+  @Test
+  public void missingTopicFails() {
+    Result r = run("inspect", "--bootstrap-servers", kafka.bootstrapServers(), "--topic", "no-such-topic",
+        "--partition", "0");
+    assertOneLineError(r, 1, "Topic 'no-such-topic' does not exist at " + kafka.bootstrapServers());
+    // Asking did not create it.
+    Result again = run("inspect", "--bootstrap-servers", kafka.bootstrapServers(), "--topic", "no-such-topic",
+        "--partition", "0");
+    assertEquals(again.code(), 1);
+  }
+
+  @Test
+  public void partitionOutOfRangeFails() {
+    Result r = run("inspect", "--bootstrap-servers", kafka.bootstrapServers(), "--topic", TOPIC, "--partition", "5");
+    assertOneLineError(r, 1, "Partition 5 does not exist: topic '" + TOPIC + "' has 2 partitions");
+  }
+
+  @Test
+  public void unreachableBrokerFailsWithinTheTimeout() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    String servers = "127.0.0.1:" + port;
+    long started = System.nanoTime();
+    Result r = run("inspect", "--bootstrap-servers", servers, "--topic", TOPIC, "--partition", "0",
+        "--timeout-ms", "2000");
+    long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+    assertOneLineError(r, 1, "Cannot reach Kafka at " + servers + " within 2000 ms");
+    assertTrue(elapsedMs < 8_000, "took " + elapsedMs + " ms");
+    assertEquals(r.out(), "");
+  }
+
+  @Test
+  public void fromOffsetAndLastTogetherIsAUsageError() {
+    Result r = inspect("--from-offset", "1", "--last", "2");
+    assertEquals(r.code(), 2, r.err());
+    assertTrue(r.err().contains("--from-offset") && r.err().contains("--last"), r.err());
+    assertTrue(r.err().contains("mutually exclusive"), r.err());
+    assertEquals(r.out(), "");
+  }
+
+  @Test
+  public void negativeLastIsAUsageError() {
+    Result r = inspect("--last", "-1");
+    assertEquals(r.code(), 2, r.err());
+    assertTrue(r.err().startsWith("handoff: --last must be >= 0, got -1"), r.err());
+  }
+
+  @Test
+  public void jsonStringsAreEscaped() {
+    assertEquals(InspectJson.quote("a\"b\\c\nd\te\u0001"), "\"a\\\"b\\\\c\\nd\\te\\u0001\"");
+    assertEquals(InspectJson.quote("héllo"), "\"héllo\"");
+    assertEquals(InspectJson.quote(null), "null");
+  }
+}
