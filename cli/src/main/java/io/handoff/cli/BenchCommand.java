@@ -30,9 +30,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.IntStream;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -111,9 +108,9 @@ final class BenchCommand implements Callable<Integer> {
       String vt = "bench_v" + run;
       String baselineTopic = "bench_baseline_" + run;
       String massTopic = "bench_mass_v" + run;
-      createTopic(embedded, servers, vt, Math.max(partitions, 1));
-      createTopic(embedded, servers, baselineTopic, 1);
-      createTopic(embedded, servers, massTopic, mass);
+      TopicCreator.create(embedded, servers, vt, Math.max(partitions, 1));
+      TopicCreator.create(embedded, servers, baselineTopic, 1);
+      TopicCreator.create(embedded, servers, massTopic, mass);
 
       int samples = handovers;
       List<Figure> figures = new ArrayList<>();
@@ -397,22 +394,4 @@ final class BenchCommand implements Callable<Integer> {
     return b.append('"').toString();
   }
 
-  private static void createTopic(EmbeddedKafkaCluster embedded, String servers, String topic, int partitions) {
-    if (embedded != null) {
-      embedded.createTopic(topic, partitions);
-      return;
-    }
-    Properties p = new Properties();
-    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
-    p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "15000");
-    try (Admin admin = Admin.create(p)) {
-      admin.createTopics(List.of(new NewTopic(topic, java.util.Optional.of(partitions), java.util.Optional.empty())))
-          .all().get(30, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new CliException("Interrupted while creating topic " + topic);
-    } catch (ExecutionException | TimeoutException e) {
-      throw new CliException("Cannot create topic " + topic + " at " + servers + ": " + HandoffCli.message(e), e);
-    }
-  }
 }

@@ -24,9 +24,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.IntStream;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -131,7 +128,7 @@ final class DemoCommand implements Callable<Integer> {
   private StrategyResult play(String strategy, String servers, EmbeddedKafkaCluster embedded) throws Exception {
     boolean stamp = strategy.equals("stamp");
     String topic = "demo_" + strategy + "_v" + System.currentTimeMillis();
-    createTopic(topic, servers, embedded);
+    TopicCreator.create(embedded, servers, topic, partitions);
 
     Properties props = new Properties();
     if (stamp) {
@@ -256,25 +253,6 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  private void createTopic(String topic, String servers, EmbeddedKafkaCluster embedded) {
-    if (embedded != null) {
-      embedded.createTopic(topic, partitions);
-      return;
-    }
-    Properties p = new Properties();
-    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
-    p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "15000");
-    p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
-    try (Admin admin = Admin.create(p)) {
-      admin.createTopics(List.of(new NewTopic(topic, java.util.Optional.of(partitions), java.util.Optional.empty())))
-          .all().get(20, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new CliException("Interrupted while creating topic " + topic);
-    } catch (ExecutionException | TimeoutException e) {
-      throw new CliException("Cannot create topic " + topic + " at " + servers + ": " + HandoffCli.message(e), e);
-    }
-  }
 
   /** Terms as a cluster manager hands them out: wall-clock milliseconds, strictly increasing. */
   private static long nextTerm(long previous) {

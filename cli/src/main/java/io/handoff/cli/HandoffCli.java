@@ -80,13 +80,24 @@ public final class HandoffCli implements Runnable {
     return code;
   }
 
-  /** The most useful line of an exception: its own message, or its deepest cause's. */
+  /**
+   * The most useful line of an exception: its message, followed by its root cause's when that says
+   * something more ("Failed to create new KafkaAdminClient: No resolvable bootstrap urls ...").
+   */
   static String message(Throwable e) {
     Throwable t = e;
     while ((t.getMessage() == null || t.getMessage().isBlank()) && t.getCause() != null) {
       t = t.getCause();
     }
-    return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    String text = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    if (root != t && root.getMessage() != null && !text.contains(root.getMessage())) {
+      text += ": " + root.getMessage();
+    }
+    return text;
   }
 
   /** The version from the jar's manifest, when there is one. */

@@ -139,6 +139,7 @@ public final class ReferenceReplica implements AutoCloseable {
     pp.put(ProducerConfig.ACKS_CONFIG, "all");
     pp.put(ProducerConfig.LINGER_MS_CONFIG, "0");
     pp.put(ProducerConfig.CLIENT_ID_CONFIG, config.replicaId() + "-writer");
+    pp.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
     this.producer = new KafkaProducer<>(pp, new ByteArraySerializer(), new ByteArraySerializer());
 
     Properties cp = new Properties();

@@ -138,6 +138,10 @@ public final class KafkaStampEmitter implements LeadershipHandoffEmitter {
     force(p, ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     force(p, ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     p.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "handoff-stamp-emitter");
+    // A broker handles one request per connection at a time, so more requests in flight buy
+    // nothing but more, smaller requests: with one, the stamps of a mass step-down that arrive
+    // while the first request is out travel together in the next.
+    p.putIfAbsent(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
     try {
       // Type and validator checks only: no connection, no logging of the values.
       ProducerConfig.configDef().parse(p);
