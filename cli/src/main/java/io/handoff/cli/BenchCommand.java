@@ -344,9 +344,9 @@ final class BenchCommand implements Callable<Integer> {
     Map<String, String> machine = new LinkedHashMap<>();
     machine.put("cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
     machine.put("max_heap_bytes", Long.toString(Runtime.getRuntime().maxMemory()));
-    machine.put("jvm", quote(System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")));
-    machine.put("os", quote(System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch")));
-    machine.put("broker", quote(bootstrapServers == null ? "embedded single-node KRaft" : bootstrapServers));
+    machine.put("jvm", Json.quote(System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")));
+    machine.put("os", Json.quote(System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch")));
+    machine.put("broker", Json.quote(bootstrapServers == null ? "embedded single-node KRaft" : bootstrapServers));
     StringBuilder j = new StringBuilder("{\n  \"machine\": {");
     String sep = "";
     for (var e : machine.entrySet()) {
@@ -363,7 +363,7 @@ final class BenchCommand implements Callable<Integer> {
       j.append(sep).append(String.format(Locale.ROOT,
           "    \"%s\": {\"description\": %s, \"count\": %d, \"median_nanos\": %d, \"p99_nanos\": %d, \"max_nanos\": %d,"
               + " \"median_over_limit\": %.3f}",
-          f.name(), quote(f.description()), s.count(), s.medianNanos(), s.p99Nanos(), s.maxNanos(),
+          f.name(), Json.quote(f.description()), s.count(), s.medianNanos(), s.p99Nanos(), s.maxNanos(),
           (double) s.medianNanos() / limit));
       sep = ",\n";
     }
@@ -375,23 +375,5 @@ final class BenchCommand implements Callable<Integer> {
     return j.toString();
   }
 
-  private static String quote(String s) {
-    StringBuilder b = new StringBuilder("\"");
-    for (char c : s.toCharArray()) {
-      switch (c) {
-        case '"' -> b.append("\\\"");
-        case '\\' -> b.append("\\\\");
-        case '\n' -> b.append("\\n");
-        default -> {
-          if (c < 0x20) {
-            b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-          } else {
-            b.append(c);
-          }
-        }
-      }
-    }
-    return b.append('"').toString();
-  }
 
 }

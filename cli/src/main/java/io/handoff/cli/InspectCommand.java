@@ -290,12 +290,12 @@ final class InspectCommand implements Callable<Integer> {
     public void add(Row row) {
       StringBuilder sb = new StringBuilder(128).append('{');
       sb.append("\"offset\":").append(row.offset());
-      sb.append(",\"timestamp\":").append(row.timestamp() < 0 ? "null" : InspectJson.quote(formatTimestamp(row.timestamp())));
-      sb.append(",\"kind\":").append(InspectJson.quote(row.kind()));
+      sb.append(",\"timestamp\":").append(row.timestamp() < 0 ? "null" : Json.quote(formatTimestamp(row.timestamp())));
+      sb.append(",\"kind\":").append(Json.quote(row.kind()));
       sb.append(",\"term\":").append(row.term());
-      sb.append(",\"writer\":").append(row.writer() == null ? "null" : InspectJson.quote(row.writer()));
+      sb.append(",\"writer\":").append(row.writer() == null ? "null" : Json.quote(row.writer()));
       if (row.error() != null) {
-        sb.append(",\"error\":").append(InspectJson.quote(row.error()));
+        sb.append(",\"error\":").append(Json.quote(row.error()));
       }
       out.println(sb.append('}'));
     }

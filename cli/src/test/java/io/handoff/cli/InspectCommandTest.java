@@ -285,8 +285,8 @@ public class InspectCommandTest {
 
   @Test
   public void jsonStringsAreEscaped() {
-    assertEquals(InspectJson.quote("a\"b\\c\nd\te\u0001"), "\"a\\\"b\\\\c\\nd\\te\\u0001\"");
-    assertEquals(InspectJson.quote("héllo"), "\"héllo\"");
-    assertEquals(InspectJson.quote(null), "null");
+    assertEquals(Json.quote("a\"b\\c\nd\te\u0001"), "\"a\\\"b\\\\c\\nd\\te\\u0001\"");
+    assertEquals(Json.quote("héllo"), "\"héllo\"");
+    assertEquals(Json.quote(null), "null");
   }
 }

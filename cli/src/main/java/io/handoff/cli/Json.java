@@ -1,11 +1,11 @@
 package io.handoff.cli;
 
-/** Just enough JSON writing for {@code inspect --json}: string literals with RFC 8259 escaping. */
-final class InspectJson {
+/** Just enough JSON writing for {@code inspect --json} and {@code bench --json}: RFC 8259 string literals. */
+final class Json {
 
   private static final char[] HEX_DIGITS = "0123456789abcdef".toCharArray();
 
-  private InspectJson() {
+  private Json() {
   }
 
   /** {@code s} as a JSON string literal, quotes included; {@code null} for null. */
