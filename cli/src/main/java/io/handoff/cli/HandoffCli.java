@@ -85,6 +85,9 @@ public final class HandoffCli implements Runnable {
    * something more ("Failed to create new KafkaAdminClient: No resolvable bootstrap urls ...").
    */
   static String message(Throwable e) {
+    if (e instanceof CliException) {
+      return e.getMessage(); // already written for the user
+    }
     Throwable t = e;
     while ((t.getMessage() == null || t.getMessage().isBlank()) && t.getCause() != null) {
       t = t.getCause();
