@@ -9,7 +9,9 @@ import io.handoff.spi.LeadershipHandoffEmitter;
 import io.handoff.spi.LeadershipHandoffObserver;
 import io.handoff.spi.StepDown;
 import io.handoff.stamp.StampCodec;
+import io.handoff.stamp.DecodedEnvelope;
 import io.handoff.stamp.StampCodecException;
+import io.handoff.stamp.StampKeys;
 import io.handoff.stamp.StampKind;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -326,7 +328,12 @@ public final class ReferenceReplica implements AutoCloseable {
     int partition = r.partition();
     long term;
     try {
-      term = codec.readTerm(r.value());
+      DecodedEnvelope envelope = codec.decode(r.value());
+      if (StampKeys.isSelfContainedStamp(r.key()) && !envelope.hasStampShape()) {
+        throw new StampCodecException(StampCodecException.Reason.MALFORMED,
+            "a " + StampKeys.kindOf(r.key()) + " stamp key on a value that is not a stamp");
+      }
+      term = envelope.term();
     } catch (StampCodecException e) {
       // An unreadable record is another writer's record without a term: it forgets any stamp.
       LOG.warn("Undecodable record at {}-{} offset {}: {}", r.topic(), partition, r.offset(), e.getMessage());

@@ -221,6 +221,15 @@ public final class DecodedEnvelope {
 
   // ---- leader metadata footer
 
+  /**
+   * Whether this value has the shape every self-contained stamp has (a StartOfSegment control
+   * message with a leader metadata footer). A stamp key on any other value is forged or corrupt and
+   * must not be observed as a stamp.
+   */
+  public boolean hasStampShape() {
+    return isControlMessage() && controlMessageType() == StampCodec.CONTROL_START_OF_SEGMENT && footerPresent;
+  }
+
   /** True when the leaderMetadataFooter union holds a LeaderMetadata (branch 1). */
   public boolean hasLeaderMetadataFooter() {
     return footerPresent;

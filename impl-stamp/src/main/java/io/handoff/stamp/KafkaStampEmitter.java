@@ -41,15 +41,18 @@ import org.slf4j.LoggerFactory;
  * producer is therefore built with {@code max.block.ms = ack timeout} (a send waits for metadata
  * no longer than the caller would) and {@code request.timeout.ms = delivery.timeout.ms =
  * max(ack timeout, }{@value #MIN_DELIVERY_TIMEOUT_MS}{@code  ms)}: after that the producer gives
- * up and never retries. The floor keeps a zero ack timeout ("send, don't wait") workable. So a
- * stamp lands within the delivery bound of its send, or not at all, except for a request the broker
- * had already received when the client gave up (Kafka cannot recall those). {@link #deliveryBoundMs}
- * reports the bound in force.
+ * up and never retries. The floor keeps a zero ack timeout ("send, don't wait") workable. The
+ * emitter waits for a topic's metadata before it timestamps a stamp and hands it over, so that wait
+ * does not extend the bound: a stamp lands within the delivery bound of its timestamp, or not at
+ * all, except for a request the broker had already received when the client gave up (Kafka cannot
+ * recall those). {@link #deliveryBoundMs} reports the bound in force.
  *
- * <p><b>Blocking.</b> {@link #emitStepDown} returns within the ack timeout: the send may wait for
- * metadata up to {@code max.block.ms} and the ack wait gets what is left of the same deadline.
- * {@link #emitStepDowns} sends everything first and waits against one deadline; in the worst case a
- * batch spanning several topics without cached metadata overshoots by one {@code max.block.ms}.
+ * <p><b>Blocking.</b> {@link #emitStepDown} returns within the ack timeout: the metadata wait and
+ * the ack wait share one deadline. {@link #emitStepDowns} sends everything first, stamps of
+ * partitions known to exist ahead of the others, waits for each topic's metadata at most once, and
+ * then waits for all acks against one deadline; in the worst case a metadata wait that starts just
+ * before the deadline overshoots it by one {@code max.block.ms}. A partition beyond the topic's
+ * partition count is {@code FAILED} without being sent.
  * {@link #close()} abandons unacknowledged stamps (their callers get {@code FAILED}) and returns
  * once the producer's I/O thread has stopped.
  */
@@ -68,6 +71,9 @@ public final class KafkaStampEmitter implements LeadershipHandoffEmitter {
   private final Supplier<Producer<byte[], byte[]>> producerFactory;
   private final boolean ownsProducer;
 
+  /** Topic -> partitions known to exist (at least), from prepare() and acknowledged stamps. */
+  private final java.util.concurrent.ConcurrentHashMap<String, Integer> knownPartitions =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private final Object lock = new Object();
   private volatile Producer<byte[], byte[]> producer;
   private volatile boolean closed;
@@ -142,14 +148,38 @@ public final class KafkaStampEmitter implements LeadershipHandoffEmitter {
     // nothing but more, smaller requests: with one, the stamps of a mass step-down that arrive
     // while the first request is out travel together in the next.
     p.putIfAbsent(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
+    Map<String, Object> parsed;
     try {
       // Type and validator checks only: no connection, no logging of the values.
-      ProducerConfig.configDef().parse(p);
+      parsed = ProducerConfig.configDef().parse(p);
     } catch (org.apache.kafka.common.config.ConfigException e) {
       throw new IllegalArgumentException("Invalid Kafka producer configuration under "
           + HandoffSettings.KAFKA_PREFIX + ": " + e.getMessage(), e);
     }
+    // The checks KafkaProducer would only make when the first stamp is due.
+    int inFlight = (Integer) parsed.get(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION);
+    if (inFlight > 5) {
+      throw invalid(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, inFlight, "must be at most 5 (the stamp producer is idempotent)");
+    }
+    int retries = (Integer) parsed.get(ProducerConfig.RETRIES_CONFIG);
+    if (retries == 0) {
+      throw invalid(ProducerConfig.RETRIES_CONFIG, retries, "must be at least 1 (the stamp producer is idempotent)");
+    }
+    @SuppressWarnings("unchecked")
+    List<String> servers = (List<String>) parsed.get(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG);
+    for (String server : servers) {
+      String s = server.trim();
+      if (!s.isEmpty() && (org.apache.kafka.common.utils.Utils.getHost(s) == null
+          || org.apache.kafka.common.utils.Utils.getPort(s) == null)) {
+        throw invalid(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, s, "must be a list of host:port");
+      }
+    }
     return p;
+  }
+
+  private static IllegalArgumentException invalid(String key, Object value, String reason) {
+    return new IllegalArgumentException("Invalid value '" + value + "' for configuration "
+        + HandoffSettings.KAFKA_PREFIX + key + ": " + reason);
   }
 
   /** The producer's delivery bound for an ack timeout: see the class documentation. */
@@ -188,13 +218,18 @@ public final class KafkaStampEmitter implements LeadershipHandoffEmitter {
     EmitOutcome[] outcomes = new EmitOutcome[n];
     Pending[] pending = new Pending[n];
 
-    // Phase 1: hand every stamp to the producer.
-    int i = 0;
+    // Phase 1: hand every stamp to the producer. Stamps for partitions already known to exist go
+    // first: a send to a topic or partition without metadata blocks up to the ack timeout, and must
+    // not hold up the stamps of a whole demotion behind it.
+    StepDown[] ordered = stepDowns.toArray(new StepDown[0]);
+    int[] order = sendOrder(ordered);
     Producer<byte[], byte[]> p = null;
     RuntimeException producerFailure = null;
     boolean interrupted = false;
-    for (StepDown s : stepDowns) {
-      int index = i++;
+    Map<String, Integer> partitionCounts = new java.util.HashMap<>();
+    Map<String, RuntimeException> metadataFailures = new java.util.HashMap<>();
+    for (int index : order) {
+      StepDown s = ordered[index];
       if (!enabled) {
         outcomes[index] = EmitOutcome.skipped(s, EmitStatus.SKIPPED_DISABLED);
         continue;
@@ -217,7 +252,7 @@ public final class KafkaStampEmitter implements LeadershipHandoffEmitter {
       }
       // With a zero ack timeout every stamp is sent and none awaited; otherwise nothing is sent
       // after the deadline, because it could only land late.
-      if (ackTimeoutMs > 0 && index > 0 && System.nanoTime() - deadline >= 0) {
+      if (ackTimeoutMs > 0 && index != order[0] && System.nanoTime() - deadline >= 0) {
         outcomes[index] = failed(s, EmitStatus.TIMED_OUT, start,
             new TimeoutException("the ack timeout of " + ackTimeoutMs + " ms passed before this stamp could be sent"));
         continue;
@@ -232,10 +267,12 @@ public final class KafkaStampEmitter implements LeadershipHandoffEmitter {
         }
       }
       try {
-        pending[index] = send(p, s);
+        pending[index] = send(p, s, deadline, partitionCounts, metadataFailures);
       } catch (org.apache.kafka.common.errors.InterruptException e) {
         interrupted = true;
         outcomes[index] = failed(s, EmitStatus.INTERRUPTED, start, e);
+      } catch (org.apache.kafka.common.errors.TimeoutException e) {
+        outcomes[index] = failed(s, EmitStatus.TIMED_OUT, start, e);
       } catch (RuntimeException e) {
         outcomes[index] = failed(s, EmitStatus.FAILED, start, e);
       }
@@ -246,9 +283,8 @@ public final class KafkaStampEmitter implements LeadershipHandoffEmitter {
     }
 
     // Phase 2: wait for all acknowledgements against the one deadline.
-    i = 0;
-    for (StepDown s : stepDowns) {
-      int index = i++;
+    for (int index = 0; index < n; index++) {
+      StepDown s = ordered[index];
       Pending pd = pending[index];
       if (pd == null) {
         continue;
@@ -285,7 +321,58 @@ public final class KafkaStampEmitter implements LeadershipHandoffEmitter {
     return result;
   }
 
-  private Pending send(Producer<byte[], byte[]> p, StepDown s) {
+  /** Indexes of {@code stepDowns}: those whose partition is known to exist first, each group in order. */
+  private int[] sendOrder(StepDown[] stepDowns) {
+    int[] order = new int[stepDowns.length];
+    int k = 0;
+    for (int i = 0; i < stepDowns.length; i++) {
+      if (isKnown(stepDowns[i])) {
+        order[k++] = i;
+      }
+    }
+    for (int i = 0; i < stepDowns.length; i++) {
+      if (!isKnown(stepDowns[i])) {
+        order[k++] = i;
+      }
+    }
+    return order;
+  }
+
+  private boolean isKnown(StepDown s) {
+    Integer count = knownPartitions.get(s.versionTopic());
+    return count != null && s.partition() < count;
+  }
+
+  private Pending send(Producer<byte[], byte[]> p, StepDown s, long deadline,
+      Map<String, Integer> partitionCounts, Map<String, RuntimeException> metadataFailures) {
+    // Kafka's delivery timeout starts when the record enters the producer's buffer, after send()
+    // has waited for metadata (up to max.block.ms). Wait for the metadata first, once per topic
+    // and call, then check the deadline, and only then timestamp and hand over the stamp: it
+    // lands within deliveryBoundMs of its timestamp or not at all, and a call waits for the
+    // metadata of a topic at most once.
+    String topic = s.versionTopic();
+    RuntimeException failure = metadataFailures.get(topic);
+    if (failure != null) {
+      throw failure;
+    }
+    Integer count = partitionCounts.get(topic);
+    if (count == null) {
+      try {
+        count = p.partitionsFor(topic).size();
+      } catch (org.apache.kafka.common.errors.TimeoutException e) {
+        metadataFailures.put(topic, e);
+        throw e;
+      }
+      partitionCounts.put(topic, count);
+    }
+    if (s.partition() >= count) {
+      throw new IllegalArgumentException("partition " + s.partition() + " of " + topic
+          + " does not exist: the topic has " + count + " partition(s)");
+    }
+    if (ackTimeoutMs > 0 && System.nanoTime() - deadline >= 0) {
+      throw new org.apache.kafka.common.errors.TimeoutException(
+          "the ack timeout of " + ackTimeoutMs + " ms passed while waiting for the metadata of " + topic);
+    }
     long now = System.currentTimeMillis();
     byte[] value = codec.encodeStamp(StampKind.STEP_DOWN, s.leaderTerm(), s.localClusterId(), s.writerId(), now);
     RecordHeaders headers = new RecordHeaders();
@@ -293,7 +380,12 @@ public final class KafkaStampEmitter implements LeadershipHandoffEmitter {
     ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(
         s.versionTopic(), s.partition(), now, StampKind.STEP_DOWN.key(), value, headers);
     Pending pd = new Pending();
-    pd.future = p.send(record, (metadata, exception) -> pd.completedAt = System.nanoTime());
+    pd.future = p.send(record, (metadata, exception) -> {
+      pd.completedAt = System.nanoTime();
+      if (exception == null) {
+        knownPartitions.merge(s.versionTopic(), s.partition() + 1, Math::max);
+      }
+    });
     return pd;
   }
 
@@ -332,9 +424,21 @@ public final class KafkaStampEmitter implements LeadershipHandoffEmitter {
       default -> {
         metrics.stampEmitFailed(s, o.status(), o.elapsedNanos());
         LOG.warn("Step-down stamp for {} term {} {} after {} µs: {}; the next leader will wait out the inactivity window",
-            s.topicPartition(), s.leaderTerm(), o.status(), o.elapsedNanos() / 1_000, String.valueOf(o.cause()));
+            s.topicPartition(), s.leaderTerm(), o.status(), o.elapsedNanos() / 1_000, describe(o.cause()));
       }
     }
+  }
+
+  /** A cause and, when it adds something, its root cause: "Failed to construct kafka producer" alone names nothing. */
+  private static String describe(Throwable cause) {
+    if (cause == null) {
+      return "no cause";
+    }
+    Throwable root = cause;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root == cause ? cause.toString() : cause + " (caused by " + root + ")";
   }
 
   /** Creates the producer and fetches the metadata of {@code topic}; see the SPI. */
@@ -345,7 +449,7 @@ public final class KafkaStampEmitter implements LeadershipHandoffEmitter {
       return;
     }
     try {
-      producer().partitionsFor(topic);
+      knownPartitions.merge(topic, producer().partitionsFor(topic).size(), Math::max);
     } catch (RuntimeException e) {
       LOG.warn("Could not fetch metadata of {} ahead of a step-down: {}", topic, e.toString());
     }
@@ -386,6 +490,10 @@ public final class KafkaStampEmitter implements LeadershipHandoffEmitter {
     /** The outcome of a completed future. */
     EmitOutcome outcome(StepDown s, long start) {
       long elapsed = (completedAt != 0 ? completedAt : System.nanoTime()) - start;
+      // Only called for a completed future, so get() does not wait; but it throws
+      // InterruptedException whenever the interrupt status is set. Clear the status around it and
+      // restore it after, so that a stamp acked before an interrupt stays ACKED.
+      boolean wasInterrupted = Thread.interrupted();
       try {
         RecordMetadata m = future.get(0, TimeUnit.NANOSECONDS);
         return EmitOutcome.acked(s, elapsed, m.offset());
@@ -401,6 +509,10 @@ public final class KafkaStampEmitter implements LeadershipHandoffEmitter {
         return EmitOutcome.failed(s, EmitStatus.TIMED_OUT, elapsed, e);
       } catch (RuntimeException e) {
         return EmitOutcome.failed(s, EmitStatus.FAILED, elapsed, e);
+      } finally {
+        if (wasInterrupted) {
+          Thread.currentThread().interrupt();
+        }
       }
     }
   }

@@ -157,7 +157,7 @@ public final class StampObserver implements LeadershipHandoffObserver {
         throw new StampCodecException(StampCodecException.Reason.MALFORMED, "the record has no key");
       }
       DecodedEnvelope envelope = codec.decode(record.value());
-      if (StampKeys.isSelfContainedStamp(key) && !isStampShaped(envelope)) {
+      if (StampKeys.isSelfContainedStamp(key) && !envelope.hasStampShape()) {
         throw new StampCodecException(StampCodecException.Reason.MALFORMED,
             "the key is a " + StampKeys.kindOf(key) + " stamp key but the value is not a stamp (message type "
                 + envelope.messageType() + ", control type " + envelope.controlMessageType() + ")");
@@ -170,12 +170,6 @@ public final class StampObserver implements LeadershipHandoffObserver {
     }
     observe(record.partition(), key, term, myTerm, record.topic(), record.offset());
     return true;
-  }
-
-  private static boolean isStampShaped(DecodedEnvelope e) {
-    return e.isControlMessage()
-        && e.controlMessageType() == StampCodec.CONTROL_START_OF_SEGMENT
-        && e.hasLeaderMetadataFooter();
   }
 
   private PartitionState existing(int partition) {

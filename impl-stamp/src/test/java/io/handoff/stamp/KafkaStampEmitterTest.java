@@ -1,6 +1,7 @@
 package io.handoff.stamp;
 
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.times;
@@ -35,6 +36,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.NotEnoughReplicasException;
 import org.apache.kafka.common.errors.TimeoutException;
@@ -52,9 +54,16 @@ public class KafkaStampEmitterTest {
         HandoffSettings.ACK_TIMEOUT_MS, Long.toString(ackTimeoutMs)));
   }
 
+  /** A producer whose every topic has 256 partitions. */
   @SuppressWarnings("unchecked")
   private static Producer<byte[], byte[]> producer() {
-    return mock(Producer.class);
+    Producer<byte[], byte[]> p = mock(Producer.class);
+    List<PartitionInfo> partitions = new ArrayList<>();
+    for (int i = 0; i < 256; i++) {
+      partitions.add(new PartitionInfo("any", i, null, null, null));
+    }
+    when(p.partitionsFor(anyString())).thenReturn(partitions);
+    return p;
   }
 
   private static Future<RecordMetadata> acked(long offset) {
@@ -275,6 +284,28 @@ public class KafkaStampEmitterTest {
       assertEquals(out.get(i).status(), i % 2 == 0 ? EmitStatus.ACKED : EmitStatus.TIMED_OUT, "stamp " + i);
     }
     assertTrue(tookMs < 3_000, "one shared deadline of 300 ms, took " + tookMs + " ms");
+  }
+
+  @Test
+  public void partitionBeyondTheTopicFailsWithoutSending() {
+    Producer<byte[], byte[]> p = producer();
+    EmitOutcome o = new KafkaStampEmitter(settings(1000), new CountingHandoffMetrics(), p)
+        .emitStepDown(new StepDown("store_v3", 300, 5, 0, "h"));
+    assertEquals(o.status(), EmitStatus.FAILED);
+    assertTrue(o.cause().getMessage().contains("partition 300 of store_v3 does not exist"), o.cause().getMessage());
+    verify(p, never()).send(any(), any());
+  }
+
+  @Test
+  public void metadataTimeoutIsTimedOutAndWaitedForOncePerTopic() {
+    Producer<byte[], byte[]> p = producer();
+    when(p.partitionsFor("gone")).thenThrow(new TimeoutException("Topic gone not present in metadata after 200 ms."));
+    List<EmitOutcome> out = new KafkaStampEmitter(settings(200), new CountingHandoffMetrics(), p).emitStepDowns(List.of(
+        new StepDown("gone", 0, 5, 0, "h"), new StepDown("gone", 1, 5, 0, "h"), new StepDown("store_v3", 0, 5, 0, "h")));
+    assertEquals(out.get(0).status(), EmitStatus.TIMED_OUT);
+    assertEquals(out.get(1).status(), EmitStatus.TIMED_OUT);
+    verify(p, times(1)).partitionsFor("gone");
+    verify(p, times(1)).send(any(), any());
   }
 
   @Test
