@@ -38,8 +38,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>How late can a stamp land?</b> A stamp the caller was told {@code TIMED_OUT} must not turn
  * up minutes later, after the next leader has started: a late stamp is worse than none. The
- * producer is therefore built with {@code max.block.ms = ack timeout} (a send waits for metadata
- * no longer than the caller would) and {@code request.timeout.ms = delivery.timeout.ms =
+ * producer is therefore built with {@code request.timeout.ms = delivery.timeout.ms =
  * max(ack timeout, }{@value #MIN_DELIVERY_TIMEOUT_MS}{@code  ms)}: after that the producer gives
  * up and never retries. The floor keeps a zero ack timeout ("send, don't wait") workable. The
  * emitter waits for a topic's metadata before it timestamps a stamp and hands it over, so that wait
@@ -50,9 +49,9 @@ import org.slf4j.LoggerFactory;
  * <p><b>Blocking.</b> {@link #emitStepDown} returns within the ack timeout: the metadata wait and
  * the ack wait share one deadline. {@link #emitStepDowns} sends everything first, stamps of
  * partitions known to exist ahead of the others, waits for each topic's metadata at most once, and
- * then waits for all acks against one deadline; in the worst case a metadata wait that starts just
- * before the deadline overshoots it by one {@code max.block.ms}. A partition beyond the topic's
- * partition count is {@code FAILED} without being sent.
+ * then waits for all acks against one deadline. Metadata waits come in slices of
+ * {@link #metadataWaitMs} ({@code max.block.ms}), so a call overshoots its deadline by at most one
+ * slice. A partition beyond the topic's partition count is {@code FAILED} without being sent.
  * {@link #close()} abandons unacknowledged stamps (their callers get {@code FAILED}) and returns
  * once the producer's I/O thread has stopped.
  */
@@ -62,6 +61,9 @@ public final class KafkaStampEmitter implements LeadershipHandoffEmitter {
 
   /** Floor of the producer's request and delivery timeouts. */
   public static final long MIN_DELIVERY_TIMEOUT_MS = 1_000L;
+
+  /** Floor of one metadata wait; see {@link #metadataWaitMs}. */
+  public static final long MIN_METADATA_WAIT_MS = 100L;
 
   private final boolean enabled;
   private final long ackTimeoutMs;
@@ -138,7 +140,7 @@ public final class KafkaStampEmitter implements LeadershipHandoffEmitter {
     force(p, ProducerConfig.ACKS_CONFIG, "all");
     force(p, ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     force(p, ProducerConfig.LINGER_MS_CONFIG, "0");
-    force(p, ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(settings.ackTimeoutMs()));
+    force(p, ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(metadataWaitMs(settings.ackTimeoutMs())));
     force(p, ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(delivery));
     force(p, ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(delivery));
     force(p, ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
@@ -180,6 +182,15 @@ public final class KafkaStampEmitter implements LeadershipHandoffEmitter {
   private static IllegalArgumentException invalid(String key, Object value, String reason) {
     return new IllegalArgumentException("Invalid value '" + value + "' for configuration "
         + HandoffSettings.KAFKA_PREFIX + key + ": " + reason);
+  }
+
+  /**
+   * The producer's {@code max.block.ms}: one slice of the ack timeout (an eighth, at least
+   * {@value #MIN_METADATA_WAIT_MS} ms). A metadata wait cannot be cut short, so the emitter waits in
+   * slices and stops starting new ones at the deadline; a call overshoots by at most one slice.
+   */
+  public static long metadataWaitMs(long ackTimeoutMs) {
+    return Math.max(MIN_METADATA_WAIT_MS, ackTimeoutMs / 8);
   }
 
   /** The producer's delivery bound for an ack timeout: see the class documentation. */
@@ -321,6 +332,24 @@ public final class KafkaStampEmitter implements LeadershipHandoffEmitter {
     return result;
   }
 
+  /**
+   * The partition count of {@code topic}, waiting for its metadata in slices of
+   * {@link #metadataWaitMs} until {@code deadline} (one slice when the ack timeout is zero).
+   */
+  private int partitionCount(Producer<byte[], byte[]> p, String topic, long deadline) {
+    while (true) {
+      try {
+        int count = p.partitionsFor(topic).size();
+        knownPartitions.merge(topic, count, Math::max);
+        return count;
+      } catch (org.apache.kafka.common.errors.TimeoutException e) {
+        if (ackTimeoutMs == 0 || System.nanoTime() - deadline >= 0) {
+          throw e;
+        }
+      }
+    }
+  }
+
   /** Indexes of {@code stepDowns}: those whose partition is known to exist first, each group in order. */
   private int[] sendOrder(StepDown[] stepDowns) {
     int[] order = new int[stepDowns.length];
@@ -358,7 +387,7 @@ public final class KafkaStampEmitter implements LeadershipHandoffEmitter {
     Integer count = partitionCounts.get(topic);
     if (count == null) {
       try {
-        count = p.partitionsFor(topic).size();
+        count = partitionCount(p, topic, deadline);
       } catch (org.apache.kafka.common.errors.TimeoutException e) {
         metadataFailures.put(topic, e);
         throw e;
@@ -449,7 +478,7 @@ public final class KafkaStampEmitter implements LeadershipHandoffEmitter {
       return;
     }
     try {
-      knownPartitions.merge(topic, producer().partitionsFor(topic).size(), Math::max);
+      partitionCount(producer(), topic, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ackTimeoutMs));
     } catch (RuntimeException e) {
       LOG.warn("Could not fetch metadata of {} ahead of a step-down: {}", topic, e.toString());
     }

@@ -2,6 +2,7 @@ package io.handoff.stamp;
 
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.Mockito.atMost;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.times;
@@ -297,14 +298,26 @@ public class KafkaStampEmitterTest {
   }
 
   @Test
-  public void metadataTimeoutIsTimedOutAndWaitedForOncePerTopic() {
+  public void metadataIsWaitedForInSlicesUntilTheDeadlineOncePerTopic() {
     Producer<byte[], byte[]> p = producer();
-    when(p.partitionsFor("gone")).thenThrow(new TimeoutException("Topic gone not present in metadata after 200 ms."));
-    List<EmitOutcome> out = new KafkaStampEmitter(settings(200), new CountingHandoffMetrics(), p).emitStepDowns(List.of(
-        new StepDown("gone", 0, 5, 0, "h"), new StepDown("gone", 1, 5, 0, "h"), new StepDown("store_v3", 0, 5, 0, "h")));
+    // Like the real producer: each lookup blocks one slice (max.block.ms), then gives up.
+    when(p.partitionsFor("gone")).thenAnswer(inv -> {
+      Thread.sleep(100);
+      throw new TimeoutException("Topic gone not present in metadata after 100 ms.");
+    });
+    answer(p, acked(3));
+    KafkaStampEmitter emitter = new KafkaStampEmitter(settings(400), new CountingHandoffMetrics(), p);
+    emitter.prepare("store_v3"); // as a leader does when it takes the partition over
+    long start = System.nanoTime();
+    List<EmitOutcome> out = emitter.emitStepDowns(List.of(
+        new StepDown("gone", 0, 5, 0, "h"), new StepDown("store_v3", 0, 5, 0, "h"), new StepDown("gone", 1, 5, 0, "h")));
+    long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
     assertEquals(out.get(0).status(), EmitStatus.TIMED_OUT);
-    assertEquals(out.get(1).status(), EmitStatus.TIMED_OUT);
-    verify(p, times(1)).partitionsFor("gone");
+    assertEquals(out.get(1).status(), EmitStatus.ACKED, "a topic without metadata holds up no prepared topic's stamp");
+    assertEquals(out.get(2).status(), EmitStatus.TIMED_OUT);
+    assertTrue(tookMs >= 390 && tookMs < 400 + 100 + 150, "waited in slices up to the deadline: " + tookMs + " ms");
+    // About four slices for the first stamp, none for the second stamp of the same topic.
+    verify(p, atMost(5)).partitionsFor("gone");
     verify(p, times(1)).send(any(), any());
   }
 
@@ -333,7 +346,8 @@ public class KafkaStampEmitterTest {
     assertEquals(p.getProperty(ProducerConfig.ACKS_CONFIG), "all");
     assertEquals(p.getProperty(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG), "true");
     assertEquals(p.getProperty(ProducerConfig.LINGER_MS_CONFIG), "0");
-    assertEquals(p.getProperty(ProducerConfig.MAX_BLOCK_MS_CONFIG), "400");
+    assertEquals(p.getProperty(ProducerConfig.MAX_BLOCK_MS_CONFIG), "100", "metadata waits in slices, at least 100 ms");
+    assertEquals(KafkaStampEmitter.metadataWaitMs(8_000), 1_000);
     assertEquals(p.getProperty(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG), "1000", "floor of the delivery bound");
     assertEquals(p.getProperty(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG), "1000");
     assertEquals(KafkaStampEmitter.deliveryBoundMs(5_000), 5_000);

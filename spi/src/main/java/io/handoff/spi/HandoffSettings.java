@@ -187,12 +187,12 @@ public final class HandoffSettings {
   }
 
   /**
-   * Name fragments of values that must never be printed: the three the documentation promises,
-   * and those of Kafka's other password-type client settings (PEM keys, passphrases, basic-auth
-   * user info).
+   * Name fragments of values that must never be printed: the three the documentation promises
+   * (broadened to catch misspellings such as {@code sasl.jaas.confg} or {@code pasword}), and those
+   * of Kafka's other password-type client settings (PEM keys, passphrases, basic-auth user info).
    */
   private static final List<String> SECRET_FRAGMENTS = List.of(
-      "password", "secret", "sasl.jaas.config", "passphrase", "ssl.keystore.key", "private.key",
+      "passw", "secret", "jaas", "passphrase", "ssl.keystore.key", "private.key",
       "user.info", "credential", "token");
 
   /** Words a strategy may not be named, because keys under them mean something else. */
