@@ -395,7 +395,7 @@ public final class KafkaStampEmitter implements LeadershipHandoffEmitter {
       partitionCounts.put(topic, count);
     }
     if (s.partition() >= count) {
-      throw new IllegalArgumentException("partition " + s.partition() + " of " + topic
+      throw new IllegalArgumentException("Partition " + s.partition() + " of topic " + topic
           + " does not exist: the topic has " + count + " partition(s)");
     }
     if (ackTimeoutMs > 0 && System.nanoTime() - deadline >= 0) {

@@ -293,7 +293,7 @@ public class KafkaStampEmitterTest {
     EmitOutcome o = new KafkaStampEmitter(settings(1000), new CountingHandoffMetrics(), p)
         .emitStepDown(new StepDown("store_v3", 300, 5, 0, "h"));
     assertEquals(o.status(), EmitStatus.FAILED);
-    assertTrue(o.cause().getMessage().contains("partition 300 of store_v3 does not exist"), o.cause().getMessage());
+    assertTrue(o.cause().getMessage().contains("Partition 300 of topic store_v3 does not exist"), o.cause().getMessage());
     verify(p, never()).send(any(), any());
   }
 

@@ -196,8 +196,8 @@ public class BadStepDownIT {
     ItSupport.observed(OBSERVED, "partition beyond the partition count, no prepare() (producer built by this emit)",
         "`StepDown(" + TOPIC + ", 3, term 12)`", show(o, wall));
     assertTrue(o.status() == EmitStatus.FAILED || o.status() == EmitStatus.TIMED_OUT, o.toString());
-    // The producer is built inside this call, and its max.block.ms (= the ack timeout) starts only
-    // after that: the construction time is not covered by the deadline. Bound it loosely here.
+    // The producer is built inside this call, and building it cannot be cut short at the deadline.
+    // Bound it loosely here.
     assertTrue(wall <= ACK_TIMEOUT_MS + 1_000, "took " + wall + " ms: " + o);
     assertTrue(String.join(" / ", causeChain(o.cause())).contains("Partition 3"), "the cause names the partition: " + o);
     assertNoNewProducerThread(before, "after close");
