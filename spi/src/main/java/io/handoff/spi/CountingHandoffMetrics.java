@@ -29,6 +29,7 @@ public final class CountingHandoffMetrics implements HandoffMetrics {
     emitLatencyNanos.add(latencyNanos);
   }
 
+  /** @throws IllegalArgumentException for {@link HandoverPath#WAIT}, which is not a handover: a caller bug */
   @Override
   public void handover(int partition, HandoverPath path) {
     switch (path) {
@@ -43,10 +44,12 @@ public final class CountingHandoffMetrics implements HandoffMetrics {
     staleTermWrite.increment();
   }
 
+  /** {@value HandoffMetrics#EMIT_SUCCESS} so far. */
   public long emitSuccess() {
     return emitSuccess.sum();
   }
 
+  /** {@value HandoffMetrics#EMIT_FAILURE} so far. */
   public long emitFailure() {
     return emitFailure.sum();
   }
@@ -56,14 +59,17 @@ public final class CountingHandoffMetrics implements HandoffMetrics {
     return emitLatencyNanos.sum();
   }
 
+  /** {@value HandoffMetrics#FAST_PATH} so far. */
   public long fastPath() {
     return fastPath.sum();
   }
 
+  /** {@value HandoffMetrics#LEGACY_WAIT} so far. */
   public long legacyWait() {
     return legacyWait.sum();
   }
 
+  /** {@value HandoffMetrics#STALE_TERM_WRITE} so far. */
   public long staleTermWrite() {
     return staleTermWrite.sum();
   }

@@ -22,10 +22,16 @@ public record EmitOutcome(StepDown stepDown, EmitStatus status, long elapsedNano
     requireNonNull(status, "status is null");
   }
 
+  /** The broker acknowledged the stamp at {@code offset}. */
   public static EmitOutcome acked(StepDown stepDown, long elapsedNanos, long offset) {
     return new EmitOutcome(stepDown, EmitStatus.ACKED, elapsedNanos, offset, null);
   }
 
+  /**
+   * Nothing was sent.
+   *
+   * @throws IllegalArgumentException unless {@code status} is a {@code SKIPPED_*} status
+   */
   public static EmitOutcome skipped(StepDown stepDown, EmitStatus status) {
     if (status != EmitStatus.SKIPPED_DISABLED && status != EmitStatus.SKIPPED_NO_TERM) {
       throw new IllegalArgumentException("not a skip status: " + status);
@@ -33,7 +39,13 @@ public record EmitOutcome(StepDown stepDown, EmitStatus status, long elapsedNano
     return new EmitOutcome(stepDown, status, 0L, -1L, null);
   }
 
+  /**
+   * The stamp may not be on the topic.
+   *
+   * @throws IllegalArgumentException unless {@code status} is {@code TIMED_OUT}, {@code FAILED} or {@code INTERRUPTED}
+   */
   public static EmitOutcome failed(StepDown stepDown, EmitStatus status, long elapsedNanos, Throwable cause) {
+    requireNonNull(status, "status is null");
     if (!status.isFailure()) {
       throw new IllegalArgumentException("not a failure status: " + status);
     }

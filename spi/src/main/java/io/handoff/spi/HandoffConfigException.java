@@ -12,11 +12,13 @@ public final class HandoffConfigException extends IllegalArgumentException {
 
   private final List<String> errors;
 
+  /** One exception for all of {@code errors}, one message each; at least one. */
   public HandoffConfigException(List<String> errors) {
     super(format(errors));
     this.errors = List.copyOf(errors);
   }
 
+  /** One problem. */
   public HandoffConfigException(String error) {
     this(List.of(error));
   }
