@@ -1,6 +1,5 @@
 package io.handoff.cli;
 
-import io.handoff.embedded.EmbeddedKafkaCluster;
 import io.handoff.host.Handover;
 import io.handoff.host.ReferenceReplica;
 import io.handoff.spi.CountingHandoffMetrics;
@@ -96,24 +95,18 @@ final class BenchCommand implements Callable<Integer> {
     if (handovers < 1 || partitions < 1 || mass < 1 || ackTimeoutMs < 0) {
       throw new CliException("--handovers, --partitions and --mass must be >= 1 and --ack-timeout-ms >= 0");
     }
-    EmbeddedKafkaCluster embedded = null;
-    try {
-      String servers = bootstrapServers;
-      if (servers == null) {
-        progress("Starting an embedded Kafka broker");
-        embedded = EmbeddedKafkaCluster.builder().start();
-        servers = embedded.bootstrapServers();
-      }
+    try (KafkaTarget kafka = KafkaTarget.open(bootstrapServers, out)) {
+      String servers = kafka.servers();
       String run = Long.toString(System.currentTimeMillis());
       String vt = "bench_v" + run;
       String baselineTopic = "bench_baseline_" + run;
       // Its own topic: the emit benchmark's stamps carry terms a later handover must not compete with.
       String emitTopic = "bench_emit_v" + run;
       String massTopic = "bench_mass_v" + run;
-      TopicCreator.create(embedded, servers, vt, Math.max(partitions, 1));
-      TopicCreator.create(embedded, servers, baselineTopic, 1);
-      TopicCreator.create(embedded, servers, emitTopic, 1);
-      TopicCreator.create(embedded, servers, massTopic, mass);
+      kafka.createTopic(vt, Math.max(partitions, 1));
+      kafka.createTopic(baselineTopic, 1);
+      kafka.createTopic(emitTopic, 1);
+      kafka.createTopic(massTopic, mass);
 
       int samples = handovers;
       List<Figure> figures = new ArrayList<>();
@@ -142,10 +135,6 @@ final class BenchCommand implements Callable<Integer> {
 
       report(figures, produce, fetch, massStatus);
       return 0;
-    } finally {
-      if (embedded != null) {
-        embedded.close();
-      }
     }
   }
 

@@ -1,6 +1,5 @@
 package io.handoff.cli;
 
-import io.handoff.embedded.EmbeddedKafkaCluster;
 import io.handoff.host.Handover;
 import io.handoff.host.ReferenceReplica;
 import io.handoff.spi.CountingHandoffMetrics;
@@ -94,20 +93,10 @@ final class DemoCommand implements Callable<Integer> {
             + " (shortened from the %d s production default)%n",
         partitions, rounds, seconds(inactivityWait), PRODUCTION_WINDOW_SECONDS);
 
-    EmbeddedKafkaCluster embedded = null;
-    try {
-      String servers = bootstrapServers;
-      if (servers == null) {
-        out.print("Starting an embedded Kafka broker (KRaft, one node, temporary data)... ");
-        out.flush();
-        long t = System.nanoTime();
-        embedded = EmbeddedKafkaCluster.builder().start();
-        servers = embedded.bootstrapServers();
-        out.printf(Locale.ROOT, "ready at %s in %s%n", servers, GapStats.human(System.nanoTime() - t));
-      }
+    try (KafkaTarget kafka = KafkaTarget.open(bootstrapServers, out)) {
       List<StrategyResult> results = new ArrayList<>();
-      results.add(play("noop", servers, embedded));
-      results.add(play("stamp", servers, embedded));
+      results.add(play("noop", kafka));
+      results.add(play("stamp", kafka));
       printTable(results);
       if (report != null) {
         try {
@@ -118,17 +107,14 @@ final class DemoCommand implements Callable<Integer> {
         out.println("Report written to " + report.toAbsolutePath());
       }
       return 0;
-    } finally {
-      if (embedded != null) {
-        embedded.close();
-      }
     }
   }
 
-  private StrategyResult play(String strategy, String servers, EmbeddedKafkaCluster embedded) throws Exception {
+  private StrategyResult play(String strategy, KafkaTarget kafka) throws Exception {
     boolean stamp = strategy.equals("stamp");
+    String servers = kafka.servers();
     String topic = "demo_" + strategy + "_v" + System.currentTimeMillis();
-    TopicCreator.create(embedded, servers, topic, partitions);
+    kafka.createTopic(topic, partitions);
 
     Properties props = new Properties();
     if (stamp) {
