@@ -8,7 +8,11 @@ public enum EmitStatus {
   SKIPPED_DISABLED,
   /** The step-down carried no valid term ({@code <= 0}); nothing was sent. */
   SKIPPED_NO_TERM,
-  /** The stamp was handed to the client but no acknowledgement arrived within the ack timeout. */
+  /**
+   * No acknowledgement arrived within the ack timeout. The stamp may still land, within the
+   * delivery bound the emitter documents and never later; that is safe, because a stamp is only
+   * emitted once the leader has stopped writing, but the caller cannot count on it.
+   */
   TIMED_OUT,
   /** Sending failed, or the broker rejected the stamp, or the emitter was already closed. */
   FAILED,
