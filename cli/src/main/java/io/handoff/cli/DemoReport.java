@@ -16,7 +16,7 @@ final class DemoReport {
     h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
         .append("<title>handoff demo: handover gaps</title><style>")
         .append("body{font-family:system-ui,sans-serif;margin:2em;color:#222}")
-        .append("table{border-collapse:collapse}td,th{padding:.3em .8em;border-bottom:1px solid #ccc;text-align:right}")
+        .append("table{border-collapse:collapse}td,th{padding:.3em .8em;border-bottom:1px solid #ccc;text-align:right}td{white-space:nowrap}")
         .append("th:first-child,td:first-child{text-align:left}.note{color:#666}")
         .append("</style></head><body>\n");
     h.append("<h1>Leadership handover gaps</h1>\n<p>")
@@ -52,7 +52,7 @@ final class DemoReport {
   private static String chart(List<DemoCommand.StrategyResult> results) {
     int width = 760;
     int left = 80;
-    int right = 20;
+    int right = 50;
     int rowHeight = 50;
     int top = 20;
     int height = top + rowHeight * results.size() + 40;
@@ -63,12 +63,13 @@ final class DemoReport {
       }
     }
     double lo = Math.log10(100_000);             // 100 µs
-    double hi = Math.max(lo + 1, Math.ceil(Math.log10(maxGap)));
+    // A little room past the largest gap; ticks only at the decades inside the axis.
+    double hi = Math.max(lo + 1, Math.log10(maxGap) + 0.2);
     StringBuilder s = new StringBuilder();
     s.append(String.format(Locale.ROOT,
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" role=\"img\" aria-label=\"handover gaps\">%n",
         width, height));
-    for (int decade = (int) lo; decade <= (int) hi; decade++) {
+    for (int decade = (int) Math.ceil(lo); decade <= (int) Math.floor(hi); decade++) {
       double x = left + (decade - lo) / (hi - lo) * (width - left - right);
       s.append(String.format(Locale.ROOT,
           "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#ddd\"/>"
