@@ -142,6 +142,8 @@ public final class ReferenceReplica implements AutoCloseable {
     pp.put(ProducerConfig.LINGER_MS_CONFIG, "0");
     pp.put(ProducerConfig.CLIENT_ID_CONFIG, config.replicaId() + "-writer");
     pp.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
+    // Fail a construction against an unreachable cluster in seconds, not Kafka's default minute.
+    pp.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
     this.producer = new KafkaProducer<>(pp, new ByteArraySerializer(), new ByteArraySerializer());
 
     Properties cp = new Properties();
