@@ -9,14 +9,13 @@ import io.handoff.spi.LeadershipHandoffEmitter;
 import io.handoff.spi.LeadershipHandoffObserver;
 import io.handoff.spi.StepDown;
 import io.handoff.stamp.StampCodec;
-import io.handoff.stamp.DecodedEnvelope;
 import io.handoff.stamp.StampCodecException;
-import io.handoff.stamp.StampKeys;
 import io.handoff.stamp.StampKind;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -26,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -117,11 +117,11 @@ public final class ReferenceReplica implements AutoCloseable {
   private volatile boolean running = true;
 
   // Consumer-thread state.
-  private final Map<Integer, Promotion> promotions = new java.util.HashMap<>();
-  private final Map<Integer, Long> lastOtherRecordAt = new java.util.HashMap<>();
-  private final Map<Integer, Long> consumedUpTo = new java.util.HashMap<>();
+  private final Map<Integer, Promotion> promotions = new HashMap<>();
+  private final Map<Integer, Long> lastOtherRecordAt = new HashMap<>();
+  private final Map<Integer, Long> consumedUpTo = new HashMap<>();
   private volatile long recordsObserved;
-  private final Set<String> preparing = new java.util.HashSet<>();
+  private boolean prepareEmitter;
 
   /**
    * Starts following {@code partitions} of the topic from the beginning.
@@ -267,7 +267,7 @@ public final class ReferenceReplica implements AutoCloseable {
    * not noticed its demotion (a zombie) behaves. For tests and demonstrations.
    */
   public List<Long> writeDataWithTerm(int partition, long term, int count) {
-    List<java.util.concurrent.Future<RecordMetadata>> futures = new ArrayList<>(count);
+    List<Future<RecordMetadata>> futures = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
       int seq = sequences.merge(partition, 1, Integer::sum);
       byte[] key = StampCodec.dataKey(("key-" + seq).getBytes(StandardCharsets.UTF_8));
@@ -297,9 +297,9 @@ public final class ReferenceReplica implements AutoCloseable {
           observe(r);
         }
         decidePromotions();
-        if (!preparing.isEmpty()) {
+        if (prepareEmitter) {
           // After the handover is decided, not before: preparing may block up to the ack timeout.
-          preparing.clear();
+          prepareEmitter = false;
           emitter.prepare(config.topic());
         }
       }
@@ -330,12 +330,7 @@ public final class ReferenceReplica implements AutoCloseable {
     int partition = r.partition();
     long term;
     try {
-      DecodedEnvelope envelope = codec.decode(r.value());
-      if (StampKeys.isSelfContainedStamp(r.key()) && !envelope.hasStampShape()) {
-        throw new StampCodecException(StampCodecException.Reason.MALFORMED,
-            "a " + StampKeys.kindOf(r.key()) + " stamp key on a value that is not a stamp");
-      }
-      term = envelope.term();
+      term = codec.recordTerm(r.key(), r.value());
     } catch (StampCodecException e) {
       // An unreadable record is another writer's record without a term: it forgets any stamp.
       LOG.warn("Undecodable record at {}-{} offset {}: {}", r.topic(), partition, r.offset(), e.getMessage());
@@ -373,7 +368,7 @@ public final class ReferenceReplica implements AutoCloseable {
         writable.add(p.partition);
         it.remove();
         p.result.complete(new Handover(p.partition, p.term, path, p.startedAt, System.nanoTime()));
-        preparing.add(config.topic());
+        prepareEmitter = true;
       }
     }
   }

@@ -11,9 +11,11 @@ import io.handoff.spi.StepDown;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -74,8 +76,7 @@ public final class KafkaStampEmitter implements LeadershipHandoffEmitter {
   private final boolean ownsProducer;
 
   /** Topic -> partitions known to exist (at least), from prepare() and acknowledged stamps. */
-  private final java.util.concurrent.ConcurrentHashMap<String, Integer> knownPartitions =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Integer> knownPartitions = new ConcurrentHashMap<>();
   private final Object lock = new Object();
   private volatile Producer<byte[], byte[]> producer;
   private volatile boolean closed;
@@ -237,8 +238,8 @@ public final class KafkaStampEmitter implements LeadershipHandoffEmitter {
     Producer<byte[], byte[]> p = null;
     RuntimeException producerFailure = null;
     boolean interrupted = false;
-    Map<String, Integer> partitionCounts = new java.util.HashMap<>();
-    Map<String, RuntimeException> metadataFailures = new java.util.HashMap<>();
+    Map<String, Integer> partitionCounts = new HashMap<>();
+    Map<String, RuntimeException> metadataFailures = new HashMap<>();
     for (int index : order) {
       StepDown s = ordered[index];
       if (!enabled) {

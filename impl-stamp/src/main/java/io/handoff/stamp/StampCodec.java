@@ -374,6 +374,27 @@ public final class StampCodec {
   }
 
   /**
+   * The term a consumed record contributes to the observer rules: its footer's termId, or -1
+   * without a footer. Beyond {@link #readTerm(byte[])}, checks that the record has a key and that a
+   * self-contained stamp key sits on a value shaped like a stamp: a stamp key on anything else is
+   * forged or corrupt and must not be observed as a stamp.
+   *
+   * @throws StampCodecException naming what was wrong
+   */
+  public long recordTerm(byte[] key, byte[] value) {
+    if (key == null) {
+      throw new StampCodecException(Reason.MALFORMED, "the record has no key");
+    }
+    DecodedEnvelope envelope = decode(value);
+    if (StampKeys.isSelfContainedStamp(key) && !envelope.hasStampShape()) {
+      throw new StampCodecException(Reason.MALFORMED,
+          "the key is a " + StampKeys.kindOf(key) + " stamp key but the value is not a stamp (message type "
+              + envelope.messageType() + ", control type " + envelope.controlMessageType() + ")");
+    }
+    return envelope.term();
+  }
+
+  /**
    * The leadership term of a record value: its footer's termId, or -1 when it has no footer. The
    * whole value is decoded and checked, as by {@link #decode(byte[])}.
    */

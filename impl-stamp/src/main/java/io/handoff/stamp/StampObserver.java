@@ -153,16 +153,7 @@ public final class StampObserver implements LeadershipHandoffObserver {
     byte[] key = record.key();
     long term;
     try {
-      if (key == null) {
-        throw new StampCodecException(StampCodecException.Reason.MALFORMED, "the record has no key");
-      }
-      DecodedEnvelope envelope = codec.decode(record.value());
-      if (StampKeys.isSelfContainedStamp(key) && !envelope.hasStampShape()) {
-        throw new StampCodecException(StampCodecException.Reason.MALFORMED,
-            "the key is a " + StampKeys.kindOf(key) + " stamp key but the value is not a stamp (message type "
-                + envelope.messageType() + ", control type " + envelope.controlMessageType() + ")");
-      }
-      term = envelope.term();
+      term = codec.recordTerm(key, record.value());
     } catch (StampCodecException e) {
       LOG.warn("Ignoring undecodable record at {}-{} offset {}: {}", record.topic(), record.partition(),
           record.offset(), e.getMessage());
