@@ -214,7 +214,7 @@ final class BenchCommand implements Callable<Integer> {
       long term = System.currentTimeMillis();
       for (int i = 0; i < samples + 20; i++) {
         long t0 = System.nanoTime();
-        EmitOutcome o = emitter.emitStepDown(new StepDown(topic, 0, ++term, 0, "bench"));
+        EmitOutcome o = emitter.emitStepDown(StepDown.established(topic, 0, ++term, 0, "bench"));
         long took = System.nanoTime() - t0;
         if (!o.isAcked()) {
           throw new CliException("A stamp was not acked during the emit benchmark: " + o);
@@ -236,9 +236,9 @@ final class BenchCommand implements Callable<Integer> {
     try (LeadershipHandoffEmitter ea = LeadershipHandoffs.emitter(props, metrics);
         LeadershipHandoffEmitter eb = LeadershipHandoffs.emitter(props, metrics);
         ReferenceReplica a = new ReferenceReplica(new ReferenceReplica.Config("bench-a", servers, topic, 0, longWindow), all, ea,
-            LeadershipHandoffs.observer(props, metrics));
+            LeadershipHandoffs.observers(props, metrics));
         ReferenceReplica b = new ReferenceReplica(new ReferenceReplica.Config("bench-b", servers, topic, 0, longWindow), all, eb,
-            LeadershipHandoffs.observer(props, metrics))) {
+            LeadershipHandoffs.observers(props, metrics))) {
       long term = System.currentTimeMillis();
       for (int p : all) {
         a.startAsFirstLeader(p, term);
@@ -297,7 +297,7 @@ final class BenchCommand implements Callable<Integer> {
   private List<StepDown> massBatch(String topic, long term) {
     List<StepDown> batch = new ArrayList<>(mass);
     for (int p = 0; p < mass; p++) {
-      batch.add(new StepDown(topic, p, term, 0, "bench"));
+      batch.add(StepDown.established(topic, p, term, 0, "bench"));
     }
     return batch;
   }

@@ -177,7 +177,7 @@ final class DemoCommand implements Callable<Integer> {
   private ReferenceReplica replica(String id, String servers, String topic, List<Integer> all, Properties props,
       LeadershipHandoffEmitter emitter, CountingHandoffMetrics metrics) {
     return new ReferenceReplica(new ReferenceReplica.Config(id, servers, topic, 0, inactivityWait), all,
-        emitter, LeadershipHandoffs.observer(props, metrics));
+        emitter, LeadershipHandoffs.observers(props, metrics));
   }
 
   private void writeAll(ReferenceReplica leader, List<Integer> all) {

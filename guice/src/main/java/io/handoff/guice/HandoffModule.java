@@ -6,6 +6,7 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import io.handoff.spi.HandoffMetrics;
+import io.handoff.spi.HandoffObserverFactory;
 import io.handoff.spi.HandoffSettings;
 import io.handoff.spi.LeaderTerms;
 import io.handoff.spi.LeadershipHandoffEmitter;
@@ -15,9 +16,12 @@ import io.handoff.spi.ProviderRegistry;
 import java.util.Properties;
 
 /**
- * Binds {@link LeadershipHandoffEmitter}, {@link LeadershipHandoffObserver}, {@link LeaderTerms}
- * and {@link HandoffSettings} as singletons selected by a server's properties, following the rules
- * of {@link LeadershipHandoffs}. Every binding is explicit, so the module works in an injector
+ * Binds {@link LeadershipHandoffEmitter}, {@link HandoffObserverFactory} and {@link HandoffSettings}
+ * as singletons selected by a server's properties, following the rules of
+ * {@link LeadershipHandoffs}. Nothing bound holds per-partition state: a host opens one
+ * {@link LeadershipHandoffObserver} and creates one {@link LeaderTerms} per version topic it hosts
+ * (rule S1 of {@code docs/ARCHITECTURE.md}), so partition 3 of two version topics can never share
+ * one. Neither is bound, on purpose: an injector that is asked for one fails. Every binding is explicit, so the module works in an injector
  * built with {@code requireExplicitBindings()} and in {@code Stage.PRODUCTION}, where the emitter
  * is created eagerly (it opens no connection until its first emit).
  *
@@ -52,7 +56,6 @@ public final class HandoffModule extends AbstractModule {
   protected void configure() {
     bind(HandoffSettings.class).toInstance(settings);
     bind(HandoffMetrics.class).toInstance(metrics);
-    bind(LeaderTerms.class).toInstance(new LeaderTerms());
     bind(HandoffResources.class).toInstance(new HandoffResources());
   }
 
@@ -64,7 +67,7 @@ public final class HandoffModule extends AbstractModule {
 
   @Provides
   @Singleton
-  LeadershipHandoffObserver observer(HandoffSettings s, HandoffMetrics m) {
-    return LeadershipHandoffs.observer(registry, s, m);
+  HandoffObserverFactory observers(HandoffSettings s, HandoffMetrics m) {
+    return LeadershipHandoffs.observers(registry, s, m);
   }
 }

@@ -3,14 +3,16 @@ package io.handoff.host;
 import static java.util.Objects.requireNonNull;
 
 import io.handoff.spi.EmitOutcome;
+import io.handoff.spi.HandoffObserverFactory;
 import io.handoff.spi.HandoverPath;
 import io.handoff.spi.LeaderTerms;
 import io.handoff.spi.LeadershipHandoffEmitter;
 import io.handoff.spi.LeadershipHandoffObserver;
 import io.handoff.spi.StepDown;
+import io.handoff.stamp.DecodedEnvelope;
 import io.handoff.stamp.StampCodec;
-import io.handoff.stamp.StampCodecException;
 import io.handoff.stamp.StampKind;
+import io.handoff.stamp.StampRecords;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,16 +49,21 @@ import org.slf4j.LoggerFactory;
  * the way a server's ingestion task is:
  *
  * <ul>
- *   <li><b>follow</b>: a consumer thread reads the replica's partitions of the version topic from
- *       the beginning and hands every record to {@link LeadershipHandoffObserver#observe};</li>
+ *   <li><b>follow</b>: a consumer thread reads the replica's partitions of the version topic, from
+ *       the beginning or from a checkpoint, and hands every record to the observer of that topic
+ *       through {@link StampRecords} (undecodable records included);</li>
  *   <li><b>promote</b> (STANDBY -> LEADER): record the term in {@link LeaderTerms}, write a
- *       declaration of leadership (DoL) with it, read on until the DoL comes back (so everything
- *       written before it has been observed), then ask
+ *       declaration of leadership (DoL) with it, read on until the DoL comes back, then ask
  *       {@link LeadershipHandoffObserver#decideHandover} on every loop turn until it says the
  *       replica may write: at once on the stamp fast path, or once the partition has been silent
- *       for the inactivity window;</li>
+ *       for the inactivity window; then mark the term established;</li>
+ *   <li><b>write</b>: data records carry the replica's id as host name and no term, as Venice's
+ *       leaders write them (or the term too, when {@link Config#dataCarriesTerm()});</li>
  *   <li><b>demote</b> (LEADER -> STANDBY): stop writing, clear the term on every path, and
- *       {@link LeadershipHandoffEmitter#emitStepDown emit a step-down stamp} with the term held.</li>
+ *       {@link LeadershipHandoffEmitter#emitStepDown emit a step-down stamp}, which the emitter
+ *       skips for a term that was never established;</li>
+ *   <li><b>checkpoint</b>: after {@link #close()}, {@link #checkpoints()} gives each partition's
+ *       next offset and the observer's exported state, from which a new replica resumes.</li>
  * </ul>
  *
  * <p>The observer is only touched from the consumer thread, which keeps the SPI's per-partition
@@ -76,13 +83,38 @@ public final class ReferenceReplica implements AutoCloseable {
    * @param topic the version topic
    * @param clusterId the local pub-sub cluster id written into stamps
    * @param inactivityWindow how long a partition must be silent before a leader may write without a stamp
+   * @param dataCarriesTerm whether data records carry the leader's term; Venice's leaders write -1
    */
-  public record Config(String replicaId, String bootstrapServers, String topic, int clusterId, Duration inactivityWindow) {
+  public record Config(String replicaId, String bootstrapServers, String topic, int clusterId, Duration inactivityWindow,
+      boolean dataCarriesTerm) {
     public Config {
       requireNonNull(replicaId, "replicaId is null");
       requireNonNull(bootstrapServers, "bootstrapServers is null");
       requireNonNull(topic, "topic is null");
       requireNonNull(inactivityWindow, "inactivityWindow is null");
+    }
+
+    /** Data records without a term, as Venice's leaders write them. */
+    public Config(String replicaId, String bootstrapServers, String topic, int clusterId, Duration inactivityWindow) {
+      this(replicaId, bootstrapServers, topic, clusterId, inactivityWindow, false);
+    }
+  }
+
+  /**
+   * Where a partition's consumption stands: the next offset to read and the observer's exported
+   * state there ({@link LeadershipHandoffObserver#exportState}), or null for a host that does not
+   * keep it.
+   */
+  public record Checkpoint(long nextOffset, byte[] observerState) {
+    public Checkpoint {
+      if (nextOffset < 0) {
+        throw new IllegalArgumentException("nextOffset must be >= 0, got " + nextOffset);
+      }
+    }
+
+    /** The same position without the observer's state. */
+    public Checkpoint withoutObserverState() {
+      return new Checkpoint(nextOffset, null);
     }
   }
 
@@ -103,8 +135,9 @@ public final class ReferenceReplica implements AutoCloseable {
   private final Config config;
   private final LeadershipHandoffEmitter emitter;
   private final LeadershipHandoffObserver observer;
-  private final LeaderTerms terms = new LeaderTerms();
+  private final LeaderTerms terms;
   private final StampCodec codec = new StampCodec();
+  private final StampRecords records = new StampRecords();
   private final byte[] vtpHeader = codec.vtpHeaderValue();
   private final byte[] producerGuid = guidOf(UUID.randomUUID());
   private final KafkaProducer<byte[], byte[]> producer;
@@ -120,6 +153,8 @@ public final class ReferenceReplica implements AutoCloseable {
   private final Map<Integer, Promotion> promotions = new HashMap<>();
   private final Map<Integer, Long> lastOtherRecordAt = new HashMap<>();
   private final Map<Integer, Long> consumedUpTo = new HashMap<>();
+  private final Map<Integer, Checkpoint> finalCheckpoints = new HashMap<>();
+  private final List<Integer> partitions;
   private volatile long recordsObserved;
   private boolean prepareEmitter;
 
@@ -127,14 +162,30 @@ public final class ReferenceReplica implements AutoCloseable {
    * Starts following {@code partitions} of the topic from the beginning.
    *
    * @param emitter the emitter the server's properties selected; owned by the caller
-   * @param observer the observer the server's properties selected
+   * @param observers the observers the server's properties selected; this replica opens its own
    */
   public ReferenceReplica(Config config, Collection<Integer> partitions,
-      LeadershipHandoffEmitter emitter, LeadershipHandoffObserver observer) {
+      LeadershipHandoffEmitter emitter, HandoffObserverFactory observers) {
+    this(config, partitions, emitter, observers, Map.of());
+  }
+
+  /**
+   * Starts following {@code partitions} of the topic, each from its checkpoint when
+   * {@code checkpoints} has one (restoring the observer's state when the checkpoint carries it),
+   * else from the beginning.
+   *
+   * @throws IllegalArgumentException if a checkpoint's observer state is rejected by the observer
+   */
+  public ReferenceReplica(Config config, Collection<Integer> partitions,
+      LeadershipHandoffEmitter emitter, HandoffObserverFactory observers, Map<Integer, Checkpoint> checkpoints) {
     this.config = requireNonNull(config, "config is null");
     this.emitter = requireNonNull(emitter, "emitter is null");
-    this.observer = requireNonNull(observer, "observer is null");
+    requireNonNull(observers, "observers is null");
     requireNonNull(partitions, "partitions is null");
+    requireNonNull(checkpoints, "checkpoints is null");
+    this.observer = observers.open(config.topic(), config.replicaId());
+    this.terms = new LeaderTerms(config.topic());
+    this.partitions = List.copyOf(partitions);
 
     Properties pp = new Properties();
     pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
@@ -156,7 +207,18 @@ public final class ReferenceReplica implements AutoCloseable {
     List<TopicPartition> tps = new ArrayList<>();
     partitions.forEach(p -> tps.add(new TopicPartition(config.topic(), p)));
     consumer.assign(tps);
-    consumer.seekToBeginning(tps);
+    for (TopicPartition tp : tps) {
+      Checkpoint c = checkpoints.get(tp.partition());
+      if (c == null) {
+        consumer.seekToBeginning(List.of(tp));
+        continue;
+      }
+      if (c.observerState() != null) {
+        observer.restoreState(tp.partition(), c.nextOffset(), c.observerState());
+      }
+      consumer.seek(tp, c.nextOffset());
+      consumedUpTo.put(tp.partition(), c.nextOffset() - 1);
+    }
 
     // Connect before the first handover needs it, as a server does long before any demotion.
     producer.partitionsFor(config.topic());
@@ -172,6 +234,24 @@ public final class ReferenceReplica implements AutoCloseable {
 
   public LeaderTerms terms() {
     return terms;
+  }
+
+  /** The observer of this replica's version topic; touch it only after {@link #close()}. */
+  public LeadershipHandoffObserver observer() {
+    return observer;
+  }
+
+  /**
+   * Each partition's position and observer state when the replica closed: what a host that
+   * checkpoints its consumption would store.
+   *
+   * @throws IllegalStateException before {@link #close()}
+   */
+  public Map<Integer, Checkpoint> checkpoints() {
+    if (running) {
+      throw new IllegalStateException("checkpoints are taken when the replica closes");
+    }
+    return Map.copyOf(finalCheckpoints);
   }
 
   /** Records handed to the observer so far. */
@@ -198,6 +278,7 @@ public final class ReferenceReplica implements AutoCloseable {
    */
   public void startAsFirstLeader(int partition, long term) {
     terms.promoted(partition, term);
+    terms.established(partition, term);
     writeDeclaration(partition, term, null);
     writable.add(partition);
     emitter.prepare(config.topic());
@@ -224,7 +305,8 @@ public final class ReferenceReplica implements AutoCloseable {
 
   /**
    * LEADER -> STANDBY for {@code partition}: stops writing, clears the term (also when the replica
-   * was not leader) and emits a step-down stamp with the term that was held.
+   * was not leader) and emits a step-down stamp with the term that was held; the emitter skips a
+   * term that was never established.
    */
   public EmitOutcome demote(int partition) {
     return demoteAll(List.of(partition)).get(0);
@@ -238,8 +320,7 @@ public final class ReferenceReplica implements AutoCloseable {
       cancelled.add(partition);
       // Cleared before anything else can fail: a stale term would make this replica take a later
       // leader's records for its own.
-      long held = terms.demoted(partition);
-      stepDowns.add(new StepDown(config.topic(), partition, held, config.clusterId(), config.replicaId()));
+      stepDowns.add(terms.demoted(partition, config.clusterId(), config.replicaId()));
     }
     return emitter.emitStepDowns(stepDowns);
   }
@@ -250,7 +331,8 @@ public final class ReferenceReplica implements AutoCloseable {
   }
 
   /**
-   * Writes {@code count} data records as the leader of {@code partition} and waits for their acks.
+   * Writes {@code count} data records as the leader of {@code partition} and waits for their acks:
+   * host name this replica's id, term none (or the leader's, when {@link Config#dataCarriesTerm()}).
    *
    * @return the offsets written
    * @throws IllegalStateException if this replica may not write to the partition
@@ -259,12 +341,12 @@ public final class ReferenceReplica implements AutoCloseable {
     if (!writable.contains(partition)) {
       throw new IllegalStateException(config.replicaId() + " may not write to " + config.topic() + "-" + partition);
     }
-    return writeDataWithTerm(partition, terms.termOf(partition), count);
+    return writeDataWithTerm(partition, config.dataCarriesTerm() ? terms.termOf(partition) : LeaderTerms.NOT_LEADER, count);
   }
 
   /**
-   * Writes data records carrying {@code term} whatever this replica's role: how a leader that has
-   * not noticed its demotion (a zombie) behaves. For tests and demonstrations.
+   * Writes data records carrying this replica's id and {@code term} (-1 for none) whatever its role:
+   * how a leader that has not noticed its demotion (a zombie) behaves. For tests and demonstrations.
    */
   public List<Long> writeDataWithTerm(int partition, long term, int count) {
     List<Future<RecordMetadata>> futures = new ArrayList<>(count);
@@ -328,18 +410,12 @@ public final class ReferenceReplica implements AutoCloseable {
 
   private void observe(ConsumerRecord<byte[], byte[]> r) {
     int partition = r.partition();
-    long term;
-    try {
-      term = codec.recordTerm(r.key(), r.value());
-    } catch (StampCodecException e) {
-      // An unreadable record is another writer's record without a term: it forgets any stamp.
-      LOG.warn("Undecodable record at {}-{} offset {}: {}", r.topic(), partition, r.offset(), e.getMessage());
-      term = -1;
-    }
-    long myTerm = terms.termOf(partition);
-    observer.observe(partition, r.key(), term, myTerm);
+    DecodedEnvelope envelope = records.observe(observer, r);
     recordsObserved++;
-    if (myTerm <= 0 || term != myTerm) {
+    long myTerm = terms.termOf(partition);
+    boolean own = envelope != null && myTerm > 0 && config.replicaId().equals(envelope.hostName())
+        && (envelope.term() == myTerm || envelope.term() == LeaderTerms.NOT_LEADER);
+    if (!own) {
       lastOtherRecordAt.put(partition, System.nanoTime());
     }
     consumedUpTo.put(partition, r.offset());
@@ -365,6 +441,11 @@ public final class ReferenceReplica implements AutoCloseable {
       long silentSince = Math.max(p.startedAt, lastOtherRecordAt.getOrDefault(p.partition, Long.MIN_VALUE));
       HandoverPath path = observer.decideHandover(p.partition, p.term, now - silentSince >= windowNanos);
       if (path != HandoverPath.WAIT) {
+        if (!terms.established(p.partition, p.term)) {
+          it.remove(); // demoted meanwhile: not writable, and its term must never be stamped
+          p.result.cancel(false);
+          continue;
+        }
         writable.add(p.partition);
         it.remove();
         p.result.complete(new Handover(p.partition, p.term, path, p.startedAt, System.nanoTime()));
@@ -385,6 +466,10 @@ public final class ReferenceReplica implements AutoCloseable {
       loop.join(10_000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    for (int partition : partitions) {
+      long next = consumedUpTo.getOrDefault(partition, -1L) + 1;
+      finalCheckpoints.put(partition, new Checkpoint(next, observer.exportState(partition)));
     }
     consumer.close(Duration.ofSeconds(5));
     producer.close(Duration.ofSeconds(5));

@@ -1,5 +1,7 @@
 package io.handoff.noop;
 
+import static java.util.Objects.requireNonNull;
+
 import io.handoff.spi.HandoffMetrics;
 import io.handoff.spi.HandoverPath;
 import io.handoff.spi.LeadershipHandoffObserver;
@@ -7,18 +9,39 @@ import io.handoff.spi.LeadershipHandoffObserver;
 /**
  * Keeps no state and never cuts the wait. Handovers are still counted, all as legacy waits, so
  * that the fast-path ratio of a cluster that has not switched consuming on reads 0, not nothing.
+ * Its exported state is empty and restoring accepts anything: there is nothing to restore.
  */
 final class NoopObserver implements LeadershipHandoffObserver {
 
-  private final HandoffMetrics metrics;
+  private static final byte[] NO_STATE = new byte[0];
 
-  NoopObserver(HandoffMetrics metrics) {
+  private final HandoffMetrics metrics;
+  private final String versionTopic;
+  private final String localWriterId;
+
+  NoopObserver(HandoffMetrics metrics, String versionTopic, String localWriterId) {
     this.metrics = metrics;
+    this.versionTopic = requireNonNull(versionTopic, "versionTopic is null");
+    this.localWriterId = requireNonNull(localWriterId, "localWriterId is null");
   }
 
   @Override
-  public void observe(int partition, byte[] recordKey, long recordTermId, long myTerm) {
+  public String versionTopic() {
+    return versionTopic;
+  }
+
+  @Override
+  public String localWriterId() {
+    return localWriterId;
+  }
+
+  @Override
+  public void observe(int partition, long offset, byte[] recordKey, CharSequence writerId, long termId) {
     // Deliberately empty: the hot path of a host that has not switched consuming on costs a call.
+  }
+
+  @Override
+  public void observeUndecodable(int partition, long offset) {
   }
 
   @Override
@@ -30,9 +53,19 @@ final class NoopObserver implements LeadershipHandoffObserver {
   public HandoverPath decideHandover(int partition, long myTerm, boolean inactivityWindowElapsed) {
     HandoverPath path = HandoverPath.choose(false, inactivityWindowElapsed);
     if (path != HandoverPath.WAIT) {
-      metrics.handover(partition, path);
+      metrics.handover(versionTopic, partition, path);
     }
     return path;
+  }
+
+  @Override
+  public byte[] exportState(int partition) {
+    return NO_STATE.clone();
+  }
+
+  @Override
+  public void restoreState(int partition, long resumeOffset, byte[] state) {
+    requireNonNull(state, "state is null");
   }
 
   @Override
@@ -41,6 +74,6 @@ final class NoopObserver implements LeadershipHandoffObserver {
 
   @Override
   public String toString() {
-    return "NoopObserver";
+    return "NoopObserver{" + versionTopic + "}";
   }
 }

@@ -30,10 +30,11 @@ public final class NoopProvider implements LeadershipHandoffProvider {
   }
 
   @Override
-  public LeadershipHandoffObserver newObserver(HandoffSettings settings, HandoffMetrics metrics) {
+  public LeadershipHandoffObserver newObserver(HandoffSettings settings, HandoffMetrics metrics, String versionTopic,
+      String localWriterId) {
     requireNonNull(settings, "settings is null");
     requireNonNull(metrics, "metrics is null");
-    return new NoopObserver(metrics);
+    return new NoopObserver(metrics, versionTopic, localWriterId);
   }
 
   @Override

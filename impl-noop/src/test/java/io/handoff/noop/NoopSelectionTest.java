@@ -31,7 +31,7 @@ public class NoopSelectionTest {
   public void noPropertiesGiveTheNoopEmitterAndObserver() {
     try (LeadershipHandoffEmitter emitter = LeadershipHandoffs.emitter(new Properties())) {
       assertEquals(emitter.getClass(), NoopEmitter.class);
-      assertEquals(emitter.emitStepDown(new StepDown("vt_v1", 0, 5, 0, "h")).status(), EmitStatus.SKIPPED_DISABLED);
+      assertEquals(emitter.emitStepDown(StepDown.established("vt_v1", 0, 5, 0, "h")).status(), EmitStatus.SKIPPED_DISABLED);
     }
     LeadershipHandoffObserver observer = LeadershipHandoffs.observer(new Properties());
     assertEquals(observer.getClass(), NoopObserver.class);

@@ -246,8 +246,9 @@ public final class KafkaStampEmitter implements LeadershipHandoffEmitter {
         outcomes[index] = EmitOutcome.skipped(s, EmitStatus.SKIPPED_DISABLED);
         continue;
       }
-      if (s.leaderTerm() <= 0) {
-        outcomes[index] = EmitOutcome.skipped(s, EmitStatus.SKIPPED_NO_TERM);
+      EmitStatus skip = s.skipStatus();
+      if (skip != null) {
+        outcomes[index] = EmitOutcome.skipped(s, skip);
         continue;
       }
       if (closed) {
@@ -451,6 +452,11 @@ public final class KafkaStampEmitter implements LeadershipHandoffEmitter {
           s.topicPartition(), s.leaderTerm());
       case SKIPPED_NO_TERM -> LOG.info("Step-down stamp for {} not emitted: no leadership term ({})",
           s.topicPartition(), s.leaderTerm());
+      case SKIPPED_UNESTABLISHED -> {
+        metrics.stampSkipped(s, o.status());
+        LOG.info("Step-down stamp for {} term {} not emitted: the term was never established (demoted before its"
+            + " handover finished); the next leader will wait out the inactivity window", s.topicPartition(), s.leaderTerm());
+      }
       default -> {
         metrics.stampEmitFailed(s, o.status(), o.elapsedNanos());
         LOG.warn("Step-down stamp for {} term {} {} after {} µs: {}; the next leader will wait out the inactivity window",

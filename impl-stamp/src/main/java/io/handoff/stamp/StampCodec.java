@@ -204,9 +204,10 @@ public final class StampCodec {
    * -1 and empty replication metadata).
    *
    * @param producerGuid16 the producer's 16-byte GUID
-   * @param term the writer's term: when {@code >= 0} a leader metadata footer is written with that
-   *     term id, host name {@code writerId}, and -1 / empty for the upstream fields; when negative
-   *     the footer is absent and {@code writerId} is ignored
+   * @param term the writer's term, or -1 for none (how Venice's leaders write their data)
+   * @param writerId the writer's host name: when present a leader metadata footer is written with
+   *     it, term id {@code term}, and -1 / empty for the upstream fields; when null the footer is
+   *     absent, which requires {@code term < 0}
    * @throws StampCodecException with {@link Reason#INVALID_GUID_LENGTH} for a GUID that is not 16
    *     bytes
    */
@@ -249,7 +250,8 @@ public final class StampCodec {
    * {@link #CONTROL_START_OF_SEGMENT} (this codec's checksum type, no aggregates). Type and branch
    * are written as given, even if they disagree.
    *
-   * @param term as in {@link #encodePut}: a footer when {@code >= 0}, none when negative
+   * @param term as in {@link #encodePut}
+   * @param writerId as in {@link #encodePut}: a footer when present, none when null
    * @throws IllegalArgumentException for an unsupported branch
    * @throws StampCodecException with {@link Reason#INVALID_GUID_LENGTH} for a GUID that is not 16
    *     bytes
@@ -334,7 +336,7 @@ public final class StampCodec {
 
   private static void writeOptionalFooter(BinaryEncoder e, long term, String writerId)
       throws IOException {
-    if (term < 0) {
+    if (writerId == null) {
       e.writeIndex(0); // leaderMetadataFooter: null
     } else {
       writeFooter(e, writerId, -1, EMPTY, term);
@@ -374,14 +376,15 @@ public final class StampCodec {
   }
 
   /**
-   * The term a consumed record contributes to the observer rules: its footer's termId, or -1
-   * without a footer. Beyond {@link #readTerm(byte[])}, checks that the record has a key and that a
-   * self-contained stamp key sits on a value shaped like a stamp: a stamp key on anything else is
-   * forged or corrupt and must not be observed as a stamp.
+   * Decodes a consumed record for the observer rules: the whole value, as by {@link #decode}, and
+   * beyond that a check that the record has a key and that a self-contained stamp key sits on a
+   * value shaped like a stamp: a stamp key on anything else is forged or corrupt and must not be
+   * observed as a stamp. Its {@link DecodedEnvelope#hostName()} and {@link DecodedEnvelope#term()}
+   * are the writer id and term the observer takes.
    *
    * @throws StampCodecException naming what was wrong
    */
-  public long recordTerm(byte[] key, byte[] value) {
+  public DecodedEnvelope decodeRecord(byte[] key, byte[] value) {
     if (key == null) {
       throw new StampCodecException(Reason.MALFORMED, "the record has no key");
     }
@@ -391,7 +394,7 @@ public final class StampCodec {
           "the key is a " + StampKeys.kindOf(key) + " stamp key but the value is not a stamp (message type "
               + envelope.messageType() + ", control type " + envelope.controlMessageType() + ")");
     }
-    return envelope.term();
+    return envelope;
   }
 
   /**

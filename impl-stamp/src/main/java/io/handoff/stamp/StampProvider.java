@@ -26,8 +26,9 @@ public final class StampProvider implements LeadershipHandoffProvider {
   }
 
   @Override
-  public LeadershipHandoffObserver newObserver(HandoffSettings settings, HandoffMetrics metrics) {
-    return new StampObserver(settings, metrics);
+  public LeadershipHandoffObserver newObserver(HandoffSettings settings, HandoffMetrics metrics, String versionTopic,
+      String localWriterId) {
+    return new StampObserver(settings, metrics, versionTopic, localWriterId);
   }
 
   @Override

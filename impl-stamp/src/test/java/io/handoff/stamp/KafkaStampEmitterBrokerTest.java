@@ -89,7 +89,7 @@ public class KafkaStampEmitterBrokerTest {
     long before = System.currentTimeMillis();
     EmitOutcome o;
     try (LeadershipHandoffEmitter emitter = LeadershipHandoffs.emitter(switchedOn(), metrics)) {
-      o = emitter.emitStepDown(new StepDown("store_v1", 1, 1_764_000_000_001L, 3, "host-a.example:1234"));
+      o = emitter.emitStepDown(StepDown.established("store_v1", 1, 1_764_000_000_001L, 3, "host-a.example:1234"));
     }
     long after = System.currentTimeMillis();
     assertEquals(o.status(), EmitStatus.ACKED, o.toString());
@@ -134,7 +134,7 @@ public class KafkaStampEmitterBrokerTest {
     kafka.createTopic("store_v2", 200);
     List<StepDown> batch = new ArrayList<>();
     for (int p = 0; p < 200; p++) {
-      batch.add(new StepDown("store_v2", p, 1_000 + p, 0, "host-b"));
+      batch.add(StepDown.established("store_v2", p, 1_000 + p, 0, "host-b"));
     }
     Properties props = switchedOn();
     props.setProperty(HandoffSettings.ACK_TIMEOUT_MS, "10000");
@@ -165,7 +165,7 @@ public class KafkaStampEmitterBrokerTest {
     try (LeadershipHandoffEmitter emitter = LeadershipHandoffs.emitter(p)) {
       assertFalse(emitter instanceof KafkaStampEmitter, emitter.getClass().getName());
       for (int i = 0; i < 2; i++) {
-        assertEquals(emitter.emitStepDown(new StepDown("store_v3", i, 5, 0, "h")).status(), EmitStatus.SKIPPED_DISABLED);
+        assertEquals(emitter.emitStepDown(StepDown.established("store_v3", i, 5, 0, "h")).status(), EmitStatus.SKIPPED_DISABLED);
       }
     }
     assertTrue(readAll("store_v3", 2).isEmpty(), "nothing may be written with the default properties");

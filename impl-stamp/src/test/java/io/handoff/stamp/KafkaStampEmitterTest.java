@@ -47,7 +47,7 @@ import org.testng.annotations.Test;
 /** Each failure of the producer staged with Mockito: the emitter answers, never throws. */
 public class KafkaStampEmitterTest {
 
-  private static final StepDown STEP_DOWN = new StepDown("store_v3", 2, 1_700_000_000_123L, 7, "host-a");
+  private static final StepDown STEP_DOWN = StepDown.established("store_v3", 2, 1_700_000_000_123L, 7, "host-a");
 
   private static HandoffSettings settings(long ackTimeoutMs) {
     return HandoffSettings.from(Map.of(
@@ -229,8 +229,8 @@ public class KafkaStampEmitterTest {
   public void zeroAckTimeoutStillSendsEveryStampOfABatch() {
     Producer<byte[], byte[]> p = producer();
     answer(p, new CompletableFuture<>());
-    List<StepDown> batch = List.of(new StepDown("t", 0, 5, 0, "h"), new StepDown("t", 1, 5, 0, "h"),
-        new StepDown("t", 2, 5, 0, "h"));
+    List<StepDown> batch = List.of(StepDown.established("t", 0, 5, 0, "h"), StepDown.established("t", 1, 5, 0, "h"),
+        StepDown.established("t", 2, 5, 0, "h"));
     List<EmitOutcome> out = new KafkaStampEmitter(settings(0), new CountingHandoffMetrics(), p).emitStepDowns(batch);
     verify(p, times(3)).send(any(), any());
     out.forEach(o -> assertEquals(o.status(), EmitStatus.TIMED_OUT));
@@ -241,8 +241,8 @@ public class KafkaStampEmitterTest {
     Producer<byte[], byte[]> p = producer();
     CountingHandoffMetrics metrics = new CountingHandoffMetrics();
     KafkaStampEmitter on = new KafkaStampEmitter(settings(1000), metrics, p);
-    assertEquals(on.emitStepDown(new StepDown("t", 0, 0, 0, "h")).status(), EmitStatus.SKIPPED_NO_TERM);
-    assertEquals(on.emitStepDown(new StepDown("t", 0, -1, 0, "h")).status(), EmitStatus.SKIPPED_NO_TERM);
+    assertEquals(on.emitStepDown(StepDown.established("t", 0, 0, 0, "h")).status(), EmitStatus.SKIPPED_NO_TERM);
+    assertEquals(on.emitStepDown(StepDown.established("t", 0, -1, 0, "h")).status(), EmitStatus.SKIPPED_NO_TERM);
 
     KafkaStampEmitter off = new KafkaStampEmitter(HandoffSettings.defaults(), metrics, p);
     assertEquals(off.emitStepDown(STEP_DOWN).status(), EmitStatus.SKIPPED_DISABLED);
@@ -262,7 +262,7 @@ public class KafkaStampEmitterTest {
     });
     List<StepDown> batch = new ArrayList<>();
     for (int i = 0; i < 50; i++) {
-      batch.add(new StepDown("t", i, 9, 0, "h"));
+      batch.add(StepDown.established("t", i, 9, 0, "h"));
     }
     // Complete every other stamp only after all 50 were sent: a per-stamp send-and-wait would
     // time out each unacknowledged one separately and take 25 x the ack timeout.
@@ -291,7 +291,7 @@ public class KafkaStampEmitterTest {
   public void partitionBeyondTheTopicFailsWithoutSending() {
     Producer<byte[], byte[]> p = producer();
     EmitOutcome o = new KafkaStampEmitter(settings(1000), new CountingHandoffMetrics(), p)
-        .emitStepDown(new StepDown("store_v3", 300, 5, 0, "h"));
+        .emitStepDown(StepDown.established("store_v3", 300, 5, 0, "h"));
     assertEquals(o.status(), EmitStatus.FAILED);
     assertTrue(o.cause().getMessage().contains("Partition 300 of topic store_v3 does not exist"), o.cause().getMessage());
     verify(p, never()).send(any(), any());
@@ -310,7 +310,7 @@ public class KafkaStampEmitterTest {
     emitter.prepare("store_v3"); // as a leader does when it takes the partition over
     long start = System.nanoTime();
     List<EmitOutcome> out = emitter.emitStepDowns(List.of(
-        new StepDown("gone", 0, 5, 0, "h"), new StepDown("store_v3", 0, 5, 0, "h"), new StepDown("gone", 1, 5, 0, "h")));
+        StepDown.established("gone", 0, 5, 0, "h"), StepDown.established("store_v3", 0, 5, 0, "h"), StepDown.established("gone", 1, 5, 0, "h")));
     long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
     assertEquals(out.get(0).status(), EmitStatus.TIMED_OUT);
     assertEquals(out.get(1).status(), EmitStatus.ACKED, "a topic without metadata holds up no prepared topic's stamp");

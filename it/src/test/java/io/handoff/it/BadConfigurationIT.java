@@ -174,7 +174,7 @@ public class BadConfigurationIT {
   }
 
   private static void emitOnce(Started s) {
-    s.emitted = s.emitter.emitStepDown(new StepDown("vt_bad_config", 0, 5, 0, "host-under-test"));
+    s.emitted = s.emitter.emitStepDown(StepDown.established("vt_bad_config", 0, 5, 0, "host-under-test"));
   }
 
   private static Consumer<Started> stampEmitter(long ackTimeoutMs) {

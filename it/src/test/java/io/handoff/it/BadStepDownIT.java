@@ -103,7 +103,7 @@ public class BadStepDownIT {
       assertEquals(one.getMessage(), "stepDown is null");
       NullPointerException batch = expectThrows(NullPointerException.class, () -> emitter.emitStepDowns(null));
       assertEquals(batch.getMessage(), "stepDowns is null");
-      StepDown good = new StepDown(TOPIC, 0, 7, 0, "host-a");
+      StepDown good = StepDown.established(TOPIC, 0, 7, 0, "host-a");
       NullPointerException element = expectThrows(NullPointerException.class,
           () -> emitter.emitStepDowns(Arrays.asList(good, null)));
       assertEquals(element.getMessage(), "stepDowns holds a null element");
@@ -122,21 +122,21 @@ public class BadStepDownIT {
   @DataProvider(name = "invalidStepDowns")
   public Object[][] invalidStepDowns() {
     return new Object[][] {
-        {"null topic", (Supplier<StepDown>) () -> new StepDown(null, 0, 5, 0, "h"),
+        {"null topic", (Supplier<StepDown>) () -> StepDown.established(null, 0, 5, 0, "h"),
             NullPointerException.class, "versionTopic is null"},
-        {"empty topic", (Supplier<StepDown>) () -> new StepDown("", 0, 5, 0, "h"),
+        {"empty topic", (Supplier<StepDown>) () -> StepDown.established("", 0, 5, 0, "h"),
             IllegalArgumentException.class, "versionTopic is blank"},
-        {"blank topic", (Supplier<StepDown>) () -> new StepDown(" \t ", 0, 5, 0, "h"),
+        {"blank topic", (Supplier<StepDown>) () -> StepDown.established(" \t ", 0, 5, 0, "h"),
             IllegalArgumentException.class, "versionTopic is blank"},
-        {"negative partition", (Supplier<StepDown>) () -> new StepDown(TOPIC, -1, 5, 0, "h"),
+        {"negative partition", (Supplier<StepDown>) () -> StepDown.established(TOPIC, -1, 5, 0, "h"),
             IllegalArgumentException.class, "partition must be >= 0, got -1 for topic " + TOPIC},
-        {"Integer.MIN_VALUE partition", (Supplier<StepDown>) () -> new StepDown(TOPIC, Integer.MIN_VALUE, 5, 0, "h"),
+        {"Integer.MIN_VALUE partition", (Supplier<StepDown>) () -> StepDown.established(TOPIC, Integer.MIN_VALUE, 5, 0, "h"),
             IllegalArgumentException.class, "partition must be >= 0, got " + Integer.MIN_VALUE + " for topic " + TOPIC},
-        {"null writer id", (Supplier<StepDown>) () -> new StepDown(TOPIC, 0, 5, 0, null),
+        {"null writer id", (Supplier<StepDown>) () -> StepDown.established(TOPIC, 0, 5, 0, null),
             NullPointerException.class, "writerId is null"},
-        {"empty writer id", (Supplier<StepDown>) () -> new StepDown(TOPIC, 0, 5, 0, ""),
+        {"empty writer id", (Supplier<StepDown>) () -> StepDown.established(TOPIC, 0, 5, 0, ""),
             IllegalArgumentException.class, "writerId is blank"},
-        {"blank writer id", (Supplier<StepDown>) () -> new StepDown(TOPIC, 0, 5, 0, "   "),
+        {"blank writer id", (Supplier<StepDown>) () -> StepDown.established(TOPIC, 0, 5, 0, "   "),
             IllegalArgumentException.class, "writerId is blank"},
     };
   }
@@ -149,7 +149,7 @@ public class BadStepDownIT {
     try {
       RuntimeException e = expectThrows(type, build::get);
       assertEquals(e.getMessage(), message);
-      ItSupport.observed(OBSERVED, name, "`new StepDown(...)`", type.getSimpleName() + ": " + e.getMessage()
+      ItSupport.observed(OBSERVED, name, "`StepDown.established(...)`", type.getSimpleName() + ": " + e.getMessage()
           + " (at construction, on the caller's thread; the emitter never sees it)");
     } finally {
       emitter.close();
@@ -169,7 +169,7 @@ public class BadStepDownIT {
     try (LeadershipHandoffEmitter emitter = LeadershipHandoffs.emitter(props(), metrics)) {
       emitter.prepare(TOPIC); // as a new leader does, off the demotion path
       long t0 = System.nanoTime();
-      o = emitter.emitStepDown(new StepDown(TOPIC, 7, 11, 0, "host-a"));
+      o = emitter.emitStepDown(StepDown.established(TOPIC, 7, 11, 0, "host-a"));
       wall = millisSince(t0);
     }
     ItSupport.observed(OBSERVED, "partition beyond the topic's partition count (topic has 1)",
@@ -190,7 +190,7 @@ public class BadStepDownIT {
     long wall;
     try (LeadershipHandoffEmitter emitter = LeadershipHandoffs.emitter(props())) {
       long t0 = System.nanoTime();
-      o = emitter.emitStepDown(new StepDown(TOPIC, 3, 12, 0, "host-a"));
+      o = emitter.emitStepDown(StepDown.established(TOPIC, 3, 12, 0, "host-a"));
       wall = millisSince(t0);
     }
     ItSupport.observed(OBSERVED, "partition beyond the partition count, no prepare() (producer built by this emit)",
@@ -214,7 +214,7 @@ public class BadStepDownIT {
     try (LeadershipHandoffEmitter emitter = LeadershipHandoffs.emitter(props(), metrics)) {
       emitter.prepare(TOPIC);
       long t0 = System.nanoTime();
-      o = emitter.emitStepDown(new StepDown(missing, 0, 13, 0, "host-a"));
+      o = emitter.emitStepDown(StepDown.established(missing, 0, 13, 0, "host-a"));
       wall = millisSince(t0);
     }
     ItSupport.observed(OBSERVED, "missing topic, broker with auto.create.topics.enable=false",
@@ -236,7 +236,7 @@ public class BadStepDownIT {
     try (LeadershipHandoffEmitter emitter = LeadershipHandoffs.emitter(props())) {
       emitter.prepare(TOPIC);
       long t0 = System.nanoTime();
-      o = emitter.emitStepDown(new StepDown(illegal, 0, 14, 0, "host-a"));
+      o = emitter.emitStepDown(StepDown.established(illegal, 0, 14, 0, "host-a"));
       wall = millisSince(t0);
     }
     ItSupport.observed(OBSERVED, "topic name Kafka cannot hold", "`StepDown(\"" + illegal + "\", 0, term 14)`",
@@ -255,7 +255,7 @@ public class BadStepDownIT {
     try (LeadershipHandoffEmitter emitter = LeadershipHandoffs.emitter(props(), metrics)) {
       for (long term : new long[] {0, -5, -1, Long.MIN_VALUE}) {
         long t0 = System.nanoTime();
-        EmitOutcome o = emitter.emitStepDown(new StepDown(TOPIC, 0, term, 0, "host-a"));
+        EmitOutcome o = emitter.emitStepDown(StepDown.established(TOPIC, 0, term, 0, "host-a"));
         long wall = millisSince(t0);
         ItSupport.observed(OBSERVED, "no leadership term", "`StepDown(" + TOPIC + ", 0, term " + term + ")`",
             show(o, wall) + ", offset " + o.offset());
@@ -281,9 +281,9 @@ public class BadStepDownIT {
       emitter.prepare(TOPIC);
       long t0 = System.nanoTime();
       outcomes = emitter.emitStepDowns(List.of(
-          new StepDown(TOPIC, 0, 21, 0, "host-a"),
-          new StepDown(TOPIC, 9, 21, 0, "host-a"),
-          new StepDown(TOPIC, 0, 0, 0, "host-a")));
+          StepDown.established(TOPIC, 0, 21, 0, "host-a"),
+          StepDown.established(TOPIC, 9, 21, 0, "host-a"),
+          StepDown.established(TOPIC, 0, 0, 0, "host-a")));
       wall = millisSince(t0);
     }
     ItSupport.observed(OBSERVED, "batch: valid, partition beyond count, no term",
@@ -308,8 +308,8 @@ public class BadStepDownIT {
       emitter.prepare(TOPIC);
       long t0 = System.nanoTime();
       outcomes = emitter.emitStepDowns(List.of(
-          new StepDown(TOPIC, 9, 22, 0, "host-a"),
-          new StepDown(TOPIC, 0, 22, 0, "host-a")));
+          StepDown.established(TOPIC, 9, 22, 0, "host-a"),
+          StepDown.established(TOPIC, 0, 22, 0, "host-a")));
       wall = millisSince(t0);
     }
     ItSupport.observed(OBSERVED, "batch: partition beyond count, then a valid one",

@@ -172,7 +172,7 @@ public class SaslSecurityIT {
     String emitterText;
     try (LeadershipHandoffEmitter emitter = LeadershipHandoffs.emitter(props, metrics)) {
       emitterText = emitter.toString();
-      o = emitter.emitStepDown(new StepDown(TOPIC, 0, 41, 2, "host-sasl"));
+      o = emitter.emitStepDown(StepDown.established(TOPIC, 0, 41, 2, "host-sasl"));
     }
     assertNoNewProducerThread(before, "after close");
     assertEquals(o.status(), EmitStatus.ACKED, o.toString() + " " + causeChain(o.cause()));
@@ -214,7 +214,7 @@ public class SaslSecurityIT {
     try (LeadershipHandoffEmitter emitter = LeadershipHandoffs.emitter(props, metrics)) {
       emitterText = emitter.toString();
       long t0 = System.nanoTime();
-      o = emitter.emitStepDown(new StepDown(TOPIC, 0, 42, 2, "host-sasl"));
+      o = emitter.emitStepDown(StepDown.established(TOPIC, 0, 42, 2, "host-sasl"));
       wall = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
     }
     assertNoNewProducerThread(before, "after close");

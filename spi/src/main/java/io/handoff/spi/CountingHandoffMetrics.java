@@ -15,7 +15,8 @@ public final class CountingHandoffMetrics implements HandoffMetrics {
   private final LongAdder emitLatencyNanos = new LongAdder();
   private final LongAdder fastPath = new LongAdder();
   private final LongAdder legacyWait = new LongAdder();
-  private final LongAdder staleTermWrite = new LongAdder();
+  private final LongAdder skippedUnestablished = new LongAdder();
+  private final LongAdder uncleanTenure = new LongAdder();
 
   @Override
   public void stampEmitted(StepDown stepDown, long latencyNanos) {
@@ -29,9 +30,16 @@ public final class CountingHandoffMetrics implements HandoffMetrics {
     emitLatencyNanos.add(latencyNanos);
   }
 
+  @Override
+  public void stampSkipped(StepDown stepDown, EmitStatus status) {
+    if (status == EmitStatus.SKIPPED_UNESTABLISHED) {
+      skippedUnestablished.increment();
+    }
+  }
+
   /** @throws IllegalArgumentException for {@link HandoverPath#WAIT}, which is not a handover: a caller bug */
   @Override
-  public void handover(int partition, HandoverPath path) {
+  public void handover(String versionTopic, int partition, HandoverPath path) {
     switch (path) {
       case FAST_PATH -> fastPath.increment();
       case LEGACY_WAIT -> legacyWait.increment();
@@ -40,8 +48,8 @@ public final class CountingHandoffMetrics implements HandoffMetrics {
   }
 
   @Override
-  public void staleTermWrite(int partition, long recordTerm, long stampTerm) {
-    staleTermWrite.increment();
+  public void uncleanTenure(String versionTopic, int partition) {
+    uncleanTenure.increment();
   }
 
   /** {@value HandoffMetrics#EMIT_SUCCESS} so far. */
@@ -69,9 +77,14 @@ public final class CountingHandoffMetrics implements HandoffMetrics {
     return legacyWait.sum();
   }
 
-  /** {@value HandoffMetrics#STALE_TERM_WRITE} so far. */
-  public long staleTermWrite() {
-    return staleTermWrite.sum();
+  /** {@value HandoffMetrics#EMIT_SKIPPED_UNESTABLISHED} so far. */
+  public long skippedUnestablished() {
+    return skippedUnestablished.sum();
+  }
+
+  /** {@value HandoffMetrics#UNCLEAN_TENURE} so far. */
+  public long uncleanTenure() {
+    return uncleanTenure.sum();
   }
 
   /** The counters by their metric names, in a stable order. */
@@ -81,7 +94,8 @@ public final class CountingHandoffMetrics implements HandoffMetrics {
     m.put(EMIT_FAILURE, emitFailure());
     m.put(FAST_PATH, fastPath());
     m.put(LEGACY_WAIT, legacyWait());
-    m.put(STALE_TERM_WRITE, staleTermWrite());
+    m.put(EMIT_SKIPPED_UNESTABLISHED, skippedUnestablished());
+    m.put(UNCLEAN_TENURE, uncleanTenure());
     return m;
   }
 

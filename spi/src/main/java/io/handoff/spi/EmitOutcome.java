@@ -33,7 +33,8 @@ public record EmitOutcome(StepDown stepDown, EmitStatus status, long elapsedNano
    * @throws IllegalArgumentException unless {@code status} is a {@code SKIPPED_*} status
    */
   public static EmitOutcome skipped(StepDown stepDown, EmitStatus status) {
-    if (status != EmitStatus.SKIPPED_DISABLED && status != EmitStatus.SKIPPED_NO_TERM) {
+    requireNonNull(status, "status is null");
+    if (!status.isSkipped()) {
       throw new IllegalArgumentException("not a skip status: " + status);
     }
     return new EmitOutcome(stepDown, status, 0L, -1L, null);

@@ -11,8 +11,8 @@ package io.handoff.spi;
  * guard against it on the hot path.
  *
  * <p>Metric names, for adapters that register by name: {@link #EMIT_SUCCESS},
- * {@link #EMIT_FAILURE}, {@link #EMIT_LATENCY}, {@link #FAST_PATH}, {@link #LEGACY_WAIT},
- * {@link #STALE_TERM_WRITE}.
+ * {@link #EMIT_FAILURE}, {@link #EMIT_LATENCY}, {@link #EMIT_SKIPPED_UNESTABLISHED}, {@link #FAST_PATH},
+ * {@link #LEGACY_WAIT}, {@link #UNCLEAN_TENURE}.
  */
 public interface HandoffMetrics {
 
@@ -21,7 +21,8 @@ public interface HandoffMetrics {
   String EMIT_LATENCY = "leader_stepdown_stamp_emit_latency";
   String FAST_PATH = "leader_handover_fast_path";
   String LEGACY_WAIT = "leader_handover_legacy_wait";
-  String STALE_TERM_WRITE = "leader_handover_stale_term_write";
+  String EMIT_SKIPPED_UNESTABLISHED = "leader_stepdown_stamp_skipped_unestablished";
+  String UNCLEAN_TENURE = "leader_handover_unclean_tenure";
 
   /** A sink that records nothing. */
   HandoffMetrics NOOP = new HandoffMetrics() {
@@ -43,15 +44,27 @@ public interface HandoffMetrics {
   default void stampEmitFailed(StepDown stepDown, EmitStatus status, long latencyNanos) {
   }
 
-  /** A new leader of {@code partition} started writing by {@code path} ({@link #FAST_PATH} or {@link #LEGACY_WAIT}). */
-  default void handover(int partition, HandoverPath path) {
+  /**
+   * No stamp was written, on purpose: {@code status} is a {@code SKIPPED_*} status.
+   * {@link EmitStatus#SKIPPED_UNESTABLISHED} feeds {@link #EMIT_SKIPPED_UNESTABLISHED}: a leader
+   * demoted while still waiting, whose successor will take the legacy wait.
+   */
+  default void stampSkipped(StepDown stepDown, EmitStatus status) {
   }
 
   /**
-   * A record of term {@code recordTerm} arrived on {@code partition} after a step-down stamp of term
-   * {@code stampTerm}, and {@code recordTerm} is lower, or equal for a record that is not itself a
-   * stamp: a leader that stepped down is still writing ({@link #STALE_TERM_WRITE}).
+   * A new leader of {@code partition} of {@code versionTopic} started writing by {@code path}
+   * ({@link #FAST_PATH} or {@link #LEGACY_WAIT}).
    */
-  default void staleTermWrite(int partition, long recordTerm, long stampTerm) {
+  default void handover(String versionTopic, int partition, HandoverPath path) {
+  }
+
+  /**
+   * A tenure on {@code partition} of {@code versionTopic} became unclean ({@link #UNCLEAN_TENURE}): a
+   * record of another writer, an undecodable record, or a record after the tenure's step-down stamp
+   * appeared in it, so its stamp will not let the next leader skip the wait. Counted once per
+   * tenure. In a healthy cluster this stays at zero; anything else is a writer that did not stop.
+   */
+  default void uncleanTenure(String versionTopic, int partition) {
   }
 }

@@ -38,14 +38,19 @@ public interface LeadershipHandoffProvider {
   LeadershipHandoffEmitter newEmitter(HandoffSettings settings, HandoffMetrics metrics);
 
   /**
-   * Creates an observer for these settings. The observer honours
+   * Creates an observer of one version topic for one reader. The observer honours
    * {@link HandoffSettings#consumeStepDownStamp()}: when it is false it never lets a leader skip
-   * the wait.
+   * the wait. {@link TenureObserver} applies the safety rules; a strategy that extends it only says
+   * which records are its declarations and stamps.
    *
    * @param settings validated settings; non-null
    * @param metrics where to report; non-null ({@link HandoffMetrics#NOOP} for none)
-   * @return a new observer
-   * @throws IllegalArgumentException if a setting this strategy needs is missing or invalid
+   * @param versionTopic the version topic the observer follows; non-blank
+   * @param localWriterId the writer id of the replica it decides for; non-blank
+   * @return a new observer with no state, owned by the caller
+   * @throws IllegalArgumentException if a setting this strategy needs is missing or invalid, or a
+   *     name is blank
    */
-  LeadershipHandoffObserver newObserver(HandoffSettings settings, HandoffMetrics metrics);
+  LeadershipHandoffObserver newObserver(HandoffSettings settings, HandoffMetrics metrics, String versionTopic,
+      String localWriterId);
 }

@@ -8,7 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The entry point a server uses: properties in, emitter or observer out.
+ * The entry point a server uses: properties in, an emitter or the observers of its version topics out.
  *
  * <p>Selection, for each side on its own:
  * <ul>
@@ -93,36 +93,54 @@ public final class LeadershipHandoffs {
     return emitter;
   }
 
-  /** {@link #observer(HandoffSettings, HandoffMetrics)} after parsing {@code properties}, without metrics. */
-  public static LeadershipHandoffObserver observer(Properties properties) {
-    return observer(properties, HandoffMetrics.NOOP);
+  /**
+   * One observer of {@code versionTopic} for the replica {@code localWriterId}, after parsing
+   * {@code properties}, without metrics. A server that hosts many version topics should select once
+   * with {@link #observers} and open each observer from that factory.
+   */
+  public static LeadershipHandoffObserver observer(Properties properties, String versionTopic, String localWriterId) {
+    return observers(properties).open(versionTopic, localWriterId);
   }
 
-  /** {@link #observer(HandoffSettings, HandoffMetrics)} after parsing {@code properties}. */
-  public static LeadershipHandoffObserver observer(Properties properties, HandoffMetrics metrics) {
+  /** {@link #observers(HandoffSettings, HandoffMetrics)} after parsing {@code properties}, without metrics. */
+  public static HandoffObserverFactory observers(Properties properties) {
+    return observers(properties, HandoffMetrics.NOOP);
+  }
+
+  /** {@link #observers(HandoffSettings, HandoffMetrics)} after parsing {@code properties}. */
+  public static HandoffObserverFactory observers(Properties properties, HandoffMetrics metrics) {
     requireNonNull(properties, "properties is null");
-    return observer(HandoffSettings.from(properties), metrics);
+    return observers(HandoffSettings.from(properties), metrics);
   }
 
   /**
-   * Creates the observer these settings select, using the discovered providers.
+   * The factory of observers these settings select, using the discovered providers: a server holds
+   * one and opens an observer per version topic it hosts. The selection is made (and logged) here,
+   * once; opening an observer selects nothing again.
    *
    * @throws HandoffConfigException for an unknown strategy
    * @throws IllegalStateException if the selected provider is missing
    */
-  public static LeadershipHandoffObserver observer(HandoffSettings settings, HandoffMetrics metrics) {
-    return observer(registry(), settings, metrics);
+  public static HandoffObserverFactory observers(HandoffSettings settings, HandoffMetrics metrics) {
+    return observers(registry(), settings, metrics);
   }
 
-  /** As {@link #observer(HandoffSettings, HandoffMetrics)}, selecting from {@code registry}. */
-  public static LeadershipHandoffObserver observer(ProviderRegistry registry, HandoffSettings settings, HandoffMetrics metrics) {
+  /** As {@link #observers(HandoffSettings, HandoffMetrics)}, selecting from {@code registry}. */
+  public static HandoffObserverFactory observers(ProviderRegistry registry, HandoffSettings settings, HandoffMetrics metrics) {
     requireNonNull(registry, "registry is null");
     requireNonNull(settings, "settings is null");
     requireNonNull(metrics, "metrics is null");
     LeadershipHandoffProvider provider = registry.observerProvider(settings);
-    LeadershipHandoffObserver observer = requireNonNull(provider.newObserver(settings, metrics),
-        () -> "provider " + provider.getClass().getName() + " returned a null observer");
-    LOG.info("Leadership handoff observer: provider '{}' ({}), {}", provider.name(), provider.getClass().getName(), settings);
-    return observer;
+    LOG.info("Leadership handoff observers: provider '{}' ({}), {}", provider.name(), provider.getClass().getName(), settings);
+    return (versionTopic, localWriterId) -> {
+      requireNonNull(versionTopic, "versionTopic is null");
+      requireNonNull(localWriterId, "localWriterId is null");
+      if (versionTopic.isBlank() || localWriterId.isBlank()) {
+        throw new IllegalArgumentException("versionTopic and localWriterId must not be blank, got '"
+            + versionTopic + "' and '" + localWriterId + "'");
+      }
+      return requireNonNull(provider.newObserver(settings, metrics, versionTopic, localWriterId),
+          () -> "provider " + provider.getClass().getName() + " returned a null observer");
+    };
   }
 }

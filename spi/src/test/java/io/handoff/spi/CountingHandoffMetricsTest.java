@@ -16,7 +16,7 @@ import org.testng.annotations.Test;
 
 public class CountingHandoffMetricsTest {
 
-  private static final StepDown SD = new StepDown("store_v3", 7, 42L, 1, "host-a");
+  private static final StepDown SD = StepDown.established("store_v3", 7, 42L, 1, "host-a");
 
   @Test
   public void metricNamesAreTheDocumentedOnes() {

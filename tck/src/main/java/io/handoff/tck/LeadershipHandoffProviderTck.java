@@ -49,10 +49,13 @@ import org.testng.annotations.Test;
  * }</pre>
  *
  * <p>The kit checks the provider's name, that its factories honour the switches, the emitter's
- * outcome rules (never throws, bounded blocking, no term -> skipped, one outcome per input in
- * order, close idempotent, emits after close answered without throwing) and the observer's rules:
- * safety for every strategy, and the stamp rules of the architecture guide for a strategy that
- * names its step-down key.
+ * outcome rules (never throws, bounded blocking, no term or an unestablished term -> skipped, one
+ * outcome per input in order, close idempotent, emits after close answered without throwing) and
+ * the observer's rules: safety for every strategy, and, for a strategy that names its stamp and
+ * declaration keys, the safety rules of {@code docs/ARCHITECTURE.md}: version topics isolated, the
+ * reader's own declaration as the barrier, tenures told apart by writer and term (equal terms of two
+ * writers included), undecodable records and zombies inside a tenure refusing the cut, and state
+ * export and restore validated.
  */
 public abstract class LeadershipHandoffProviderTck {
 
@@ -79,9 +82,15 @@ public abstract class LeadershipHandoffProviderTck {
 
   /**
    * The key of the strategy's step-down stamp as the observer sees it, or null (the default) for
-   * a strategy whose observer never cuts the wait: then the kit checks that it never does.
+   * a strategy whose observer never cuts the wait: then the kit checks that it never does. A
+   * strategy that names it must name {@link #declarationKey()} too.
    */
   protected byte[] stepDownKey() {
+    return null;
+  }
+
+  /** The key of the strategy's declaration of leadership, or null when {@link #stepDownKey()} is. */
+  protected byte[] declarationKey() {
     return null;
   }
 
@@ -121,7 +130,7 @@ public abstract class LeadershipHandoffProviderTck {
   }
 
   protected final StepDown stepDown(int partition, long term) {
-    return new StepDown(topic(), partition, term, 0, "tck-writer");
+    return StepDown.established(topic(), partition, term, 0, "tck-writer");
   }
 
   // ---------------------------------------------------------------- provider
@@ -212,6 +221,22 @@ public abstract class LeadershipHandoffProviderTck {
   }
 
   @Test
+  public void unestablishedTermIsNeverStamped() {
+    CountingHandoffMetrics metrics = new CountingHandoffMetrics();
+    try (LeadershipHandoffEmitter emitter = newProvider().newEmitter(settings(true, false), metrics)) {
+      StepDown s = new StepDown(topic(), 0, System.currentTimeMillis(), false, 0, "tck-writer");
+      EmitOutcome o = emitter.emitStepDown(s);
+      if (writesStamps()) {
+        assertEquals(o.status(), EmitStatus.SKIPPED_UNESTABLISHED, "a term demoted while still waiting: " + o);
+        assertEquals(metrics.skippedUnestablished(), 1, "leader_stepdown_stamp_skipped_unestablished");
+        assertEquals(metrics.emitSuccess(), 0, "nothing was written");
+      } else {
+        assertTrue(o.status().isSkipped(), "a strategy that does not write: " + o);
+      }
+    }
+  }
+
+  @Test
   public void batchAnswersOnePerInputInOrder() {
     try (LeadershipHandoffEmitter emitter = newProvider().newEmitter(settings(true, false), HandoffMetrics.NOOP)) {
       assertEquals(emitter.emitStepDowns(List.of()), List.of(), "empty batch");
@@ -285,8 +310,85 @@ public abstract class LeadershipHandoffProviderTck {
 
   // ---------------------------------------------------------------- observer
 
+  private static final String READER = "tck-reader";
+  private static final String OLD_LEADER = "tck-old-leader";
+  private static final String OTHER = "tck-other-writer";
+  private static final long NO_TERM = -1;
+
   private LeadershipHandoffObserver observer(boolean consume, HandoffMetrics metrics) {
-    return newProvider().newObserver(settings(false, consume), metrics);
+    return observer(consume, metrics, topic());
+  }
+
+  private LeadershipHandoffObserver observer(boolean consume, HandoffMetrics metrics, String versionTopic) {
+    return LeadershipHandoffs.observers(registry(), settings(false, consume), metrics).open(versionTopic, READER);
+  }
+
+  private ProviderRegistry registry() {
+    LeadershipHandoffProvider provider = newProvider();
+    return ProviderRegistry.NOOP.equals(provider.name())
+        ? ProviderRegistry.of(List.of(provider))
+        : ProviderRegistry.of(List.of(provider, new ReferenceNoopProvider()));
+  }
+
+  private boolean cuts() {
+    return stepDownKey() != null;
+  }
+
+  /** Appends records to one partition of an observer, numbering their offsets. */
+  private final class Feed {
+    final LeadershipHandoffObserver o;
+    final int partition;
+    long offset;
+
+    Feed(LeadershipHandoffObserver o, int partition) {
+      this.o = o;
+      this.partition = partition;
+    }
+
+    Feed dol(String writer, long term) {
+      o.observe(partition, offset++, cuts() ? declarationKey() : dataKey(), writer, term);
+      return this;
+    }
+
+    Feed data(String writer, long term) {
+      o.observe(partition, offset++, dataKey(), writer, term);
+      return this;
+    }
+
+    Feed stamp(String writer, long term) {
+      o.observe(partition, offset++, cuts() ? stepDownKey() : dataKey(), writer, term);
+      return this;
+    }
+
+    Feed undecodable() {
+      o.observeUndecodable(partition, offset++);
+      return this;
+    }
+
+    /** The old leader's whole clean tenure of {@code term}, then the reader's own declaration. */
+    Feed happyPath(long term, long myTerm) {
+      return dol(OLD_LEADER, term).data(OLD_LEADER, NO_TERM).stamp(OLD_LEADER, term).dol(READER, myTerm);
+    }
+
+    boolean cut(long myTerm) {
+      return o.canSkipInactivityWait(partition, myTerm);
+    }
+  }
+
+  /** Asserts the answer a cutting strategy must give; a strategy that never cuts must answer false. */
+  private void expectCut(Feed f, long myTerm, boolean expected, String what) {
+    assertEquals(f.cut(myTerm), expected && cuts(), what + " (reader term " + myTerm + ")");
+  }
+
+  @Test
+  public void observerKnowsItsTopicAndReader() {
+    LeadershipHandoffObserver o = observer(true, HandoffMetrics.NOOP, "store_a_v7");
+    assertEquals(o.versionTopic(), "store_a_v7");
+    assertEquals(o.localWriterId(), READER);
+    assertThrows(IllegalArgumentException.class,
+        () -> LeadershipHandoffs.observers(registry(), settings(false, true), HandoffMetrics.NOOP).open(" ", READER));
+    assertThrows(NullPointerException.class,
+        () -> LeadershipHandoffs.observers(registry(), settings(false, true), HandoffMetrics.NOOP).open("t", null));
   }
 
   @Test
@@ -298,10 +400,10 @@ public abstract class LeadershipHandoffProviderTck {
   }
 
   @Test
-  public void observerNeverCutsWhenConsumingIsOff() {
-    LeadershipHandoffObserver o = observer(false, HandoffMetrics.NOOP);
-    feedHappyPath(o, 0);
-    assertFalse(o.canSkipInactivityWait(0, 3), "consuming switched off must never cut the wait");
+  public void happyPathCutsOnlyWhenConsumingIsOn() {
+    expectCut(new Feed(observer(true, HandoffMetrics.NOOP), 0).happyPath(1, 2), 2, true, "clean tenure closed by its stamp");
+    Feed off = new Feed(observer(false, HandoffMetrics.NOOP), 0).happyPath(1, 2);
+    assertFalse(off.cut(2), "consuming switched off must never cut the wait");
   }
 
   @Test
@@ -312,106 +414,190 @@ public abstract class LeadershipHandoffProviderTck {
     assertEquals(metrics.legacyWait() + metrics.fastPath(), 0, "WAIT is not counted");
     assertEquals(o.decideHandover(0, 2, true), HandoverPath.LEGACY_WAIT, "no proof, window over");
     assertEquals(metrics.legacyWait(), 1, "leader_handover_legacy_wait");
-    if (stepDownKey() != null) {
-      feedHappyPath(o, 1);
+    if (cuts()) {
+      new Feed(o, 1).happyPath(1, 3);
       assertEquals(o.decideHandover(1, 3, false), HandoverPath.FAST_PATH);
       assertEquals(metrics.fastPath(), 1, "leader_handover_fast_path");
     }
   }
 
-  /** Data of term 1, then the stamp of term 1, then the new leader's own record of term 3. */
-  private void feedHappyPath(LeadershipHandoffObserver o, int partition) {
-    byte[] stamp = stepDownKey();
-    o.observe(partition, dataKey(), 1, -1);
-    if (stamp != null) {
-      o.observe(partition, stamp, 1, -1);
-    }
-    o.observe(partition, dataKey(), 3, 3);
+  @Test
+  public void versionTopicsShareNothing() {
+    LeadershipHandoffObserver x = observer(true, HandoffMetrics.NOOP, "storeX_v1");
+    LeadershipHandoffObserver y = observer(true, HandoffMetrics.NOOP, "storeY_v2");
+    Feed fy = new Feed(y, 3).data("zombie-y", 4);
+    new Feed(x, 3).happyPath(5, 9);
+    fy.dol(READER, 9);
+    assertFalse(fy.cut(9), "storeX_v1's stamp must prove nothing for storeY_v2-3");
+    expectCut(new Feed(x, 3), 9, true, "storeX_v1-3 itself");
   }
 
   @Test
-  public void observerFollowsTheStampRules() {
-    byte[] stamp = stepDownKey();
-    byte[] data = dataKey();
-    if (stamp == null) {
-      // A strategy that never cuts: the happy path of the stamp strategy must not cut either.
-      LeadershipHandoffObserver o = observer(true, HandoffMetrics.NOOP);
-      feedHappyPath(o, 0);
-      assertFalse(o.canSkipInactivityWait(0, 3), "this strategy declares no step-down key, so it must never cut");
-      return;
-    }
-    // Happy path: data T1, stamp T1, own record T2 -> cut for T2.
-    check("happy path", true, 2, new long[][] {{'D', 1}, {'S', 1}, {'D', 2}});
-    // The reader's own term never counts as a stamp.
-    check("own-term stamp", false, 5, new long[][] {{'D', 1}, {'S', 5}});
-    // Another writer after the stamp forbids the cut.
-    check("data after stamp", false, 3, new long[][] {{'S', 1}, {'D', 1}});
-    check("newer writer after stamp", false, 3, new long[][] {{'S', 1}, {'D', 2}});
-    // A record with no term forgets the stamp.
-    check("no-term record after stamp", false, 3, new long[][] {{'S', 1}, {'D', -1}});
-    // A late stamp of an older term, after a newer leader wrote, proves nothing.
-    check("late older stamp", false, 3, new long[][] {{'D', 1}, {'D', 2}, {'S', 1}});
-    // A stamp of term 5 never lets a reader of term 5 or lower cut.
-    check("stamp of my term", false, 5, new long[][] {{'S', 5}});
-    check("stamp of a newer term", false, 4, new long[][] {{'S', 5}});
-    check("stamp of an older term", true, 6, new long[][] {{'S', 5}});
-    // A follower (term -1) or an invalid term never cuts.
-    check("follower", false, -1, new long[][] {{'S', 1}});
-    check("zero term", false, 0, new long[][] {{'S', 1}});
-    // Stamps of terms <= 0 prove nothing.
-    check("stamp without term", false, 3, new long[][] {{'S', -1}});
-    // A newer stamp after an older one counts.
-    check("two stamps", true, 4, new long[][] {{'D', 1}, {'S', 1}, {'D', 2}, {'S', 2}});
-
-    LeadershipHandoffObserver o = observer(true, HandoffMetrics.NOOP);
-    o.observe(0, stamp, 1, -1);
-    assertFalse(o.canSkipInactivityWait(1, 2), "a stamp on partition 0 proves nothing for partition 1");
-    assertTrue(o.canSkipInactivityWait(0, 2));
-    o.forget(0);
-    assertFalse(o.canSkipInactivityWait(0, 2), "forget(partition) drops the stamp");
+  public void theReadersOwnDeclarationIsTheBarrier() {
+    Feed f = new Feed(observer(true, HandoffMetrics.NOOP), 0)
+        .dol(OLD_LEADER, 1).data(OLD_LEADER, NO_TERM).stamp(OLD_LEADER, 1);
+    assertFalse(f.cut(2), "own declaration not read back yet");
+    f.dol(READER, 3);
+    assertFalse(f.cut(2), "own declaration of another term");
+    expectCut(f, 3, true, "own declaration of term 3 read back");
+    f.data(READER, NO_TERM).data(READER, 3);
+    expectCut(f, 3, true, "the reader's own records after its declaration");
+    f.data(OTHER, NO_TERM);
+    assertFalse(f.cut(3), "another writer after the reader's declaration");
   }
 
-  private void check(String name, boolean expected, long myTerm, long[][] records) {
-    LeadershipHandoffObserver o = observer(true, HandoffMetrics.NOOP);
-    for (long[] r : records) {
-      byte[] key = r[0] == 'S' ? stepDownKey() : dataKey();
-      // Records of the reader's own term are observed with myTerm set, the others as a follower would.
-      long observedWith = r[1] == myTerm ? myTerm : -1;
-      o.observe(7, key, r[1], observedWith);
+  @Test
+  public void equalTermsOfTwoWritersAreTwoTenures() {
+    Feed f = new Feed(observer(true, HandoffMetrics.NOOP), 0)
+        .dol(OLD_LEADER, 5).stamp(OLD_LEADER, 5).dol(OTHER, 7).data(OTHER, NO_TERM).data(OTHER, 7);
+    assertFalse(f.cut(7), "another writer's declaration and data of the reader's term");
+    f.dol(READER, 7);
+    assertFalse(f.cut(7), "the tenure before the reader's is the other writer's, never closed");
+    Feed g = new Feed(observer(true, HandoffMetrics.NOOP), 0)
+        .dol(OLD_LEADER, 7).stamp(OLD_LEADER, 7).dol(READER, 7);
+    assertFalse(g.cut(7), "a stamp of the reader's own term value, by another writer");
+  }
+
+  @Test
+  public void undecodableRecordsMakeATenureUnclean() {
+    Feed after = new Feed(observer(true, HandoffMetrics.NOOP), 0)
+        .dol(OLD_LEADER, 5).stamp(OLD_LEADER, 5).undecodable().dol(READER, 7);
+    assertFalse(after.cut(7), "an undecodable record after the stamp");
+    Feed inside = new Feed(observer(true, HandoffMetrics.NOOP), 0)
+        .dol(OLD_LEADER, 5).undecodable().stamp(OLD_LEADER, 5).dol(READER, 7);
+    assertFalse(inside.cut(7), "an undecodable record inside the tenure");
+  }
+
+  @Test
+  public void aZombieInsideATenureKeepsTheWait() {
+    Feed f = new Feed(observer(true, HandoffMetrics.NOOP), 0)
+        .dol("zombie", 100).data("zombie", NO_TERM)
+        .dol(OLD_LEADER, 200).data("zombie", NO_TERM).data(OLD_LEADER, NO_TERM).stamp(OLD_LEADER, 200)
+        .dol(READER, 300);
+    assertFalse(f.cut(300), "a zombie wrote inside the tenure the stamp closes");
+    Feed sameHost = new Feed(observer(true, HandoffMetrics.NOOP), 0)
+        .dol(OLD_LEADER, 200).data(OLD_LEADER, 100).stamp(OLD_LEADER, 200).dol(READER, 300);
+    assertFalse(sameHost.cut(300), "an older session of the same host wrote inside the tenure");
+  }
+
+  @Test
+  public void stampsThatCloseNoSeenTenureProveNothing() {
+    assertFalse(new Feed(observer(true, HandoffMetrics.NOOP), 0).stamp(OLD_LEADER, 1).dol(READER, 2).cut(2),
+        "a stamp whose declaration was never seen");
+    assertFalse(new Feed(observer(true, HandoffMetrics.NOOP), 0).data(OLD_LEADER, NO_TERM).dol(OLD_LEADER, 1)
+        .stamp(OTHER, 1).dol(READER, 2).cut(2), "a stamp of another writer than the tenure's");
+    assertFalse(new Feed(observer(true, HandoffMetrics.NOOP), 0).dol(OLD_LEADER, 1).data(OLD_LEADER, NO_TERM)
+        .dol(OTHER, 2).stamp(OLD_LEADER, 1).dol(READER, 3).cut(3), "a late stamp of an older leader");
+    assertFalse(new Feed(observer(true, HandoffMetrics.NOOP), 0).happyPath(5, 5).cut(5), "stamp term equal to mine");
+    assertFalse(new Feed(observer(true, HandoffMetrics.NOOP), 0).happyPath(6, 5).cut(5), "stamp term above mine");
+    assertFalse(new Feed(observer(true, HandoffMetrics.NOOP), 0).happyPath(1, 2).stamp(OLD_LEADER, 1).cut(2),
+        "the old leader writes again after the reader's declaration");
+  }
+
+  @Test
+  public void aRepromotedLeaderNeedsItsOwnEarlierTenureClosed() {
+    Feed f = new Feed(observer(true, HandoffMetrics.NOOP), 0).happyPath(3, 5).data(READER, NO_TERM).dol(READER, 9);
+    assertFalse(f.cut(9), "the reader's own term-5 tenure was never closed by its stamp");
+    Feed g = new Feed(observer(true, HandoffMetrics.NOOP), 0).happyPath(3, 5).data(READER, NO_TERM)
+        .stamp(READER, 5).dol(READER, 9);
+    expectCut(g, 9, true, "the reader's own term-5 tenure closed by its stamp");
+  }
+
+  @Test
+  public void exportedStateRestoresTheFastPath() {
+    LeadershipHandoffObserver before = observer(true, HandoffMetrics.NOOP);
+    Feed f = new Feed(before, 2).dol(OLD_LEADER, 1).data(OLD_LEADER, NO_TERM);
+    byte[] state = before.exportState(2);
+    assertNotNull(state, "exportState");
+    long resumeAt = f.offset;
+
+    LeadershipHandoffObserver restored = observer(true, HandoffMetrics.NOOP);
+    restored.restoreState(2, resumeAt, state);
+    Feed g = new Feed(restored, 2);
+    g.offset = resumeAt;
+    g.data(OLD_LEADER, NO_TERM).stamp(OLD_LEADER, 1).dol(READER, 2);
+    expectCut(g, 2, true, "restored from a checkpoint inside the tenure");
+
+    LeadershipHandoffObserver notRestored = observer(true, HandoffMetrics.NOOP);
+    Feed h = new Feed(notRestored, 2);
+    h.offset = resumeAt;
+    h.data(OLD_LEADER, NO_TERM).stamp(OLD_LEADER, 1).dol(READER, 2);
+    assertFalse(h.cut(2), "started inside a tenure without its state: the tenure's beginning was never seen");
+  }
+
+  @Test
+  public void restoreRejectsWhatDoesNotFit() {
+    LeadershipHandoffObserver source = observer(true, HandoffMetrics.NOOP);
+    new Feed(source, 2).dol(OLD_LEADER, 1).stamp(OLD_LEADER, 1);
+    byte[] state = source.exportState(2);
+    assertThrows(NullPointerException.class, () -> observer(true, HandoffMetrics.NOOP).restoreState(2, 2, null));
+    if (!cuts()) {
+      return; // a strategy that never cuts keeps no state worth validating
     }
-    assertEquals(o.canSkipInactivityWait(7, myTerm), expected, name + " (reader term " + myTerm + ")");
+    byte[][] bad = {new byte[0], new byte[] {1, 2, 3}, "not a state at all, just text".getBytes(), flipLastByte(state)};
+    for (byte[] b : bad) {
+      LeadershipHandoffObserver o = observer(true, HandoffMetrics.NOOP);
+      assertThrows(IllegalArgumentException.class, () -> o.restoreState(2, 2, b));
+      assertFalse(new Feed(o, 2).dol(READER, 2).cut(2), "garbage restored must leave the safe default");
+    }
+    LeadershipHandoffObserver otherPartition = observer(true, HandoffMetrics.NOOP);
+    assertThrows(IllegalArgumentException.class, () -> otherPartition.restoreState(3, 2, state));
+    LeadershipHandoffObserver otherTopic = observer(true, HandoffMetrics.NOOP, topic() + "-other");
+    assertThrows(IllegalArgumentException.class, () -> otherTopic.restoreState(2, 2, state));
+    LeadershipHandoffObserver otherOffset = observer(true, HandoffMetrics.NOOP);
+    assertThrows(IllegalArgumentException.class, () -> otherOffset.restoreState(2, 7, state));
+    Feed afterReject = new Feed(otherOffset, 2);
+    afterReject.offset = 7;
+    assertFalse(afterReject.dol(READER, 2).cut(2), "a rejected restore leaves the safe default");
+  }
+
+  private static byte[] flipLastByte(byte[] b) {
+    byte[] c = b.clone();
+    c[c.length - 1] ^= 0x5a;
+    return c;
+  }
+
+  @Test
+  public void forgetDropsOnlyThatPartition() {
+    LeadershipHandoffObserver o = observer(true, HandoffMetrics.NOOP);
+    Feed zero = new Feed(o, 0).happyPath(1, 2);
+    Feed one = new Feed(o, 1).happyPath(1, 2);
+    o.forget(0);
+    assertFalse(zero.cut(2), "forget(partition) drops its state");
+    expectCut(one, 2, true, "forget(0) must keep partition 1");
   }
 
   @Test
   public void partitionsMayBeObservedFromDifferentThreads() throws Exception {
-    if (stepDownKey() == null) {
-      return;
-    }
     LeadershipHandoffObserver o = observer(true, HandoffMetrics.NOOP);
     int threads = 4;
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
-      List<Callable<Boolean>> tasks = new ArrayList<>();
+      List<Callable<String>> tasks = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
         int partition = t;
         tasks.add(() -> {
+          Feed f = new Feed(o, partition);
+          String leader = OLD_LEADER + partition;
+          f.dol(leader, 1);
           for (int round = 1; round <= 2_000; round++) {
-            o.observe(partition, dataKey(), round, -1);
-            o.observe(partition, stepDownKey(), round, -1);
-            if (!o.canSkipInactivityWait(partition, round + 1)) {
-              return false;
+            f.data(leader, NO_TERM).stamp(leader, round).dol(READER, round + 1);
+            if (f.cut(round + 1) != cuts()) {
+              return "round " + round + ": expected the cut";
             }
-            o.observe(partition, dataKey(), round + 1, -1);
-            if (o.canSkipInactivityWait(partition, round + 2)) {
-              return false;
+            f.data(OTHER, NO_TERM);
+            if (f.cut(round + 1)) {
+              return "round " + round + ": cut after another writer";
             }
+            f.dol(leader, round + 1);
           }
-          return true;
+          return null;
         });
       }
-      for (Future<Boolean> f : pool.invokeAll(tasks, 60, TimeUnit.SECONDS)) {
-        if (!f.get()) {
-          fail("a partition's decision was disturbed by another partition's thread");
+      for (Future<String> r : pool.invokeAll(tasks, 60, TimeUnit.SECONDS)) {
+        String problem = r.get();
+        if (problem != null) {
+          fail("a partition's decision was disturbed by another partition's thread: " + problem);
         }
       }
     } finally {

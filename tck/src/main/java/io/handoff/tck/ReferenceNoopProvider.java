@@ -43,10 +43,25 @@ final class ReferenceNoopProvider implements LeadershipHandoffProvider {
   }
 
   @Override
-  public LeadershipHandoffObserver newObserver(HandoffSettings settings, HandoffMetrics metrics) {
+  public LeadershipHandoffObserver newObserver(HandoffSettings settings, HandoffMetrics metrics, String versionTopic,
+      String localWriterId) {
     return new LeadershipHandoffObserver() {
       @Override
-      public void observe(int partition, byte[] recordKey, long recordTermId, long myTerm) {
+      public String versionTopic() {
+        return versionTopic;
+      }
+
+      @Override
+      public String localWriterId() {
+        return localWriterId;
+      }
+
+      @Override
+      public void observe(int partition, long offset, byte[] recordKey, CharSequence writerId, long termId) {
+      }
+
+      @Override
+      public void observeUndecodable(int partition, long offset) {
       }
 
       @Override
@@ -57,6 +72,16 @@ final class ReferenceNoopProvider implements LeadershipHandoffProvider {
       @Override
       public HandoverPath decideHandover(int partition, long myTerm, boolean inactivityWindowElapsed) {
         return HandoverPath.choose(false, inactivityWindowElapsed);
+      }
+
+      @Override
+      public byte[] exportState(int partition) {
+        return new byte[0];
+      }
+
+      @Override
+      public void restoreState(int partition, long resumeOffset, byte[] state) {
+        java.util.Objects.requireNonNull(state, "state is null");
       }
 
       @Override

@@ -74,7 +74,7 @@ public class BrokerStopsMidFlightIT {
         EmitOutcome ready = null;
         long readyStart = System.nanoTime();
         for (int attempt = 0; FaultSupport.millisSince(readyStart) < 15_000; attempt++) {
-          ready = emitter.emitStepDown(new StepDown(TOPIC, attempt % PARTITIONS, 900_000 + round * 100 + attempt, 0, "host-m"));
+          ready = emitter.emitStepDown(StepDown.established(TOPIC, attempt % PARTITIONS, 900_000 + round * 100 + attempt, 0, "host-m"));
           all.add(ready);
           if (ready.isAcked()) {
             break;
@@ -84,7 +84,7 @@ public class BrokerStopsMidFlightIT {
 
         List<StepDown> batch = new ArrayList<>();
         for (int p = 0; p < PARTITIONS; p++) {
-          batch.add(new StepDown(TOPIC, p, (round + 1) * 1_000L + p, 0, "host-m"));
+          batch.add(StepDown.established(TOPIC, p, (round + 1) * 1_000L + p, 0, "host-m"));
         }
         AtomicReference<List<EmitOutcome>> result = new AtomicReference<>();
         AtomicReference<Throwable> thrown = new AtomicReference<>();

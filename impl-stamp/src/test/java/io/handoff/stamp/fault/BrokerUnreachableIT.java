@@ -81,7 +81,7 @@ public class BrokerUnreachableIT {
       assertTrue(emitter instanceof KafkaStampEmitter, emitter.getClass().getName());
 
       long t0 = System.nanoTime();
-      EmitOutcome one = emitter.emitStepDown(new StepDown("unreachable_v1", 0, 7, 0, "host-u"));
+      EmitOutcome one = emitter.emitStepDown(StepDown.established("unreachable_v1", 0, 7, 0, "host-u"));
       long oneMs = millisSince(t0);
       LOG.info("closed port, single step-down: {} in {} ms", one, oneMs);
       assertFailure(one);
@@ -91,7 +91,7 @@ public class BrokerUnreachableIT {
 
       // A second single call, with the producer already created: the same bound.
       t0 = System.nanoTime();
-      EmitOutcome two = emitter.emitStepDown(new StepDown("unreachable_v1", 1, 8, 0, "host-u"));
+      EmitOutcome two = emitter.emitStepDown(StepDown.established("unreachable_v1", 1, 8, 0, "host-u"));
       long twoMs = millisSince(t0);
       LOG.info("closed port, second step-down: {} in {} ms", two, twoMs);
       assertFailure(two);
@@ -100,7 +100,7 @@ public class BrokerUnreachableIT {
       // 1000 step-downs over four topics: one shared deadline.
       List<StepDown> batch = new ArrayList<>();
       for (int i = 0; i < BATCH; i++) {
-        batch.add(new StepDown("unreachable_v" + (2 + i % 4), i / 4, 100 + i, 0, "host-u"));
+        batch.add(StepDown.established("unreachable_v" + (2 + i % 4), i / 4, 100 + i, 0, "host-u"));
       }
       t0 = System.nanoTime();
       List<EmitOutcome> outcomes = emitter.emitStepDowns(batch);
@@ -124,7 +124,7 @@ public class BrokerUnreachableIT {
     List<String> leaked = FaultSupport.leakedThreads(before, 5_000);
     assertTrue(leaked.isEmpty(), "threads left alive 5 s after close(): " + leaked);
 
-    EmitOutcome afterClose = emitter.emitStepDown(new StepDown("unreachable_v1", 0, 9, 0, "host-u"));
+    EmitOutcome afterClose = emitter.emitStepDown(StepDown.established("unreachable_v1", 0, 9, 0, "host-u"));
     assertEquals(afterClose.status(), EmitStatus.FAILED, afterClose.toString());
     assertTrue(afterClose.cause() instanceof IllegalStateException, afterClose.toString());
     assertTrue(FaultSupport.leakedThreads(before, 0).isEmpty(), "an emit after close() started a thread");
@@ -154,14 +154,14 @@ public class BrokerUnreachableIT {
     LeadershipHandoffEmitter emitter = LeadershipHandoffs.emitter(props, metrics);
     List<EmitOutcome> all = new ArrayList<>();
     try {
-      EmitOutcome warm = emitter.emitStepDown(new StepDown(topic, 0, 1, 0, "host-s"));
+      EmitOutcome warm = emitter.emitStepDown(StepDown.established(topic, 0, 1, 0, "host-s"));
       all.add(warm);
       assertEquals(warm.status(), EmitStatus.ACKED, "warm-up stamp with the broker up: " + warm);
 
       kafka.stopBroker(0);
       try {
         long t0 = System.nanoTime();
-        EmitOutcome one = emitter.emitStepDown(new StepDown(topic, 1, 2, 0, "host-s"));
+        EmitOutcome one = emitter.emitStepDown(StepDown.established(topic, 1, 2, 0, "host-s"));
         long oneMs = millisSince(t0);
         all.add(one);
         LOG.info("stopped broker ({}), single step-down: {} in {} ms", recovery, one, oneMs);
@@ -175,7 +175,7 @@ public class BrokerUnreachableIT {
 
         List<StepDown> batch = new ArrayList<>();
         for (int i = 0; i < BATCH; i++) {
-          batch.add(new StepDown(topic, i % partitions, 1_000 + i, 0, "host-s"));
+          batch.add(StepDown.established(topic, i % partitions, 1_000 + i, 0, "host-s"));
         }
         t0 = System.nanoTime();
         List<EmitOutcome> outcomes = emitter.emitStepDowns(batch);
@@ -203,7 +203,7 @@ public class BrokerUnreachableIT {
       EmitOutcome recovered = null;
       long recoverStart = System.nanoTime();
       for (long term = 5_000; millisSince(recoverStart) < 15_000; term++) {
-        recovered = emitter.emitStepDown(new StepDown(topic, 2, term, 0, "host-s"));
+        recovered = emitter.emitStepDown(StepDown.established(topic, 2, term, 0, "host-s"));
         all.add(recovered);
         if (recovered.isAcked()) {
           break;

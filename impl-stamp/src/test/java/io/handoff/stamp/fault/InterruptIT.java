@@ -69,7 +69,7 @@ public class InterruptIT {
     metadataWaitEmitter = LeadershipHandoffs.emitter(FaultSupport.emitterProps(kafka.bootstrapServers(), ACK_TIMEOUT_MS),
         metadataWaitMetrics);
     for (LeadershipHandoffEmitter e : List.of(ackWaitEmitter, metadataWaitEmitter)) {
-      EmitOutcome warm = e.emitStepDown(new StepDown(KNOWN, 0, 1, 0, "host-i"));
+      EmitOutcome warm = e.emitStepDown(StepDown.established(KNOWN, 0, 1, 0, "host-i"));
       assertEquals(warm.status(), EmitStatus.ACKED, "warm-up with the broker up: " + warm);
     }
   }
@@ -132,9 +132,9 @@ public class InterruptIT {
     brokerDown();
     List<StepDown> batch = new ArrayList<>();
     for (int p = 0; p < PARTITIONS; p++) {
-      batch.add(new StepDown(topic, p, termBase + 1 + p, 0, "host-i"));
+      batch.add(StepDown.established(topic, p, termBase + 1 + p, 0, "host-i"));
     }
-    StepDown single = new StepDown(topic, 0, termBase, 0, "host-i");
+    StepDown single = StepDown.established(topic, 0, termBase, 0, "host-i");
     long failuresBefore = metrics.emitFailure();
     CountDownLatch ready = new CountDownLatch(2);
     Call one = start("interrupt-single", () -> List.of(emitter.emitStepDown(single)), ready);
@@ -196,7 +196,7 @@ public class InterruptIT {
         Thread.currentThread().interrupt();
         long t0 = System.nanoTime();
         try {
-          return List.of(emitter.emitStepDown(new StepDown(emitter == ackWaitEmitter ? KNOWN : UNKNOWN, 3, 3_000, 0, "host-i")));
+          return List.of(emitter.emitStepDown(StepDown.established(emitter == ackWaitEmitter ? KNOWN : UNKNOWN, 3, 3_000, 0, "host-i")));
         } finally {
           took[0] = FaultSupport.millisSince(t0);
         }
@@ -225,8 +225,8 @@ public class InterruptIT {
     try (LeadershipHandoffEmitter emitter = LeadershipHandoffs.emitter(
         FaultSupport.emitterProps(kafka.bootstrapServers(), ACK_TIMEOUT_MS), metrics)) {
       emitter.prepare(KNOWN);
-      List<StepDown> batch = List.of(new StepDown(KNOWN, 10, 4_010, 0, "host-i"), new StepDown(KNOWN, 11, 4_011, 0, "host-i"),
-          new StepDown(MISSING, 0, 4_099, 0, "host-i"));
+      List<StepDown> batch = List.of(StepDown.established(KNOWN, 10, 4_010, 0, "host-i"), StepDown.established(KNOWN, 11, 4_011, 0, "host-i"),
+          StepDown.established(MISSING, 0, 4_099, 0, "host-i"));
       CountDownLatch ready = new CountDownLatch(1);
       Call c = start("interrupt-after-acks", () -> emitter.emitStepDowns(batch), ready);
       ready.await();

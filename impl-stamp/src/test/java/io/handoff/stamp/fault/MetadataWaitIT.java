@@ -123,7 +123,7 @@ public class MetadataWaitIT {
         LeadershipHandoffEmitter emitter = LeadershipHandoffs.emitter(
             FaultSupport.emitterProps(kafka.bootstrapServers(), ACK_TIMEOUT_MS), new CountingHandoffMetrics())) {
       emitter.prepare(OVERSHOOT);
-      List<StepDown> batch = List.of(new StepDown(OVERSHOOT, 1, 31, 0, "host-o"), new StepDown(OVERSHOOT, 2, 32, 0, "host-o"));
+      List<StepDown> batch = List.of(StepDown.established(OVERSHOOT, 1, 31, 0, "host-o"), StepDown.established(OVERSHOOT, 2, 32, 0, "host-o"));
       AtomicReference<List<EmitOutcome>> result = new AtomicReference<>();
       long[] took = new long[1];
       Thread caller = new Thread(() -> {
@@ -163,17 +163,17 @@ public class MetadataWaitIT {
     ap.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
     try (Admin admin = Admin.create(ap);
         LeadershipHandoffEmitter emitter = LeadershipHandoffs.emitter(props, metrics)) {
-      EmitOutcome warm = emitter.emitStepDown(new StepDown(TOPIC, 0, 1, 0, "host-l"));
+      EmitOutcome warm = emitter.emitStepDown(StepDown.established(TOPIC, 0, 1, 0, "host-l"));
       assertEquals(warm.status(), EmitStatus.ACKED, "with both replicas up: " + warm);
 
       kafka.stopBroker(1); // from now on every acks=all write gets NOT_ENOUGH_REPLICAS (retriable)
-      EmitOutcome refused = emitter.emitStepDown(new StepDown(TOPIC, 0, 2, 0, "host-l"));
+      EmitOutcome refused = emitter.emitStepDown(StepDown.established(TOPIC, 0, 2, 0, "host-l"));
       assertEquals(refused.status(), EmitStatus.TIMED_OUT, "one replica of two, min.insync.replicas 2: " + refused);
 
       // Partition 1 does not exist yet: send() waits for it in the metadata (max.block.ms).
       AtomicReference<EmitOutcome> result = new AtomicReference<>();
       long t0 = System.nanoTime();
-      Thread caller = new Thread(() -> result.set(emitter.emitStepDown(new StepDown(TOPIC, 1, 77, 0, "host-l"))),
+      Thread caller = new Thread(() -> result.set(emitter.emitStepDown(StepDown.established(TOPIC, 1, 77, 0, "host-l"))),
           "late-caller");
       caller.start();
       Thread.sleep(ACK_TIMEOUT_MS / 2);

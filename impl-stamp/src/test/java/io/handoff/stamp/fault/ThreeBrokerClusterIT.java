@@ -76,7 +76,7 @@ public class ThreeBrokerClusterIT {
         FaultSupport.emitterProps(kafka.bootstrapServers(), ACK_TIMEOUT_MS), metrics);
     List<StepDown> batch = new ArrayList<>();
     for (int p = 0; p < PARTITIONS; p++) {
-      batch.add(new StepDown(TOPIC, p, 10_000 + p, 0, "host-3"));
+      batch.add(StepDown.established(TOPIC, p, 10_000 + p, 0, "host-3"));
     }
     List<EmitOutcome> baseline;
     long baselineMs;
@@ -89,7 +89,7 @@ public class ThreeBrokerClusterIT {
       // Baseline: the same batch shape with all brokers up, for comparison of the timing.
       List<StepDown> first = new ArrayList<>();
       for (int p = 0; p < PARTITIONS; p++) {
-        first.add(new StepDown(TOPIC, p, 5_000 + p, 0, "host-3"));
+        first.add(StepDown.established(TOPIC, p, 5_000 + p, 0, "host-3"));
       }
       long b0 = System.nanoTime();
       baseline = emitter.emitStepDowns(first);
@@ -186,7 +186,7 @@ public class ThreeBrokerClusterIT {
     CountingHandoffMetrics metrics = new CountingHandoffMetrics();
     List<StepDown> batch = new ArrayList<>();
     for (int p = 0; p < ISR_PARTITIONS; p++) {
-      batch.add(new StepDown(ISR_TOPIC, p, 20_000 + p, 0, "host-isr"));
+      batch.add(StepDown.established(ISR_TOPIC, p, 20_000 + p, 0, "host-isr"));
     }
     List<EmitOutcome> outcomes;
     long took;

@@ -22,7 +22,7 @@ public class VendorSelectionTest {
     p.setProperty("server.leader.handover.emit.stepdown.stamp", "true");
     p.setProperty("server.leader.handover.strategy", "memlog");
     try (LeadershipHandoffEmitter emitter = LeadershipHandoffs.emitter(p)) {
-      StepDown s = new StepDown("vendor-vt", 3, 42, 0, "host-a");
+      StepDown s = StepDown.established("vendor-vt", 3, 42, 0, "host-a");
       EmitOutcome o = emitter.emitStepDown(s);
       assertEquals(o.status(), EmitStatus.ACKED);
       MemoryLog.Entry last = MemoryLog.read("vendor-vt", 3).get((int) o.offset());

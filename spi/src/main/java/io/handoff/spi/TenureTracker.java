@@ -1,0 +1,370 @@
+package io.handoff.spi;
+
+import static java.util.Objects.requireNonNull;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.zip.CRC32;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The consume-side safety rules R1 to R5 of {@code docs/ARCHITECTURE.md} for every partition of
+ * one version topic: which tenure is current, whether it is clean, and whether the tenure before it
+ * was closed by its own writer's step-down stamp with nothing after it.
+ *
+ * <p>A strategy classifies each record (a declaration of leadership, a step-down stamp, anything
+ * else, or a record it cannot read) and hands it here; the rules themselves live in this class
+ * only, so that every strategy that uses it, ours and a vendor's, decides the same way. The
+ * evidence a strategy accepts is its own business; the rules are not.
+ *
+ * <p><b>Threads.</b> Calls for one partition must be ordered by the host (one thread at a time,
+ * with a happens-before edge between threads, as a consumer loop or a lock gives); calls for
+ * different partitions may run on different threads at once. Per-partition fields are plain: a
+ * decision taken on a thread that has no happens-before edge to the observing thread may read a
+ * stale or torn state.
+ *
+ * <p><b>Cost.</b> Recording a record allocates nothing, except when a declaration of leadership
+ * starts a new tenure (the writer id is copied) and the first time a partition is seen.
+ */
+public final class TenureTracker {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TenureTracker.class);
+
+  /** Highest partition number accepted; state is an array indexed by partition. */
+  public static final int MAX_PARTITION = (1 << 20) - 1;
+
+  /** The term of a record that carries none: Venice's leaders write their data this way. */
+  public static final long NO_TERM = -1L;
+
+  private static final byte NOTHING_SEEN = 0;
+  private static final byte OPEN = 1;
+  private static final byte CLOSED = 2;
+
+  private static final short EXPORT_MAGIC = 0x4854; // "HT"
+  private static final byte EXPORT_VERSION = 1;
+  private static final int NULL_STRING = 0xFFFF;
+
+  private final String versionTopic;
+  private final HandoffMetrics metrics;
+  private final Object growLock = new Object();
+  private volatile Partition[] partitions = new Partition[8];
+
+  /** One partition's view of the log. Confined to the partition's observing thread. */
+  private static final class Partition {
+    /** Offset after the last record taken in, or -1 before the first. */
+    long nextOffset = -1;
+    byte phase = NOTHING_SEEN;
+    /** The current tenure: who declared it and with which term (null and -1 when unknown). */
+    String writer;
+    long term = NO_TERM;
+    boolean clean;
+    /** The term of the tenure before the current one when its own stamp closed it cleanly, else 0. */
+    long previousStampTerm;
+  }
+
+  /**
+   * @param versionTopic the version topic whose partitions this tracker follows; non-blank
+   * @param metrics where tenures that turn unclean are counted
+   */
+  public TenureTracker(String versionTopic, HandoffMetrics metrics) {
+    requireNonNull(versionTopic, "versionTopic is null");
+    if (versionTopic.isBlank()) {
+      throw new IllegalArgumentException("versionTopic is blank");
+    }
+    this.versionTopic = versionTopic;
+    this.metrics = requireNonNull(metrics, "metrics is null");
+  }
+
+  /** The version topic this tracker follows. */
+  public String versionTopic() {
+    return versionTopic;
+  }
+
+  /**
+   * A declaration of leadership of {@code writerId} with {@code term}. It starts a new tenure
+   * unless it repeats the declaration of the open current tenure. The tenure it ends counts as
+   * cleanly closed only if its writer's stamp closed it and nothing followed that stamp.
+   */
+  public void declaration(int partition, long offset, CharSequence writerId, long term) {
+    Partition p = stateFor(partition);
+    p.nextOffset = offset + 1;
+    if (p.phase == OPEN && belongsToTenure(p, writerId, term) && term == p.term) {
+      return;
+    }
+    p.previousStampTerm = p.phase == CLOSED && p.clean ? p.term : 0;
+    p.phase = OPEN;
+    p.writer = writerId == null ? null : writerId.toString();
+    p.term = term;
+    p.clean = writerId != null && term > 0;
+  }
+
+  /**
+   * A step-down stamp of {@code writerId} with {@code term}. It closes the current tenure when it
+   * is that tenure's writer and term; anything else makes the tenure unclean. A repeat of the stamp
+   * that closed the tenure changes nothing.
+   */
+  public void stepDown(int partition, long offset, CharSequence writerId, long term) {
+    Partition p = stateFor(partition);
+    p.nextOffset = offset + 1;
+    boolean ownStamp = p.phase != NOTHING_SEEN && term == p.term && belongsToTenure(p, writerId, term);
+    if (p.phase == OPEN && ownStamp) {
+      p.phase = CLOSED;
+    } else if (!(p.phase == CLOSED && ownStamp)) {
+      foreign(p, partition, offset, writerId, term);
+    }
+  }
+
+  /**
+   * Any other record: data, heartbeat, control message. It belongs to the current open tenure when
+   * it has the tenure's writer id and either the tenure's term or none; anything else, and anything
+   * at all after the tenure's stamp, makes the tenure unclean.
+   */
+  public void other(int partition, long offset, CharSequence writerId, long term) {
+    Partition p = stateFor(partition);
+    p.nextOffset = offset + 1;
+    if (p.phase != OPEN || !belongsToTenure(p, writerId, term)) {
+      foreign(p, partition, offset, writerId, term);
+    }
+  }
+
+  /**
+   * A record the strategy could not read: written by a writer of another format version, or
+   * corrupt. Nobody can say whose it is, so the current tenure is unclean.
+   */
+  public void undecodable(int partition, long offset) {
+    Partition p = stateFor(partition);
+    p.nextOffset = offset + 1;
+    foreign(p, partition, offset, null, NO_TERM);
+  }
+
+  /**
+   * Rule R4: whether {@code localWriterId}, leader of {@code partition} with {@code myTerm}, may
+   * skip the inactivity wait. True only when the current tenure is the reader's own, declared with
+   * {@code myTerm} and read back here, with nothing of another writer since; and the tenure before
+   * it began in this tracker's sight, stayed clean, and was closed by its writer's stamp of a term
+   * {@code 0 < stampTerm < myTerm} with nothing after that stamp. Pure query.
+   */
+  public boolean mayCut(int partition, CharSequence localWriterId, long myTerm) {
+    Partition p = existing(partition);
+    return p != null && myTerm > 0 && p.phase == OPEN && p.clean && p.term == myTerm
+        && localWriterId != null && p.writer.contentEquals(localWriterId)
+        && p.previousStampTerm > 0 && p.previousStampTerm < myTerm;
+  }
+
+  /** Drops the state of {@code partition}: it starts again as if nothing had been seen. */
+  public void forget(int partition) {
+    checkPartition(partition);
+    synchronized (growLock) {
+      Partition[] a = partitions;
+      if (partition < a.length) {
+        a[partition] = null;
+      }
+    }
+  }
+
+  /**
+   * Rule R5: the state of {@code partition} as a few bytes, for a host that checkpoints its
+   * consumption. Restore it with {@link #restore} before resuming at the offset the export
+   * names ({@link #resumeOffsetOf}). Carries the topic and partition, so that it cannot be restored
+   * into another.
+   */
+  public byte[] export(int partition) {
+    checkPartition(partition);
+    Partition p = existing(partition);
+    if (p == null) {
+      p = new Partition();
+    }
+    byte[] topic = versionTopic.getBytes(StandardCharsets.UTF_8);
+    byte[] writer = p.writer == null ? null : p.writer.getBytes(StandardCharsets.UTF_8);
+    ByteBuffer b = ByteBuffer.allocate(2 + 1 + 2 + topic.length + 4 + 8 + 1 + 1 + 8 + 8 + 2
+        + (writer == null ? 0 : writer.length) + 4);
+    b.putShort(EXPORT_MAGIC).put(EXPORT_VERSION);
+    putString(b, topic);
+    b.putInt(partition).putLong(p.nextOffset).put(p.phase).put((byte) (p.clean ? 1 : 0));
+    b.putLong(p.term).putLong(p.previousStampTerm);
+    putString(b, writer);
+    CRC32 crc = new CRC32();
+    crc.update(b.array(), 0, b.position());
+    b.putInt((int) crc.getValue());
+    return b.array();
+  }
+
+  /**
+   * The offset from which a host must resume consuming after restoring {@code state}, or -1 when
+   * the state was exported before any record was seen (any offset will do).
+   *
+   * @throws IllegalArgumentException if {@code state} is not a valid export
+   */
+  public static long resumeOffsetOf(byte[] state) {
+    return parse(state).nextOffset;
+  }
+
+  /**
+   * Restores {@code partition} from an {@link #export} of this version topic and partition, for a
+   * host that resumes consuming at {@code resumeOffset}. Anything that does not fit (garbage, a
+   * checksum mismatch, another topic or partition, an export taken at another offset) is rejected
+   * and leaves the partition as if nothing had been seen, which never cuts the wait until a new
+   * tenure begins in sight.
+   *
+   * @throws IllegalArgumentException naming what does not fit; the partition is then reset
+   */
+  public void restore(int partition, long resumeOffset, byte[] state) {
+    checkPartition(partition);
+    forget(partition);
+    String where = versionTopic + "-" + partition;
+    Parsed s;
+    try {
+      s = parse(state);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("Cannot restore the handoff state of " + where + ": " + e.getMessage(), e);
+    }
+    if (!s.topic.equals(versionTopic) || s.partition != partition) {
+      throw new IllegalArgumentException("Cannot restore the handoff state of " + where
+          + ": it was exported for " + s.topic + "-" + s.partition);
+    }
+    if (s.nextOffset >= 0 && s.nextOffset != resumeOffset) {
+      throw new IllegalArgumentException("Cannot restore the handoff state of " + where
+          + ": it was exported at offset " + s.nextOffset + " but consumption resumes at offset " + resumeOffset);
+    }
+    Partition p = stateFor(partition);
+    p.nextOffset = s.nextOffset;
+    p.phase = s.phase;
+    p.clean = s.clean;
+    p.term = s.term;
+    p.previousStampTerm = s.previousStampTerm;
+    p.writer = s.writer;
+  }
+
+  private record Parsed(String topic, int partition, long nextOffset, byte phase, boolean clean, long term,
+      long previousStampTerm, String writer) {
+  }
+
+  private static Parsed parse(byte[] state) {
+    if (state == null) {
+      throw new IllegalArgumentException("the state is null");
+    }
+    if (state.length < 7) {
+      throw new IllegalArgumentException("the state is " + state.length + " bytes, too short to be an export");
+    }
+    ByteBuffer b = ByteBuffer.wrap(state);
+    if (b.getShort() != EXPORT_MAGIC) {
+      throw new IllegalArgumentException("the state does not start with the export magic bytes");
+    }
+    byte version = b.get();
+    if (version != EXPORT_VERSION) {
+      throw new IllegalArgumentException("unknown export format version " + version + ", expected " + EXPORT_VERSION);
+    }
+    CRC32 crc = new CRC32();
+    crc.update(state, 0, state.length - 4);
+    if ((int) crc.getValue() != ByteBuffer.wrap(state, state.length - 4, 4).getInt()) {
+      throw new IllegalArgumentException("checksum mismatch: the state is corrupt or truncated");
+    }
+    try {
+      String topic = getString(b);
+      int partition = b.getInt();
+      long nextOffset = b.getLong();
+      byte phase = b.get();
+      byte clean = b.get();
+      long term = b.getLong();
+      long previousStampTerm = b.getLong();
+      String writer = getString(b);
+      if (b.remaining() != 4 || topic == null || phase < NOTHING_SEEN || phase > CLOSED || (clean & ~1) != 0) {
+        throw new IllegalArgumentException("the state's fields are out of range");
+      }
+      return new Parsed(topic, partition, nextOffset, phase, clean == 1, term, previousStampTerm, writer);
+    } catch (java.nio.BufferUnderflowException e) {
+      throw new IllegalArgumentException("the state is truncated", e);
+    }
+  }
+
+  private static void putString(ByteBuffer b, byte[] utf8) {
+    if (utf8 == null) {
+      b.putShort((short) NULL_STRING);
+    } else {
+      if (utf8.length >= NULL_STRING) {
+        throw new IllegalArgumentException("a name of " + utf8.length + " bytes is too long to export");
+      }
+      b.putShort((short) utf8.length).put(utf8);
+    }
+  }
+
+  private static String getString(ByteBuffer b) {
+    int length = b.getShort() & 0xFFFF;
+    if (length == NULL_STRING) {
+      return null;
+    }
+    byte[] bytes = new byte[length];
+    b.get(bytes);
+    return new String(bytes, StandardCharsets.UTF_8);
+  }
+
+  // ------------------------------------------------------------------------------- internals
+
+  /** Rule R2: the tenure's writer id, and either the tenure's term or none. */
+  private static boolean belongsToTenure(Partition p, CharSequence writerId, long term) {
+    return p.writer != null && writerId != null && (term == NO_TERM || term == p.term)
+        && p.writer.contentEquals(writerId);
+  }
+
+  private void foreign(Partition p, int partition, long offset, CharSequence writerId, long term) {
+    if (p.phase == NOTHING_SEEN) {
+      // Started inside a tenure whose beginning this tracker never saw (rule R5).
+      p.phase = OPEN;
+      p.writer = null;
+      p.term = NO_TERM;
+      p.clean = false;
+      p.previousStampTerm = 0;
+      return;
+    }
+    if (p.clean) {
+      p.clean = false;
+      metrics.uncleanTenure(versionTopic, partition);
+      LOG.warn("{}-{} offset {}: a record of writer {} with term {} {} the tenure of {} (term {});"
+              + " the next leader will not skip the inactivity wait",
+          versionTopic, partition, offset, writerId, term, p.phase == CLOSED ? "follows the step-down stamp of" : "is not part of",
+          p.writer, p.term);
+    }
+  }
+
+  private static void checkPartition(int partition) {
+    if (partition < 0 || partition > MAX_PARTITION) {
+      throw new IllegalArgumentException("partition must be between 0 and " + MAX_PARTITION + ", got " + partition);
+    }
+  }
+
+  private Partition existing(int partition) {
+    Partition[] a = partitions;
+    return partition >= 0 && partition < a.length ? a[partition] : null;
+  }
+
+  private Partition stateFor(int partition) {
+    Partition[] a = partitions;
+    if (partition >= 0 && partition < a.length) {
+      Partition p = a[partition];
+      if (p != null) {
+        return p;
+      }
+    }
+    checkPartition(partition);
+    synchronized (growLock) {
+      a = partitions;
+      if (partition >= a.length) {
+        a = Arrays.copyOf(a, Math.min(MAX_PARTITION + 1, Math.max(partition + 1, a.length * 2)));
+      }
+      Partition p = a[partition];
+      if (p == null) {
+        p = new Partition();
+        a[partition] = p;
+      }
+      partitions = a;
+      return p;
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "TenureTracker{" + versionTopic + "}";
+  }
+}
