@@ -186,6 +186,12 @@ public final class ReferenceReplica implements AutoCloseable {
     this.observer = observers.open(config.topic(), config.replicaId());
     this.terms = new LeaderTerms(config.topic());
     this.partitions = List.copyOf(partitions);
+    // Restored before any client exists, so that a rejected state leaves nothing open behind.
+    checkpoints.forEach((partition, c) -> {
+      if (c.observerState() != null) {
+        observer.restoreState(partition, c.nextOffset(), c.observerState());
+      }
+    });
 
     Properties pp = new Properties();
     pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
@@ -212,9 +218,6 @@ public final class ReferenceReplica implements AutoCloseable {
       if (c == null) {
         consumer.seekToBeginning(List.of(tp));
         continue;
-      }
-      if (c.observerState() != null) {
-        observer.restoreState(tp.partition(), c.nextOffset(), c.observerState());
       }
       consumer.seek(tp, c.nextOffset());
       consumedUpTo.put(tp.partition(), c.nextOffset() - 1);

@@ -12,10 +12,10 @@ import io.handoff.spi.EmitStatus;
 import io.handoff.spi.HandoffSettings;
 import io.handoff.spi.HandoverPath;
 import io.handoff.spi.LeadershipHandoffEmitter;
-import io.handoff.spi.LeadershipHandoffObserver;
 import io.handoff.spi.LeadershipHandoffs;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.testng.annotations.AfterClass;
@@ -23,9 +23,11 @@ import org.testng.annotations.BeforeClass;
 import org.testng.annotations.Test;
 
 /**
- * Two replicas hand a partition over on a real broker: leader A writes data with its term and
- * steps down; replica B, following with a real consumer, writes its own DoL, reads it back and
- * asks the observer. With the stamp, B cuts the wait; without it, B waits out the window.
+ * Replicas hand a partition over on a real broker: leader A writes data the way Venice's leaders
+ * do (its host name, no term; or with its term, the other shape) and steps down; replica B,
+ * following with a real consumer, writes its own DoL, reads it back and asks the observer. With the
+ * stamp, B cuts the wait; without it, or when the stamp cannot vouch for every earlier writer, B
+ * waits out the window.
  */
 public class HandoverIntegrationTest {
 
@@ -55,12 +57,18 @@ public class HandoverIntegrationTest {
 
   private ReferenceReplica replica(String id, String topic, Duration window, Properties props,
       LeadershipHandoffEmitter emitter, CountingHandoffMetrics metrics) {
-    LeadershipHandoffObserver observer = LeadershipHandoffs.observer(props, metrics);
-    return new ReferenceReplica(new ReferenceReplica.Config(id, kafka.bootstrapServers(), topic, 0, window),
-        List.of(0), emitter, observer);
+    return replica(id, topic, window, props, emitter, metrics, false, Map.of());
   }
 
-  /** A becomes leader of a fresh partition (nothing to wait for) and writes data with term T1. */
+  private ReferenceReplica replica(String id, String topic, Duration window, Properties props,
+      LeadershipHandoffEmitter emitter, CountingHandoffMetrics metrics, boolean dataCarriesTerm,
+      Map<Integer, ReferenceReplica.Checkpoint> checkpoints) {
+    return new ReferenceReplica(
+        new ReferenceReplica.Config(id, kafka.bootstrapServers(), topic, 0, window, dataCarriesTerm),
+        List.of(0), emitter, LeadershipHandoffs.observers(props, metrics), checkpoints);
+  }
+
+  /** A becomes leader of a fresh partition (nothing to wait for) and writes data. */
   private static long leadAndWrite(ReferenceReplica a, long term) throws Exception {
     Handover first = a.promote(0, term).get(30, TimeUnit.SECONDS);
     assertEquals(first.path(), HandoverPath.LEGACY_WAIT, "a fresh partition has no stamp; its window is short");
@@ -70,14 +78,23 @@ public class HandoverIntegrationTest {
 
   @Test
   public void stampLetsTheNewLeaderCutTheWait() throws Exception {
-    kafka.createTopic("vt-stamp", 1);
+    stampLetsTheNewLeaderCutTheWait("vt-stamp", false);
+  }
+
+  @Test
+  public void stampLetsTheNewLeaderCutTheWaitWhenDataCarriesTheTerm() throws Exception {
+    stampLetsTheNewLeaderCutTheWait("vt-stamp-termed", true);
+  }
+
+  private void stampLetsTheNewLeaderCutTheWait(String topic, boolean dataCarriesTerm) throws Exception {
+    kafka.createTopic(topic, 1);
     Properties props = props(true, true);
     CountingHandoffMetrics metricsA = new CountingHandoffMetrics();
     CountingHandoffMetrics metricsB = new CountingHandoffMetrics();
     try (LeadershipHandoffEmitter emitterA = LeadershipHandoffs.emitter(props, metricsA);
         LeadershipHandoffEmitter emitterB = LeadershipHandoffs.emitter(props, metricsB);
-        ReferenceReplica a = replica("A", "vt-stamp", Duration.ZERO, props, emitterA, metricsA);
-        ReferenceReplica b = replica("B", "vt-stamp", LONG_WINDOW, props, emitterB, metricsB)) {
+        ReferenceReplica a = replica("A", topic, Duration.ZERO, props, emitterA, metricsA, dataCarriesTerm, Map.of());
+        ReferenceReplica b = replica("B", topic, LONG_WINDOW, props, emitterB, metricsB, dataCarriesTerm, Map.of())) {
       long t1 = leadAndWrite(a, 1_000);
 
       long start = System.nanoTime();
@@ -91,9 +108,14 @@ public class HandoverIntegrationTest {
       assertTrue(gapMs < LONG_WINDOW.toMillis(), "cut the " + LONG_WINDOW + " window, took " + gapMs + " ms");
       assertEquals(metricsB.fastPath(), 1, "leader_handover_fast_path");
       assertEquals(metricsA.emitSuccess(), 1, "leader_stepdown_stamp_emit_success");
+      assertEquals(metricsB.uncleanTenure(), 0, "A's tenure was clean");
       assertTrue(b.isWritable(0));
       b.writeData(0, 1);
       expectThrows(IllegalStateException.class, () -> a.writeData(0, 1));
+
+      // And back: B's term is established by its fast path, so its stamp lets A cut in turn.
+      assertEquals(b.demote(0).status(), EmitStatus.ACKED);
+      assertEquals(a.promote(0, t1 + 2).get(60, TimeUnit.SECONDS).path(), HandoverPath.FAST_PATH);
     }
   }
 
@@ -129,11 +151,11 @@ public class HandoverIntegrationTest {
         ReferenceReplica b = replica("B", "vt-zombie", window, props, emitterB, metricsB)) {
       long t1 = leadAndWrite(a, 3_000);
       assertEquals(a.demote(0).status(), EmitStatus.ACKED);
-      // A has not noticed its demotion and writes on with its old term.
-      a.writeDataWithTerm(0, t1, 3);
+      // A has not noticed its demotion and writes on, the way its data always looks: no term.
+      a.writeDataWithTerm(0, -1, 3);
       Handover h = b.promote(0, t1 + 1).get(60, TimeUnit.SECONDS);
       assertEquals(h.path(), HandoverPath.LEGACY_WAIT, "writes after the stamp forbid the fast path");
-      assertEquals(metricsB.staleTermWrite(), 3, "leader_handover_stale_term_write");
+      assertEquals(metricsB.uncleanTenure(), 1, "leader_handover_unclean_tenure, once for A's tenure");
     }
   }
 
@@ -146,6 +168,111 @@ public class HandoverIntegrationTest {
       EmitOutcome o = a.demote(0);
       assertEquals(o.status(), EmitStatus.SKIPPED_NO_TERM, "a standby holds no term");
       assertFalse(a.terms().isLeader(0));
+    }
+  }
+
+  /**
+   * A leads (term 1000) and goes silent without stepping down; B is promoted (2000) and demoted while
+   * still inside its wait; C (3000) follows. B never checked that A had stopped, so it must emit
+   * nothing (rule E1), and C must wait out the window: if C cut the wait on a stamp of B's, a zombie
+   * A could write among C's records.
+   */
+  @Test
+  public void aLeaderDemotedDuringItsWaitStampsNothing() throws Exception {
+    kafka.createTopic("vt-unestablished", 1);
+    Properties props = props(true, true);
+    Duration window = Duration.ofSeconds(2);
+    CountingHandoffMetrics metricsB = new CountingHandoffMetrics();
+    CountingHandoffMetrics metricsC = new CountingHandoffMetrics();
+    try (LeadershipHandoffEmitter emitterA = LeadershipHandoffs.emitter(props);
+        LeadershipHandoffEmitter emitterB = LeadershipHandoffs.emitter(props, metricsB);
+        LeadershipHandoffEmitter emitterC = LeadershipHandoffs.emitter(props, metricsC);
+        ReferenceReplica a = replica("A", "vt-unestablished", Duration.ZERO, props, emitterA, new CountingHandoffMetrics());
+        ReferenceReplica b = replica("B", "vt-unestablished", LONG_WINDOW, props, emitterB, metricsB);
+        ReferenceReplica c = replica("C", "vt-unestablished", window, props, emitterC, metricsC)) {
+      a.startAsFirstLeader(0, 1_000);
+      a.writeData(0, 5);
+      // A goes silent without noticing anything: no demotion, no stamp.
+
+      var bPromotion = b.promote(0, 2_000);
+      awaitObserved(b, 7); // A's DoL, five data records, B's own DoL
+      assertFalse(bPromotion.isDone(), "B is still inside its wait: A never stamped");
+      EmitOutcome bStamp = b.demote(0);
+      assertEquals(bStamp.status(), EmitStatus.SKIPPED_UNESTABLISHED, bStamp.toString());
+      assertEquals(metricsB.skippedUnestablished(), 1, "leader_stepdown_stamp_skipped_unestablished");
+      assertEquals(metricsB.emitSuccess(), 0, "nothing was written for B");
+      expectThrows(java.util.concurrent.CancellationException.class, () -> bPromotion.get(10, TimeUnit.SECONDS));
+
+      Handover h = c.promote(0, 3_000).get(60, TimeUnit.SECONDS);
+      assertEquals(h.path(), HandoverPath.LEGACY_WAIT, "nothing vouches for A, so C waits");
+      assertTrue(h.writableAtNanos() - h.promotedAtNanos() >= window.toNanos(), "C waited the whole window");
+      assertEquals(metricsC.fastPath(), 0);
+    }
+  }
+
+  /** Waits until {@code replica} has observed {@code count} records. */
+  private static void awaitObserved(ReferenceReplica replica, long count) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (replica.recordsObserved() < count && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertEquals(replica.recordsObserved(), count, "records observed by " + replica);
+  }
+
+  /**
+   * Rule R5 end to end: replica R follows a partition, closes with a checkpoint taken inside A's
+   * tenure, and is restarted from it. With the observer's state restored, R still saw A's tenure
+   * begin and takes the fast path after A's stamp; from the same offset without the state, it did
+   * not, and waits out the window.
+   */
+  @Test
+  public void aRestartedReplicaKeepsTheFastPathOnlyWithItsRestoredState() throws Exception {
+    assertEquals(restartFromCheckpoint("vt-restart-restored", true), HandoverPath.FAST_PATH);
+    assertEquals(restartFromCheckpoint("vt-restart-bare", false), HandoverPath.LEGACY_WAIT);
+  }
+
+  private HandoverPath restartFromCheckpoint(String topic, boolean restoreState) throws Exception {
+    kafka.createTopic(topic, 1);
+    Properties props = props(true, true);
+    Duration window = Duration.ofSeconds(2);
+    try (LeadershipHandoffEmitter emitterA = LeadershipHandoffs.emitter(props);
+        LeadershipHandoffEmitter emitterR = LeadershipHandoffs.emitter(props);
+        ReferenceReplica a = replica("A", topic, Duration.ZERO, props, emitterA, new CountingHandoffMetrics())) {
+      a.startAsFirstLeader(0, 1_000);
+      a.writeData(0, 5);
+      ReferenceReplica.Checkpoint checkpoint;
+      try (ReferenceReplica r = replica("R", topic, window, props, emitterR, new CountingHandoffMetrics())) {
+        awaitObserved(r, 6); // A's DoL and five data records
+        r.close();
+        checkpoint = r.checkpoints().get(0);
+      }
+      assertEquals(checkpoint.nextOffset(), 6, "the checkpoint sits inside A's tenure");
+      a.writeData(0, 5);
+      assertEquals(a.demote(0).status(), EmitStatus.ACKED);
+
+      ReferenceReplica.Checkpoint resumeFrom = restoreState ? checkpoint : checkpoint.withoutObserverState();
+      CountingHandoffMetrics metrics = new CountingHandoffMetrics();
+      try (ReferenceReplica restarted = replica("R", topic, window, props, emitterR, metrics, false, Map.of(0, resumeFrom))) {
+        Handover h = restarted.promote(0, 2_000).get(60, TimeUnit.SECONDS);
+        assertEquals(restarted.recordsObserved(), 7, "five more data records, A's stamp and R's own DoL, from offset 6");
+        return h.path();
+      }
+    }
+  }
+
+  @Test
+  public void aStateRestoredIntoAnotherPartitionIsRejectedBeforeAnythingOpens() {
+    kafka.createTopic("vt-restart-wrong", 1);
+    Properties props = props(true, true);
+    var observer = LeadershipHandoffs.observers(props).open("vt-restart-wrong", "R");
+    observer.observe(1, 0, new byte[] {0, 1}, "A", -1);
+    byte[] partitionOne = observer.exportState(1);
+    try (LeadershipHandoffEmitter emitter = LeadershipHandoffs.emitter(props)) {
+      IllegalArgumentException e = expectThrows(IllegalArgumentException.class, () -> replica("R", "vt-restart-wrong",
+          Duration.ZERO, props, emitter, new CountingHandoffMetrics(), false,
+          Map.of(0, new ReferenceReplica.Checkpoint(1, partitionOne))));
+      assertTrue(e.getMessage().contains("vt-restart-wrong-0") && e.getMessage().contains("vt-restart-wrong-1"),
+          e.getMessage());
     }
   }
 }
