@@ -146,6 +146,7 @@ public final class ReferenceReplica implements AutoCloseable {
   private final ConcurrentLinkedQueue<Promotion> newPromotions = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<Integer> cancelled = new ConcurrentLinkedQueue<>();
   private final Set<Integer> writable = ConcurrentHashMap.newKeySet();
+  private final Object transitions = new Object();
   private final Map<Integer, Integer> sequences = new ConcurrentHashMap<>();
   private volatile boolean running = true;
 
@@ -319,11 +320,13 @@ public final class ReferenceReplica implements AutoCloseable {
   public List<EmitOutcome> demoteAll(Collection<Integer> partitions) {
     List<StepDown> stepDowns = new ArrayList<>(partitions.size());
     for (int partition : partitions) {
-      writable.remove(partition);
       cancelled.add(partition);
-      // Cleared before anything else can fail: a stale term would make this replica take a later
-      // leader's records for its own.
-      stepDowns.add(terms.demoted(partition, config.clusterId(), config.replicaId()));
+      // Under the lock that also guards making a partition writable: a decision of the consumer
+      // thread must not leave a demoted partition writable after its stamp.
+      synchronized (transitions) {
+        writable.remove(partition);
+        stepDowns.add(terms.demoted(partition, config.clusterId(), config.replicaId()));
+      }
     }
     return emitter.emitStepDowns(stepDowns);
   }
@@ -444,12 +447,14 @@ public final class ReferenceReplica implements AutoCloseable {
       long silentSince = Math.max(p.startedAt, lastOtherRecordAt.getOrDefault(p.partition, Long.MIN_VALUE));
       HandoverPath path = observer.decideHandover(p.partition, p.term, now - silentSince >= windowNanos);
       if (path != HandoverPath.WAIT) {
-        if (!terms.established(p.partition, p.term)) {
-          it.remove(); // demoted meanwhile: not writable, and its term must never be stamped
-          p.result.cancel(false);
-          continue;
+        synchronized (transitions) {
+          if (!terms.established(p.partition, p.term)) {
+            it.remove(); // demoted meanwhile: not writable, and its term must never be stamped
+            p.result.cancel(false);
+            continue;
+          }
+          writable.add(p.partition);
         }
-        writable.add(p.partition);
         it.remove();
         p.result.complete(new Handover(p.partition, p.term, path, p.startedAt, System.nanoTime()));
         prepareEmitter = true;

@@ -448,10 +448,14 @@ public final class KafkaStampEmitter implements LeadershipHandoffEmitter {
         LOG.info("Step-down stamp for {} term {} acked at offset {} in {} µs",
             s.topicPartition(), s.leaderTerm(), o.offset(), o.elapsedNanos() / 1_000);
       }
-      case SKIPPED_DISABLED -> LOG.debug("Step-down stamp for {} term {} not emitted: emitting is switched off",
-          s.topicPartition(), s.leaderTerm());
-      case SKIPPED_NO_TERM -> LOG.info("Step-down stamp for {} not emitted: no leadership term ({})",
-          s.topicPartition(), s.leaderTerm());
+      case SKIPPED_DISABLED -> {
+        metrics.stampSkipped(s, o.status());
+        LOG.debug("Step-down stamp for {} term {} not emitted: emitting is switched off", s.topicPartition(), s.leaderTerm());
+      }
+      case SKIPPED_NO_TERM -> {
+        metrics.stampSkipped(s, o.status());
+        LOG.info("Step-down stamp for {} not emitted: no leadership term ({})", s.topicPartition(), s.leaderTerm());
+      }
       case SKIPPED_UNESTABLISHED -> {
         metrics.stampSkipped(s, o.status());
         LOG.info("Step-down stamp for {} term {} not emitted: the term was never established (demoted before its"

@@ -39,13 +39,14 @@ public interface HandoffMetrics {
   /**
    * A stamp that should have been written may not have been ({@link #EMIT_FAILURE}): status is
    * {@link EmitStatus#TIMED_OUT}, {@link EmitStatus#FAILED} or {@link EmitStatus#INTERRUPTED}.
-   * Skipped stamps are not failures and are not reported.
+   * Skipped stamps are not failures: they go to {@link #stampSkipped}.
    */
   default void stampEmitFailed(StepDown stepDown, EmitStatus status, long latencyNanos) {
   }
 
   /**
-   * No stamp was written, on purpose: {@code status} is a {@code SKIPPED_*} status.
+   * No stamp was written, on purpose: {@code status} is a {@code SKIPPED_*} status. Emitters report
+   * every skip here.
    * {@link EmitStatus#SKIPPED_UNESTABLISHED} feeds {@link #EMIT_SKIPPED_UNESTABLISHED}: a leader
    * demoted while still waiting, whose successor will take the legacy wait.
    */

@@ -27,11 +27,17 @@ public final class LeaderTerms {
   /** The term of a partition this replica does not lead. */
   public static final long NOT_LEADER = -1L;
 
-  private record Held(long term, boolean established) {
+  /**
+   * @param stampable false for a term not above the last one this replica held on the partition:
+   *     the log cannot tell two tenures of one host with one term apart, so a late stamp of the
+   *     earlier one could close the later one; such a term is never stamped
+   */
+  private record Held(long term, boolean established, boolean stampable) {
   }
 
   private final String versionTopic;
   private final ConcurrentHashMap<Integer, Held> held = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Integer, Long> lastTerms = new ConcurrentHashMap<>();
 
   /** @param versionTopic the version topic whose leadership this tracks; non-blank */
   public LeaderTerms(String versionTopic) {
@@ -66,7 +72,10 @@ public final class LeaderTerms {
 
   /**
    * Records that this replica became leader of {@code partition} with {@code term}, not yet
-   * established. A term still held from an earlier promotion is replaced.
+   * established. A term still held from an earlier promotion is replaced. A term that is not above
+   * every term this replica held on the partition before (a cluster manager's clock that stood
+   * still or went back) may lead and be established as usual, but is never stamped: two tenures of
+   * one host with one term look the same in the log.
    *
    * @throws IllegalArgumentException if {@code partition < 0} or {@code term <= 0}
    */
@@ -75,7 +84,9 @@ public final class LeaderTerms {
     if (term <= 0) {
       throw new IllegalArgumentException("term must be > 0, got " + term + " for " + where(partition));
     }
-    held.put(partition, new Held(term, false));
+    Long last = lastTerms.get(partition);
+    lastTerms.merge(partition, term, Math::max);
+    held.put(partition, new Held(term, false, last == null || term > last));
   }
 
   /**
@@ -88,14 +99,14 @@ public final class LeaderTerms {
    */
   public boolean established(int partition, long term) {
     checkPartition(partition);
-    Held now = held.computeIfPresent(partition, (p, h) -> h.term() == term ? new Held(term, true) : h);
+    Held now = held.computeIfPresent(partition, (p, h) -> h.term() == term ? new Held(term, true, h.stampable()) : h);
     return now != null && now.term() == term;
   }
 
   /**
    * Clears {@code partition} and returns the step-down to emit for the term that was held: with
    * term {@value #NOT_LEADER} when none was (the emitter then skips it), and marked established only
-   * when it was.
+   * when it was, and its term was above every earlier term of this replica on the partition.
    *
    * @param localClusterId the local pub-sub cluster id the stamp carries
    * @param writerId this replica's writer id; non-blank
@@ -105,7 +116,7 @@ public final class LeaderTerms {
     Held h = held.remove(partition);
     return h == null
         ? new StepDown(versionTopic, partition, NOT_LEADER, false, localClusterId, writerId)
-        : new StepDown(versionTopic, partition, h.term(), h.established(), localClusterId, writerId);
+        : new StepDown(versionTopic, partition, h.term(), h.established() && h.stampable(), localClusterId, writerId);
   }
 
   private void checkPartition(int partition) {

@@ -83,16 +83,15 @@ public final class TenureTracker {
   }
 
   /**
-   * A declaration of leadership of {@code writerId} with {@code term}. It starts a new tenure
-   * unless it repeats the declaration of the open current tenure. The tenure it ends counts as
+   * A declaration of leadership of {@code writerId} with {@code term}. It always starts a new
+   * tenure, even when it repeats the writer and term of the open one: a second session of the same
+   * host can hold an equal wall-clock term, and the log cannot tell it from a re-sent declaration,
+   * so the tenure it ends (never closed by a stamp) does not count. The tenure it ends counts as
    * cleanly closed only if its writer's stamp closed it and nothing followed that stamp.
    */
   public void declaration(int partition, long offset, CharSequence writerId, long term) {
     Partition p = stateFor(partition);
     p.nextOffset = offset + 1;
-    if (p.phase == OPEN && belongsToTenure(p, writerId, term) && term == p.term) {
-      return;
-    }
     p.previousStampTerm = p.phase == CLOSED && p.clean ? p.term : 0;
     p.phase = OPEN;
     p.writer = writerId == null ? null : writerId.toString();
@@ -149,7 +148,7 @@ public final class TenureTracker {
   public boolean mayCut(int partition, CharSequence localWriterId, long myTerm) {
     Partition p = existing(partition);
     return p != null && myTerm > 0 && p.phase == OPEN && p.clean && p.term == myTerm
-        && localWriterId != null && p.writer.contentEquals(localWriterId)
+        && localWriterId != null && p.writer != null && p.writer.contentEquals(localWriterId)
         && p.previousStampTerm > 0 && p.previousStampTerm < myTerm;
   }
 
@@ -270,8 +269,12 @@ public final class TenureTracker {
       long term = b.getLong();
       long previousStampTerm = b.getLong();
       String writer = getString(b);
-      if (b.remaining() != 4 || topic == null || phase < NOTHING_SEEN || phase > CLOSED || (clean & ~1) != 0) {
-        throw new IllegalArgumentException("the state's fields are out of range");
+      boolean consistent = b.remaining() == 4 && topic != null && partition >= 0 && nextOffset >= -1
+          && phase >= NOTHING_SEEN && phase <= CLOSED && (clean & ~1) == 0 && previousStampTerm >= 0
+          && (clean == 0 || (phase != NOTHING_SEEN && writer != null && term > 0))
+          && (phase != NOTHING_SEEN || (writer == null && term == NO_TERM && previousStampTerm == 0));
+      if (!consistent) {
+        throw new IllegalArgumentException("the state's fields are out of range or contradict each other");
       }
       return new Parsed(topic, partition, nextOffset, phase, clean == 1, term, previousStampTerm, writer);
     } catch (java.nio.BufferUnderflowException e) {
@@ -321,10 +324,11 @@ public final class TenureTracker {
     if (p.clean) {
       p.clean = false;
       metrics.uncleanTenure(versionTopic, partition);
-      LOG.warn("{}-{} offset {}: a record of writer {} with term {} {} the tenure of {} (term {});"
-              + " the next leader will not skip the inactivity wait",
-          versionTopic, partition, offset, writerId, term, p.phase == CLOSED ? "follows the step-down stamp of" : "is not part of",
-          p.writer, p.term);
+      LOG.warn("{}-{} offset {}: {} {} the tenure of {} (term {}); the next leader will not skip the inactivity wait",
+          versionTopic, partition, offset,
+          writerId == null && term == NO_TERM ? "a record without writer id (or undecodable)"
+              : "a record of writer " + writerId + " with term " + term,
+          p.phase == CLOSED ? "follows the step-down stamp of" : "is not part of", p.writer, p.term);
     }
   }
 
