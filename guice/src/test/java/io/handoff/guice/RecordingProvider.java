@@ -4,17 +4,24 @@ import io.handoff.spi.EmitOutcome;
 import io.handoff.spi.EmitStatus;
 import io.handoff.spi.HandoffMetrics;
 import io.handoff.spi.HandoffSettings;
-import io.handoff.spi.HandoverPath;
 import io.handoff.spi.LeadershipHandoffEmitter;
 import io.handoff.spi.LeadershipHandoffObserver;
 import io.handoff.spi.LeadershipHandoffProvider;
 import io.handoff.spi.StepDown;
+import io.handoff.spi.TenureObserver;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** A test strategy whose emitters count how often they are closed. */
+/**
+ * A test strategy whose emitters count how often they are closed, and whose observers keep real
+ * tenure state, so that a test can tell whether two observers share it.
+ */
 public final class RecordingProvider implements LeadershipHandoffProvider {
+
+  static final byte[] DECLARATION_KEY = {7, 'd', 'o', 'l'};
+  static final byte[] STEP_DOWN_KEY = {7, 's', 'd'};
 
   static final class RecordingEmitter implements LeadershipHandoffEmitter {
     final AtomicInteger closes = new AtomicInteger();
@@ -35,23 +42,17 @@ public final class RecordingProvider implements LeadershipHandoffProvider {
     }
   }
 
-  static final class RecordingObserver implements LeadershipHandoffObserver {
-    @Override
-    public void observe(int partition, byte[] recordKey, long recordTermId, long myTerm) {
+  static final class RecordingObserver extends TenureObserver {
+    RecordingObserver(HandoffSettings settings, HandoffMetrics metrics, String versionTopic, String localWriterId) {
+      super(settings, metrics, versionTopic, localWriterId);
     }
 
     @Override
-    public boolean canSkipInactivityWait(int partition, long myTerm) {
-      return false;
-    }
-
-    @Override
-    public HandoverPath decideHandover(int partition, long myTerm, boolean elapsed) {
-      return HandoverPath.choose(false, elapsed);
-    }
-
-    @Override
-    public void forget(int partition) {
+    protected Role roleOf(byte[] recordKey) {
+      if (Arrays.equals(recordKey, STEP_DOWN_KEY)) {
+        return Role.STEP_DOWN;
+      }
+      return Arrays.equals(recordKey, DECLARATION_KEY) ? Role.DECLARATION : Role.OTHER;
     }
   }
 
@@ -66,7 +67,8 @@ public final class RecordingProvider implements LeadershipHandoffProvider {
   }
 
   @Override
-  public LeadershipHandoffObserver newObserver(HandoffSettings settings, HandoffMetrics metrics) {
-    return new RecordingObserver();
+  public LeadershipHandoffObserver newObserver(HandoffSettings settings, HandoffMetrics metrics, String versionTopic,
+      String localWriterId) {
+    return new RecordingObserver(settings, metrics, versionTopic, localWriterId);
   }
 }

@@ -2,18 +2,24 @@ package io.handoff.noop;
 
 import static org.testng.Assert.assertEquals;
 import static org.testng.Assert.assertFalse;
+import static org.testng.Assert.assertNotSame;
 import static org.testng.Assert.assertTrue;
 import static org.testng.Assert.expectThrows;
 
+import com.sun.management.ThreadMXBean;
 import io.handoff.spi.CountingHandoffMetrics;
 import io.handoff.spi.EmitStatus;
 import io.handoff.spi.HandoffConfigException;
+import io.handoff.spi.HandoffMetrics;
+import io.handoff.spi.HandoffObserverFactory;
+import io.handoff.spi.HandoffSettings;
 import io.handoff.spi.HandoverPath;
 import io.handoff.spi.LeadershipHandoffEmitter;
 import io.handoff.spi.LeadershipHandoffObserver;
 import io.handoff.spi.LeadershipHandoffs;
 import io.handoff.spi.ProviderInfo;
 import io.handoff.spi.StepDown;
+import java.lang.management.ManagementFactory;
 import java.util.Properties;
 import org.testng.annotations.Test;
 
@@ -30,11 +36,28 @@ public class NoopSelectionTest {
   @Test
   public void noPropertiesGiveTheNoopEmitterAndObserver() {
     try (LeadershipHandoffEmitter emitter = LeadershipHandoffs.emitter(new Properties())) {
-      assertEquals(emitter.getClass(), NoopEmitter.class);
-      assertEquals(emitter.emitStepDown(StepDown.established("vt_v1", 0, 5, 0, "h")).status(), EmitStatus.SKIPPED_DISABLED);
+      assertEquals(emitter.getClass(), NoopEmitter.class, "no properties select the no-op emitter");
+      assertEquals(emitter.emitStepDown(StepDown.established("vt_v1", 0, 5, 0, "h")).status(),
+          EmitStatus.SKIPPED_DISABLED, "the no-op emitter writes nothing, even for an established term");
     }
-    LeadershipHandoffObserver observer = LeadershipHandoffs.observer(new Properties());
-    assertEquals(observer.getClass(), NoopObserver.class);
+    LeadershipHandoffObserver observer = LeadershipHandoffs.observer(new Properties(), "vt_v1", "host-a");
+    assertEquals(observer.getClass(), NoopObserver.class, "no properties select the no-op observer");
+    assertEquals(observer.versionTopic(), "vt_v1", "the observer follows the topic it was opened for");
+    assertEquals(observer.localWriterId(), "host-a", "the observer decides for the writer it was opened for");
+  }
+
+  @Test
+  public void theFactoryOpensANewObserverPerVersionTopic() {
+    HandoffObserverFactory observers = LeadershipHandoffs.observers(new Properties());
+    LeadershipHandoffObserver a = observers.open("store_a_v7", "host-a");
+    LeadershipHandoffObserver b = observers.open("store_b_v2", "host-a");
+    assertNotSame(a, b, "each version topic gets its own observer");
+    assertEquals(a.versionTopic(), "store_a_v7");
+    assertEquals(b.versionTopic(), "store_b_v2");
+    assertNotSame(observers.open("store_a_v7", "host-a"), a, "every open returns a new observer");
+    expectThrows(IllegalArgumentException.class, () -> observers.open(" ", "host-a"));
+    expectThrows(IllegalArgumentException.class, () -> observers.open("store_a_v7", ""));
+    expectThrows(NullPointerException.class, () -> observers.open(null, "host-a"));
   }
 
   @Test
@@ -60,7 +83,7 @@ public class NoopSelectionTest {
   public void unknownStrategyFailsEvenWhenSwitchedOff() {
     Properties p = new Properties();
     p.setProperty("server.leader.handover.strategy", "foo");
-    HandoffConfigException e = expectThrows(HandoffConfigException.class, () -> LeadershipHandoffs.observer(p));
+    HandoffConfigException e = expectThrows(HandoffConfigException.class, () -> LeadershipHandoffs.observers(p));
     assertEquals(e.getMessage(), "Unknown strategy 'foo' for server.leader.handover.strategy. Available: [noop]");
   }
 
@@ -70,29 +93,47 @@ public class NoopSelectionTest {
     Properties p = new Properties();
     p.setProperty("server.leader.handover.consume.stepdown.stamp", "true");
     p.setProperty("server.leader.handover.strategy", "noop");
-    LeadershipHandoffObserver observer = LeadershipHandoffs.observer(p, metrics);
+    LeadershipHandoffObserver observer = LeadershipHandoffs.observers(p, metrics).open("vt_v1", "host-b");
+    // A whole clean handover in the stamp strategy's own keys: the stamp strategy would cut here.
+    byte[] declarationKey = hex("024a5ead6ef3a932f0864e3b7c324c92750000000000000000");
     byte[] stepDownKey = hex("02b203f86bede03a879b4067e1141f2ee40000000000000000");
-    observer.observe(0, new byte[] {0, 1}, 1, -1);
-    observer.observe(0, stepDownKey, 1, -1);
+    observer.observe(0, 0, declarationKey, "host-a", 1);
+    observer.observe(0, 1, new byte[] {0, 1}, "host-a", -1);
+    observer.observe(0, 2, stepDownKey, "host-a", 1);
+    observer.observe(0, 3, declarationKey, "host-b", 2);
     assertFalse(observer.canSkipInactivityWait(0, 2), "the no-op observer never cuts, even after a stamp");
-    assertEquals(observer.decideHandover(0, 2, false), HandoverPath.WAIT);
-    assertEquals(observer.decideHandover(0, 2, true), HandoverPath.LEGACY_WAIT);
-    assertEquals(metrics.legacyWait(), 1);
-    assertEquals(metrics.fastPath(), 0);
+    assertEquals(observer.decideHandover(0, 2, false), HandoverPath.WAIT, "no cut and the window is not over");
+    assertEquals(metrics.legacyWait(), 0, "WAIT is not a handover");
+    assertEquals(observer.decideHandover(0, 2, true), HandoverPath.LEGACY_WAIT, "the window is over");
+    assertEquals(metrics.legacyWait(), 1, "leader_handover_legacy_wait");
+    assertEquals(metrics.fastPath(), 0, "leader_handover_fast_path");
+  }
+
+  @Test
+  public void stateIsEmptyAndRestoreAcceptsAnything() {
+    LeadershipHandoffObserver observer = LeadershipHandoffs.observer(new Properties(), "vt_v1", "host-a");
+    observer.observeUndecodable(0, 0);
+    byte[] state = observer.exportState(0);
+    assertEquals(state.length, 0, "the no-op observer keeps no state");
+    observer.restoreState(1, 42, new byte[] {1, 2, 3});
+    observer.restoreState(0, 1, state);
+    assertFalse(observer.canSkipInactivityWait(1, 2), "a restore cannot make the no-op observer cut");
+    expectThrows(NullPointerException.class, () -> observer.restoreState(0, 1, null));
   }
 
   @Test
   public void observeAllocatesNothing() {
-    LeadershipHandoffObserver observer = new NoopProvider().newObserver(io.handoff.spi.HandoffSettings.defaults(),
-        io.handoff.spi.HandoffMetrics.NOOP);
-    com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    LeadershipHandoffObserver observer = new NoopProvider().newObserver(HandoffSettings.defaults(), HandoffMetrics.NOOP,
+        "vt_v1", "host-a");
+    ThreadMXBean mx = (ThreadMXBean) ManagementFactory.getThreadMXBean();
     byte[] key = {0, 1, 2};
+    String writer = "host-a";
     for (int i = 0; i < 100_000; i++) {
-      observer.observe(i & 7, key, i, -1);
+      observer.observe(i & 7, i, key, writer, -1);
     }
     long before = mx.getCurrentThreadAllocatedBytes();
     for (int i = 0; i < 1_000_000; i++) {
-      observer.observe(i & 7, key, i, -1);
+      observer.observe(i & 7, i, key, writer, -1);
     }
     long allocated = mx.getCurrentThreadAllocatedBytes() - before;
     // The measurement itself allocates a little; a per-record allocation would be >= 16 MB here.

@@ -4,6 +4,7 @@ import static io.handoff.it.ItSupport.assertNoNewProducerThread;
 import static io.handoff.it.ItSupport.causeChain;
 import static io.handoff.it.ItSupport.producerThreads;
 import static org.testng.Assert.assertEquals;
+import static org.testng.Assert.assertFalse;
 import static org.testng.Assert.assertNotNull;
 import static org.testng.Assert.assertTrue;
 import static org.testng.Assert.fail;
@@ -13,6 +14,7 @@ import io.handoff.spi.CountingHandoffMetrics;
 import io.handoff.spi.EmitOutcome;
 import io.handoff.spi.EmitStatus;
 import io.handoff.spi.HandoffConfigException;
+import io.handoff.spi.HandoffObserverFactory;
 import io.handoff.spi.HandoffSettings;
 import io.handoff.spi.LeadershipHandoffEmitter;
 import io.handoff.spi.LeadershipHandoffObserver;
@@ -31,8 +33,9 @@ import org.testng.annotations.Test;
 
 /**
  * Bad configurations, started the way a server starts: {@link LeadershipHandoffs#emitter(Properties,
- * io.handoff.spi.HandoffMetrics)} then {@link LeadershipHandoffs#observer(Properties,
- * io.handoff.spi.HandoffMetrics)} from one set of properties. Each row names the documented outcome:
+ * io.handoff.spi.HandoffMetrics)} then {@link LeadershipHandoffs#observers(Properties,
+ * io.handoff.spi.HandoffMetrics)} from one set of properties, and an observer opened from that
+ * factory for a version topic. Each row names the documented outcome:
  * an exception with its exact message (or the fragments that name the culprit key and value), or the
  * valid result the documentation promises. Whatever the outcome, no producer I/O thread may be left
  * behind.
@@ -58,9 +61,14 @@ public class BadConfigurationIT {
 
   private static final String NL = System.lineSeparator();
 
+  /** The version topic every started server opens its observer for, and the server's writer id. */
+  private static final String VERSION_TOPIC = "vt_bad_config";
+  private static final String WRITER_ID = "host-under-test";
+
   /** What a server start produced. */
   static final class Started {
     LeadershipHandoffEmitter emitter;
+    HandoffObserverFactory observers;
     LeadershipHandoffObserver observer;
     RuntimeException failure;
     String failedIn;
@@ -104,8 +112,8 @@ public class BadConfigurationIT {
     void verify(Started s) {
       if (type == null) {
         if (s.failure != null) {
-          throw new AssertionError("expected a valid start (" + documented + ") but " + s.failedIn + " creation failed: "
-              + s.failure, s.failure);
+          throw new AssertionError("expected a valid start (" + documented + ") but " + s.failedIn
+              + " creation failed: " + s.failure, s.failure);
         }
         check.accept(s);
         return;
@@ -169,12 +177,14 @@ public class BadConfigurationIT {
   }
 
   private static void assertNoop(LeadershipHandoffEmitter emitter, LeadershipHandoffObserver observer) {
-    assertEquals(emitter.getClass().getName(), "io.handoff.noop.NoopEmitter");
-    assertEquals(observer.getClass().getName(), "io.handoff.noop.NoopObserver");
+    assertEquals(emitter.getClass().getName(), "io.handoff.noop.NoopEmitter", "the no-op emitter");
+    assertEquals(observer.getClass().getName(), "io.handoff.noop.NoopObserver", "the no-op observer");
+    assertEquals(observer.versionTopic(), VERSION_TOPIC, "the observer follows the topic it was opened for");
+    assertEquals(observer.localWriterId(), WRITER_ID, "the observer decides for the writer it was opened for");
   }
 
   private static void emitOnce(Started s) {
-    s.emitted = s.emitter.emitStepDown(StepDown.established("vt_bad_config", 0, 5, 0, "host-under-test"));
+    s.emitted = s.emitter.emitStepDown(StepDown.established(VERSION_TOPIC, 0, 5, 0, WRITER_ID));
   }
 
   private static Consumer<Started> stampEmitter(long ackTimeoutMs) {
@@ -229,7 +239,7 @@ public class BadConfigurationIT {
     rows.add(row("whitespace around valid values",
         props(EMIT, " true ", CONSUME, "\tfalse ", TIMEOUT, " 2500 ", STRATEGY, " stamp ", BOOTSTRAP, NOWHERE),
         Expect.valid("accepted, trimmed: stamp emitter, ack timeout 2500, no-op observer", all(stampEmitter(2500),
-            s -> assertEquals(s.observer.getClass().getName(), "io.handoff.noop.NoopObserver")))));
+            s -> assertEquals(s.observer.getClass().getName(), "io.handoff.noop.NoopObserver", "consume is off")))));
     rows.add(row("upper-case booleans", props(EMIT, "TRUE", CONSUME, "True", BOOTSTRAP, NOWHERE),
         Expect.valid("accepted: stamp emitter and stamp observer", all(stampEmitter(1000),
             s -> assertTrue(s.observer instanceof StampObserver, String.valueOf(s.observer))))));
@@ -237,7 +247,8 @@ public class BadConfigurationIT {
     rows.add(row("negative ack timeout", props(EMIT, "true", BOOTSTRAP, NOWHERE, TIMEOUT, "-5"),
         Expect.valid("clamped to 0 with a WARN", all(stampEmitter(0), warned("Configuration " + TIMEOUT
             + "=-5 is negative; using 0 (send the stamp, do not wait for its ack)")))));
-    rows.add(row("ack timeout Long.MIN_VALUE", props(EMIT, "true", BOOTSTRAP, NOWHERE, TIMEOUT, Long.toString(Long.MIN_VALUE)),
+    rows.add(row("ack timeout Long.MIN_VALUE",
+        props(EMIT, "true", BOOTSTRAP, NOWHERE, TIMEOUT, Long.toString(Long.MIN_VALUE)),
         Expect.valid("clamped to 0 with a WARN", all(stampEmitter(0), warned("Configuration " + TIMEOUT + "="
             + Long.MIN_VALUE + " is negative; using 0 (send the stamp, do not wait for its ack)")))));
     rows.add(row("ack timeout 0", props(EMIT, "true", BOOTSTRAP, NOWHERE, TIMEOUT, "0"),
@@ -258,7 +269,8 @@ public class BadConfigurationIT {
         Expect.fails(HandoffConfigException.class, "Invalid value '   ' for configuration " + STRATEGY
             + ": must name a provider, such as 'noop' or 'stamp'")));
     for (String malformed : List.of("Stamp", "my strategy", "1stamp", "stamp!", "io.acme.Strategy", "-stamp")) {
-      rows.add(row("malformed strategy '" + malformed + "'", props(EMIT, "true", BOOTSTRAP, NOWHERE, STRATEGY, malformed),
+      rows.add(row("malformed strategy '" + malformed + "'",
+          props(EMIT, "true", BOOTSTRAP, NOWHERE, STRATEGY, malformed),
           Expect.fails(HandoffConfigException.class, "Invalid value '" + malformed + "' for configuration " + STRATEGY
               + ": must be a provider name: lower-case letters, digits, '-' or '_', starting with a letter")));
     }
@@ -275,7 +287,8 @@ public class BadConfigurationIT {
     rows.add(row("unknown strategy, both switches off", props(EMIT, "false", CONSUME, "false", STRATEGY, "acme"),
         Expect.fails(HandoffConfigException.class, unknownAcme)));
     // --- typos of each key: a WARN with a suggestion, the switch stays at its default
-    rows.add(row("typo of the emit key", props("server.leader.handover.emit.stepdown.stamps", "true", BOOTSTRAP, NOWHERE),
+    rows.add(row("typo of the emit key",
+        props("server.leader.handover.emit.stepdown.stamps", "true", BOOTSTRAP, NOWHERE),
         Expect.valid("unknown key warned with suggestion; no-op selected",
             typo("server.leader.handover.emit.stepdown.stamps", EMIT))));
     rows.add(row("typo of the consume key", props("server.leader.handover.consume.stepdown.stmp", "true"),
@@ -328,7 +341,8 @@ public class BadConfigurationIT {
             + KAFKA + "acks=0 is overridden with all: the stamp emitter depends on it")))));
     rows.add(row("linger.ms=abc (forced setting)", props(EMIT, "true", BOOTSTRAP, NOWHERE, KAFKA + "linger.ms", "abc"),
         Expect.valid("accepted; the forced linger.ms=0 replaces it, with a WARN", all(stampEmitter(1000),
-            warned("Configuration " + KAFKA + "linger.ms=abc is overridden with 0: the stamp emitter depends on it")))));
+            warned("Configuration " + KAFKA
+                + "linger.ms=abc is overridden with 0: the stamp emitter depends on it")))));
     // --- conflicting switches
     rows.add(row("emit on with strategy noop", props(EMIT, "true", STRATEGY, "noop", BOOTSTRAP, NOWHERE),
         Expect.valid("the noop emitter: nothing written (SKIPPED_DISABLED), no producer", noopBoth())));
@@ -336,7 +350,7 @@ public class BadConfigurationIT {
         Expect.valid("the noop emitter: nothing written (SKIPPED_DISABLED), no producer", noopBoth())));
     rows.add(row("consume on with strategy noop", props(CONSUME, "true", STRATEGY, "noop"),
         Expect.valid("the noop observer: never cuts the wait", all(noopBoth(),
-            s -> assertEquals(s.observer.canSkipInactivityWait(0, 5), false)))));
+            s -> assertFalse(s.observer.canSkipInactivityWait(0, 5), "the no-op observer never cuts the wait")))));
     rows.add(row("bootstrap.servers given, both switches off", props(BOOTSTRAP, NOWHERE),
         Expect.valid("no-op selected, no producer", noopBoth())));
     rows.add(row("no properties at all", props(), Expect.valid("no-op selected, no producer", noopBoth())));
@@ -368,15 +382,17 @@ public class BadConfigurationIT {
     return new Object[] {name, props, expect};
   }
 
-  /** A server start: the emitter, then the observer, from the same properties. */
+  /** A server start: the emitter and the observers from the same properties, then one version topic's observer. */
   private static Started start(Properties props, CountingHandoffMetrics metrics) {
     Started s = new Started();
     try (LogCapture logs = LogCapture.on("io.handoff")) {
       try {
         s.failedIn = "emitter";
         s.emitter = LeadershipHandoffs.emitter(props, metrics);
+        s.failedIn = "observer factory";
+        s.observers = LeadershipHandoffs.observers(props, metrics);
         s.failedIn = "observer";
-        s.observer = LeadershipHandoffs.observer(props, metrics);
+        s.observer = s.observers.open(VERSION_TOPIC, WRITER_ID);
         s.failedIn = null;
       } catch (RuntimeException e) {
         s.failure = e;
@@ -420,7 +436,8 @@ public class BadConfigurationIT {
   }
 
   private static String describe(Started s) {
-    StringBuilder sb = new StringBuilder("started: emitter ").append(s.emitter).append(", observer ").append(s.observer);
+    StringBuilder sb =
+        new StringBuilder("started: emitter ").append(s.emitter).append(", observer ").append(s.observer);
     if (s.emitted != null) {
       sb.append(", emit -> ").append(s.emitted.status());
     }

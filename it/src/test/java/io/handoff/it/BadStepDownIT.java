@@ -14,6 +14,7 @@ import io.handoff.spi.CountingHandoffMetrics;
 import io.handoff.spi.EmitOutcome;
 import io.handoff.spi.EmitStatus;
 import io.handoff.spi.HandoffSettings;
+import io.handoff.spi.LeaderTerms;
 import io.handoff.spi.LeadershipHandoffEmitter;
 import io.handoff.spi.LeadershipHandoffs;
 import io.handoff.spi.StepDown;
@@ -109,7 +110,8 @@ public class BadStepDownIT {
       assertEquals(element.getMessage(), "stepDowns holds a null element");
       assertEquals(metrics.emitSuccess() + metrics.emitFailure(), 0, "a programming error is no emit: " + metrics);
       assertNoNewProducerThread(before, "no producer is created for a rejected call");
-      ItSupport.observed(OBSERVED, "null StepDown", "`emitStepDown(null)`", "NullPointerException: " + one.getMessage());
+      ItSupport.observed(OBSERVED, "null StepDown", "`emitStepDown(null)`",
+          "NullPointerException: " + one.getMessage());
       ItSupport.observed(OBSERVED, "null collection", "`emitStepDowns(null)`",
           "NullPointerException: " + batch.getMessage());
       ItSupport.observed(OBSERVED, "null element", "`emitStepDowns([valid, null])`",
@@ -130,7 +132,8 @@ public class BadStepDownIT {
             IllegalArgumentException.class, "versionTopic is blank"},
         {"negative partition", (Supplier<StepDown>) () -> StepDown.established(TOPIC, -1, 5, 0, "h"),
             IllegalArgumentException.class, "partition must be >= 0, got -1 for topic " + TOPIC},
-        {"Integer.MIN_VALUE partition", (Supplier<StepDown>) () -> StepDown.established(TOPIC, Integer.MIN_VALUE, 5, 0, "h"),
+        {"Integer.MIN_VALUE partition",
+            (Supplier<StepDown>) () -> StepDown.established(TOPIC, Integer.MIN_VALUE, 5, 0, "h"),
             IllegalArgumentException.class, "partition must be >= 0, got " + Integer.MIN_VALUE + " for topic " + TOPIC},
         {"null writer id", (Supplier<StepDown>) () -> StepDown.established(TOPIC, 0, 5, 0, null),
             NullPointerException.class, "writerId is null"},
@@ -177,7 +180,8 @@ public class BadStepDownIT {
     assertTrue(o.status() == EmitStatus.FAILED || o.status() == EmitStatus.TIMED_OUT, o.toString());
     assertTrue(wall <= ACK_TIMEOUT_MS + SLACK_MS, "took " + wall + " ms: " + o);
     assertNotNull(o.cause(), o.toString());
-    assertTrue(String.join(" / ", causeChain(o.cause())).contains("Partition 7"), "the cause names the partition: " + o);
+    assertTrue(String.join(" / ", causeChain(o.cause())).contains("Partition 7"),
+        "the cause names the partition: " + o);
     assertEquals(metrics.emitFailure(), 1, "leader_stepdown_stamp_emit_failure");
     assertNoNewProducerThread(before, "after close");
     assertEquals(records().size(), written, "nothing may be written");
@@ -199,7 +203,8 @@ public class BadStepDownIT {
     // The producer is built inside this call, and building it cannot be cut short at the deadline.
     // Bound it loosely here.
     assertTrue(wall <= ACK_TIMEOUT_MS + 1_000, "took " + wall + " ms: " + o);
-    assertTrue(String.join(" / ", causeChain(o.cause())).contains("Partition 3"), "the cause names the partition: " + o);
+    assertTrue(String.join(" / ", causeChain(o.cause())).contains("Partition 3"),
+        "the cause names the partition: " + o);
     assertNoNewProducerThread(before, "after close");
   }
 
@@ -218,7 +223,8 @@ public class BadStepDownIT {
       wall = millisSince(t0);
     }
     ItSupport.observed(OBSERVED, "missing topic, broker with auto.create.topics.enable=false",
-        "`StepDown(" + missing + ", 0, term 13)`", show(o, wall) + "; topic still absent: " + !topics().contains(missing));
+        "`StepDown(" + missing + ", 0, term 13)`",
+        show(o, wall) + "; topic still absent: " + !topics().contains(missing));
     assertTrue(o.status() == EmitStatus.TIMED_OUT || o.status() == EmitStatus.FAILED, o.toString());
     assertTrue(wall <= ACK_TIMEOUT_MS + SLACK_MS, "took " + wall + " ms: " + o);
     assertTrue(String.join(" / ", causeChain(o.cause())).contains(missing), "the cause names the topic: " + o);
@@ -266,6 +272,38 @@ public class BadStepDownIT {
       assertNoNewProducerThread(before, "a skipped stamp creates no producer");
     }
     assertEquals(metrics.emitFailure() + metrics.emitSuccess(), 0, "skips are not reported: " + metrics);
+    assertEquals(metrics.skippedUnestablished(), 0, "a missing term is no unestablished one: " + metrics);
+    assertNoNewProducerThread(before, "after close");
+    assertEquals(records().size(), written, "nothing may be written");
+  }
+
+  @Test
+  public void unestablishedTermIsSkippedWithoutTouchingTheBroker() {
+    Set<String> before = producerThreads();
+    int written = records().size();
+    CountingHandoffMetrics metrics = new CountingHandoffMetrics();
+    LeaderTerms terms = new LeaderTerms(TOPIC);
+    // Promoted, then demoted while still waiting out its handover: the term never became established.
+    terms.promoted(0, 31);
+    StepDown waiting = terms.demoted(0, 0, "host-a");
+    // Demoted without ever being promoted, as on the early return of a partition that was standby.
+    StepDown standby = terms.demoted(0, 0, "host-a");
+    try (LeadershipHandoffEmitter emitter = LeadershipHandoffs.emitter(props(), metrics)) {
+      long t0 = System.nanoTime();
+      EmitOutcome o = emitter.emitStepDown(waiting);
+      long wall = millisSince(t0);
+      ItSupport.observed(OBSERVED, "term never established (demoted while waiting)",
+          "`LeaderTerms.demoted` after `promoted(0, 31)`", show(o, wall) + ", offset " + o.offset());
+      assertEquals(o.status(), EmitStatus.SKIPPED_UNESTABLISHED, o.toString());
+      assertEquals(o.offset(), -1L, "nothing was written: " + o);
+      EmitOutcome none = emitter.emitStepDown(standby);
+      ItSupport.observed(OBSERVED, "no term held (demoted while standby)", "`LeaderTerms.demoted` without `promoted`",
+          none.status() + ", term " + none.stepDown().leaderTerm());
+      assertEquals(none.status(), EmitStatus.SKIPPED_NO_TERM, none.toString());
+      assertNoNewProducerThread(before, "a skipped stamp creates no producer");
+    }
+    assertEquals(metrics.skippedUnestablished(), 1, "leader_stepdown_stamp_skipped_unestablished: " + metrics);
+    assertEquals(metrics.emitFailure() + metrics.emitSuccess(), 0, "a skip is neither a success nor a failure");
     assertNoNewProducerThread(before, "after close");
     assertEquals(records().size(), written, "nothing may be written");
   }
@@ -287,7 +325,8 @@ public class BadStepDownIT {
       wall = millisSince(t0);
     }
     ItSupport.observed(OBSERVED, "batch: valid, partition beyond count, no term",
-        "`emitStepDowns([p0 t21, p9 t21, p0 t0])`", wall + " ms: " + outcomes.stream().map(o -> o.status().name()).toList()
+        "`emitStepDowns([p0 t21, p9 t21, p0 t0])`",
+        wall + " ms: " + outcomes.stream().map(o -> o.status().name()).toList()
             + ", cause of the bad one " + causeChain(outcomes.get(1).cause()));
     assertEquals(outcomes.get(0).status(), EmitStatus.ACKED, outcomes.get(0).toString());
     assertTrue(outcomes.get(1).status().isFailure(), outcomes.get(1).toString());

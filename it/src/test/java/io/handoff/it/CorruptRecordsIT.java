@@ -1,9 +1,10 @@
 package io.handoff.it;
 
 import static org.testng.Assert.assertEquals;
-import static org.testng.Assert.assertFalse;
 import static org.testng.Assert.assertNotNull;
+import static org.testng.Assert.assertNull;
 import static org.testng.Assert.assertTrue;
+import static org.testng.Assert.expectThrows;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -11,15 +12,18 @@ import io.handoff.embedded.EmbeddedKafkaCluster;
 import io.handoff.host.Handover;
 import io.handoff.host.ReferenceReplica;
 import io.handoff.spi.CountingHandoffMetrics;
+import io.handoff.spi.HandoffObserverFactory;
 import io.handoff.spi.HandoffSettings;
 import io.handoff.spi.HandoverPath;
 import io.handoff.spi.LeadershipHandoffEmitter;
 import io.handoff.spi.LeadershipHandoffObserver;
 import io.handoff.spi.LeadershipHandoffs;
+import io.handoff.stamp.DecodedEnvelope;
 import io.handoff.stamp.StampCodec;
 import io.handoff.stamp.StampKeys;
 import io.handoff.stamp.StampKind;
 import io.handoff.stamp.StampObserver;
+import io.handoff.stamp.StampRecords;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,28 +42,42 @@ import org.testng.annotations.Test;
 
 /**
  * Corrupt records on a real version-topic partition, read back with a real consumer and handed to
- * {@link StampObserver#observe(ConsumerRecord, long)}: each is rejected with a WARN naming its
- * topic-partition and offset, leaves the fast-path decision exactly as it was, and does not stop
- * later valid records from being observed. Then the reference host follows partitions holding such
- * records: its consumer thread keeps going and promotions complete.
+ * the observer through {@link StampRecords#observe}: each is reported as undecodable with one WARN
+ * naming its topic-partition and offset, and makes the tenure it lands in unclean, so that nothing
+ * after it in that tenure lets the next leader skip the wait (rule R2 of the architecture document).
+ * A tenure that begins in sight afterwards is judged on its own records again. Then the reference
+ * host follows partitions holding such records: its consumer thread keeps going and promotions
+ * complete, by the legacy wait wherever corruption touched the tenure before them.
  */
 public class CorruptRecordsIT {
 
   private static final String OBSERVED = "CorruptRecordsIT";
   private static final String TOPIC = "vt_corrupt";
   private static final int PARTITION = 0;
-  /** The term of the reader asking whether it may skip the wait: one above the old leader's. */
-  private static final long NEW_TERM = 2;
+  /** The leader of every tenure the reader follows, which steps down each time. */
+  private static final String OLD_LEADER = "host-a";
+  /** The reader whose observer decides, and the writer of every declaration it makes. */
+  private static final String READER = "host-b";
 
   private final StampCodec codec = new StampCodec();
   private final byte[] guidA = new byte[16];
+  private final byte[] guidB = new byte[16];
   private int seq;
 
   private EmbeddedKafkaCluster kafka;
   private KafkaProducer<byte[], byte[]> producer;
 
-  /** One record of the sequence, and what the observer must make of it. */
-  private record Step(String name, byte[] key, byte[] value, boolean valid, boolean canSkipAfter) {
+  /**
+   * One record of the sequence, and what the observer must make of it.
+   *
+   * @param readerTerm the reader's term when it asks after this record: that of its next declaration
+   * @param cutAfter whether the reader may skip the wait after this record
+   */
+  private record Step(String name, byte[] key, byte[] value, boolean valid, long readerTerm, boolean cutAfter) {
+  }
+
+  /** A corrupt record, before it is placed in the sequence. */
+  private record Corruption(String name, byte[] key, byte[] value) {
   }
 
   private List<Step> steps;
@@ -67,6 +85,7 @@ public class CorruptRecordsIT {
   @BeforeClass
   public void startKafka() throws Exception {
     Arrays.fill(guidA, (byte) 0x5a);
+    Arrays.fill(guidB, (byte) 0x5b);
     kafka = EmbeddedKafkaCluster.builder().start();
     Properties pp = new Properties();
     pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
@@ -79,8 +98,9 @@ public class CorruptRecordsIT {
     for (Step s : steps) {
       producer.send(new ProducerRecord<>(TOPIC, PARTITION, s.key(), s.value())).get(30, TimeUnit.SECONDS);
     }
-    ItSupport.startObserved(OBSERVED, "| offset | record | observe() | canSkipInactivityWait(p, 2) before -> after | WARN |"
-        + System.lineSeparator() + "|---|---|---|---|---|");
+    ItSupport.startObserved(OBSERVED,
+        "| offset | record | StampRecords.observe | reader term: may skip the wait | WARN |"
+            + System.lineSeparator() + "|---|---|---|---|---|");
   }
 
   @AfterClass(alwaysRun = true)
@@ -99,13 +119,14 @@ public class CorruptRecordsIT {
     return StampCodec.dataKey(("key-" + seq).getBytes(StandardCharsets.UTF_8));
   }
 
-  private byte[] put(long term) {
-    return codec.encodePut(guidA, 1, ++seq, System.currentTimeMillis(),
-        ("value-" + seq).getBytes(StandardCharsets.UTF_8), 1, term, "host-a");
+  /** A data put of {@code writer} with {@code term} in its footer (-1: none, as Venice's leaders write). */
+  private byte[] put(String writer, long term) {
+    return codec.encodePut(OLD_LEADER.equals(writer) ? guidA : guidB, 1, ++seq, System.currentTimeMillis(),
+        ("value-" + seq).getBytes(StandardCharsets.UTF_8), 1, term, writer);
   }
 
-  private byte[] stamp(StampKind kind, long term) {
-    return codec.encodeStamp(kind, term, 0, "host-a", System.currentTimeMillis());
+  private byte[] stamp(StampKind kind, String writer, long term) {
+    return codec.encodeStamp(kind, term, 0, writer, System.currentTimeMillis());
   }
 
   private static byte[] with(byte[] value, int index, int b) {
@@ -120,53 +141,102 @@ public class CorruptRecordsIT {
     return out;
   }
 
-  private static Step valid(String name, byte[] key, byte[] value, boolean canSkipAfter) {
-    return new Step(name, key, value, true, canSkipAfter);
+  /**
+   * Every kind of record the codec must refuse, built from the old leader's records of
+   * {@code term}: cut or padded bytes, a wrong magic byte, the protocol versions of an older and a
+   * newer writer, null and empty values, and stamp keys on values that are no stamps.
+   */
+  private List<Corruption> corruptions(long term) {
+    byte[] sd = StampKeys.stepDownKey();
+    byte[] dol = StampKeys.declarationOfLeadershipKey();
+    byte[] validStamp = stamp(StampKind.STEP_DOWN, OLD_LEADER, term);
+    byte[] validPut = put(OLD_LEADER, -1);
+    return List.of(
+        new Corruption("step-down stamp truncated to 20 bytes", sd, Arrays.copyOf(validStamp, 20)),
+        new Corruption("data put with its last byte cut", dataKey(), Arrays.copyOf(validPut, validPut.length - 1)),
+        new Corruption("data put with wrong magic byte 22", dataKey(), with(validPut, 0, 22)),
+        new Corruption("step-down stamp with magic byte 0", sd, with(validStamp, 0, 0)),
+        new Corruption("step-down stamp with protocol version 15", sd, with(validStamp, 1, 15)),
+        new Corruption("data put with protocol version 13", dataKey(), with(validPut, 1, 13)),
+        new Corruption("data put with protocol version 15", dataKey(), with(validPut, 1, 15)),
+        new Corruption("forged step-down key on a put value of the leader's term", sd, put(OLD_LEADER, term)),
+        new Corruption("heartbeat key on a put value of the leader's term", StampKeys.heartbeatKey(),
+            put(OLD_LEADER, term)),
+        new Corruption("declaration key on a put value of the leader's term", dol, put(OLD_LEADER, term)),
+        new Corruption("declaration of leadership truncated by one byte", dol,
+            Arrays.copyOf(stamp(StampKind.DECLARATION_OF_LEADERSHIP, OLD_LEADER, term), validStamp.length - 1)),
+        new Corruption("empty value", dataKey(), new byte[0]),
+        new Corruption("null value (tombstone)", dataKey(), null),
+        new Corruption("null key on a valid put", null, validPut),
+        new Corruption("valid step-down stamp plus one trailing byte", sd, concat(validStamp, (byte) 0)),
+        new Corruption("magic byte only", dataKey(), new byte[] {StampCodec.MAGIC_BYTE}),
+        new Corruption("valid prefix, garbage body", dataKey(),
+            new byte[] {23, 14, 0x7f, (byte) 0xff, (byte) 0xff, 1, 2}),
+        new Corruption("null value with the step-down key", sd, null),
+        new Corruption("empty value with the step-down key", sd, new byte[0]));
   }
 
-  private static Step corrupt(String name, byte[] key, byte[] value, boolean canSkipBefore) {
-    return new Step(name, key, value, false, canSkipBefore);
+  /** Builds the sequence: rounds of one old-leader tenure each, closed by its stamp, then the reader's declaration. */
+  private final class Sequence {
+    final List<Step> steps = new ArrayList<>();
+
+    void valid(String name, byte[] key, byte[] value, long readerTerm, boolean cutAfter) {
+      steps.add(new Step(name, key, value, true, readerTerm, cutAfter));
+    }
+
+    void corrupt(Corruption c, String where, long readerTerm) {
+      // Whatever came before, the tenure the record lands in is unclean: nobody can cut after it.
+      steps.add(new Step(c.name() + " " + where, c.key(), c.value(), false, readerTerm, false));
+    }
+
+    /** The old leader's tenure of {@code term} up to its stamp, with a data put and a heartbeat. */
+    void oldLeader(long term, Corruption inside) {
+      long readerTerm = term + 1;
+      valid("declaration of leadership, " + OLD_LEADER + " term " + term, StampKeys.declarationOfLeadershipKey(),
+          stamp(StampKind.DECLARATION_OF_LEADERSHIP, OLD_LEADER, term), readerTerm, false);
+      valid("data put of " + OLD_LEADER + ", no term", dataKey(), put(OLD_LEADER, -1), readerTerm, false);
+      if (inside != null) {
+        corrupt(inside, "inside the tenure of " + OLD_LEADER + " term " + term, readerTerm);
+      }
+      valid("heartbeat of " + OLD_LEADER + " term " + term, StampKeys.heartbeatKey(),
+          stamp(StampKind.HEARTBEAT, OLD_LEADER, term), readerTerm, false);
+      valid("step-down stamp of " + OLD_LEADER + " term " + term, StampKeys.stepDownKey(),
+          stamp(StampKind.STEP_DOWN, OLD_LEADER, term), readerTerm, false);
+    }
+
+    void reader(long term, boolean cut) {
+      valid("declaration of leadership, " + READER + " term " + term, StampKeys.declarationOfLeadershipKey(),
+          stamp(StampKind.DECLARATION_OF_LEADERSHIP, READER, term), term, cut);
+    }
   }
 
   /**
-   * Valid data and a stamp of term 1, corrupt records while a stamp is remembered (none may make
-   * the observer forget it), a valid heartbeat that forgets it, corrupt stamp-like records while no
-   * stamp is remembered (none may make one up), a valid stamp again, more corruption, and a final
-   * valid data record that forgets the stamp.
+   * A clean round, where the reader's declaration opens the fast path and a corrupt record after
+   * it closes it again; then one round per kind of corruption, placed alternately inside the old
+   * leader's tenure and after its stamp, none of which may cut; and a last clean round, which cuts:
+   * corruption spoils the tenure it lands in, not the partition for good.
    */
   private List<Step> sequence() {
-    byte[] sd = StampKeys.stepDownKey();
-    byte[] validStamp = stamp(StampKind.STEP_DOWN, 1);
-    List<Step> s = new ArrayList<>();
-    s.add(valid("valid data put, term 1", dataKey(), put(1), false));
-    s.add(valid("valid step-down stamp, term 1", sd, validStamp, true));
-    // A stamp is remembered: a corrupt record must not make the observer forget it ...
-    s.add(corrupt("step-down stamp truncated to 20 bytes", sd, Arrays.copyOf(validStamp, 20), true));
-    s.add(corrupt("data put with its last byte cut", dataKey(), Arrays.copyOf(put(1), put(1).length - 1), true));
-    s.add(corrupt("data put with wrong magic byte 22", dataKey(), with(put(1), 0, 22), true));
-    s.add(corrupt("step-down stamp with magic byte 0", sd, with(validStamp, 0, 0), true));
-    s.add(corrupt("step-down stamp with protocol version 15", sd, with(validStamp, 1, 15), true));
-    s.add(corrupt("data put with protocol version 15", dataKey(), with(put(1), 1, 15), true));
-    s.add(corrupt("forged step-down key on a put value of term 1", sd, put(1), true));
-    s.add(corrupt("heartbeat key on a put value of term 1", StampKeys.heartbeatKey(), put(1), true));
-    s.add(corrupt("empty value", dataKey(), new byte[0], true));
-    s.add(corrupt("null value (tombstone)", dataKey(), null, true));
-    s.add(corrupt("null key on a valid put of term 1", null, put(1), true));
-    s.add(corrupt("valid step-down stamp plus one trailing byte", sd, concat(validStamp, (byte) 0), true));
-    s.add(corrupt("magic byte only", dataKey(), new byte[] {StampCodec.MAGIC_BYTE}, true));
-    s.add(corrupt("valid prefix, garbage body", dataKey(), new byte[] {23, 14, 0x7f, (byte) 0xff, (byte) 0xff, 1, 2}, true));
-    // ... a valid record from the old writer does.
-    s.add(valid("valid heartbeat, term 1", StampKeys.heartbeatKey(), stamp(StampKind.HEARTBEAT, 1), false));
-    // No stamp remembered: a corrupt stamp-like record must not make one up.
-    s.add(corrupt("forged step-down key on a put value of term 1", sd, put(1), false));
-    s.add(corrupt("step-down stamp truncated by one byte", sd, Arrays.copyOf(validStamp, validStamp.length - 1), false));
-    s.add(corrupt("step-down stamp with protocol version 15", sd, with(validStamp, 1, 15), false));
-    s.add(corrupt("null value with the step-down key", sd, null, false));
-    s.add(valid("valid step-down stamp, term 1 (again)", sd, stamp(StampKind.STEP_DOWN, 1), true));
-    s.add(corrupt("data put with wrong magic byte 0", dataKey(), with(put(1), 0, 0), true));
-    s.add(corrupt("empty value with the step-down key", sd, new byte[0], true));
-    s.add(valid("valid data put, term 1 (final)", dataKey(), put(1), false));
-    return s;
+    Sequence s = new Sequence();
+    s.oldLeader(1, null);
+    s.reader(2, true);
+    s.valid("data put of " + READER + ", no term", dataKey(), put(READER, -1), 2, true);
+    s.corrupt(new Corruption("data put with wrong magic byte 22", dataKey(), with(put(OLD_LEADER, -1), 0, 22)),
+        "after the reader's own declaration", 2);
+    int kinds = corruptions(1).size();
+    for (int i = 0; i < kinds; i++) {
+      long term = 10L * (i + 1) + 1;
+      Corruption c = corruptions(term).get(i);
+      boolean inside = i % 2 == 0;
+      s.oldLeader(term, inside ? c : null);
+      if (!inside) {
+        s.corrupt(c, "after the step-down stamp of " + OLD_LEADER + " term " + term, term + 1);
+      }
+      s.reader(term + 1, false);
+    }
+    s.oldLeader(1001, null);
+    s.reader(1002, true);
+    return s.steps;
   }
 
   private Properties props() {
@@ -177,65 +247,82 @@ public class CorruptRecordsIT {
     return p;
   }
 
+  private long corruptCount() {
+    return steps.stream().filter(s -> !s.valid()).count();
+  }
+
   // ----------------------------------------------------------------------------- the observer
 
   @Test
-  public void corruptRecordsAreRejectedAndChangeNothing() {
+  public void corruptRecordsMakeTheirTenureUnclean() {
     List<ConsumerRecord<byte[], byte[]>> records = ItSupport.readPartition(kafka.bootstrapServers(), TOPIC, PARTITION);
     assertEquals(records.size(), steps.size(), "every record of the sequence is on the partition");
 
-    LeadershipHandoffObserver selected = LeadershipHandoffs.observer(props(), new CountingHandoffMetrics());
-    assertTrue(selected instanceof StampObserver, String.valueOf(selected));
-    StampObserver observer = (StampObserver) selected;
+    CountingHandoffMetrics metrics = new CountingHandoffMetrics();
+    LeadershipHandoffObserver observer = LeadershipHandoffs.observers(props(), metrics).open(TOPIC, READER);
+    assertTrue(observer instanceof StampObserver, String.valueOf(observer));
+    StampRecords stampRecords = new StampRecords();
 
-    try (LogCapture logs = LogCapture.on(StampObserver.class.getName())) {
+    try (LogCapture logs = LogCapture.on(StampRecords.class.getName())) {
       for (int i = 0; i < records.size(); i++) {
         ConsumerRecord<byte[], byte[]> r = records.get(i);
         Step step = steps.get(i);
         assertEquals(r.offset(), (long) i, "offsets are contiguous");
         String where = TOPIC + "-" + PARTITION + " offset " + r.offset();
-        boolean before = observer.canSkipInactivityWait(PARTITION, NEW_TERM);
         int warnsBefore = logs.events(Level.WARN, e -> true).size();
 
-        boolean observed = observer.observe(r, -1);
+        DecodedEnvelope decoded = stampRecords.observe(observer, r);
 
-        boolean after = observer.canSkipInactivityWait(PARTITION, NEW_TERM);
+        boolean cut = observer.canSkipInactivityWait(PARTITION, step.readerTerm());
         List<ILoggingEvent> newWarns = logs.events(Level.WARN, e -> true);
         newWarns = newWarns.subList(warnsBefore, newWarns.size());
-        List<ILoggingEvent> rejectionWarns = newWarns.stream()
-            .filter(e -> e.getFormattedMessage().startsWith("Ignoring undecodable record at " + where + ":"))
+        List<ILoggingEvent> undecodableWarns = newWarns.stream()
+            .filter(e -> e.getFormattedMessage().startsWith("Undecodable record at " + where + ":"))
             .toList();
         ItSupport.observed(OBSERVED, Long.toString(r.offset()), (step.valid() ? "" : "CORRUPT: ") + step.name(),
-            Boolean.toString(observed), before + " -> " + after,
-            rejectionWarns.isEmpty() ? (newWarns.isEmpty() ? "" : "(other) " + newWarns.get(0).getFormattedMessage())
-                : rejectionWarns.get(0).getFormattedMessage());
+            decoded == null ? "undecodable" : "decoded", step.readerTerm() + ": " + cut,
+            newWarns.isEmpty() ? "" : newWarns.get(0).getFormattedMessage());
 
         String ctx = "offset " + i + " (" + step.name() + ")";
         if (step.valid()) {
-          assertTrue(observed, ctx + ": a valid record is observed");
-          assertTrue(rejectionWarns.isEmpty(), ctx + ": no rejection WARN for a valid record");
-          assertEquals(after, step.canSkipAfter(), ctx + ": decision after a valid record");
+          assertNotNull(decoded, ctx + ": a valid record is decoded");
+          assertTrue(newWarns.isEmpty(), ctx + ": no WARN for a valid record: " + newWarns);
         } else {
-          assertFalse(observed, ctx + ": a corrupt record is rejected");
-          assertEquals(after, before, ctx + ": a rejected record leaves the decision as it was");
-          assertEquals(after, step.canSkipAfter(), ctx + ": the sequence was designed with this decision");
-          assertEquals(rejectionWarns.size(), 1, ctx + ": one WARN naming " + where + "; got " + newWarns.stream()
-              .map(ILoggingEvent::getFormattedMessage).toList());
+          assertNull(decoded, ctx + ": a corrupt record is reported as undecodable");
+          assertEquals(undecodableWarns.size(), 1, ctx + ": one WARN naming " + where + "; got "
+              + newWarns.stream().map(ILoggingEvent::getFormattedMessage).toList());
         }
+        assertEquals(cut, step.cutAfter(), ctx + ": may the reader of term " + step.readerTerm() + " skip the wait");
       }
     }
-    assertFalse(observer.canSkipInactivityWait(PARTITION, NEW_TERM), "the final valid data record forgot the stamp");
+    assertEquals(metrics.uncleanTenure(), corruptCount(),
+        "each corrupt record spoiled one clean tenure: leader_handover_unclean_tenure");
+    assertEquals(observer.decideHandover(PARTITION, 1002, false), HandoverPath.FAST_PATH,
+        "the last tenure, begun after all the corruption, was closed cleanly");
+    assertEquals(metrics.fastPath(), 1, "leader_handover_fast_path");
+  }
+
+  @Test
+  public void recordsOfAnotherVersionTopicAreRefused() {
+    LeadershipHandoffObserver observer = LeadershipHandoffs.observers(props()).open(TOPIC, READER);
+    byte[] before = observer.exportState(PARTITION);
+    ConsumerRecord<byte[], byte[]> foreign = new ConsumerRecord<>(TOPIC + "_other", PARTITION, 0L,
+        StampKeys.stepDownKey(), stamp(StampKind.STEP_DOWN, OLD_LEADER, 1));
+    IllegalArgumentException e =
+        expectThrows(IllegalArgumentException.class, () -> new StampRecords().observe(observer, foreign));
+    assertTrue(e.getMessage().contains(TOPIC + "_other-" + PARTITION) && e.getMessage().contains(TOPIC),
+        "the refusal names both topics: " + e.getMessage());
+    assertEquals(observer.exportState(PARTITION), before, "a refused record changes nothing");
   }
 
   // -------------------------------------------------------------------------- the reference host
 
   private ReferenceReplica follower(String id, String topic, Duration window, LeadershipHandoffEmitter emitter,
       CountingHandoffMetrics metrics) {
-    Properties props = props();
-    LeadershipHandoffObserver observer = LeadershipHandoffs.observer(props, metrics);
-    assertTrue(observer instanceof StampObserver, String.valueOf(observer));
+    HandoffObserverFactory observers = LeadershipHandoffs.observers(props(), metrics);
+    assertTrue(observers.open(topic, id) instanceof StampObserver, "the stamp strategy observes");
     return new ReferenceReplica(new ReferenceReplica.Config(id, kafka.bootstrapServers(), topic, 0, window),
-        List.of(PARTITION), emitter, observer);
+        List.of(PARTITION), emitter, observers);
   }
 
   private static void awaitObserved(ReferenceReplica replica, long count) {
@@ -252,78 +339,106 @@ public class CorruptRecordsIT {
     producer.send(new ProducerRecord<>(topic, PARTITION, key, value)).get(30, TimeUnit.SECONDS);
   }
 
+  private static List<ILoggingEvent> undecodableWarns(LogCapture logs, String topic) {
+    return logs.events(Level.WARN,
+        e -> e.getFormattedMessage().startsWith("Undecodable record at " + topic + "-" + PARTITION + " offset "));
+  }
+
   @Test
   public void referenceHostKeepsFollowingAndPromotesOverCorruptRecords() throws Exception {
     Duration window = Duration.ofSeconds(1);
     CountingHandoffMetrics metrics = new CountingHandoffMetrics();
     try (LeadershipHandoffEmitter emitter = LeadershipHandoffs.emitter(props(), metrics);
-        LogCapture hostLogs = LogCapture.on(ReferenceReplica.class.getName());
-        ReferenceReplica b = follower("B", TOPIC, window, emitter, metrics)) {
-      awaitObserved(b, steps.size());
-      assertEquals(b.recordsObserved(), steps.size(), "every record, corrupt or not, reached the observer");
-      long corrupt = steps.stream().filter(s -> !s.valid()).count();
-      long hostWarns = hostLogs.events(Level.WARN, e -> e.getFormattedMessage().startsWith("Undecodable record at "
-          + TOPIC + "-" + PARTITION + " offset ")).size();
+        LogCapture logs = LogCapture.on(StampRecords.class.getName());
+        ReferenceReplica c = follower("host-c", TOPIC, window, emitter, metrics)) {
+      awaitObserved(c, steps.size());
+      assertEquals(c.recordsObserved(), steps.size(), "every record, corrupt or not, reached the observer");
+      long hostWarns = undecodableWarns(logs, TOPIC).size();
+      assertEquals(hostWarns, corruptCount(), "each corrupt record is reported once");
+      assertEquals(metrics.uncleanTenure(), corruptCount(), "the host's observer saw every spoiled tenure");
 
-      Handover h = b.promote(PARTITION, NEW_TERM).get(30, TimeUnit.SECONDS);
+      Handover h = c.promote(PARTITION, 2000).get(30, TimeUnit.SECONDS);
       ItSupport.observed(OBSERVED, "host", "reference host over the whole sequence (" + steps.size() + " records, "
-          + corrupt + " corrupt)", "recordsObserved " + steps.size(), "promotion term 2 -> " + h.path(),
-          hostWarns + " host WARNs 'Undecodable record at …'");
-      assertEquals(h.path(), HandoverPath.LEGACY_WAIT, "the last word on the partition is data: no fast path");
-      assertTrue(b.isWritable(PARTITION));
-      assertEquals(b.writeData(PARTITION, 2).size(), 2, "the new leader writes");
-      awaitObserved(b, steps.size() + 3L); // its own DoL and two data records
-      assertEquals(metrics.legacyWait(), 1);
+          + corruptCount() + " corrupt)", "recordsObserved " + steps.size(), "promotion term 2000 -> " + h.path(),
+          hostWarns + " WARNs 'Undecodable record at …'");
+      assertEquals(h.path(), HandoverPath.LEGACY_WAIT,
+          "the last tenure, " + READER + "'s, was never closed by a stamp");
+      assertTrue(c.isWritable(PARTITION), "the new leader may write");
+      assertEquals(c.writeData(PARTITION, 2).size(), 2, "the new leader writes");
+      awaitObserved(c, steps.size() + 3L); // its own declaration and two data records
+      assertEquals(metrics.legacyWait(), 1, "leader_handover_legacy_wait");
     }
+  }
+
+  /** The old leader's clean tenure of term 1 closed by its stamp, on a new topic; returns the record count. */
+  private int cleanTenure(String topic) throws Exception {
+    kafka.createTopic(topic, 1);
+    produce(topic, StampKeys.declarationOfLeadershipKey(), stamp(StampKind.DECLARATION_OF_LEADERSHIP, OLD_LEADER, 1));
+    produce(topic, dataKey(), put(OLD_LEADER, -1));
+    produce(topic, StampKeys.stepDownKey(), stamp(StampKind.STEP_DOWN, OLD_LEADER, 1));
+    return 3;
   }
 
   @Test
   public void referenceHostOverCorruptRecordsAfterAStamp() throws Exception {
+    // Without corruption, the stamp opens the fast path; the window is long so the legacy wait cannot win a race.
+    String clean = "vt_clean_tail";
+    int cleanCount = cleanTenure(clean);
+    Handover fast;
+    try (LeadershipHandoffEmitter emitter = LeadershipHandoffs.emitter(props());
+        ReferenceReplica b = follower(READER, clean, Duration.ofSeconds(60), emitter, new CountingHandoffMetrics())) {
+      awaitObserved(b, cleanCount);
+      fast = b.promote(PARTITION, 2).get(90, TimeUnit.SECONDS);
+    }
+    assertEquals(fast.path(), HandoverPath.FAST_PATH, "the old leader's tenure was closed cleanly by its stamp");
+
     String topic = "vt_corrupt_tail";
-    kafka.createTopic(topic, 1);
-    byte[] sd = StampKeys.stepDownKey();
-    byte[] validStamp = stamp(StampKind.STEP_DOWN, 1);
-    produce(topic, dataKey(), put(1));
-    produce(topic, sd, validStamp);
-    produce(topic, sd, Arrays.copyOf(validStamp, 20));
-    produce(topic, dataKey(), with(put(1), 0, 22));
+    int count = cleanTenure(topic);
+    byte[] validStamp = stamp(StampKind.STEP_DOWN, OLD_LEADER, 1);
+    produce(topic, StampKeys.stepDownKey(), Arrays.copyOf(validStamp, 20));
+    produce(topic, dataKey(), with(put(OLD_LEADER, -1), 0, 22));
     produce(topic, dataKey(), null);
     produce(topic, dataKey(), new byte[0]);
-    int count = 6;
-    Duration window = Duration.ofSeconds(1);
+    count += 4;
     CountingHandoffMetrics metrics = new CountingHandoffMetrics();
+    Handover h;
     try (LeadershipHandoffEmitter emitter = LeadershipHandoffs.emitter(props(), metrics);
-        ReferenceReplica b = follower("B2", topic, window, emitter, metrics)) {
+        ReferenceReplica b = follower(READER, topic, Duration.ofSeconds(1), emitter, metrics)) {
       awaitObserved(b, count);
-      Handover h = b.promote(PARTITION, NEW_TERM).get(30, TimeUnit.SECONDS);
-      ItSupport.observed(OBSERVED, "host", "reference host: data t1, stamp t1, then 4 corrupt records", "recordsObserved "
-          + b.recordsObserved(), "promotion term 2 -> " + h.path(),
-          "the host treats an undecodable record as a term-less record of another writer: it forgets the stamp");
-      // ReferenceReplica documents its choice: an unreadable record forgets any stamp. Safe either way.
-      assertEquals(h.path(), HandoverPath.LEGACY_WAIT);
-      assertTrue(b.isWritable(PARTITION));
+      h = b.promote(PARTITION, 2).get(30, TimeUnit.SECONDS);
+      assertTrue(b.isWritable(PARTITION), "the new leader may write after the legacy wait");
     }
+    ItSupport.observed(OBSERVED, "host",
+        "reference host: declaration, data and stamp of term 1, then 4 corrupt records", "recordsObserved " + count,
+        "promotion term 2 -> " + h.path() + " (without the corrupt records: " + fast.path() + ")",
+        "records nobody can read follow the stamp: the tenure is unclean");
+    assertEquals(h.path(), HandoverPath.LEGACY_WAIT, "undecodable records after the stamp keep the wait");
+    assertEquals(metrics.uncleanTenure(), 1, "one tenure spoiled, counted once");
   }
 
   @Test
   public void referenceHostAndAForgedStepDownKey() throws Exception {
     String topic = "vt_forged";
     kafka.createTopic(topic, 1);
-    produce(topic, dataKey(), put(1));
-    // The step-down key on a data put of the still-active leader's term: not a stamp.
-    produce(topic, StampKeys.stepDownKey(), put(1));
-    Duration window = Duration.ofSeconds(1);
+    produce(topic, StampKeys.declarationOfLeadershipKey(), stamp(StampKind.DECLARATION_OF_LEADERSHIP, OLD_LEADER, 1));
+    produce(topic, dataKey(), put(OLD_LEADER, -1));
+    // The step-down key on a data put of the still-active leader's term, with its writer id: taken
+    // by its key alone, it would close the leader's tenure as if the leader had stepped down.
+    produce(topic, StampKeys.stepDownKey(), put(OLD_LEADER, 1));
     CountingHandoffMetrics metrics = new CountingHandoffMetrics();
     Handover h;
+    long warns;
     try (LeadershipHandoffEmitter emitter = LeadershipHandoffs.emitter(props(), metrics);
-        ReferenceReplica b = follower("B3", topic, window, emitter, metrics)) {
-      awaitObserved(b, 2);
-      h = b.promote(PARTITION, NEW_TERM).get(30, TimeUnit.SECONDS);
+        LogCapture logs = LogCapture.on(StampRecords.class.getName());
+        ReferenceReplica b = follower(READER, topic, Duration.ofSeconds(1), emitter, metrics)) {
+      awaitObserved(b, 3);
+      warns = undecodableWarns(logs, topic).size();
+      h = b.promote(PARTITION, 2).get(30, TimeUnit.SECONDS);
     }
-    assertNotNull(h);
-    ItSupport.observed(OBSERVED, "host", "reference host: data t1, then a put value of t1 under the step-down key",
-        "recordsObserved 2", "promotion term 2 -> " + h.path(),
-        "StampObserver.observe(ConsumerRecord) rejects this record; the host passes key and term to observe(int, byte[], long, long)");
+    ItSupport.observed(OBSERVED, "host", "reference host: declaration and data of term 1, then a put value of term 1"
+        + " under the step-down key", "recordsObserved 3", "promotion term 2 -> " + h.path(),
+        "StampRecords reports the forged record as undecodable (" + warns + " WARN)");
+    assertEquals(warns, 1L, "the forged stamp is reported as undecodable");
     assertEquals(h.path(), HandoverPath.LEGACY_WAIT, "a forged stamp must not open the fast path");
   }
 }

@@ -21,7 +21,10 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
-/** Helpers shared by the integration tests: producer-thread accounting, reading a partition, the observed-outcome log. */
+/**
+ * Helpers shared by the integration tests: producer-thread accounting, reading a partition, the
+ * observed-outcome log.
+ */
 final class ItSupport {
 
   /** The name prefix of a Kafka producer's I/O thread: {@code kafka-producer-network-thread | <client.id>}. */

@@ -16,6 +16,7 @@ import io.handoff.embedded.EmbeddedKafkaCluster;
 import io.handoff.spi.CountingHandoffMetrics;
 import io.handoff.spi.EmitOutcome;
 import io.handoff.spi.EmitStatus;
+import io.handoff.spi.HandoffObserverFactory;
 import io.handoff.spi.HandoffSettings;
 import io.handoff.spi.LeadershipHandoffEmitter;
 import io.handoff.spi.LeadershipHandoffs;
@@ -106,7 +107,8 @@ public class SaslSecurityIT {
     if (capture != null) {
       org.slf4j.Logger out = LoggerFactory.getLogger(SaslSecurityIT.class);
       capture.events(Level.WARN, e -> true).forEach(e ->
-          out.warn("captured during the test: [{}] {} {}", e.getThreadName(), e.getLoggerName(), e.getFormattedMessage()));
+          out.warn("captured during the test: [{}] {} {}", e.getThreadName(), e.getLoggerName(),
+              e.getFormattedMessage()));
       capture = null;
     }
   }
@@ -118,7 +120,8 @@ public class SaslSecurityIT {
     p.setProperty(HandoffSettings.KAFKA_PREFIX + "bootstrap.servers", kafka.saslBootstrapServers());
     p.setProperty(HandoffSettings.KAFKA_PREFIX + "security.protocol", "SASL_PLAINTEXT");
     p.setProperty(HandoffSettings.KAFKA_PREFIX + "sasl.mechanism", "PLAIN");
-    p.setProperty(HandoffSettings.KAFKA_PREFIX + "sasl.jaas.config", EmbeddedKafkaCluster.plainJaasConfig(USER, password));
+    p.setProperty(HandoffSettings.KAFKA_PREFIX + "sasl.jaas.config",
+        EmbeddedKafkaCluster.plainJaasConfig(USER, password));
     return p;
   }
 
@@ -154,9 +157,16 @@ public class SaslSecurityIT {
   }
 
   private String settingsLine() {
-    List<ILoggingEvent> lines = capture.events(Level.INFO, e -> e.getLoggerName().equals(LeadershipHandoffs.class.getName())
-        && e.getFormattedMessage().startsWith("Leadership handoff emitter: provider 'stamp'"));
-    assertEquals(lines.size(), 1, "LeadershipHandoffs logs the settings once when it creates the emitter");
+    return settingsLine("Leadership handoff emitter: provider 'stamp'", "creates the emitter");
+  }
+
+  /** The one INFO line of {@link LeadershipHandoffs} that starts with {@code prefix}. */
+  private String settingsLine(String prefix, String when) {
+    List<ILoggingEvent> lines = capture.events(Level.INFO,
+        e -> e.getLoggerName().equals(LeadershipHandoffs.class.getName())
+            && e.getFormattedMessage().startsWith(prefix));
+    assertEquals(lines.size(), 1, "LeadershipHandoffs logs the settings once when it " + when + ": "
+        + lines.stream().map(ILoggingEvent::getFormattedMessage).toList());
     return lines.get(0).getFormattedMessage();
   }
 
@@ -165,6 +175,7 @@ public class SaslSecurityIT {
   @Test
   public void rightPasswordStampIsAckedAndReadable() {
     Properties props = props(PASSWORD, 10_000);
+    props.setProperty(HandoffSettings.CONSUME_STEPDOWN_STAMP, "true");
     List<String> secrets = secrets(PASSWORD);
     Set<String> before = producerThreads();
     CountingHandoffMetrics metrics = new CountingHandoffMetrics();
@@ -177,6 +188,10 @@ public class SaslSecurityIT {
     assertNoNewProducerThread(before, "after close");
     assertEquals(o.status(), EmitStatus.ACKED, o.toString() + " " + causeChain(o.cause()));
     assertEquals(metrics.emitSuccess(), 1);
+    // A server selects its observers once and opens one per version topic: the settings are logged once.
+    HandoffObserverFactory observers = LeadershipHandoffs.observers(props, metrics);
+    assertNoSecret("an observer's toString()", observers.open(TOPIC, "host-sasl").toString(), secrets);
+    assertNoSecret("an observer's toString()", observers.open(TOPIC + "_other", "host-sasl").toString(), secrets);
 
     // Read it back over the PLAINTEXT listener, with a plain consumer.
     List<ConsumerRecord<byte[], byte[]>> records = ItSupport.readPartition(kafka.bootstrapServers(), TOPIC, 0);
@@ -194,11 +209,16 @@ public class SaslSecurityIT {
     assertNoSecret("EmitOutcome.toString()", o.toString(), secrets);
     String line = settingsLine();
     assertTrue(line.contains(HandoffSettings.KAFKA_PREFIX + "sasl.jaas.config=" + HandoffSettings.HIDDEN), line);
-    assertTrue(capture.events().size() > 100, "ALL-level capture of the client: " + capture.events().size() + " events");
+    String observersLine = settingsLine("Leadership handoff observers: provider 'stamp'", "selects the observers");
+    assertTrue(observersLine.contains(HandoffSettings.KAFKA_PREFIX + "sasl.jaas.config=" + HandoffSettings.HIDDEN),
+        observersLine);
+    assertTrue(capture.events().size() > 100,
+        "ALL-level capture of the client: " + capture.events().size() + " events");
     int searched = assertNoSecretInLogs(secrets);
     ItSupport.observed(OBSERVED, "SASL/PLAIN, right password", o.status() + " at offset " + o.offset() + " in "
-        + o.elapsedNanos() / 1_000_000 + " ms; read back over PLAINTEXT: step-down key, term 41; " + capture.events().size()
-        + " log events captured (" + searched + " texts searched), no password, no JAAS text; settings line: " + line);
+        + o.elapsedNanos() / 1_000_000 + " ms; read back over PLAINTEXT: step-down key, term 41; "
+        + capture.events().size() + " log events captured (" + searched
+        + " texts searched), no password, no JAAS text; settings lines: " + line + " ⏎ " + observersLine);
   }
 
   @Test
@@ -275,7 +295,8 @@ public class SaslSecurityIT {
     // (the documentation promises masking for names containing password, secret or sasl.jaas.config only).
     Properties typo = props(PASSWORD, 1_000);
     typo.remove(HandoffSettings.KAFKA_PREFIX + "sasl.jaas.config");
-    typo.setProperty(HandoffSettings.KAFKA_PREFIX + "sasl.jaas.confg", EmbeddedKafkaCluster.plainJaasConfig(USER, PASSWORD));
+    typo.setProperty(HandoffSettings.KAFKA_PREFIX + "sasl.jaas.confg",
+        EmbeddedKafkaCluster.plainJaasConfig(USER, PASSWORD));
     boolean printed = HandoffSettings.from(typo).toString().contains(PASSWORD);
     ItSupport.observed(OBSERVED, "misspelt secret key …kafka.sasl.jaas.confg", printed
         ? "HandoffSettings.toString() prints the password in clear"

@@ -6,26 +6,26 @@ import io.handoff.spi.EmitOutcome;
 import io.handoff.spi.EmitStatus;
 import io.handoff.spi.HandoffMetrics;
 import io.handoff.spi.HandoffSettings;
-import io.handoff.spi.HandoverPath;
 import io.handoff.spi.LeadershipHandoffEmitter;
 import io.handoff.spi.LeadershipHandoffObserver;
 import io.handoff.spi.LeadershipHandoffProvider;
 import io.handoff.spi.StepDown;
+import io.handoff.spi.TenureObserver;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A vendor's strategy as a vendor would write it: stamps go to {@link MemoryLog} under the
- * vendor's own key, and the observer applies the stamp rules to that key. Registered through
+ * vendor's own key, and the observer says only which keys are the vendor's declarations and stamps;
+ * the tenure rules are the SPI's ({@link TenureObserver}). Registered through
  * {@code META-INF/services} in this module's tests, selected by {@code strategy=memlog}.
  */
 public final class MemoryLogProvider implements LeadershipHandoffProvider {
 
-  public static final byte[] STEP_DOWN_KEY = {9, 'm', 'e', 'm', 'l', 'o', 'g'};
+  public static final byte[] STEP_DOWN_KEY = {9, 'm', 'e', 'm', 'l', 'o', 'g', '-', 's', 'd'};
+  public static final byte[] DECLARATION_KEY = {9, 'm', 'e', 'm', 'l', 'o', 'g', '-', 'd', 'o', 'l'};
 
   @Override
   public String name() {
@@ -46,11 +46,14 @@ public final class MemoryLogProvider implements LeadershipHandoffProvider {
         if (!enabled) {
           return EmitOutcome.skipped(s, EmitStatus.SKIPPED_DISABLED);
         }
+        // The SPI decides which step-downs no strategy may stamp (no term, a term never established).
+        EmitStatus skip = s.skipStatus();
+        if (skip != null) {
+          metrics.stampSkipped(s, skip);
+          return EmitOutcome.skipped(s, skip);
+        }
         if (closed) {
           return EmitOutcome.failed(s, EmitStatus.FAILED, 0, new IllegalStateException("emitter is closed"));
-        }
-        if (s.leaderTerm() <= 0) {
-          return EmitOutcome.skipped(s, EmitStatus.SKIPPED_NO_TERM);
         }
         long start = System.nanoTime();
         long offset = MemoryLog.append(s.versionTopic(), s.partition(),
@@ -77,41 +80,24 @@ public final class MemoryLogProvider implements LeadershipHandoffProvider {
   }
 
   @Override
-  public LeadershipHandoffObserver newObserver(HandoffSettings settings, HandoffMetrics metrics) {
-    boolean consume = settings.consumeStepDownStamp();
-    return new LeadershipHandoffObserver() {
-      /** [remembered stamp term or 0, highest other term]. */
-      private final Map<Integer, long[]> state = new ConcurrentHashMap<>();
+  public LeadershipHandoffObserver newObserver(HandoffSettings settings, HandoffMetrics metrics, String versionTopic,
+      String localWriterId) {
+    return new MemoryLogObserver(settings, metrics, versionTopic, localWriterId);
+  }
 
-      @Override
-      public void observe(int partition, byte[] key, long term, long myTerm) {
-        if (myTerm > 0 && term == myTerm) {
-          return;
-        }
-        long[] s = state.computeIfAbsent(partition, p -> new long[2]);
-        s[1] = Math.max(s[1], term);
-        s[0] = Arrays.equals(key, STEP_DOWN_KEY) ? term : 0;
-      }
+  /** All a vendor's observer has to say: which of its keys declare leadership and which step down. */
+  static final class MemoryLogObserver extends TenureObserver {
 
-      @Override
-      public boolean canSkipInactivityWait(int partition, long myTerm) {
-        long[] s = state.get(partition);
-        return consume && s != null && s[0] > 0 && s[0] >= s[1] && s[0] < myTerm;
-      }
+    MemoryLogObserver(HandoffSettings settings, HandoffMetrics metrics, String versionTopic, String localWriterId) {
+      super(settings, metrics, versionTopic, localWriterId);
+    }
 
-      @Override
-      public HandoverPath decideHandover(int partition, long myTerm, boolean elapsed) {
-        HandoverPath path = HandoverPath.choose(canSkipInactivityWait(partition, myTerm), elapsed);
-        if (path != HandoverPath.WAIT) {
-          metrics.handover(partition, path);
-        }
-        return path;
+    @Override
+    protected Role roleOf(byte[] recordKey) {
+      if (Arrays.equals(recordKey, STEP_DOWN_KEY)) {
+        return Role.STEP_DOWN;
       }
-
-      @Override
-      public void forget(int partition) {
-        state.remove(partition);
-      }
-    };
+      return Arrays.equals(recordKey, DECLARATION_KEY) ? Role.DECLARATION : Role.OTHER;
+    }
   }
 }

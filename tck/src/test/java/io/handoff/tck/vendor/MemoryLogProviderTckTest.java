@@ -20,4 +20,9 @@ public class MemoryLogProviderTckTest extends LeadershipHandoffProviderTck {
   protected byte[] stepDownKey() {
     return MemoryLogProvider.STEP_DOWN_KEY.clone();
   }
+
+  @Override
+  protected byte[] declarationKey() {
+    return MemoryLogProvider.DECLARATION_KEY.clone();
+  }
 }
