@@ -59,7 +59,8 @@ public class KafkaStampEmitterBrokerTest {
     c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       List<TopicPartition> tps = new ArrayList<>();
       for (int i = 0; i < partitions; i++) {
         tps.add(new TopicPartition(topic, i));
@@ -165,7 +166,8 @@ public class KafkaStampEmitterBrokerTest {
     try (LeadershipHandoffEmitter emitter = LeadershipHandoffs.emitter(p)) {
       assertFalse(emitter instanceof KafkaStampEmitter, emitter.getClass().getName());
       for (int i = 0; i < 2; i++) {
-        assertEquals(emitter.emitStepDown(StepDown.established("store_v3", i, 5, 0, "h")).status(), EmitStatus.SKIPPED_DISABLED);
+        assertEquals(emitter.emitStepDown(StepDown.established("store_v3", i, 5, 0, "h")).status(),
+            EmitStatus.SKIPPED_DISABLED);
       }
     }
     assertTrue(readAll("store_v3", 2).isEmpty(), "nothing may be written with the default properties");

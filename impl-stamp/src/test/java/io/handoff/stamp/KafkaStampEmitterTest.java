@@ -19,6 +19,7 @@ import static org.testng.Assert.expectThrows;
 import io.handoff.spi.CountingHandoffMetrics;
 import io.handoff.spi.EmitOutcome;
 import io.handoff.spi.EmitStatus;
+import io.handoff.spi.HandoffMetrics;
 import io.handoff.spi.HandoffSettings;
 import io.handoff.spi.StepDown;
 import java.util.ArrayList;
@@ -155,7 +156,8 @@ public class KafkaStampEmitterTest {
   @Test
   public void clientTimeoutInTheFutureIsTimedOut() {
     Producer<byte[], byte[]> p = producer();
-    answer(p, CompletableFuture.failedFuture(new TimeoutException("Topic store_v3 not present in metadata after 1000 ms")));
+    answer(p, CompletableFuture.failedFuture(
+        new TimeoutException("Topic store_v3 not present in metadata after 1000 ms")));
 
     EmitOutcome o = new KafkaStampEmitter(settings(1000), new CountingHandoffMetrics(), p).emitStepDown(STEP_DOWN);
 
@@ -251,6 +253,36 @@ public class KafkaStampEmitterTest {
     assertEquals(metrics.emitSuccess() + metrics.emitFailure(), 0, "skips are neither success nor failure");
   }
 
+  /**
+   * Rule E1: a leader demoted before its handover finished never checked that its predecessors
+   * stopped, so its stamp would vouch for writers it never saw. Nothing may reach the producer.
+   */
+  @Test
+  public void anUnestablishedTermIsSkippedWithoutTouchingTheProducer() {
+    Producer<byte[], byte[]> p = producer();
+    answer(p, acked(1));
+    CountingHandoffMetrics metrics = new CountingHandoffMetrics();
+    KafkaStampEmitter emitter = new KafkaStampEmitter(settings(1000), metrics, p);
+    StepDown unestablished = new StepDown("store_v3", 2, 2_000, false, 7, "host-b");
+
+    EmitOutcome o = emitter.emitStepDown(unestablished);
+
+    assertEquals(o.status(), EmitStatus.SKIPPED_UNESTABLISHED, o.toString());
+    assertTrue(o.status().isSkipped(), o.toString());
+    assertSame(o.stepDown(), unestablished);
+    verifyNoInteractions(p);
+    assertEquals(metrics.skippedUnestablished(), 1, "counted in " + HandoffMetrics.EMIT_SKIPPED_UNESTABLISHED);
+    assertEquals(metrics.emitSuccess() + metrics.emitFailure(), 0, "a skip is neither success nor failure");
+
+    // In a batch only the unestablished one is skipped; the established one is still written.
+    List<EmitOutcome> out = emitter.emitStepDowns(List.of(unestablished, STEP_DOWN));
+    assertEquals(out.get(0).status(), EmitStatus.SKIPPED_UNESTABLISHED);
+    assertEquals(out.get(1).status(), EmitStatus.ACKED, out.get(1).toString());
+    verify(p, times(1)).send(any(), any());
+    assertEquals(metrics.skippedUnestablished(), 2);
+    assertEquals(metrics.emitSuccess(), 1);
+  }
+
   @Test
   public void batchSendsEverythingBeforeWaitingAndSharesOneDeadline() {
     Producer<byte[], byte[]> p = producer();
@@ -293,7 +325,8 @@ public class KafkaStampEmitterTest {
     EmitOutcome o = new KafkaStampEmitter(settings(1000), new CountingHandoffMetrics(), p)
         .emitStepDown(StepDown.established("store_v3", 300, 5, 0, "h"));
     assertEquals(o.status(), EmitStatus.FAILED);
-    assertTrue(o.cause().getMessage().contains("Partition 300 of topic store_v3 does not exist"), o.cause().getMessage());
+    assertTrue(o.cause().getMessage().contains("Partition 300 of topic store_v3 does not exist"),
+        o.cause().getMessage());
     verify(p, never()).send(any(), any());
   }
 
@@ -310,7 +343,8 @@ public class KafkaStampEmitterTest {
     emitter.prepare("store_v3"); // as a leader does when it takes the partition over
     long start = System.nanoTime();
     List<EmitOutcome> out = emitter.emitStepDowns(List.of(
-        StepDown.established("gone", 0, 5, 0, "h"), StepDown.established("store_v3", 0, 5, 0, "h"), StepDown.established("gone", 1, 5, 0, "h")));
+        StepDown.established("gone", 0, 5, 0, "h"), StepDown.established("store_v3", 0, 5, 0, "h"),
+        StepDown.established("gone", 1, 5, 0, "h")));
     long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
     assertEquals(out.get(0).status(), EmitStatus.TIMED_OUT);
     assertEquals(out.get(1).status(), EmitStatus.ACKED, "a topic without metadata holds up no prepared topic's stamp");

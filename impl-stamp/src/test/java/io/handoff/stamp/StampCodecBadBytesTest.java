@@ -95,6 +95,7 @@ public class StampCodecBadBytesTest {
     byte[][] values = {
       codec.encodePut(guid, 300, 70_000, 5L, new byte[200], 99, 12L, "w"),
       codec.encodePut(guid, 1, 2, 5L, new byte[] {1}, 1, -1L, null),
+      codec.encodePut(guid, 1, 2, 5L, new byte[] {1}, 1, -1L, "venice-leader"),
       codec.encodeControl(guid, 1, 2, 5L, 1, 1, 3L, "w"),
       codec.encodeControl(guid, 1, 2, 5L, 0, 0, -1L, null),
       codec.encodeStamp(StampKind.DECLARATION_OF_LEADERSHIP, 1L << 40, -1, "dol", 9L),
@@ -234,6 +235,7 @@ public class StampCodecBadBytesTest {
       codec.encodePut(hex("00112233445566778899aabbccddeeff"), 3, 4, 5L, new byte[] {1, 2, 3}, 6, 7L, "w"),
       codec.encodeControl(new byte[16], 1, 1, 1L, 0, 0, 2L, "x"),
       codec.encodeControl(new byte[16], 1, 1, 1L, 1, 1, -1L, null),
+      codec.encodePut(hex("00112233445566778899aabbccddeeff"), 3, 4, 5L, new byte[] {4}, 6, -1L, "venice-leader"),
     };
     int accepted = 0;
     for (int i = 0; i < 20_000; i++) {

@@ -108,6 +108,44 @@ public class StampCodecRoundTripTest {
     assertEquals(d.term(), 0L);
   }
 
+  /**
+   * Venice's leaders write their data with their host name and no term: such a record carries a
+   * leader metadata footer whose termId is -1, so that the observer learns its writer id.
+   */
+  @Test
+  public void aWriterWithoutATermWritesAFooterWithTermMinusOne() throws IOException {
+    byte[] put = codec.encodePut(GUID, 2, 3, 4L, new byte[] {7}, 1, -1L, "venice-leader-1");
+    DecodedEnvelope d = codec.decode(put);
+    assertTrue(d.hasLeaderMetadataFooter(), "a writer id always gets a footer");
+    assertEquals(d.hostName(), "venice-leader-1");
+    assertEquals(d.termId(), -1L);
+    assertEquals(d.term(), -1L);
+    assertEquals(d.upstreamOffset(), -1L);
+    assertEquals(d.upstreamKafkaClusterId(), -1);
+    assertEquals(d.upstreamPubSubPosition(), new byte[0]);
+    assertEquals(d.upstreamMessageTimestamp(), -1L);
+    GenericRecord footer = (GenericRecord) readWithAvro(schema, put).get("leaderMetadataFooter");
+    assertEquals(footer.get("hostName").toString(), "venice-leader-1", "Avro reads the same footer");
+    assertEquals(footer.get("termId"), -1L);
+    DecodedEnvelope record = codec.decodeRecord(StampCodec.dataKey(new byte[] {1}), put);
+    assertEquals(record.hostName(), "venice-leader-1", "the writer id the observer is given");
+    assertEquals(record.term(), -1L, "the term the observer is given");
+
+    byte[] control = codec.encodeControl(
+        GUID, 0, 1, 4L, StampCodec.CONTROL_END_OF_PUSH, StampCodec.CONTROL_END_OF_PUSH, -1L, "venice-leader-1");
+    d = codec.decode(control);
+    assertTrue(d.hasLeaderMetadataFooter(), "a control message with a writer id gets a footer too");
+    assertEquals(d.hostName(), "venice-leader-1");
+    assertEquals(d.term(), -1L);
+    assertEquals(((GenericRecord) readWithAvro(schema, control).get("leaderMetadataFooter")).get("termId"), -1L);
+
+    // Only a missing writer id leaves the footer out: the two shapes differ in exactly that.
+    byte[] anonymous = codec.encodePut(GUID, 2, 3, 4L, new byte[] {7}, 1, -1L, null);
+    assertFalse(codec.decode(anonymous).hasLeaderMetadataFooter());
+    assertNull(codec.decode(anonymous).hostName());
+    assertTrue(put.length > anonymous.length, "the footer takes bytes: " + put.length + " vs " + anonymous.length);
+  }
+
   @Test
   public void largePutRoundTrips() {
     byte[] payload = new byte[300_000];
@@ -209,6 +247,9 @@ public class StampCodecRoundTripTest {
     expectThrows(NullPointerException.class, () -> codec.encodeStamp(StampKind.STEP_DOWN, 1L, 1, null, 1L));
     expectThrows(NullPointerException.class, () -> codec.encodeStamp(null, 1L, 1, "w", 1L));
     expectThrows(IllegalArgumentException.class, () -> codec.encodeControl(GUID, 0, 0, 0L, 3, 3, -1L, null));
+    // A term without a writer id would be a footer nobody can attribute.
+    expectThrows(NullPointerException.class, () -> codec.encodePut(GUID, 0, 0, 0L, new byte[0], 1, 5L, null));
+    expectThrows(NullPointerException.class, () -> codec.encodeControl(GUID, 0, 0, 0L, 1, 1, 0L, null));
     expectThrows(IllegalArgumentException.class, () -> new StampCodec(5));
   }
 

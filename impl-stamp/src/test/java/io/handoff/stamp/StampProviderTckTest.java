@@ -47,4 +47,9 @@ public class StampProviderTckTest extends LeadershipHandoffProviderTck {
   protected byte[] stepDownKey() {
     return StampKeys.stepDownKey();
   }
+
+  @Override
+  protected byte[] declarationKey() {
+    return StampKeys.declarationOfLeadershipKey();
+  }
 }

@@ -324,6 +324,9 @@ public final class TenureTracker {
     if (p.clean) {
       p.clean = false;
       metrics.uncleanTenure(versionTopic, partition);
+      if (!LOG.isWarnEnabled()) {
+        return;
+      }
       LOG.warn("{}-{} offset {}: {} {} the tenure of {} (term {}); the next leader will not skip the inactivity wait",
           versionTopic, partition, offset,
           writerId == null && term == NO_TERM ? "a record without writer id (or undecodable)"

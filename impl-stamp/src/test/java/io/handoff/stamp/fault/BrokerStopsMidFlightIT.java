@@ -74,7 +74,8 @@ public class BrokerStopsMidFlightIT {
         EmitOutcome ready = null;
         long readyStart = System.nanoTime();
         for (int attempt = 0; FaultSupport.millisSince(readyStart) < 15_000; attempt++) {
-          ready = emitter.emitStepDown(StepDown.established(TOPIC, attempt % PARTITIONS, 900_000 + round * 100 + attempt, 0, "host-m"));
+          ready = emitter.emitStepDown(
+              StepDown.established(TOPIC, attempt % PARTITIONS, 900_000 + round * 100 + attempt, 0, "host-m"));
           all.add(ready);
           if (ready.isAcked()) {
             break;

@@ -196,7 +196,8 @@ public class InterruptIT {
         Thread.currentThread().interrupt();
         long t0 = System.nanoTime();
         try {
-          return List.of(emitter.emitStepDown(StepDown.established(emitter == ackWaitEmitter ? KNOWN : UNKNOWN, 3, 3_000, 0, "host-i")));
+          return List.of(emitter.emitStepDown(
+              StepDown.established(emitter == ackWaitEmitter ? KNOWN : UNKNOWN, 3, 3_000, 0, "host-i")));
         } finally {
           took[0] = FaultSupport.millisSince(t0);
         }
@@ -225,8 +226,8 @@ public class InterruptIT {
     try (LeadershipHandoffEmitter emitter = LeadershipHandoffs.emitter(
         FaultSupport.emitterProps(kafka.bootstrapServers(), ACK_TIMEOUT_MS), metrics)) {
       emitter.prepare(KNOWN);
-      List<StepDown> batch = List.of(StepDown.established(KNOWN, 10, 4_010, 0, "host-i"), StepDown.established(KNOWN, 11, 4_011, 0, "host-i"),
-          StepDown.established(MISSING, 0, 4_099, 0, "host-i"));
+      List<StepDown> batch = List.of(StepDown.established(KNOWN, 10, 4_010, 0, "host-i"),
+          StepDown.established(KNOWN, 11, 4_011, 0, "host-i"), StepDown.established(MISSING, 0, 4_099, 0, "host-i"));
       CountDownLatch ready = new CountDownLatch(1);
       Call c = start("interrupt-after-acks", () -> emitter.emitStepDowns(batch), ready);
       ready.await();

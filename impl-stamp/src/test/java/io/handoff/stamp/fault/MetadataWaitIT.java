@@ -123,7 +123,8 @@ public class MetadataWaitIT {
         LeadershipHandoffEmitter emitter = LeadershipHandoffs.emitter(
             FaultSupport.emitterProps(kafka.bootstrapServers(), ACK_TIMEOUT_MS), new CountingHandoffMetrics())) {
       emitter.prepare(OVERSHOOT);
-      List<StepDown> batch = List.of(StepDown.established(OVERSHOOT, 1, 31, 0, "host-o"), StepDown.established(OVERSHOOT, 2, 32, 0, "host-o"));
+      List<StepDown> batch = List.of(StepDown.established(OVERSHOOT, 1, 31, 0, "host-o"),
+          StepDown.established(OVERSHOOT, 2, 32, 0, "host-o"));
       AtomicReference<List<EmitOutcome>> result = new AtomicReference<>();
       long[] took = new long[1];
       Thread caller = new Thread(() -> {
@@ -173,8 +174,8 @@ public class MetadataWaitIT {
       // Partition 1 does not exist yet: send() waits for it in the metadata (max.block.ms).
       AtomicReference<EmitOutcome> result = new AtomicReference<>();
       long t0 = System.nanoTime();
-      Thread caller = new Thread(() -> result.set(emitter.emitStepDown(StepDown.established(TOPIC, 1, 77, 0, "host-l"))),
-          "late-caller");
+      Thread caller = new Thread(
+          () -> result.set(emitter.emitStepDown(StepDown.established(TOPIC, 1, 77, 0, "host-l"))), "late-caller");
       caller.start();
       Thread.sleep(ACK_TIMEOUT_MS / 2);
       admin.createPartitions(Map.of(TOPIC, NewPartitions.increaseTo(2, List.of(List.of(0, 1)))))
