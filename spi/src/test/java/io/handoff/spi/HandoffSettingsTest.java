@@ -23,6 +23,12 @@ import java.util.Properties;
 import org.testng.annotations.DataProvider;
 import org.testng.annotations.Test;
 
+/**
+ * {@link HandoffSettings} keeps its documented key names and defaults, parses valid values leniently
+ * (trimmed, case-insensitive booleans, typed objects, {@link java.util.Properties} defaults), rejects
+ * every invalid value in one exception naming each key, warns about unknown keys with a suggestion,
+ * routes strategy and Kafka keys, and never shows a secret outside the Kafka properties.
+ */
 public class HandoffSettingsTest {
 
   private static HandoffSettings parse(String... keyValues) {
@@ -41,45 +47,45 @@ public class HandoffSettingsTest {
 
   @Test
   public void keyNamesAreTheDocumentedOnes() {
-    assertEquals(HandoffSettings.PREFIX, "server.leader.handover.");
-    assertEquals(EMIT_STEPDOWN_STAMP, "server.leader.handover.emit.stepdown.stamp");
-    assertEquals(CONSUME_STEPDOWN_STAMP, "server.leader.handover.consume.stepdown.stamp");
-    assertEquals(ACK_TIMEOUT_MS, "server.leader.handover.emit.stepdown.stamp.ack.timeout.ms");
-    assertEquals(STRATEGY, "server.leader.handover.strategy");
-    assertEquals(KAFKA_PREFIX, "server.leader.handover.kafka.");
-    assertEquals(HandoffSettings.MAX_ACK_TIMEOUT_MS, 300_000L);
-    assertEquals(HandoffSettings.HIDDEN, "[hidden]");
+    assertEquals(HandoffSettings.PREFIX, "server.leader.handover.", "HandoffSettings.PREFIX");
+    assertEquals(EMIT_STEPDOWN_STAMP, "server.leader.handover.emit.stepdown.stamp", "EMIT_STEPDOWN_STAMP");
+    assertEquals(CONSUME_STEPDOWN_STAMP, "server.leader.handover.consume.stepdown.stamp", "CONSUME_STEPDOWN_STAMP");
+    assertEquals(ACK_TIMEOUT_MS, "server.leader.handover.emit.stepdown.stamp.ack.timeout.ms", "ACK_TIMEOUT_MS");
+    assertEquals(STRATEGY, "server.leader.handover.strategy", "STRATEGY");
+    assertEquals(KAFKA_PREFIX, "server.leader.handover.kafka.", "KAFKA_PREFIX");
+    assertEquals(HandoffSettings.MAX_ACK_TIMEOUT_MS, 300_000L, "HandoffSettings.MAX_ACK_TIMEOUT_MS");
+    assertEquals(HandoffSettings.HIDDEN, "[hidden]", "HandoffSettings.HIDDEN");
   }
 
   @Test
   public void defaults() {
     HandoffSettings s = HandoffSettings.defaults();
-    assertFalse(s.emitStepDownStamp());
-    assertFalse(s.consumeStepDownStamp());
-    assertEquals(s.ackTimeoutMs(), 1000L);
-    assertEquals(s.strategy(), "stamp");
-    assertFalse(s.strategyExplicit());
-    assertTrue(s.kafkaProperties().isEmpty());
-    assertTrue(s.strategyProperties().isEmpty());
-    assertTrue(s.warnings().isEmpty());
+    assertFalse(s.emitStepDownStamp(), "s.emitStepDownStamp()");
+    assertFalse(s.consumeStepDownStamp(), "s.consumeStepDownStamp()");
+    assertEquals(s.ackTimeoutMs(), 1000L, "s.ackTimeoutMs()");
+    assertEquals(s.strategy(), "stamp", "s.strategy()");
+    assertFalse(s.strategyExplicit(), "s.strategyExplicit()");
+    assertTrue(s.kafkaProperties().isEmpty(), "s.kafkaProperties().isEmpty()");
+    assertTrue(s.strategyProperties().isEmpty(), "s.strategyProperties().isEmpty()");
+    assertTrue(s.warnings().isEmpty(), "s.warnings().isEmpty()");
   }
 
   @Test
   public void emptyPropertiesGiveTheDefaults() {
     HandoffSettings s = HandoffSettings.from(new Properties());
-    assertEquals(s, HandoffSettings.defaults());
-    assertEquals(s.hashCode(), HandoffSettings.defaults().hashCode());
-    assertFalse(s.emitStepDownStamp());
-    assertFalse(s.consumeStepDownStamp());
-    assertEquals(s.ackTimeoutMs(), 1000L);
-    assertEquals(s.strategy(), "stamp");
-    assertFalse(s.strategyExplicit());
+    assertEquals(s, HandoffSettings.defaults(), "s");
+    assertEquals(s.hashCode(), HandoffSettings.defaults().hashCode(), "s.hashCode()");
+    assertFalse(s.emitStepDownStamp(), "s.emitStepDownStamp()");
+    assertFalse(s.consumeStepDownStamp(), "s.consumeStepDownStamp()");
+    assertEquals(s.ackTimeoutMs(), 1000L, "s.ackTimeoutMs()");
+    assertEquals(s.strategy(), "stamp", "s.strategy()");
+    assertFalse(s.strategyExplicit(), "s.strategyExplicit()");
   }
 
   @Test
   public void keysListTheFourKeysWithDefaultsAndTypes() {
     List<HandoffSettings.Key> keys = HandoffSettings.keys();
-    assertEquals(keys.size(), 4);
+    assertEquals(keys.size(), 4, "keys.size()");
     List<String> names = new ArrayList<>();
     List<HandoffSettings.Type> types = new ArrayList<>();
     List<String> defaults = new ArrayList<>();
@@ -89,10 +95,10 @@ public class HandoffSettingsTest {
       defaults.add(k.defaultValue());
       assertTrue(k.doc() != null && !k.doc().isBlank(), "no documentation for " + k.name());
     }
-    assertEquals(names, List.of(EMIT_STEPDOWN_STAMP, CONSUME_STEPDOWN_STAMP, ACK_TIMEOUT_MS, STRATEGY));
+    assertEquals(names, List.of(EMIT_STEPDOWN_STAMP, CONSUME_STEPDOWN_STAMP, ACK_TIMEOUT_MS, STRATEGY), "names");
     assertEquals(types, List.of(HandoffSettings.Type.BOOLEAN, HandoffSettings.Type.BOOLEAN,
-        HandoffSettings.Type.LONG, HandoffSettings.Type.STRING));
-    assertEquals(defaults, List.of("false", "false", "1000", "stamp"));
+        HandoffSettings.Type.LONG, HandoffSettings.Type.STRING), "types");
+    assertEquals(defaults, List.of("false", "false", "1000", "stamp"), "defaults");
     assertThrows(UnsupportedOperationException.class, () -> keys.add(keys.get(0)));
   }
 
@@ -104,10 +110,12 @@ public class HandoffSettingsTest {
     expected.put(ACK_TIMEOUT_MS, "1000");
     expected.put(STRATEGY, "stamp");
     Map<String, String> effective = HandoffSettings.defaults().effective();
-    assertEquals(effective, expected);
-    assertEquals(new ArrayList<>(effective.keySet()), new ArrayList<>(expected.keySet()));
+    assertEquals(effective, expected, "effective");
+    assertEquals(new ArrayList<>(effective.keySet()), new ArrayList<>(expected.keySet()),
+        "new ArrayList<>(effective.keySet())");
     assertEquals(HandoffSettings.defaults().toString(), "HandoffSettings{" + EMIT_STEPDOWN_STAMP + "=false, "
-        + CONSUME_STEPDOWN_STAMP + "=false, " + ACK_TIMEOUT_MS + "=1000, " + STRATEGY + "=stamp}");
+        + CONSUME_STEPDOWN_STAMP + "=false, " + ACK_TIMEOUT_MS + "=1000, " + STRATEGY + "=stamp}",
+            "HandoffSettings.defaults().toString()");
   }
 
   // ---------------------------------------------------------------- parsing valid values
@@ -123,13 +131,13 @@ public class HandoffSettingsTest {
   @Test(dataProvider = "booleans")
   public void booleansParseCaseInsensitivelyAndTrimmed(String text, boolean expected) {
     HandoffSettings emit = parse(EMIT_STEPDOWN_STAMP, text);
-    assertEquals(emit.emitStepDownStamp(), expected);
-    assertFalse(emit.consumeStepDownStamp());
+    assertEquals(emit.emitStepDownStamp(), expected, "emit.emitStepDownStamp()");
+    assertFalse(emit.consumeStepDownStamp(), "emit.consumeStepDownStamp()");
 
     HandoffSettings consume = parse(CONSUME_STEPDOWN_STAMP, text);
-    assertEquals(consume.consumeStepDownStamp(), expected);
-    assertFalse(consume.emitStepDownStamp());
-    assertTrue(emit.warnings().isEmpty());
+    assertEquals(consume.consumeStepDownStamp(), expected, "consume.consumeStepDownStamp()");
+    assertFalse(consume.emitStepDownStamp(), "consume.emitStepDownStamp()");
+    assertTrue(emit.warnings().isEmpty(), "emit.warnings().isEmpty()");
   }
 
   @Test
@@ -139,35 +147,36 @@ public class HandoffSettingsTest {
     m.put(CONSUME_STEPDOWN_STAMP, Boolean.TRUE);
     m.put(ACK_TIMEOUT_MS, Integer.valueOf(250));
     HandoffSettings s = HandoffSettings.from(m);
-    assertTrue(s.emitStepDownStamp());
-    assertTrue(s.consumeStepDownStamp());
-    assertEquals(s.ackTimeoutMs(), 250L);
+    assertTrue(s.emitStepDownStamp(), "s.emitStepDownStamp()");
+    assertTrue(s.consumeStepDownStamp(), "s.consumeStepDownStamp()");
+    assertEquals(s.ackTimeoutMs(), 250L, "s.ackTimeoutMs()");
 
     m.put(EMIT_STEPDOWN_STAMP, Boolean.FALSE);
     m.put(ACK_TIMEOUT_MS, Long.valueOf(300_000L));
     s = HandoffSettings.from(m);
-    assertFalse(s.emitStepDownStamp());
-    assertTrue(s.consumeStepDownStamp());
-    assertEquals(s.ackTimeoutMs(), 300_000L);
+    assertFalse(s.emitStepDownStamp(), "s.emitStepDownStamp()");
+    assertTrue(s.consumeStepDownStamp(), "s.consumeStepDownStamp()");
+    assertEquals(s.ackTimeoutMs(), 300_000L, "s.ackTimeoutMs()");
   }
 
   @Test
   public void ackTimeoutStringsAreTrimmedAndBoundsAccepted() {
-    assertEquals(parse(ACK_TIMEOUT_MS, " 42 ").ackTimeoutMs(), 42L);
-    assertEquals(parse(ACK_TIMEOUT_MS, "0").ackTimeoutMs(), 0L);
-    assertTrue(parse(ACK_TIMEOUT_MS, "0").warnings().isEmpty());
-    assertEquals(parse(ACK_TIMEOUT_MS, "300000").ackTimeoutMs(), 300_000L);
+    assertEquals(parse(ACK_TIMEOUT_MS, " 42 ").ackTimeoutMs(), 42L, "parse(ACK_TIMEOUT_MS, \" 42 \").ackTimeoutMs()");
+    assertEquals(parse(ACK_TIMEOUT_MS, "0").ackTimeoutMs(), 0L, "parse(ACK_TIMEOUT_MS, \"0\").ackTimeoutMs()");
+    assertTrue(parse(ACK_TIMEOUT_MS, "0").warnings().isEmpty(), "parse(ACK_TIMEOUT_MS, \"0\").warnings().isEmpty()");
+    assertEquals(parse(ACK_TIMEOUT_MS, "300000").ackTimeoutMs(), 300_000L,
+        "parse(ACK_TIMEOUT_MS, \"300000\").ackTimeoutMs()");
   }
 
   @Test
   public void strategyIsTrimmedAndMarkedExplicit() {
     HandoffSettings s = parse(STRATEGY, "  my-vendor_2 ");
-    assertEquals(s.strategy(), "my-vendor_2");
-    assertTrue(s.strategyExplicit());
+    assertEquals(s.strategy(), "my-vendor_2", "s.strategy()");
+    assertTrue(s.strategyExplicit(), "s.strategyExplicit()");
     // Giving the default value explicitly still counts as explicit.
     HandoffSettings t = parse(STRATEGY, "stamp");
-    assertEquals(t.strategy(), "stamp");
-    assertTrue(t.strategyExplicit());
+    assertEquals(t.strategy(), "stamp", "t.strategy()");
+    assertTrue(t.strategyExplicit(), "t.strategyExplicit()");
   }
 
   @Test
@@ -178,8 +187,8 @@ public class HandoffSettingsTest {
     HandoffSettings s = HandoffSettings.from(m);
     m.put(KAFKA_PREFIX + "acks", "all");
     m.put(HandoffSettings.PREFIX + "stamp.baz", "qux");
-    assertEquals(s.kafkaProperties(), Map.of("bootstrap.servers", "b1:9092"));
-    assertEquals(s.strategyProperties(), Map.of("foo", "bar"));
+    assertEquals(s.kafkaProperties(), Map.of("bootstrap.servers", "b1:9092"), "s.kafkaProperties()");
+    assertEquals(s.strategyProperties(), Map.of("foo", "bar"), "s.strategyProperties()");
     assertThrows(UnsupportedOperationException.class, () -> s.kafkaProperties().put("x", "y"));
     assertThrows(UnsupportedOperationException.class, () -> s.strategyProperties().put("x", "y"));
     assertThrows(UnsupportedOperationException.class, () -> s.warnings().add("x"));
@@ -188,10 +197,13 @@ public class HandoffSettingsTest {
   @Test
   public void equalsComparesTheParsedValues() {
     assertEquals(parse(EMIT_STEPDOWN_STAMP, "true", ACK_TIMEOUT_MS, "5"),
-        parse(EMIT_STEPDOWN_STAMP, " TRUE", ACK_TIMEOUT_MS, "5 "));
-    assertNotEquals(parse(ACK_TIMEOUT_MS, "5"), parse(ACK_TIMEOUT_MS, "6"));
-    assertNotEquals(parse(EMIT_STEPDOWN_STAMP, "true"), HandoffSettings.defaults());
-    assertNotEquals(parse(KAFKA_PREFIX + "acks", "all"), HandoffSettings.defaults());
+        parse(EMIT_STEPDOWN_STAMP, " TRUE", ACK_TIMEOUT_MS, "5 "),
+            "parse(EMIT_STEPDOWN_STAMP, \"true\", ACK_TIMEOUT_MS, \"5\")");
+    assertNotEquals(parse(ACK_TIMEOUT_MS, "5"), parse(ACK_TIMEOUT_MS, "6"), "parse(ACK_TIMEOUT_MS, \"5\")");
+    assertNotEquals(parse(EMIT_STEPDOWN_STAMP, "true"), HandoffSettings.defaults(),
+        "parse(EMIT_STEPDOWN_STAMP, \"true\")");
+    assertNotEquals(parse(KAFKA_PREFIX + "acks", "all"), HandoffSettings.defaults(),
+        "parse(KAFKA_PREFIX + \"acks\", \"all\")");
   }
 
   // ---------------------------------------------------------------- invalid values
@@ -199,10 +211,11 @@ public class HandoffSettingsTest {
   @Test
   public void invalidBooleanMessageIsExact() {
     HandoffConfigException e = parseFails(Map.of(EMIT_STEPDOWN_STAMP, "abc"));
-    String expected = "Invalid value 'abc' for configuration server.leader.handover.emit.stepdown.stamp: must be true or false";
-    assertEquals(e.getMessage(), expected);
-    assertEquals(e.errors(), List.of(expected));
-    assertTrue(e instanceof IllegalArgumentException);
+    String expected =
+        "Invalid value 'abc' for configuration server.leader.handover.emit.stepdown.stamp: must be true or false";
+    assertEquals(e.getMessage(), expected, "message");
+    assertEquals(e.errors(), List.of(expected), "e.errors()");
+    assertTrue(e instanceof IllegalArgumentException, "IllegalArgumentException");
   }
 
   @DataProvider
@@ -214,14 +227,15 @@ public class HandoffSettingsTest {
   public void otherInvalidBooleansAreRejected(String text) {
     HandoffConfigException e = parseFails(Map.of(CONSUME_STEPDOWN_STAMP, text));
     assertEquals(e.getMessage(), "Invalid value '" + text
-        + "' for configuration server.leader.handover.consume.stepdown.stamp: must be true or false");
+        + "' for configuration server.leader.handover.consume.stepdown.stamp: must be true or false", "message");
   }
 
   @Test
   public void nonBooleanObjectForABooleanIsRejected() {
     HandoffConfigException e = parseFails(Map.of(EMIT_STEPDOWN_STAMP, 1));
     assertEquals(e.getMessage(),
-        "Invalid value '1' for configuration server.leader.handover.emit.stepdown.stamp: must be true or false");
+        "Invalid value '1' for configuration server.leader.handover.emit.stepdown.stamp: must be true or false",
+            "message");
   }
 
   @DataProvider
@@ -235,7 +249,7 @@ public class HandoffSettingsTest {
     String prefix = "Invalid value '" + text
         + "' for configuration server.leader.handover.emit.stepdown.stamp.ack.timeout.ms: must be";
     assertTrue(e.getMessage().startsWith(prefix), e.getMessage());
-    assertEquals(e.errors().size(), 1);
+    assertEquals(e.errors().size(), 1, "e.errors().size()");
     assertTrue(e.errors().get(0).startsWith(prefix), e.errors().get(0));
   }
 
@@ -256,7 +270,7 @@ public class HandoffSettingsTest {
   @Test(dataProvider = "tooLongTimeouts")
   public void ackTimeoutAboveTheMaximumIsRejected(Object value) {
     HandoffConfigException e = parseFails(Map.of(ACK_TIMEOUT_MS, value));
-    assertEquals(e.errors().size(), 1);
+    assertEquals(e.errors().size(), 1, "e.errors().size()");
     assertTrue(e.getMessage().startsWith("Invalid value '" + value
         + "' for configuration server.leader.handover.emit.stepdown.stamp.ack.timeout.ms: must be at most 300000"),
         e.getMessage());
@@ -274,14 +288,15 @@ public class HandoffSettingsTest {
     String prefix = "Invalid value '" + text + "' for configuration server.leader.handover.strategy: ";
     assertTrue(e.getMessage().startsWith(prefix), e.getMessage());
     assertTrue(e.getMessage().length() > prefix.length(), "no reason given: " + e.getMessage());
-    assertEquals(e.errors().size(), 1);
+    assertEquals(e.errors().size(), 1, "e.errors().size()");
   }
 
   @Test
   public void emptyKafkaPropertyNameIsRejected() {
     HandoffConfigException e = parseFails(Map.of(KAFKA_PREFIX, "x"));
     assertEquals(e.getMessage(),
-        "Invalid configuration server.leader.handover.kafka.: a Kafka client property name must follow the prefix");
+        "Invalid configuration server.leader.handover.kafka.: a Kafka client property name must follow the prefix",
+            "message");
   }
 
   @Test
@@ -297,9 +312,11 @@ public class HandoffSettingsTest {
     List<String> errors = e.errors();
     assertEquals(errors.size(), 4, errors.toString());
     assertEquals(errors.get(0),
-        "Invalid value 'abc' for configuration server.leader.handover.emit.stepdown.stamp: must be true or false");
+        "Invalid value 'abc' for configuration server.leader.handover.emit.stepdown.stamp: must be true or false",
+            "errors.get(0)");
     assertEquals(errors.get(1),
-        "Invalid value 'maybe' for configuration server.leader.handover.consume.stepdown.stamp: must be true or false");
+        "Invalid value 'maybe' for configuration server.leader.handover.consume.stepdown.stamp: must be true or false",
+            "errors.get(1)");
     assertTrue(errors.get(2).startsWith(
         "Invalid value 'soon' for configuration server.leader.handover.emit.stepdown.stamp.ack.timeout.ms: must be"),
         errors.get(2));
@@ -319,16 +336,16 @@ public class HandoffSettingsTest {
     m.put(STRATEGY, "");
     HandoffConfigException e = parseFails(m);
     assertEquals(e.errors().size(), 2, e.errors().toString());
-    assertTrue(e.getMessage().contains(ACK_TIMEOUT_MS));
-    assertTrue(e.getMessage().contains(STRATEGY));
+    assertTrue(e.getMessage().contains(ACK_TIMEOUT_MS), "e.getMessage().contains(ACK_TIMEOUT_MS)");
+    assertTrue(e.getMessage().contains(STRATEGY), "e.getMessage().contains(STRATEGY)");
   }
 
   @Test
   public void configExceptionNeedsAtLeastOneError() {
     assertThrows(IllegalArgumentException.class, () -> new HandoffConfigException(List.of()));
     HandoffConfigException one = new HandoffConfigException("just this");
-    assertEquals(one.getMessage(), "just this");
-    assertEquals(one.errors(), List.of("just this"));
+    assertEquals(one.getMessage(), "just this", "message");
+    assertEquals(one.errors(), List.of("just this"), "one.errors()");
   }
 
   // ---------------------------------------------------------------- warnings
@@ -343,17 +360,17 @@ public class HandoffSettingsTest {
   public void negativeAckTimeoutClampsToZeroWithAWarning(Object value, long parsed) {
     try (LogCapture log = new LogCapture(HandoffSettings.class)) {
       HandoffSettings s = HandoffSettings.from(Map.of(ACK_TIMEOUT_MS, value));
-      assertEquals(s.ackTimeoutMs(), 0L);
+      assertEquals(s.ackTimeoutMs(), 0L, "s.ackTimeoutMs()");
       String expected = "Configuration server.leader.handover.emit.stepdown.stamp.ack.timeout.ms=" + parsed
           + " is negative; using 0 (send the stamp, do not wait for its ack)";
-      assertEquals(s.warnings(), List.of(expected));
-      assertTrue(s.warnings().get(0).contains(ACK_TIMEOUT_MS));
+      assertEquals(s.warnings(), List.of(expected), "s.warnings()");
+      assertTrue(s.warnings().get(0).contains(ACK_TIMEOUT_MS), "s.warnings().get(0).contains(ACK_TIMEOUT_MS)");
 
       List<ILoggingEvent> events = log.events();
       assertEquals(events.size(), 1, log.everything());
-      assertEquals(events.get(0).getLevel(), Level.WARN);
-      assertEquals(events.get(0).getFormattedMessage(), expected);
-      assertEquals(events.get(0).getLoggerName(), "io.handoff.spi.HandoffSettings");
+      assertEquals(events.get(0).getLevel(), Level.WARN, "events.get(0).getLevel()");
+      assertEquals(events.get(0).getFormattedMessage(), expected, "events.get(0).getFormattedMessage()");
+      assertEquals(events.get(0).getLoggerName(), "io.handoff.spi.HandoffSettings", "events.get(0).getLoggerName()");
     }
   }
 
@@ -364,11 +381,11 @@ public class HandoffSettingsTest {
       assertFalse(s.emitStepDownStamp(), "a misspelt key must not switch anything on");
       String expected = "Unknown configuration server.leader.handover.emit.stepdown.stmap is ignored;"
           + " did you mean server.leader.handover.emit.stepdown.stamp?";
-      assertEquals(s.warnings(), List.of(expected));
-      assertEquals(log.messages(Level.WARN), List.of(expected));
-      assertEquals(log.events().size(), 1);
-      assertTrue(s.kafkaProperties().isEmpty());
-      assertTrue(s.strategyProperties().isEmpty());
+      assertEquals(s.warnings(), List.of(expected), "s.warnings()");
+      assertEquals(log.messages(Level.WARN), List.of(expected), "log.messages(Level.WARN)");
+      assertEquals(log.events().size(), 1, "log.events().size()");
+      assertTrue(s.kafkaProperties().isEmpty(), "s.kafkaProperties().isEmpty()");
+      assertTrue(s.strategyProperties().isEmpty(), "s.strategyProperties().isEmpty()");
     }
   }
 
@@ -388,8 +405,8 @@ public class HandoffSettingsTest {
     try (LogCapture log = new LogCapture(HandoffSettings.class)) {
       HandoffSettings s = parse(typo, "x");
       String expected = "Unknown configuration " + typo + " is ignored; did you mean " + intended + "?";
-      assertEquals(s.warnings(), List.of(expected));
-      assertEquals(log.messages(Level.WARN), List.of(expected));
+      assertEquals(s.warnings(), List.of(expected), "s.warnings()");
+      assertEquals(log.messages(Level.WARN), List.of(expected), "log.messages(Level.WARN)");
     }
   }
 
@@ -404,9 +421,9 @@ public class HandoffSettingsTest {
           "leader.handover.strategy", "nonsense");
       assertTrue(s.warnings().isEmpty(), s.warnings().toString());
       assertTrue(log.events().isEmpty(), log.everything());
-      assertTrue(s.kafkaProperties().isEmpty());
-      assertTrue(s.strategyProperties().isEmpty());
-      assertEquals(s, HandoffSettings.defaults());
+      assertTrue(s.kafkaProperties().isEmpty(), "s.kafkaProperties().isEmpty()");
+      assertTrue(s.strategyProperties().isEmpty(), "s.strategyProperties().isEmpty()");
+      assertEquals(s, HandoffSettings.defaults(), "s");
     }
   }
 
@@ -420,30 +437,32 @@ public class HandoffSettingsTest {
       Map<String, String> expected = new LinkedHashMap<>();
       expected.put("region", "eu-west");
       expected.put("retry.count", "3");
-      assertEquals(s.strategyProperties(), expected);
+      assertEquals(s.strategyProperties(), expected, "s.strategyProperties()");
       assertTrue(s.warnings().isEmpty(), s.warnings().toString());
       assertTrue(log.events().isEmpty(), log.everything());
-      assertEquals(s.effective().get("server.leader.handover.alpha.region"), "eu-west");
-      assertEquals(s.effective().get("server.leader.handover.alpha.retry.count"), "3");
+      assertEquals(s.effective().get("server.leader.handover.alpha.region"), "eu-west",
+          "s.effective().get(\"server.leader.handover.alpha.region\")");
+      assertEquals(s.effective().get("server.leader.handover.alpha.retry.count"), "3",
+          "s.effective().get(\"server.leader.handover.alpha.retry.count\")");
     }
   }
 
   @Test
   public void keysOfTheDefaultStrategyGoToStrategyProperties() {
     HandoffSettings s = parse("server.leader.handover.stamp.compression", "none");
-    assertEquals(s.strategyProperties(), Map.of("compression", "none"));
-    assertTrue(s.warnings().isEmpty());
+    assertEquals(s.strategyProperties(), Map.of("compression", "none"), "s.strategyProperties()");
+    assertTrue(s.warnings().isEmpty(), "s.warnings().isEmpty()");
   }
 
   @Test
   public void keysOfAnotherStrategyAreUnknown() {
     try (LogCapture log = new LogCapture(HandoffSettings.class)) {
       HandoffSettings s = parse(STRATEGY, "alpha", "server.leader.handover.beta.region", "eu");
-      assertTrue(s.strategyProperties().isEmpty());
-      assertEquals(s.warnings().size(), 1);
+      assertTrue(s.strategyProperties().isEmpty(), "s.strategyProperties().isEmpty()");
+      assertEquals(s.warnings().size(), 1, "s.warnings().size()");
       assertTrue(s.warnings().get(0).startsWith("Unknown configuration server.leader.handover.beta.region is ignored"),
           s.warnings().get(0));
-      assertEquals(log.at(Level.WARN).size(), 1);
+      assertEquals(log.at(Level.WARN).size(), 1, "log.at(Level.WARN).size()");
     }
   }
 
@@ -457,9 +476,10 @@ public class HandoffSettingsTest {
     Map<String, String> expected = new LinkedHashMap<>();
     expected.put("bootstrap.servers", "broker-1:9092,broker-2:9092");
     expected.put("acks", "all");
-    assertEquals(s.kafkaProperties(), expected);
-    assertTrue(s.warnings().isEmpty());
-    assertEquals(s.effective().get("server.leader.handover.kafka.bootstrap.servers"), "broker-1:9092,broker-2:9092");
+    assertEquals(s.kafkaProperties(), expected, "s.kafkaProperties()");
+    assertTrue(s.warnings().isEmpty(), "s.warnings().isEmpty()");
+    assertEquals(s.effective().get("server.leader.handover.kafka.bootstrap.servers"), "broker-1:9092,broker-2:9092",
+        "s.effective().get(\"server.leader.handover.kafka.bootstrap.servers\")");
     assertTrue(s.toString().contains("server.leader.handover.kafka.bootstrap.servers=broker-1:9092,broker-2:9092"),
         s.toString());
   }
@@ -493,9 +513,12 @@ public class HandoffSettingsTest {
         assertEquals(s.kafkaProperties().get(key), secrets.get(key), "the producer needs the real " + key);
         assertTrue(HandoffSettings.isSecret(key), key);
       }
-      assertEquals(effective.get("server.leader.handover.alpha.api.password"), "[hidden]");
-      assertEquals(s.strategyProperties().get("api.password"), "StrategyPw-Rr11-unique");
-      assertEquals(effective.get(KAFKA_PREFIX + "bootstrap.servers"), "broker:9092");
+      assertEquals(effective.get("server.leader.handover.alpha.api.password"), "[hidden]",
+          "effective.get(\"server.leader.handover.alpha.api.password\")");
+      assertEquals(s.strategyProperties().get("api.password"), "StrategyPw-Rr11-unique",
+          "s.strategyProperties().get(\"api.password\")");
+      assertEquals(effective.get(KAFKA_PREFIX + "bootstrap.servers"), "broker:9092",
+          "effective.get(KAFKA_PREFIX + \"bootstrap.servers\")");
 
       List<String> all = new ArrayList<>(List.of(distinctive));
       all.add("StrategyPw-Rr11-unique");
@@ -511,13 +534,15 @@ public class HandoffSettingsTest {
 
   @Test
   public void isSecretMatchesTheDocumentedWords() {
-    assertTrue(HandoffSettings.isSecret("ssl.keystore.password"));
-    assertTrue(HandoffSettings.isSecret("SSL.KEY.PASSWORD"));
-    assertTrue(HandoffSettings.isSecret("sasl.oauthbearer.client.credentials.client.secret"));
-    assertTrue(HandoffSettings.isSecret("SASL.JAAS.CONFIG"));
-    assertFalse(HandoffSettings.isSecret("bootstrap.servers"));
-    assertFalse(HandoffSettings.isSecret("sasl.mechanism"));
-    assertFalse(HandoffSettings.isSecret(ACK_TIMEOUT_MS));
+    assertTrue(HandoffSettings.isSecret("ssl.keystore.password"),
+        "HandoffSettings.isSecret(\"ssl.keystore.password\")");
+    assertTrue(HandoffSettings.isSecret("SSL.KEY.PASSWORD"), "HandoffSettings.isSecret(\"SSL.KEY.PASSWORD\")");
+    assertTrue(HandoffSettings.isSecret("sasl.oauthbearer.client.credentials.client.secret"),
+        "HandoffSettings.isSecret(\"sasl.oauthbearer.client.credentials.client.secret\")");
+    assertTrue(HandoffSettings.isSecret("SASL.JAAS.CONFIG"), "HandoffSettings.isSecret(\"SASL.JAAS.CONFIG\")");
+    assertFalse(HandoffSettings.isSecret("bootstrap.servers"), "HandoffSettings.isSecret(\"bootstrap.servers\")");
+    assertFalse(HandoffSettings.isSecret("sasl.mechanism"), "HandoffSettings.isSecret(\"sasl.mechanism\")");
+    assertFalse(HandoffSettings.isSecret(ACK_TIMEOUT_MS), "HandoffSettings.isSecret(ACK_TIMEOUT_MS)");
   }
 
   // ---------------------------------------------------------------- java.util.Properties
@@ -531,11 +556,11 @@ public class HandoffSettingsTest {
     p.setProperty(CONSUME_STEPDOWN_STAMP, "true");
     p.put(Integer.valueOf(7), "a non-string key is ignored");
     HandoffSettings s = HandoffSettings.from(p);
-    assertTrue(s.emitStepDownStamp());
-    assertTrue(s.consumeStepDownStamp());
-    assertEquals(s.ackTimeoutMs(), 250L);
-    assertEquals(s.kafkaProperties(), Map.of("linger.ms", "5"));
-    assertTrue(s.warnings().isEmpty());
+    assertTrue(s.emitStepDownStamp(), "s.emitStepDownStamp()");
+    assertTrue(s.consumeStepDownStamp(), "s.consumeStepDownStamp()");
+    assertEquals(s.ackTimeoutMs(), 250L, "s.ackTimeoutMs()");
+    assertEquals(s.kafkaProperties(), Map.of("linger.ms", "5"), "s.kafkaProperties()");
+    assertTrue(s.warnings().isEmpty(), "s.warnings().isEmpty()");
   }
 
   @Test
@@ -544,7 +569,8 @@ public class HandoffSettingsTest {
     p.put(EMIT_STEPDOWN_STAMP, Integer.valueOf(1));
     HandoffConfigException e = expectThrows(HandoffConfigException.class, () -> HandoffSettings.from(p));
     assertEquals(e.getMessage(),
-        "Invalid value '1' for configuration server.leader.handover.emit.stepdown.stamp: must be true or false");
+        "Invalid value '1' for configuration server.leader.handover.emit.stepdown.stamp: must be true or false",
+            "message");
   }
 
   @Test
@@ -555,16 +581,16 @@ public class HandoffSettingsTest {
     Properties p = new Properties(defaults);
     p.setProperty(ACK_TIMEOUT_MS, "20");
     HandoffSettings s = HandoffSettings.from(p);
-    assertTrue(s.emitStepDownStamp());
-    assertEquals(s.ackTimeoutMs(), 20L);
+    assertTrue(s.emitStepDownStamp(), "s.emitStepDownStamp()");
+    assertEquals(s.ackTimeoutMs(), 20L, "s.ackTimeoutMs()");
   }
 
   @Test
   public void nullPropertiesAreRejected() {
     NullPointerException e = expectThrows(NullPointerException.class, () -> HandoffSettings.from((Properties) null));
-    assertEquals(e.getMessage(), "properties is null");
+    assertEquals(e.getMessage(), "properties is null", "message");
     NullPointerException m = expectThrows(NullPointerException.class,
         () -> HandoffSettings.from((Map<String, ?>) null));
-    assertEquals(m.getMessage(), "properties is null");
+    assertEquals(m.getMessage(), "properties is null", "message");
   }
 }

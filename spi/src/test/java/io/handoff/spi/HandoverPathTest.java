@@ -5,6 +5,7 @@ import static org.testng.Assert.assertEquals;
 import org.testng.annotations.DataProvider;
 import org.testng.annotations.Test;
 
+/** {@link HandoverPath#choose} prefers the fast path, then the elapsed legacy wait, else waits. */
 public class HandoverPathTest {
 
   @DataProvider
@@ -19,6 +20,7 @@ public class HandoverPathTest {
 
   @Test(dataProvider = "truthTable")
   public void choose(boolean canSkip, boolean windowElapsed, HandoverPath expected) {
-    assertEquals(HandoverPath.choose(canSkip, windowElapsed), expected);
+    assertEquals(HandoverPath.choose(canSkip, windowElapsed), expected,
+        "canSkip " + canSkip + ", window elapsed " + windowElapsed);
   }
 }

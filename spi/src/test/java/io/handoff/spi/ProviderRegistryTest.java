@@ -3,6 +3,7 @@ package io.handoff.spi;
 import static org.testng.Assert.assertEquals;
 import static org.testng.Assert.assertFalse;
 import static org.testng.Assert.assertNotNull;
+import static org.testng.Assert.assertNotSame;
 import static org.testng.Assert.assertSame;
 import static org.testng.Assert.assertTrue;
 import static org.testng.Assert.expectThrows;
@@ -25,6 +26,13 @@ import java.util.function.Function;
 import java.util.stream.Stream;
 import org.testng.annotations.Test;
 
+/**
+ * {@link ProviderRegistry} discovers providers, reports broken and clashing ones, and selects per
+ * side (noop whenever a switch is off, an explicit unknown strategy failing even then);
+ * {@link LeadershipHandoffs} builds the selected emitter and a {@link HandoffObserverFactory} whose
+ * selection is made and logged once, at creation, and which opens one new observer per version
+ * topic, rejecting null and blank names and reporting a provider that returns a null observer.
+ */
 public class ProviderRegistryTest {
 
   private static final String SERVICES = "META-INF/services/io.handoff.spi.LeadershipHandoffProvider";
@@ -79,16 +87,16 @@ public class ProviderRegistryTest {
     try (LogCapture log = new LogCapture(ProviderRegistry.class)) {
       ProviderRegistry r = withServiceLoader(List.of("# test providers", ALPHA, "", NOOP),
           ProviderRegistry::load);
-      assertEquals(r.names(), List.of("alpha", "noop"));
+      assertEquals(r.names(), List.of("alpha", "noop"), "r.names()");
       assertEquals(r.providers(), List.of(
           new ProviderInfo("alpha", ALPHA, locationOf(StubProviders.Alpha.class)),
-          new ProviderInfo("noop", NOOP, locationOf(StubProviders.Noop.class))));
+          new ProviderInfo("noop", NOOP, locationOf(StubProviders.Noop.class))), "r.providers()");
       assertTrue(r.providers().get(0).location().startsWith("file:"), r.providers().get(0).location());
       assertTrue(r.broken().isEmpty(), r.broken().toString());
-      assertTrue(r.provider("alpha") instanceof StubProviders.Alpha);
-      assertTrue(r.provider("noop") instanceof StubProviders.Noop);
+      assertTrue(r.provider("alpha") instanceof StubProviders.Alpha, "Alpha");
+      assertTrue(r.provider("noop") instanceof StubProviders.Noop, "Noop");
       assertTrue(log.at(Level.WARN).isEmpty(), log.everything());
-      assertEquals(r.toString(), "ProviderRegistry[alpha, noop]");
+      assertEquals(r.toString(), "ProviderRegistry[alpha, noop]", "r.toString()");
     }
   }
 
@@ -96,7 +104,7 @@ public class ProviderRegistryTest {
   public void brokenProvidersAreReportedAndTheOthersStillFound() {
     try (LogCapture log = new LogCapture(ProviderRegistry.class)) {
       ProviderRegistry r = withServiceLoader(List.of(ALPHA, THROWING, MISSING, NOOP), ProviderRegistry::load);
-      assertEquals(r.names(), List.of("alpha", "noop"));
+      assertEquals(r.names(), List.of("alpha", "noop"), "r.names()");
 
       List<String> broken = r.broken();
       assertEquals(broken.size(), 2, broken.toString());
@@ -109,7 +117,8 @@ public class ProviderRegistryTest {
       List<ILoggingEvent> warns = log.at(Level.WARN);
       assertEquals(warns.size(), 2, log.everything());
       assertTrue(warns.get(0).getFormattedMessage().contains(THROWING), warns.get(0).getFormattedMessage());
-      assertTrue(warns.get(0).getFormattedMessage().contains(StubProviders.Throwing.MESSAGE));
+      assertTrue(warns.get(0).getFormattedMessage().contains(StubProviders.Throwing.MESSAGE),
+          "the first warning names the constructor's failure");
       assertTrue(warns.get(1).getFormattedMessage().contains(MISSING), warns.get(1).getFormattedMessage());
       for (ILoggingEvent w : warns) {
         assertTrue(w.getFormattedMessage().startsWith(
@@ -118,7 +127,8 @@ public class ProviderRegistryTest {
 
       // The broken ones are named when a selection fails.
       HandoffConfigException e = expectThrows(HandoffConfigException.class,
-          () -> r.emitterProvider(settings(HandoffSettings.EMIT_STEPDOWN_STAMP, "true", HandoffSettings.STRATEGY, "foo")));
+          () -> r.emitterProvider(
+              settings(HandoffSettings.EMIT_STEPDOWN_STAMP, "true", HandoffSettings.STRATEGY, "foo")));
       assertTrue(e.getMessage().startsWith(
           "Unknown strategy 'foo' for server.leader.handover.strategy. Available: [alpha, noop]. "
               + "Providers that failed to load: ["), e.getMessage());
@@ -167,22 +177,22 @@ public class ProviderRegistryTest {
   @Test
   public void emptyRegistry() {
     ProviderRegistry r = ProviderRegistry.of(List.of());
-    assertTrue(r.names().isEmpty());
-    assertTrue(r.providers().isEmpty());
-    assertTrue(r.broken().isEmpty());
+    assertTrue(r.names().isEmpty(), "r.names().isEmpty()");
+    assertTrue(r.providers().isEmpty(), "r.providers().isEmpty()");
+    assertTrue(r.broken().isEmpty(), "r.broken().isEmpty()");
   }
 
   @Test
   public void nullArgumentsAreRejected() {
     assertEquals(expectThrows(NullPointerException.class, () -> ProviderRegistry.load(null)).getMessage(),
-        "classLoader is null");
+        "classLoader is null", "message");
     assertEquals(expectThrows(NullPointerException.class, () -> ProviderRegistry.of(null)).getMessage(),
-        "providers is null");
+        "providers is null", "message");
     ProviderRegistry r = ProviderRegistry.of(List.of(new StubProviders.Noop()));
     assertEquals(expectThrows(NullPointerException.class, () -> r.emitterProvider(null)).getMessage(),
-        "settings is null");
+        "settings is null", "message");
     assertEquals(expectThrows(NullPointerException.class, () -> r.observerProvider(null)).getMessage(),
-        "settings is null");
+        "settings is null", "message");
   }
 
   // ---------------------------------------------------------------- selection
@@ -193,8 +203,8 @@ public class ProviderRegistryTest {
     StubProviders.Stamp stamp = new StubProviders.Stamp();
     ProviderRegistry r = ProviderRegistry.of(List.of(noop, stamp));
     HandoffSettings s = HandoffSettings.from(new Properties());
-    assertSame(r.emitterProvider(s), noop);
-    assertSame(r.observerProvider(s), noop);
+    assertSame(r.emitterProvider(s), noop, "r.emitterProvider(s)");
+    assertSame(r.observerProvider(s), noop, "r.observerProvider(s)");
   }
 
   @Test
@@ -203,8 +213,8 @@ public class ProviderRegistryTest {
     StubProviders.Stamp stamp = new StubProviders.Stamp();
     ProviderRegistry r = ProviderRegistry.of(List.of(noop, stamp));
     HandoffSettings s = settings(HandoffSettings.EMIT_STEPDOWN_STAMP, "true");
-    assertSame(r.emitterProvider(s), stamp);
-    assertSame(r.observerProvider(s), noop);
+    assertSame(r.emitterProvider(s), stamp, "r.emitterProvider(s)");
+    assertSame(r.observerProvider(s), noop, "r.observerProvider(s)");
   }
 
   @Test
@@ -213,8 +223,8 @@ public class ProviderRegistryTest {
     StubProviders.Stamp stamp = new StubProviders.Stamp();
     ProviderRegistry r = ProviderRegistry.of(List.of(noop, stamp));
     HandoffSettings s = settings(HandoffSettings.CONSUME_STEPDOWN_STAMP, "true");
-    assertSame(r.emitterProvider(s), noop);
-    assertSame(r.observerProvider(s), stamp);
+    assertSame(r.emitterProvider(s), noop, "r.emitterProvider(s)");
+    assertSame(r.observerProvider(s), stamp, "r.observerProvider(s)");
   }
 
   @Test
@@ -224,8 +234,8 @@ public class ProviderRegistryTest {
     ProviderRegistry r = ProviderRegistry.of(List.of(noop, stamp));
     HandoffSettings s = settings(HandoffSettings.EMIT_STEPDOWN_STAMP, "true",
         HandoffSettings.CONSUME_STEPDOWN_STAMP, "true");
-    assertSame(r.emitterProvider(s), stamp);
-    assertSame(r.observerProvider(s), stamp);
+    assertSame(r.emitterProvider(s), stamp, "r.emitterProvider(s)");
+    assertSame(r.observerProvider(s), stamp, "r.observerProvider(s)");
   }
 
   @Test
@@ -235,12 +245,12 @@ public class ProviderRegistryTest {
     StubProviders.Alpha alpha = new StubProviders.Alpha();
     ProviderRegistry r = ProviderRegistry.of(List.of(noop, stamp, alpha));
     HandoffSettings s = settings(HandoffSettings.EMIT_STEPDOWN_STAMP, "true", HandoffSettings.STRATEGY, "alpha");
-    assertSame(r.emitterProvider(s), alpha);
-    assertSame(r.observerProvider(s), noop);
+    assertSame(r.emitterProvider(s), alpha, "r.emitterProvider(s)");
+    assertSame(r.observerProvider(s), noop, "r.observerProvider(s)");
 
     HandoffSettings off = settings(HandoffSettings.STRATEGY, "alpha");
     assertSame(r.emitterProvider(off), noop, "a known strategy with both switches off still selects noop");
-    assertSame(r.observerProvider(off), noop);
+    assertSame(r.observerProvider(off), noop, "r.observerProvider(off)");
   }
 
   @Test
@@ -250,11 +260,12 @@ public class ProviderRegistryTest {
 
     HandoffSettings emit = settings(HandoffSettings.EMIT_STEPDOWN_STAMP, "true", HandoffSettings.STRATEGY, "foo");
     HandoffConfigException e = expectThrows(HandoffConfigException.class, () -> r.emitterProvider(emit));
-    assertEquals(e.getMessage(), expected);
-    assertEquals(e.errors(), List.of(expected));
+    assertEquals(e.getMessage(), expected, "message");
+    assertEquals(e.errors(), List.of(expected), "e.errors()");
 
     HandoffSettings consume = settings(HandoffSettings.CONSUME_STEPDOWN_STAMP, "true", HandoffSettings.STRATEGY, "foo");
-    assertEquals(expectThrows(HandoffConfigException.class, () -> r.observerProvider(consume)).getMessage(), expected);
+    assertEquals(expectThrows(HandoffConfigException.class, () -> r.observerProvider(consume)).getMessage(), expected,
+        "message");
   }
 
   @Test
@@ -262,8 +273,10 @@ public class ProviderRegistryTest {
     ProviderRegistry r = ProviderRegistry.of(List.of(new StubProviders.Noop(), new StubProviders.Stamp()));
     HandoffSettings s = settings(HandoffSettings.STRATEGY, "foo");
     String expected = "Unknown strategy 'foo' for server.leader.handover.strategy. Available: [noop, stamp]";
-    assertEquals(expectThrows(HandoffConfigException.class, () -> r.emitterProvider(s)).getMessage(), expected);
-    assertEquals(expectThrows(HandoffConfigException.class, () -> r.observerProvider(s)).getMessage(), expected);
+    assertEquals(expectThrows(HandoffConfigException.class, () -> r.emitterProvider(s)).getMessage(), expected,
+        "message");
+    assertEquals(expectThrows(HandoffConfigException.class, () -> r.observerProvider(s)).getMessage(), expected,
+        "message");
   }
 
   @Test
@@ -272,9 +285,9 @@ public class ProviderRegistryTest {
     ProviderRegistry r = ProviderRegistry.of(List.of(noop));
     HandoffSettings s = settings(HandoffSettings.EMIT_STEPDOWN_STAMP, "false",
         HandoffSettings.CONSUME_STEPDOWN_STAMP, "false");
-    assertSame(r.emitterProvider(s), noop);
-    assertSame(r.observerProvider(s), noop);
-    assertSame(r.emitterProvider(HandoffSettings.defaults()), noop);
+    assertSame(r.emitterProvider(s), noop, "r.emitterProvider(s)");
+    assertSame(r.observerProvider(s), noop, "r.observerProvider(s)");
+    assertSame(r.emitterProvider(HandoffSettings.defaults()), noop, "r.emitterProvider(HandoffSettings.defaults())");
   }
 
   @Test
@@ -282,8 +295,8 @@ public class ProviderRegistryTest {
     ProviderRegistry r = ProviderRegistry.of(List.of(new StubProviders.Noop()));
     HandoffSettings s = settings(HandoffSettings.EMIT_STEPDOWN_STAMP, "true");
     assertEquals(expectThrows(HandoffConfigException.class, () -> r.emitterProvider(s)).getMessage(),
-        "Unknown strategy 'stamp' for server.leader.handover.strategy. Available: [noop]");
-    assertTrue(r.observerProvider(s) instanceof StubProviders.Noop);
+        "Unknown strategy 'stamp' for server.leader.handover.strategy. Available: [noop]", "message");
+    assertTrue(r.observerProvider(s) instanceof StubProviders.Noop, "Noop");
   }
 
   @Test
@@ -300,20 +313,20 @@ public class ProviderRegistryTest {
 
     // The switched-on side does not need noop; the other side does.
     HandoffSettings emit = settings(HandoffSettings.EMIT_STEPDOWN_STAMP, "true");
-    assertSame(r.emitterProvider(emit), stamp);
+    assertSame(r.emitterProvider(emit), stamp, "r.emitterProvider(emit)");
     assertTrue(expectThrows(IllegalStateException.class, () -> r.observerProvider(emit)).getMessage()
-        .contains("io.handoff:handoff-noop"));
-    assertEquals(ProviderRegistry.NOOP_ARTIFACT, "io.handoff:handoff-noop");
-    assertEquals(ProviderRegistry.NOOP, "noop");
+        .contains("io.handoff:handoff-noop"), "message");
+    assertEquals(ProviderRegistry.NOOP_ARTIFACT, "io.handoff:handoff-noop", "ProviderRegistry.NOOP_ARTIFACT");
+    assertEquals(ProviderRegistry.NOOP, "noop", "ProviderRegistry.NOOP");
   }
 
   @Test
   public void providerByName() {
     StubProviders.Noop noop = new StubProviders.Noop();
     ProviderRegistry r = ProviderRegistry.of(List.of(noop, new StubProviders.Stamp()));
-    assertSame(r.provider("noop"), noop);
+    assertSame(r.provider("noop"), noop, "r.provider(\"noop\")");
     IllegalStateException e = expectThrows(IllegalStateException.class, () -> r.provider("alpha"));
-    assertEquals(e.getMessage(), "No leadership handoff provider named 'alpha'. Available: [noop, stamp]");
+    assertEquals(e.getMessage(), "No leadership handoff provider named 'alpha'. Available: [noop, stamp]", "message");
   }
 
   // ---------------------------------------------------------------- LeadershipHandoffs
@@ -333,9 +346,9 @@ public class ProviderRegistryTest {
       LeadershipHandoffEmitter emitter = LeadershipHandoffs.emitter(r, s, metrics);
       assertTrue(emitter instanceof StubProviders.StubEmitter, String.valueOf(emitter));
       StubProviders.StubEmitter stub = (StubProviders.StubEmitter) emitter;
-      assertSame(stub.provider, alpha);
-      assertSame(stub.settings, s);
-      assertSame(stub.metrics, metrics);
+      assertSame(stub.provider, alpha, "stub.provider");
+      assertSame(stub.settings, s, "stub.settings");
+      assertSame(stub.metrics, metrics, "stub.metrics");
 
       List<ILoggingEvent> infos = log.at(Level.INFO);
       assertEquals(infos.size(), 1, log.everything());
@@ -351,7 +364,7 @@ public class ProviderRegistryTest {
   }
 
   @Test
-  public void observerIsTheSelectedProvidersProductAndIsLoggedOnce() {
+  public void observerFactoryIsSelectedAndLoggedOnceAtCreation() {
     StubProviders.Noop noop = new StubProviders.Noop();
     StubProviders.Alpha alpha = new StubProviders.Alpha();
     ProviderRegistry r = ProviderRegistry.of(List.of(noop, alpha));
@@ -359,25 +372,62 @@ public class ProviderRegistryTest {
         HandoffSettings.KAFKA_PREFIX + "ssl.key.password", "KeyPw-Mm23-unique");
 
     try (LogCapture log = new LogCapture(LeadershipHandoffs.class)) {
-      LeadershipHandoffObserver observer = LeadershipHandoffs.observer(r, s, HandoffMetrics.NOOP);
-      assertTrue(observer instanceof StubProviders.StubObserver, String.valueOf(observer));
-      StubProviders.StubObserver stub = (StubProviders.StubObserver) observer;
-      assertSame(stub.provider, noop, "consuming is off, so the observer is noop's");
-      assertSame(stub.settings, s);
-      assertSame(stub.metrics, HandoffMetrics.NOOP);
-
+      HandoffObserverFactory factory = LeadershipHandoffs.observers(r, s, HandoffMetrics.NOOP);
       List<ILoggingEvent> infos = log.at(Level.INFO);
       assertEquals(infos.size(), 1, log.everything());
+      assertEquals(log.events().size(), 1, log.everything());
       String line = infos.get(0).getFormattedMessage();
-      assertTrue(line.startsWith("Leadership handoff observer: provider 'noop' (" + NOOP + ")"), line);
+      assertTrue(line.startsWith("Leadership handoff observers: provider 'noop' (" + NOOP + ")"), line);
       assertTrue(line.contains("server.leader.handover.kafka.ssl.key.password=[hidden]"), line);
       assertFalse(log.everything().contains("KeyPw-Mm23-unique"), line);
+
+      LeadershipHandoffObserver x = factory.open("storeX_v1", "host-a");
+      LeadershipHandoffObserver y = factory.open("storeY_v2", "host-a");
+      assertEquals(log.events().size(), 1, "opening observers selects and logs nothing again: " + log.everything());
+
+      assertTrue(x instanceof StubProviders.StubObserver, String.valueOf(x));
+      StubProviders.StubObserver stub = (StubProviders.StubObserver) x;
+      assertSame(stub.provider, noop, "consuming is off, so the observer is noop's");
+      assertSame(stub.settings, s, "settings");
+      assertSame(stub.metrics, HandoffMetrics.NOOP, "metrics");
+      assertEquals(x.versionTopic(), "storeX_v1", "the first observer's topic");
+      assertEquals(x.localWriterId(), "host-a", "the first observer's reader");
+      assertEquals(y.versionTopic(), "storeY_v2", "the second observer's topic");
+      assertNotSame(x, y, "one observer per version topic");
+      assertNotSame(factory.open("storeX_v1", "host-a"), x, "each open returns a new observer");
     }
 
-    HandoffSettings consume = settings(HandoffSettings.CONSUME_STEPDOWN_STAMP, "true", HandoffSettings.STRATEGY, "alpha");
+    CountingHandoffMetrics metrics = new CountingHandoffMetrics();
+    HandoffSettings consume =
+        settings(HandoffSettings.CONSUME_STEPDOWN_STAMP, "true", HandoffSettings.STRATEGY, "alpha");
     StubProviders.StubObserver chosen =
-        (StubProviders.StubObserver) LeadershipHandoffs.observer(r, consume, HandoffMetrics.NOOP);
-    assertSame(chosen.provider, alpha);
+        (StubProviders.StubObserver) LeadershipHandoffs.observers(r, consume, metrics).open("store_v1", "host-b");
+    assertSame(chosen.provider, alpha, "consuming is on, so the observer is the strategy's");
+    assertSame(chosen.metrics, metrics, "metrics");
+    assertEquals(chosen.localWriterId(), "host-b", "reader");
+  }
+
+  @Test
+  public void observerFactorySelectionFailsAtCreation() {
+    ProviderRegistry r = ProviderRegistry.of(List.of(new StubProviders.Noop()));
+    HandoffSettings s = settings(HandoffSettings.CONSUME_STEPDOWN_STAMP, "true", HandoffSettings.STRATEGY, "alpha");
+    try (LogCapture log = new LogCapture(LeadershipHandoffs.class)) {
+      HandoffConfigException e = expectThrows(HandoffConfigException.class,
+          () -> LeadershipHandoffs.observers(r, s, HandoffMetrics.NOOP));
+      assertEquals(e.getMessage(), "Unknown strategy 'alpha' for server.leader.handover.strategy. Available: [noop]",
+          "message");
+      assertTrue(log.events().isEmpty(), "a failed selection is not logged as made: " + log.everything());
+    }
+  }
+
+  @Test
+  public void observerShortcutsOpenOneObserverFromProperties() {
+    Properties empty = new Properties();
+    IllegalStateException e = expectThrows(IllegalStateException.class,
+        () -> LeadershipHandoffs.observer(empty, "store_v1", "host-a"));
+    assertTrue(e.getMessage().contains("io.handoff:handoff-noop"), e.getMessage());
+    assertEquals(expectThrows(NullPointerException.class,
+        () -> LeadershipHandoffs.observer(null, "store_v1", "host-a")).getMessage(), "properties is null", "message");
   }
 
   @Test
@@ -385,21 +435,38 @@ public class ProviderRegistryTest {
     ProviderRegistry r = ProviderRegistry.of(List.of(new StubProviders.Noop()));
     HandoffSettings s = HandoffSettings.defaults();
     assertEquals(expectThrows(NullPointerException.class,
-        () -> LeadershipHandoffs.emitter(null, s, HandoffMetrics.NOOP)).getMessage(), "registry is null");
+        () -> LeadershipHandoffs.emitter(null, s, HandoffMetrics.NOOP)).getMessage(), "registry is null", "message");
     assertEquals(expectThrows(NullPointerException.class,
-        () -> LeadershipHandoffs.emitter(r, null, HandoffMetrics.NOOP)).getMessage(), "settings is null");
+        () -> LeadershipHandoffs.emitter(r, null, HandoffMetrics.NOOP)).getMessage(), "settings is null", "message");
     assertEquals(expectThrows(NullPointerException.class,
-        () -> LeadershipHandoffs.emitter(r, s, null)).getMessage(), "metrics is null");
+        () -> LeadershipHandoffs.emitter(r, s, null)).getMessage(), "metrics is null", "message");
     assertEquals(expectThrows(NullPointerException.class,
-        () -> LeadershipHandoffs.observer(null, s, HandoffMetrics.NOOP)).getMessage(), "registry is null");
+        () -> LeadershipHandoffs.observers(null, s, HandoffMetrics.NOOP)).getMessage(), "registry is null", "message");
     assertEquals(expectThrows(NullPointerException.class,
-        () -> LeadershipHandoffs.observer(r, null, HandoffMetrics.NOOP)).getMessage(), "settings is null");
+        () -> LeadershipHandoffs.observers(r, null, HandoffMetrics.NOOP)).getMessage(), "settings is null", "message");
     assertEquals(expectThrows(NullPointerException.class,
-        () -> LeadershipHandoffs.observer(r, s, null)).getMessage(), "metrics is null");
+        () -> LeadershipHandoffs.observers(r, s, null)).getMessage(), "metrics is null", "message");
     assertEquals(expectThrows(NullPointerException.class,
-        () -> LeadershipHandoffs.emitter((Properties) null)).getMessage(), "properties is null");
+        () -> LeadershipHandoffs.emitter((Properties) null)).getMessage(), "properties is null", "message");
     assertEquals(expectThrows(NullPointerException.class,
-        () -> LeadershipHandoffs.observer((Properties) null)).getMessage(), "properties is null");
+        () -> LeadershipHandoffs.observers((Properties) null)).getMessage(), "properties is null", "message");
+    assertEquals(expectThrows(NullPointerException.class,
+        () -> LeadershipHandoffs.observers((Properties) null, HandoffMetrics.NOOP)).getMessage(), "properties is null",
+        "message");
+  }
+
+  @Test
+  public void openRejectsNullAndBlankNames() {
+    ProviderRegistry r = ProviderRegistry.of(List.of(new StubProviders.Noop()));
+    HandoffObserverFactory factory = LeadershipHandoffs.observers(r, HandoffSettings.defaults(), HandoffMetrics.NOOP);
+    assertEquals(expectThrows(NullPointerException.class, () -> factory.open(null, "host-a")).getMessage(),
+        "versionTopic is null", "message");
+    assertEquals(expectThrows(NullPointerException.class, () -> factory.open("store_v1", null)).getMessage(),
+        "localWriterId is null", "message");
+    assertEquals(expectThrows(IllegalArgumentException.class, () -> factory.open(" ", "host-a")).getMessage(),
+        "versionTopic and localWriterId must not be blank, got ' ' and 'host-a'", "message");
+    assertEquals(expectThrows(IllegalArgumentException.class, () -> factory.open("store_v1", "")).getMessage(),
+        "versionTopic and localWriterId must not be blank, got 'store_v1' and ''", "message");
   }
 
   @Test
@@ -410,26 +477,26 @@ public class ProviderRegistryTest {
     String cls = StubProviders.NullProducts.class.getName();
     assertEquals(expectThrows(NullPointerException.class,
         () -> LeadershipHandoffs.emitter(r, s, HandoffMetrics.NOOP)).getMessage(),
-        "provider " + cls + " returned a null emitter");
-    assertEquals(expectThrows(NullPointerException.class,
-        () -> LeadershipHandoffs.observer(r, s, HandoffMetrics.NOOP)).getMessage(),
-        "provider " + cls + " returned a null observer");
+        "provider " + cls + " returned a null emitter", "message");
+    HandoffObserverFactory factory = LeadershipHandoffs.observers(r, s, HandoffMetrics.NOOP);
+    assertEquals(expectThrows(NullPointerException.class, () -> factory.open("store_v1", "host-a")).getMessage(),
+        "provider " + cls + " returned a null observer", "reported when opening");
   }
 
   @Test
   public void theOwnRegistryOfThisClassPathHasNoNoop() {
     ProviderRegistry own = LeadershipHandoffs.registry();
-    assertNotNull(own);
+    assertNotNull(own, "own");
     assertSame(LeadershipHandoffs.registry(), own, "discovered once");
     assertTrue(own.names().isEmpty(), own.names().toString());
     assertTrue(own.broken().isEmpty(), own.broken().toString());
-    assertTrue(LeadershipHandoffs.availableProviders().isEmpty());
+    assertTrue(LeadershipHandoffs.availableProviders().isEmpty(), "LeadershipHandoffs.availableProviders().isEmpty()");
 
     IllegalStateException e = expectThrows(IllegalStateException.class,
         () -> LeadershipHandoffs.emitter(new Properties()));
     assertTrue(e.getMessage().contains("io.handoff:handoff-noop"), e.getMessage());
     IllegalStateException o = expectThrows(IllegalStateException.class,
-        () -> LeadershipHandoffs.observer(new Properties()));
+        () -> LeadershipHandoffs.observers(new Properties()));
     assertTrue(o.getMessage().contains("io.handoff:handoff-noop"), o.getMessage());
     IllegalStateException m = expectThrows(IllegalStateException.class,
         () -> LeadershipHandoffs.emitter(HandoffSettings.defaults(), new CountingHandoffMetrics()));
@@ -438,6 +505,7 @@ public class ProviderRegistryTest {
     Properties on = new Properties();
     on.setProperty(HandoffSettings.EMIT_STEPDOWN_STAMP, "true");
     HandoffConfigException c = expectThrows(HandoffConfigException.class, () -> LeadershipHandoffs.emitter(on));
-    assertEquals(c.getMessage(), "Unknown strategy 'stamp' for server.leader.handover.strategy. Available: []");
+    assertEquals(c.getMessage(), "Unknown strategy 'stamp' for server.leader.handover.strategy. Available: []",
+        "message");
   }
 }

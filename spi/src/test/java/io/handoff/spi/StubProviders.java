@@ -32,8 +32,9 @@ public final class StubProviders {
     }
 
     @Override
-    public LeadershipHandoffObserver newObserver(HandoffSettings settings, HandoffMetrics metrics) {
-      return new StubObserver(this, settings, metrics);
+    public LeadershipHandoffObserver newObserver(HandoffSettings settings, HandoffMetrics metrics, String versionTopic,
+        String localWriterId) {
+      return new StubObserver(this, settings, metrics, versionTopic, localWriterId);
     }
   }
 
@@ -95,7 +96,8 @@ public final class StubProviders {
     }
 
     @Override
-    public LeadershipHandoffObserver newObserver(HandoffSettings settings, HandoffMetrics metrics) {
+    public LeadershipHandoffObserver newObserver(HandoffSettings settings, HandoffMetrics metrics, String versionTopic,
+        String localWriterId) {
       return null;
     }
   }
@@ -128,19 +130,39 @@ public final class StubProviders {
     }
   }
 
+  /** An observer that remembers what made it, for which version topic and reader; it never cuts the wait. */
   public static final class StubObserver implements LeadershipHandoffObserver {
     public final LeadershipHandoffProvider provider;
     public final HandoffSettings settings;
     public final HandoffMetrics metrics;
+    private final String versionTopic;
+    private final String localWriterId;
 
-    StubObserver(LeadershipHandoffProvider provider, HandoffSettings settings, HandoffMetrics metrics) {
+    StubObserver(LeadershipHandoffProvider provider, HandoffSettings settings, HandoffMetrics metrics,
+        String versionTopic, String localWriterId) {
       this.provider = provider;
       this.settings = settings;
       this.metrics = metrics;
+      this.versionTopic = versionTopic;
+      this.localWriterId = localWriterId;
     }
 
     @Override
-    public void observe(int partition, byte[] recordKey, long recordTermId, long myTerm) {
+    public String versionTopic() {
+      return versionTopic;
+    }
+
+    @Override
+    public String localWriterId() {
+      return localWriterId;
+    }
+
+    @Override
+    public void observe(int partition, long offset, byte[] recordKey, CharSequence writerId, long termId) {
+    }
+
+    @Override
+    public void observeUndecodable(int partition, long offset) {
     }
 
     @Override
@@ -151,6 +173,15 @@ public final class StubProviders {
     @Override
     public HandoverPath decideHandover(int partition, long myTerm, boolean inactivityWindowElapsed) {
       return HandoverPath.choose(false, inactivityWindowElapsed);
+    }
+
+    @Override
+    public byte[] exportState(int partition) {
+      return new byte[0];
+    }
+
+    @Override
+    public void restoreState(int partition, long resumeOffset, byte[] state) {
     }
 
     @Override
