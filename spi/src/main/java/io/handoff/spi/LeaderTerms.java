@@ -113,6 +113,8 @@ public final class LeaderTerms {
    */
   public StepDown demoted(int partition, int localClusterId, String writerId) {
     checkPartition(partition);
+    // Checked before the term is cleared, so that a bad call leaves the leadership as it was.
+    new StepDown(versionTopic, partition, NOT_LEADER, false, localClusterId, writerId);
     Held h = held.remove(partition);
     return h == null
         ? new StepDown(versionTopic, partition, NOT_LEADER, false, localClusterId, writerId)

@@ -34,6 +34,20 @@ public class LeaderTermsTest {
   private static final String TOPIC = "store_v1";
 
   @Test
+  public void aDemotionWithABadWriterIdLeavesTheLeadershipAsItWas() {
+    LeaderTerms terms = new LeaderTerms(TOPIC);
+    terms.promoted(3, 7);
+    terms.established(3, 7);
+    expectThrows(NullPointerException.class, () -> terms.demoted(3, 0, null));
+    expectThrows(IllegalArgumentException.class, () -> terms.demoted(3, 0, " "));
+    assertEquals(terms.termOf(3), 7L, "the term must survive a call that failed its argument checks");
+    assertTrue(terms.isEstablished(3));
+    StepDown s = terms.demoted(3, 0, "host-a");
+    assertEquals(s.leaderTerm(), 7L);
+    assertTrue(s.established());
+  }
+
+  @Test
   public void constructorRejectsNullAndBlankTopics() {
     assertEquals(expectThrows(NullPointerException.class, () -> new LeaderTerms(null)).getMessage(),
         "versionTopic is null", "message");
