@@ -49,7 +49,7 @@ public class HandoffModuleTest {
     HandoffObserverFactory observers = injector.getInstance(HandoffObserverFactory.class);
     assertEquals(emitter.getClass().getName(), "io.handoff.noop.NoopEmitter", "emitting is off by default");
     LeadershipHandoffObserver observer = observers.open("store_a_v7", "host-a");
-    assertEquals(observer.getClass().getName(), "io.handoff.noop.NoopObserver", "consuming is off by default");
+    assertEquals(observer.getClass().getName(), "io.handoff.spi.LegacyWaitObserver", "consuming is off by default");
     assertEquals(observer.versionTopic(), "store_a_v7", "opened for the topic asked for");
     assertEquals(observer.localWriterId(), "host-a", "opened for the reader asked for");
     assertSame(injector.getInstance(LeadershipHandoffEmitter.class), emitter, "the emitter is a singleton");

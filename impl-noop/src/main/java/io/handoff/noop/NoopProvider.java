@@ -7,6 +7,7 @@ import io.handoff.spi.HandoffSettings;
 import io.handoff.spi.LeadershipHandoffEmitter;
 import io.handoff.spi.LeadershipHandoffObserver;
 import io.handoff.spi.LeadershipHandoffProvider;
+import io.handoff.spi.LegacyWaitObserver;
 
 /**
  * The {@code noop} strategy: the rolling-upgrade default. Its emitter writes nothing and its
@@ -34,7 +35,7 @@ public final class NoopProvider implements LeadershipHandoffProvider {
       String localWriterId) {
     requireNonNull(settings, "settings is null");
     requireNonNull(metrics, "metrics is null");
-    return new NoopObserver(metrics, versionTopic, localWriterId);
+    return new LegacyWaitObserver(metrics, versionTopic, localWriterId);
   }
 
   @Override

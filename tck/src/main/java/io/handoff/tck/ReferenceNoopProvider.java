@@ -4,10 +4,10 @@ import io.handoff.spi.EmitOutcome;
 import io.handoff.spi.EmitStatus;
 import io.handoff.spi.HandoffMetrics;
 import io.handoff.spi.HandoffSettings;
-import io.handoff.spi.HandoverPath;
 import io.handoff.spi.LeadershipHandoffEmitter;
 import io.handoff.spi.LeadershipHandoffObserver;
 import io.handoff.spi.LeadershipHandoffProvider;
+import io.handoff.spi.LegacyWaitObserver;
 import io.handoff.spi.StepDown;
 import java.util.Collection;
 import java.util.List;
@@ -45,48 +45,6 @@ final class ReferenceNoopProvider implements LeadershipHandoffProvider {
   @Override
   public LeadershipHandoffObserver newObserver(HandoffSettings settings, HandoffMetrics metrics, String versionTopic,
       String localWriterId) {
-    return new LeadershipHandoffObserver() {
-      @Override
-      public String versionTopic() {
-        return versionTopic;
-      }
-
-      @Override
-      public String localWriterId() {
-        return localWriterId;
-      }
-
-      @Override
-      public void observe(int partition, long offset, byte[] recordKey, CharSequence writerId, long termId) {
-      }
-
-      @Override
-      public void observeUndecodable(int partition, long offset) {
-      }
-
-      @Override
-      public boolean canSkipInactivityWait(int partition, long myTerm) {
-        return false;
-      }
-
-      @Override
-      public HandoverPath decideHandover(int partition, long myTerm, boolean inactivityWindowElapsed) {
-        return HandoverPath.choose(false, inactivityWindowElapsed);
-      }
-
-      @Override
-      public byte[] exportState(int partition) {
-        return new byte[0];
-      }
-
-      @Override
-      public void restoreState(int partition, long resumeOffset, byte[] state) {
-        java.util.Objects.requireNonNull(state, "state is null");
-      }
-
-      @Override
-      public void forget(int partition) {
-      }
-    };
+    return new LegacyWaitObserver(metrics, versionTopic, localWriterId);
   }
 }

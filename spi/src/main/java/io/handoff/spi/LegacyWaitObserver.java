@@ -1,17 +1,17 @@
-package io.handoff.noop;
+package io.handoff.spi;
 
 import static java.util.Objects.requireNonNull;
 
-import io.handoff.spi.HandoffMetrics;
-import io.handoff.spi.HandoverPath;
-import io.handoff.spi.LeadershipHandoffObserver;
-
 /**
- * Keeps no state and never cuts the wait. Handovers are still counted, all as legacy waits, so
- * that the fast-path ratio of a cluster that has not switched consuming on reads 0, not nothing.
- * Its exported state is empty and restoring accepts anything: there is nothing to restore.
+ * An observer that keeps no state and never cuts the wait: every handover takes the legacy wait,
+ * and is still counted as such, so that the fast-path ratio of a cluster that has not switched
+ * consuming on reads 0, not nothing. Its exported state is empty and restoring accepts anything
+ * but null: there is nothing to restore. The {@code noop} strategy's observer, and a safe stand-in
+ * wherever a strategy has no evidence to offer.
+ *
+ * <p>Thread-safe; nothing blocks or allocates.
  */
-final class NoopObserver implements LeadershipHandoffObserver {
+public final class LegacyWaitObserver implements LeadershipHandoffObserver {
 
   private static final byte[] NO_STATE = new byte[0];
 
@@ -19,8 +19,8 @@ final class NoopObserver implements LeadershipHandoffObserver {
   private final String versionTopic;
   private final String localWriterId;
 
-  NoopObserver(HandoffMetrics metrics, String versionTopic, String localWriterId) {
-    this.metrics = metrics;
+  public LegacyWaitObserver(HandoffMetrics metrics, String versionTopic, String localWriterId) {
+    this.metrics = requireNonNull(metrics, "metrics is null");
     this.versionTopic = requireNonNull(versionTopic, "versionTopic is null");
     this.localWriterId = requireNonNull(localWriterId, "localWriterId is null");
   }
@@ -74,6 +74,6 @@ final class NoopObserver implements LeadershipHandoffObserver {
 
   @Override
   public String toString() {
-    return "NoopObserver{" + versionTopic + "}";
+    return "LegacyWaitObserver{" + versionTopic + "}";
   }
 }
