@@ -8,9 +8,12 @@ import io.handoff.spi.EmitStatus;
 import io.handoff.spi.HandoffMetrics;
 import io.handoff.spi.HandoffSettings;
 import io.handoff.spi.HandoverPath;
+import io.handoff.spi.HostResources;
 import io.handoff.spi.LeadershipHandoffEmitter;
 import io.handoff.spi.LeadershipHandoffs;
 import io.handoff.spi.StepDown;
+import io.handoff.spi.WriteBarrier;
+import io.handoff.stamp.SendTracker;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.ServerSocket;
@@ -33,6 +36,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -53,6 +57,9 @@ import picocli.CommandLine.Spec;
         "Measures handovers on a real Kafka broker against their physical limit (one produce round trip",
         "plus one fetch). Starts an embedded broker unless --bootstrap-servers is given."})
 final class BenchCommand implements Callable<Integer> {
+
+  /** Puts a leader has in flight, per partition, when it steps down. */
+  static final int IN_FLIGHT = 50;
 
   @Spec
   CommandSpec spec;
@@ -117,8 +124,12 @@ final class BenchCommand implements Callable<Integer> {
       figures.add(produce);
       figures.add(fetch);
 
-      progress("Emit latency added to a demotion (emitStepDown), " + samples + " samples");
-      figures.add(new Figure("emit_step_down", "emitStepDown, warm emitter, call to return", emitLatency(servers, emitTopic, samples)));
+      progress("Emit latency added to a demotion (emitStepDown) behind " + IN_FLIGHT + " asynchronous puts, "
+          + samples + " samples per wiring");
+      figures.add(new Figure("emit_step_down", "emitStepDown on the host's producer, " + IN_FLIGHT
+          + " puts in flight: call to return", emitLatency(servers, emitTopic, samples, true)));
+      figures.add(new Figure("emit_step_down_after_writes", "emitStepDown on its own producer after the host's "
+          + IN_FLIGHT + " puts: call to return", emitLatency(servers, emitTopic, samples, false)));
 
       progress("Handover gap with the stamp strategy, " + handovers + " handovers");
       figures.add(new Figure("handover_gap_stamp", "old leader starts stepping down -> new leader may write",
@@ -130,8 +141,8 @@ final class BenchCommand implements Callable<Integer> {
       figures.add(new Figure("mass_step_down_acked", mass + " partitions: emitStepDowns call until all acked", massAcked));
 
       progress("Mass step-down with the broker unreachable: " + mass + " partitions");
-      figures.add(new Figure("mass_step_down_unreachable", mass + " partitions, bootstrap on a closed port: call to return",
-          List.of(unreachable(massTopic))));
+      figures.add(new Figure("mass_step_down_unreachable", mass + " partitions on a host producer with Kafka's"
+          + " default max.block.ms, bootstrap on a closed port: call to return", List.of(unreachable(massTopic))));
 
       report(figures, produce, fetch, massStatus);
       return 0;
@@ -207,38 +218,67 @@ final class BenchCommand implements Callable<Integer> {
     return new List[] {produce, fetch};
   }
 
-  private List<Long> emitLatency(String servers, String topic, int samples) {
+  /**
+   * The demotion's emit latency with the leader's asynchronous data still in flight: before each
+   * stamp the "leader" hands {@value #IN_FLIGHT} puts to its data producer (Kafka's defaults) without
+   * waiting; the stamp then travels on that producer, or on the emitter's own after a barrier over
+   * those puts. Either way the stamp cannot be acknowledged before the puts are.
+   */
+  private List<Long> emitLatency(String servers, String topic, int samples, boolean onHostProducer) {
     List<Long> nanos = new ArrayList<>();
-    try (LeadershipHandoffEmitter emitter = LeadershipHandoffs.emitter(stampProps(servers), HandoffMetrics.NOOP)) {
-      emitter.prepare(topic);
-      long term = System.currentTimeMillis();
-      for (int i = 0; i < samples + 20; i++) {
-        long t0 = System.nanoTime();
-        EmitOutcome o = emitter.emitStepDown(StepDown.established(topic, 0, ++term, 0, "bench"));
-        long took = System.nanoTime() - t0;
-        if (!o.isAcked()) {
-          throw new CliException("A stamp was not acked during the emit benchmark: " + o);
-        }
-        if (i >= 20) {
-          nanos.add(took);
+    HandoffSettings settings = HandoffSettings.from(stampProps(servers));
+    try (KafkaProducer<byte[], byte[]> data = dataProducer(servers, null)) {
+      SendTracker sends = new SendTracker(data);
+      try (LeadershipHandoffEmitter emitter = LeadershipHandoffs.emitter(settings, HandoffMetrics.NOOP, onHostProducer
+          ? HostResources.of(Producer.class, data) : HostResources.of(WriteBarrier.class, sends))) {
+        emitter.prepare(topic);
+        long term = System.currentTimeMillis();
+        byte[] value = new byte[100];
+        for (int i = 0; i < samples + 20; i++) {
+          for (int k = 0; k < IN_FLIGHT; k++) {
+            sends.send(new ProducerRecord<>(topic, 0, new byte[] {0, (byte) k}, value), null);
+          }
+          long t0 = System.nanoTime();
+          EmitOutcome o = emitter.emitStepDown(StepDown.established(topic, 0, ++term, 0, "bench"));
+          long took = System.nanoTime() - t0;
+          if (!o.isAcked()) {
+            throw new CliException("A stamp was not acked during the emit benchmark: " + o);
+          }
+          if (i >= 20) {
+            nanos.add(took);
+          }
         }
       }
     }
     return nanos;
   }
 
+  /** A leader's data producer: Kafka's defaults (acks=all, idempotence, linger, batching). */
+  private static KafkaProducer<byte[], byte[]> dataProducer(String servers, Long maxBlockMs) {
+    Properties pp = new Properties();
+    pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
+    pp.put(ProducerConfig.CLIENT_ID_CONFIG, "bench-leader");
+    if (maxBlockMs != null) {
+      pp.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(maxBlockMs));
+    }
+    return new KafkaProducer<>(pp, new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  /**
+   * Handovers between two reference replicas, which write the way a server does: before each
+   * step-down the leader hands {@value #IN_FLIGHT} puts per partition to its producer without
+   * waiting, and the stamp travels on that producer after them.
+   */
   private List<Long> handoverGaps(String servers, String topic) throws Exception {
-    Properties props = stampProps(servers);
+    HandoffSettings settings = HandoffSettings.from(stampProps(servers));
     CountingHandoffMetrics metrics = new CountingHandoffMetrics();
     List<Integer> all = IntStream.range(0, partitions).boxed().toList();
     List<Long> gaps = new ArrayList<>();
     Duration longWindow = Duration.ofMinutes(10);
-    try (LeadershipHandoffEmitter ea = LeadershipHandoffs.emitter(props, metrics);
-        LeadershipHandoffEmitter eb = LeadershipHandoffs.emitter(props, metrics);
-        ReferenceReplica a = new ReferenceReplica(new ReferenceReplica.Config("bench-a", servers, topic, 0, longWindow), all, ea,
-            LeadershipHandoffs.observers(props, metrics));
-        ReferenceReplica b = new ReferenceReplica(new ReferenceReplica.Config("bench-b", servers, topic, 0, longWindow), all, eb,
-            LeadershipHandoffs.observers(props, metrics))) {
+    try (ReferenceReplica a = new ReferenceReplica(new ReferenceReplica.Config("bench-a", servers, topic, 0, longWindow),
+            all, settings, metrics);
+        ReferenceReplica b = new ReferenceReplica(new ReferenceReplica.Config("bench-b", servers, topic, 0, longWindow),
+            all, settings, metrics)) {
       long term = System.currentTimeMillis();
       for (int p : all) {
         a.startAsFirstLeader(p, term);
@@ -250,6 +290,9 @@ final class BenchCommand implements Callable<Integer> {
       int rounds = warmup + (handovers + partitions - 1) / partitions;
       for (int round = 0; round < rounds; round++) {
         term++;
+        for (int p : all) {
+          from.writeDataAsync(p, IN_FLIGHT);
+        }
         long start = System.nanoTime();
         from.demoteAll(all);
         List<CompletableFuture<Handover>> fs = new ArrayList<>();
@@ -274,7 +317,9 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   private long massStepDown(String servers, String topic, List<Long> total) {
-    try (LeadershipHandoffEmitter emitter = LeadershipHandoffs.emitter(stampProps(servers), HandoffMetrics.NOOP)) {
+    try (KafkaProducer<byte[], byte[]> data = dataProducer(servers, null);
+        LeadershipHandoffEmitter emitter = LeadershipHandoffs.emitter(HandoffSettings.from(stampProps(servers)),
+            HandoffMetrics.NOOP, HostResources.of(Producer.class, data))) {
       emitter.prepare(topic);
       long term = System.currentTimeMillis();
       // Warm-up batches until one is fully acked: a broker that has just created a topic of many
@@ -307,14 +352,18 @@ final class BenchCommand implements Callable<Integer> {
     try (ServerSocket s = new ServerSocket(0)) {
       closedPort = s.getLocalPort();
     }
-    Properties p = stampProps("127.0.0.1:" + closedPort);
+    String closed = "127.0.0.1:" + closedPort;
     List<StepDown> batch = massBatch(topic, System.currentTimeMillis());
     long took;
     List<EmitOutcome> outcomes;
-    try (LeadershipHandoffEmitter emitter = LeadershipHandoffs.emitter(p, HandoffMetrics.NOOP)) {
+    // Kafka's default max.block.ms of a minute: the demotion must still return within the ack timeout.
+    try (KafkaProducer<byte[], byte[]> data = dataProducer(closed, null);
+        LeadershipHandoffEmitter emitter = LeadershipHandoffs.emitter(HandoffSettings.from(stampProps(closed)),
+            HandoffMetrics.NOOP, HostResources.of(Producer.class, data))) {
       long t0 = System.nanoTime();
       outcomes = emitter.emitStepDowns(batch);
       took = System.nanoTime() - t0;
+      data.close(Duration.ZERO);
     }
     long acked = outcomes.stream().filter(o -> o.status() == EmitStatus.ACKED).count();
     if (acked > 0) {

@@ -6,8 +6,6 @@ import io.handoff.spi.CountingHandoffMetrics;
 import io.handoff.spi.EmitOutcome;
 import io.handoff.spi.HandoffSettings;
 import io.handoff.spi.HandoverPath;
-import io.handoff.spi.LeadershipHandoffEmitter;
-import io.handoff.spi.LeadershipHandoffs;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -131,10 +129,8 @@ final class DemoCommand implements Callable<Integer> {
     CountingHandoffMetrics metrics = new CountingHandoffMetrics();
     List<Integer> all = IntStream.range(0, partitions).boxed().toList();
     List<Long> gaps = new ArrayList<>();
-    try (LeadershipHandoffEmitter emitterA = LeadershipHandoffs.emitter(props, metrics);
-        LeadershipHandoffEmitter emitterB = LeadershipHandoffs.emitter(props, metrics);
-        ReferenceReplica a = replica("host-a", servers, topic, all, props, emitterA, metrics);
-        ReferenceReplica b = replica("host-b", servers, topic, all, props, emitterB, metrics)) {
+    try (ReferenceReplica a = replica("host-a", servers, topic, all, props, metrics);
+        ReferenceReplica b = replica("host-b", servers, topic, all, props, metrics)) {
       long term = nextTerm(0);
       for (int p : all) {
         a.startAsFirstLeader(p, term);
@@ -175,15 +171,19 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private ReferenceReplica replica(String id, String servers, String topic, List<Integer> all, Properties props,
-      LeadershipHandoffEmitter emitter, CountingHandoffMetrics metrics) {
+      CountingHandoffMetrics metrics) {
     return new ReferenceReplica(new ReferenceReplica.Config(id, servers, topic, 0, inactivityWait), all,
-        emitter, LeadershipHandoffs.observers(props, metrics));
+        HandoffSettings.from(props), metrics);
   }
 
+  /**
+   * The leader's writes of a round, handed to its producer without waiting, as a server writes: the
+   * next step-down comes while they may still be in flight, and its stamp is ordered after them.
+   */
   private void writeAll(ReferenceReplica leader, List<Integer> all) {
     if (records > 0) {
       for (int p : all) {
-        leader.writeData(p, records);
+        leader.writeDataAsync(p, records);
       }
     }
   }

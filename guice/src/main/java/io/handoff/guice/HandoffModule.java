@@ -8,6 +8,7 @@ import com.google.inject.Singleton;
 import io.handoff.spi.HandoffMetrics;
 import io.handoff.spi.HandoffObserverFactory;
 import io.handoff.spi.HandoffSettings;
+import io.handoff.spi.HostResources;
 import io.handoff.spi.LeaderTerms;
 import io.handoff.spi.LeadershipHandoffEmitter;
 import io.handoff.spi.LeadershipHandoffObserver;
@@ -33,22 +34,38 @@ public final class HandoffModule extends AbstractModule {
 
   private final HandoffSettings settings;
   private final HandoffMetrics metrics;
+  private final HostResources resources;
   private final ProviderRegistry registry;
 
-  /** Selects from the providers on the class path, without metrics. */
+  /** Selects from the providers on the class path, without metrics or host resources. */
   public HandoffModule(Properties properties) {
     this(HandoffSettings.from(requireNonNull(properties, "properties is null")), HandoffMetrics.NOOP);
   }
 
-  /** Selects from the providers on the class path. */
+  /** Selects from the providers on the class path, without host resources (enough while emitting is off). */
   public HandoffModule(HandoffSettings settings, HandoffMetrics metrics) {
-    this(settings, metrics, LeadershipHandoffs.registry());
+    this(settings, metrics, HostResources.none());
+  }
+
+  /**
+   * Selects from the providers on the class path; the emitter gets {@code resources}, such as the
+   * server's data producer, which the stamp strategy needs to order its stamps when emitting is on.
+   */
+  public HandoffModule(HandoffSettings settings, HandoffMetrics metrics, HostResources resources) {
+    this(settings, metrics, resources, LeadershipHandoffs.registry());
+  }
+
+  /** Selects from {@code registry}, without host resources. */
+  public HandoffModule(HandoffSettings settings, HandoffMetrics metrics, ProviderRegistry registry) {
+    this(settings, metrics, HostResources.none(), registry);
   }
 
   /** Selects from {@code registry}. */
-  public HandoffModule(HandoffSettings settings, HandoffMetrics metrics, ProviderRegistry registry) {
+  public HandoffModule(HandoffSettings settings, HandoffMetrics metrics, HostResources resources,
+      ProviderRegistry registry) {
     this.settings = requireNonNull(settings, "settings is null");
     this.metrics = requireNonNull(metrics, "metrics is null");
+    this.resources = requireNonNull(resources, "resources is null");
     this.registry = requireNonNull(registry, "registry is null");
   }
 
@@ -61,8 +78,8 @@ public final class HandoffModule extends AbstractModule {
 
   @Provides
   @Singleton
-  LeadershipHandoffEmitter emitter(HandoffSettings s, HandoffMetrics m, HandoffResources resources) {
-    return resources.register(LeadershipHandoffs.emitter(registry, s, m));
+  LeadershipHandoffEmitter emitter(HandoffSettings s, HandoffMetrics m, HandoffResources owned) {
+    return owned.register(LeadershipHandoffs.emitter(registry, s, m, resources));
   }
 
   @Provides

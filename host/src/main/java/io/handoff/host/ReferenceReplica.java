@@ -3,16 +3,21 @@ package io.handoff.host;
 import static java.util.Objects.requireNonNull;
 
 import io.handoff.spi.EmitOutcome;
-import io.handoff.spi.HandoffObserverFactory;
+import io.handoff.spi.HandoffMetrics;
+import io.handoff.spi.HandoffSettings;
 import io.handoff.spi.HandoverPath;
+import io.handoff.spi.HostResources;
 import io.handoff.spi.LeaderTerms;
 import io.handoff.spi.LeadershipHandoffEmitter;
 import io.handoff.spi.LeadershipHandoffObserver;
+import io.handoff.spi.LeadershipHandoffs;
 import io.handoff.spi.StepDown;
+import io.handoff.spi.WriteBarrier;
 import io.handoff.stamp.DecodedEnvelope;
 import io.handoff.stamp.StampCodec;
 import io.handoff.stamp.StampKind;
 import io.handoff.stamp.StampRecords;
+import io.handoff.stamp.SendTracker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,6 +38,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -57,23 +63,32 @@ import org.slf4j.LoggerFactory;
  *       {@link LeadershipHandoffObserver#decideHandover} on every loop turn until it says the
  *       replica may write: at once on the stamp fast path, or once the partition has been silent
  *       for the inactivity window; then mark the term established;</li>
- *   <li><b>write</b>: data records carry the replica's id as host name and no term, as Venice's
- *       leaders write them (or the term too, when {@link Config#dataCarriesTerm()});</li>
+ *   <li><b>write</b>: asynchronously, on one data producer shared by the replica's partitions, with
+ *       Kafka's default batching; data records carry the replica's id as host name and no term, as
+ *       Venice's leaders write them (or the term too, when {@link Config#dataCarriesTerm()});</li>
  *   <li><b>demote</b> (LEADER -> STANDBY): stop writing, clear the term on every path, and
  *       {@link LeadershipHandoffEmitter#emitStepDown emit a step-down stamp}, which the emitter
- *       skips for a term that was never established;</li>
+ *       skips for a term that was never established. The stamp is ordered after the replica's own
+ *       records: it travels on the data producer ({@link StampWiring#HOST_PRODUCER}), or on the
+ *       emitter's producer once the data producer's sends to the partition completed
+ *       ({@link StampWiring#AFTER_HOST_WRITES});</li>
  *   <li><b>checkpoint</b>: after {@link #close()}, {@link #checkpoints()} gives each partition's
  *       next offset and the observer's exported state, from which a new replica resumes.</li>
  * </ul>
  *
  * <p>The observer is only touched from the consumer thread, which keeps the SPI's per-partition
- * ordering rule without locks. The public methods are thread-safe.
+ * ordering rule without locks. Making a partition writable, writing to it and demoting it are
+ * mutually exclusive, so no record of a demoted leader is sent after its stamp. The public methods
+ * are thread-safe.
  */
 public final class ReferenceReplica implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(ReferenceReplica.class);
 
   private static final int DATA_SCHEMA_ID = 1;
+
+  /** The data producer's delivery timeout: a write is acknowledged or failed by then. */
+  static final long DELIVERY_TIMEOUT_MS = 30_000;
 
   /**
    * What a replica needs to know.
@@ -84,20 +99,40 @@ public final class ReferenceReplica implements AutoCloseable {
    * @param clusterId the local pub-sub cluster id written into stamps
    * @param inactivityWindow how long a partition must be silent before a leader may write without a stamp
    * @param dataCarriesTerm whether data records carry the leader's term; Venice's leaders write -1
+   * @param stampWiring how the stamp is ordered after the replica's own records
    */
   public record Config(String replicaId, String bootstrapServers, String topic, int clusterId, Duration inactivityWindow,
-      boolean dataCarriesTerm) {
+      boolean dataCarriesTerm, StampWiring stampWiring) {
     public Config {
       requireNonNull(replicaId, "replicaId is null");
       requireNonNull(bootstrapServers, "bootstrapServers is null");
       requireNonNull(topic, "topic is null");
       requireNonNull(inactivityWindow, "inactivityWindow is null");
+      requireNonNull(stampWiring, "stampWiring is null");
     }
 
-    /** Data records without a term, as Venice's leaders write them. */
+    /** Data records without a term, as Venice's leaders write them; stamps on the data producer. */
     public Config(String replicaId, String bootstrapServers, String topic, int clusterId, Duration inactivityWindow) {
-      this(replicaId, bootstrapServers, topic, clusterId, inactivityWindow, false);
+      this(replicaId, bootstrapServers, topic, clusterId, inactivityWindow, false, StampWiring.HOST_PRODUCER);
     }
+
+    /** The same replica with another stamp wiring. */
+    public Config withStampWiring(StampWiring wiring) {
+      return new Config(replicaId, bootstrapServers, topic, clusterId, inactivityWindow, dataCarriesTerm, wiring);
+    }
+
+    /** The same replica with data records that carry the term or not. */
+    public Config withDataCarryingTerm(boolean carriesTerm) {
+      return new Config(replicaId, bootstrapServers, topic, clusterId, inactivityWindow, carriesTerm, stampWiring);
+    }
+  }
+
+  /** The two ways a replica lends the emitter what it needs to order stamps after its records. */
+  public enum StampWiring {
+    /** The stamp travels on the replica's data producer: Kafka orders it after the data. */
+    HOST_PRODUCER,
+    /** The stamp travels on the emitter's own producer, after a barrier over the data producer's sends. */
+    AFTER_HOST_WRITES
   }
 
   /**
@@ -141,6 +176,7 @@ public final class ReferenceReplica implements AutoCloseable {
   private final byte[] vtpHeader = codec.vtpHeaderValue();
   private final byte[] producerGuid = guidOf(UUID.randomUUID());
   private final KafkaProducer<byte[], byte[]> producer;
+  private final SendTracker sends;
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final Thread loop;
   private final ConcurrentLinkedQueue<Promotion> newPromotions = new ConcurrentLinkedQueue<>();
@@ -157,17 +193,13 @@ public final class ReferenceReplica implements AutoCloseable {
   private final Map<Integer, Checkpoint> finalCheckpoints = new HashMap<>();
   private final List<Integer> partitions;
   private volatile long recordsObserved;
-  private boolean prepareEmitter;
 
   /**
-   * Starts following {@code partitions} of the topic from the beginning.
-   *
-   * @param emitter the emitter the server's properties selected; owned by the caller
-   * @param observers the observers the server's properties selected; this replica opens its own
+   * Starts following {@code partitions} of the topic from the beginning, with the emitter and the
+   * observer the settings select.
    */
-  public ReferenceReplica(Config config, Collection<Integer> partitions,
-      LeadershipHandoffEmitter emitter, HandoffObserverFactory observers) {
-    this(config, partitions, emitter, observers, Map.of());
+  public ReferenceReplica(Config config, Collection<Integer> partitions, HandoffSettings settings, HandoffMetrics metrics) {
+    this(config, partitions, settings, metrics, Map.of());
   }
 
   /**
@@ -177,14 +209,14 @@ public final class ReferenceReplica implements AutoCloseable {
    *
    * @throws IllegalArgumentException if a checkpoint's observer state is rejected by the observer
    */
-  public ReferenceReplica(Config config, Collection<Integer> partitions,
-      LeadershipHandoffEmitter emitter, HandoffObserverFactory observers, Map<Integer, Checkpoint> checkpoints) {
+  public ReferenceReplica(Config config, Collection<Integer> partitions, HandoffSettings settings, HandoffMetrics metrics,
+      Map<Integer, Checkpoint> checkpoints) {
     this.config = requireNonNull(config, "config is null");
-    this.emitter = requireNonNull(emitter, "emitter is null");
-    requireNonNull(observers, "observers is null");
+    requireNonNull(settings, "settings is null");
+    requireNonNull(metrics, "metrics is null");
     requireNonNull(partitions, "partitions is null");
     requireNonNull(checkpoints, "checkpoints is null");
-    this.observer = observers.open(config.topic(), config.replicaId());
+    this.observer = LeadershipHandoffs.observers(settings, metrics).open(config.topic(), config.replicaId());
     this.terms = new LeaderTerms(config.topic());
     this.partitions = List.copyOf(partitions);
     // Restored before any client exists, so that a rejected state leaves nothing open behind.
@@ -194,15 +226,19 @@ public final class ReferenceReplica implements AutoCloseable {
       }
     });
 
+    // Kafka's defaults otherwise (acks=all, idempotence, linger and batching), as a server's
+    // asynchronous writer has them.
     Properties pp = new Properties();
     pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-    pp.put(ProducerConfig.ACKS_CONFIG, "all");
-    pp.put(ProducerConfig.LINGER_MS_CONFIG, "0");
     pp.put(ProducerConfig.CLIENT_ID_CONFIG, config.replicaId() + "-writer");
-    pp.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
-    // Fail a construction against an unreachable cluster in seconds, not Kafka's default minute.
+    // Fail against an unreachable cluster in seconds, not Kafka's default minute and two.
     pp.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
+    pp.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
+    pp.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(DELIVERY_TIMEOUT_MS));
     this.producer = new KafkaProducer<>(pp, new ByteArraySerializer(), new ByteArraySerializer());
+    this.sends = new SendTracker(producer);
+    this.emitter = LeadershipHandoffs.emitter(settings, metrics, config.stampWiring() == StampWiring.HOST_PRODUCER
+        ? HostResources.of(Producer.class, producer) : HostResources.of(WriteBarrier.class, sends));
 
     Properties cp = new Properties();
     cp.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
@@ -226,6 +262,7 @@ public final class ReferenceReplica implements AutoCloseable {
 
     // Connect before the first handover needs it, as a server does long before any demotion.
     producer.partitionsFor(config.topic());
+    emitter.prepare(config.topic());
 
     this.loop = new Thread(this::run, "replica-" + config.replicaId());
     this.loop.setDaemon(true);
@@ -268,10 +305,13 @@ public final class ReferenceReplica implements AutoCloseable {
    * write, by the fast path or after the legacy wait.
    */
   public CompletableFuture<Handover> promote(int partition, long term) {
-    terms.promoted(partition, term);
     Promotion p = new Promotion(partition, term);
-    newPromotions.add(p);
-    writeDeclaration(partition, term, p);
+    synchronized (transitions) {
+      terms.promoted(partition, term);
+      sends.clear(config.topic(), partition);
+      newPromotions.add(p);
+      writeDeclaration(partition, term, p);
+    }
     return p.result;
   }
 
@@ -281,11 +321,12 @@ public final class ReferenceReplica implements AutoCloseable {
    * counted as one.
    */
   public void startAsFirstLeader(int partition, long term) {
-    terms.promoted(partition, term);
-    terms.established(partition, term);
-    writeDeclaration(partition, term, null);
-    writable.add(partition);
-    emitter.prepare(config.topic());
+    synchronized (transitions) {
+      terms.promoted(partition, term);
+      terms.established(partition, term);
+      writeDeclaration(partition, term, null);
+      writable.add(partition);
+    }
   }
 
   private void writeDeclaration(int partition, long term, Promotion promotion) {
@@ -293,7 +334,7 @@ public final class ReferenceReplica implements AutoCloseable {
         config.replicaId(), System.currentTimeMillis());
     RecordHeaders headers = new RecordHeaders();
     headers.add(StampCodec.VTP_HEADER, vtpHeader);
-    producer.send(new ProducerRecord<>(config.topic(), partition, null,
+    sends.send(new ProducerRecord<>(config.topic(), partition, null,
         StampKind.DECLARATION_OF_LEADERSHIP.key(), value, headers), (metadata, e) -> {
           if (promotion == null) {
             if (e != null) {
@@ -337,44 +378,72 @@ public final class ReferenceReplica implements AutoCloseable {
   }
 
   /**
-   * Writes {@code count} data records as the leader of {@code partition} and waits for their acks:
+   * Writes {@code count} data records as the leader of {@code partition} and waits for their acks
+   * (at most the data producer's delivery timeout, after which each is acknowledged or failed):
    * host name this replica's id, term none (or the leader's, when {@link Config#dataCarriesTerm()}).
    *
    * @return the offsets written
-   * @throws IllegalStateException if this replica may not write to the partition
+   * @throws IllegalStateException if this replica may not write to the partition, or a write failed
    */
   public List<Long> writeData(int partition, int count) {
-    if (!writable.contains(partition)) {
-      throw new IllegalStateException(config.replicaId() + " may not write to " + config.topic() + "-" + partition);
-    }
-    return writeDataWithTerm(partition, config.dataCarriesTerm() ? terms.termOf(partition) : LeaderTerms.NOT_LEADER, count);
+    return await(writeDataAsync(partition, count), partition);
   }
 
   /**
-   * Writes data records carrying this replica's id and {@code term} (-1 for none) whatever its role:
-   * how a leader that has not noticed its demotion (a zombie) behaves. For tests and demonstrations.
+   * Hands {@code count} data records to the data producer as the leader of {@code partition}, the
+   * way a server writes: without waiting for them.
+   *
+   * @return the offsets, once every record is acknowledged
+   * @throws IllegalStateException if this replica may not write to the partition
+   */
+  public CompletableFuture<List<Long>> writeDataAsync(int partition, int count) {
+    synchronized (transitions) {
+      if (!writable.contains(partition)) {
+        throw new IllegalStateException(config.replicaId() + " may not write to " + config.topic() + "-" + partition);
+      }
+      return send(partition, config.dataCarriesTerm() ? terms.termOf(partition) : LeaderTerms.NOT_LEADER, count);
+    }
+  }
+
+  /**
+   * Writes data records carrying this replica's id and {@code term} (-1 for none) whatever its role,
+   * and waits for their acks: how a leader that has not noticed its demotion (a zombie) behaves.
+   * For tests and demonstrations.
    */
   public List<Long> writeDataWithTerm(int partition, long term, int count) {
-    List<Future<RecordMetadata>> futures = new ArrayList<>(count);
+    return await(send(partition, term, count), partition);
+  }
+
+  private CompletableFuture<List<Long>> send(int partition, long term, int count) {
+    List<CompletableFuture<Long>> offsets = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
       int seq = sequences.merge(partition, 1, Integer::sum);
       byte[] key = StampCodec.dataKey(("key-" + seq).getBytes(StandardCharsets.UTF_8));
       byte[] value = codec.encodePut(producerGuid, 1, seq, System.currentTimeMillis(),
           ("value-" + seq).getBytes(StandardCharsets.UTF_8), DATA_SCHEMA_ID, term, config.replicaId());
-      futures.add(producer.send(new ProducerRecord<>(config.topic(), partition, key, value)));
+      CompletableFuture<Long> offset = new CompletableFuture<>();
+      sends.send(new ProducerRecord<>(config.topic(), partition, key, value), (metadata, e) -> {
+        if (e == null) {
+          offset.complete(metadata.offset());
+        } else {
+          offset.completeExceptionally(e);
+        }
+      });
+      offsets.add(offset);
     }
-    List<Long> offsets = new ArrayList<>(count);
-    for (var f : futures) {
-      try {
-        offsets.add(f.get(30, TimeUnit.SECONDS).offset());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while writing to " + config.topic() + "-" + partition, e);
-      } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-        throw new IllegalStateException("write to " + config.topic() + "-" + partition + " failed: " + e, e);
-      }
+    return CompletableFuture.allOf(offsets.toArray(CompletableFuture[]::new))
+        .thenApply(v -> offsets.stream().map(CompletableFuture::join).toList());
+  }
+
+  private List<Long> await(CompletableFuture<List<Long>> written, int partition) {
+    try {
+      return written.get(DELIVERY_TIMEOUT_MS + 5_000, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while writing to " + config.topic() + "-" + partition, e);
+    } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("write to " + config.topic() + "-" + partition + " failed: " + e, e);
     }
-    return offsets;
   }
 
   private void run() {
@@ -385,11 +454,6 @@ public final class ReferenceReplica implements AutoCloseable {
           observe(r);
         }
         decidePromotions();
-        if (prepareEmitter) {
-          // After the handover is decided, not before: preparing may block up to the ack timeout.
-          prepareEmitter = false;
-          emitter.prepare(config.topic());
-        }
       }
     } catch (WakeupException e) {
       // close() asked the loop to stop.
@@ -457,12 +521,11 @@ public final class ReferenceReplica implements AutoCloseable {
         }
         it.remove();
         p.result.complete(new Handover(p.partition, p.term, path, p.startedAt, System.nanoTime()));
-        prepareEmitter = true;
       }
     }
   }
 
-  /** Stops following and closes the replica's clients (not the emitter, which the caller owns). */
+  /** Stops following and closes the replica's clients and its emitter. */
   @Override
   public void close() {
     if (!running) {
@@ -480,6 +543,7 @@ public final class ReferenceReplica implements AutoCloseable {
       finalCheckpoints.put(partition, new Checkpoint(next, observer.exportState(partition)));
     }
     consumer.close(Duration.ofSeconds(5));
+    emitter.close();
     producer.close(Duration.ofSeconds(5));
   }
 

@@ -11,7 +11,6 @@ import io.handoff.spi.EmitOutcome;
 import io.handoff.spi.EmitStatus;
 import io.handoff.spi.HandoffSettings;
 import io.handoff.spi.HandoverPath;
-import io.handoff.spi.LeadershipHandoffEmitter;
 import io.handoff.spi.LeadershipHandoffs;
 import java.time.Duration;
 import java.util.List;
@@ -56,16 +55,15 @@ public class HandoverIntegrationTest {
   }
 
   private ReferenceReplica replica(String id, String topic, Duration window, Properties props,
-      LeadershipHandoffEmitter emitter, CountingHandoffMetrics metrics) {
-    return replica(id, topic, window, props, emitter, metrics, false, Map.of());
+      CountingHandoffMetrics metrics) {
+    return replica(id, topic, window, props, metrics, false, Map.of());
   }
 
   private ReferenceReplica replica(String id, String topic, Duration window, Properties props,
-      LeadershipHandoffEmitter emitter, CountingHandoffMetrics metrics, boolean dataCarriesTerm,
-      Map<Integer, ReferenceReplica.Checkpoint> checkpoints) {
+      CountingHandoffMetrics metrics, boolean dataCarriesTerm, Map<Integer, ReferenceReplica.Checkpoint> checkpoints) {
     return new ReferenceReplica(
-        new ReferenceReplica.Config(id, kafka.bootstrapServers(), topic, 0, window, dataCarriesTerm),
-        List.of(0), emitter, LeadershipHandoffs.observers(props, metrics), checkpoints);
+        new ReferenceReplica.Config(id, kafka.bootstrapServers(), topic, 0, window).withDataCarryingTerm(dataCarriesTerm),
+        List.of(0), HandoffSettings.from(props), metrics, checkpoints);
   }
 
   /** A becomes leader of a fresh partition (nothing to wait for) and writes data. */
@@ -91,10 +89,8 @@ public class HandoverIntegrationTest {
     Properties props = props(true, true);
     CountingHandoffMetrics metricsA = new CountingHandoffMetrics();
     CountingHandoffMetrics metricsB = new CountingHandoffMetrics();
-    try (LeadershipHandoffEmitter emitterA = LeadershipHandoffs.emitter(props, metricsA);
-        LeadershipHandoffEmitter emitterB = LeadershipHandoffs.emitter(props, metricsB);
-        ReferenceReplica a = replica("A", topic, Duration.ZERO, props, emitterA, metricsA, dataCarriesTerm, Map.of());
-        ReferenceReplica b = replica("B", topic, LONG_WINDOW, props, emitterB, metricsB, dataCarriesTerm, Map.of())) {
+    try (ReferenceReplica a = replica("A", topic, Duration.ZERO, props, metricsA, dataCarriesTerm, Map.of());
+        ReferenceReplica b = replica("B", topic, LONG_WINDOW, props, metricsB, dataCarriesTerm, Map.of())) {
       long t1 = leadAndWrite(a, 1_000);
 
       long start = System.nanoTime();
@@ -119,16 +115,46 @@ public class HandoverIntegrationTest {
     }
   }
 
+  /**
+   * The other ordered wiring: stamps on the emitter's own producer, each sent only once the
+   * replica's writes to the partition are acknowledged. Asynchronous data is in flight at every
+   * step-down, and the fast path works both ways.
+   */
+  @Test
+  public void stampsAfterTheHostsWritesLetTheNewLeaderCutTheWait() throws Exception {
+    kafka.createTopic("vt-after-writes", 1);
+    Properties props = props(true, true);
+    CountingHandoffMetrics metricsA = new CountingHandoffMetrics();
+    CountingHandoffMetrics metricsB = new CountingHandoffMetrics();
+    HandoffSettings settings = HandoffSettings.from(props);
+    try (ReferenceReplica a = new ReferenceReplica(config("A", "vt-after-writes", Duration.ZERO)
+            .withStampWiring(ReferenceReplica.StampWiring.AFTER_HOST_WRITES), List.of(0), settings, metricsA);
+        ReferenceReplica b = new ReferenceReplica(config("B", "vt-after-writes", LONG_WINDOW)
+            .withStampWiring(ReferenceReplica.StampWiring.AFTER_HOST_WRITES), List.of(0), settings, metricsB)) {
+      a.startAsFirstLeader(0, 1_000);
+      var inFlight = a.writeDataAsync(0, 500);
+      assertEquals(a.demote(0).status(), EmitStatus.ACKED);
+      assertTrue(inFlight.isDone(), "the stamp was acknowledged, so the writes before it were");
+      assertEquals(b.promote(0, 2_000).get(60, TimeUnit.SECONDS).path(), HandoverPath.FAST_PATH);
+      b.writeDataAsync(0, 500);
+      assertEquals(b.demote(0).status(), EmitStatus.ACKED);
+      assertEquals(a.promote(0, 3_000).get(60, TimeUnit.SECONDS).path(), HandoverPath.FAST_PATH);
+      assertEquals(metricsA.uncleanTenure() + metricsB.uncleanTenure(), 0, "every tenure was clean");
+    }
+  }
+
+  private ReferenceReplica.Config config(String id, String topic, Duration window) {
+    return new ReferenceReplica.Config(id, kafka.bootstrapServers(), topic, 0, window);
+  }
+
   @Test
   public void withoutTheStampTheNewLeaderWaitsOutTheWindow() throws Exception {
     kafka.createTopic("vt-nostamp", 1);
     Properties consumeOnly = props(false, true);
     Duration window = Duration.ofSeconds(2);
     CountingHandoffMetrics metricsB = new CountingHandoffMetrics();
-    try (LeadershipHandoffEmitter emitterA = LeadershipHandoffs.emitter(consumeOnly);
-        LeadershipHandoffEmitter emitterB = LeadershipHandoffs.emitter(consumeOnly);
-        ReferenceReplica a = replica("A", "vt-nostamp", Duration.ZERO, consumeOnly, emitterA, new CountingHandoffMetrics());
-        ReferenceReplica b = replica("B", "vt-nostamp", window, consumeOnly, emitterB, metricsB)) {
+    try (ReferenceReplica a = replica("A", "vt-nostamp", Duration.ZERO, consumeOnly, new CountingHandoffMetrics());
+        ReferenceReplica b = replica("B", "vt-nostamp", window, consumeOnly, metricsB)) {
       long t1 = leadAndWrite(a, 2_000);
       assertEquals(a.demote(0).status(), EmitStatus.SKIPPED_DISABLED);
       Handover h = b.promote(0, t1 + 1).get(60, TimeUnit.SECONDS);
@@ -145,10 +171,8 @@ public class HandoverIntegrationTest {
     Properties props = props(true, true);
     Duration window = Duration.ofSeconds(2);
     CountingHandoffMetrics metricsB = new CountingHandoffMetrics();
-    try (LeadershipHandoffEmitter emitterA = LeadershipHandoffs.emitter(props);
-        LeadershipHandoffEmitter emitterB = LeadershipHandoffs.emitter(props);
-        ReferenceReplica a = replica("A", "vt-zombie", Duration.ZERO, props, emitterA, new CountingHandoffMetrics());
-        ReferenceReplica b = replica("B", "vt-zombie", window, props, emitterB, metricsB)) {
+    try (ReferenceReplica a = replica("A", "vt-zombie", Duration.ZERO, props, new CountingHandoffMetrics());
+        ReferenceReplica b = replica("B", "vt-zombie", window, props, metricsB)) {
       long t1 = leadAndWrite(a, 3_000);
       assertEquals(a.demote(0).status(), EmitStatus.ACKED);
       // A has not noticed its demotion and writes on, the way its data always looks: no term.
@@ -163,8 +187,7 @@ public class HandoverIntegrationTest {
   public void demotingAStandbyClearsNothingAndEmitsNothing() {
     kafka.createTopic("vt-standby", 1);
     Properties props = props(true, true);
-    try (LeadershipHandoffEmitter emitter = LeadershipHandoffs.emitter(props);
-        ReferenceReplica a = replica("A", "vt-standby", Duration.ZERO, props, emitter, new CountingHandoffMetrics())) {
+    try (ReferenceReplica a = replica("A", "vt-standby", Duration.ZERO, props, new CountingHandoffMetrics())) {
       EmitOutcome o = a.demote(0);
       assertEquals(o.status(), EmitStatus.SKIPPED_NO_TERM, "a standby holds no term");
       assertFalse(a.terms().isLeader(0));
@@ -184,12 +207,9 @@ public class HandoverIntegrationTest {
     Duration window = Duration.ofSeconds(2);
     CountingHandoffMetrics metricsB = new CountingHandoffMetrics();
     CountingHandoffMetrics metricsC = new CountingHandoffMetrics();
-    try (LeadershipHandoffEmitter emitterA = LeadershipHandoffs.emitter(props);
-        LeadershipHandoffEmitter emitterB = LeadershipHandoffs.emitter(props, metricsB);
-        LeadershipHandoffEmitter emitterC = LeadershipHandoffs.emitter(props, metricsC);
-        ReferenceReplica a = replica("A", "vt-unestablished", Duration.ZERO, props, emitterA, new CountingHandoffMetrics());
-        ReferenceReplica b = replica("B", "vt-unestablished", LONG_WINDOW, props, emitterB, metricsB);
-        ReferenceReplica c = replica("C", "vt-unestablished", window, props, emitterC, metricsC)) {
+    try (ReferenceReplica a = replica("A", "vt-unestablished", Duration.ZERO, props, new CountingHandoffMetrics());
+        ReferenceReplica b = replica("B", "vt-unestablished", LONG_WINDOW, props, metricsB);
+        ReferenceReplica c = replica("C", "vt-unestablished", window, props, metricsC)) {
       a.startAsFirstLeader(0, 1_000);
       a.writeData(0, 5);
       // A goes silent without noticing anything: no demotion, no stamp.
@@ -235,13 +255,11 @@ public class HandoverIntegrationTest {
     kafka.createTopic(topic, 1);
     Properties props = props(true, true);
     Duration window = Duration.ofSeconds(2);
-    try (LeadershipHandoffEmitter emitterA = LeadershipHandoffs.emitter(props);
-        LeadershipHandoffEmitter emitterR = LeadershipHandoffs.emitter(props);
-        ReferenceReplica a = replica("A", topic, Duration.ZERO, props, emitterA, new CountingHandoffMetrics())) {
+    try (ReferenceReplica a = replica("A", topic, Duration.ZERO, props, new CountingHandoffMetrics())) {
       a.startAsFirstLeader(0, 1_000);
       a.writeData(0, 5);
       ReferenceReplica.Checkpoint checkpoint;
-      try (ReferenceReplica r = replica("R", topic, window, props, emitterR, new CountingHandoffMetrics())) {
+      try (ReferenceReplica r = replica("R", topic, window, props, new CountingHandoffMetrics())) {
         awaitObserved(r, 6); // A's DoL and five data records
         r.close();
         checkpoint = r.checkpoints().get(0);
@@ -252,7 +270,7 @@ public class HandoverIntegrationTest {
 
       ReferenceReplica.Checkpoint resumeFrom = restoreState ? checkpoint : checkpoint.withoutObserverState();
       CountingHandoffMetrics metrics = new CountingHandoffMetrics();
-      try (ReferenceReplica restarted = replica("R", topic, window, props, emitterR, metrics, false, Map.of(0, resumeFrom))) {
+      try (ReferenceReplica restarted = replica("R", topic, window, props, metrics, false, Map.of(0, resumeFrom))) {
         Handover h = restarted.promote(0, 2_000).get(60, TimeUnit.SECONDS);
         assertEquals(restarted.recordsObserved(), 7, "five more data records, A's stamp and R's own DoL, from offset 6");
         return h.path();
@@ -267,12 +285,9 @@ public class HandoverIntegrationTest {
     var observer = LeadershipHandoffs.observers(props).open("vt-restart-wrong", "R");
     observer.observe(1, 0, new byte[] {0, 1}, "A", -1);
     byte[] partitionOne = observer.exportState(1);
-    try (LeadershipHandoffEmitter emitter = LeadershipHandoffs.emitter(props)) {
-      IllegalArgumentException e = expectThrows(IllegalArgumentException.class, () -> replica("R", "vt-restart-wrong",
-          Duration.ZERO, props, emitter, new CountingHandoffMetrics(), false,
-          Map.of(0, new ReferenceReplica.Checkpoint(1, partitionOne))));
-      assertTrue(e.getMessage().contains("vt-restart-wrong-0") && e.getMessage().contains("vt-restart-wrong-1"),
-          e.getMessage());
-    }
+    IllegalArgumentException e = expectThrows(IllegalArgumentException.class, () -> replica("R", "vt-restart-wrong",
+        Duration.ZERO, props, new CountingHandoffMetrics(), false, Map.of(0, new ReferenceReplica.Checkpoint(1, partitionOne))));
+    assertTrue(e.getMessage().contains("vt-restart-wrong-0") && e.getMessage().contains("vt-restart-wrong-1"),
+        e.getMessage());
   }
 }

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.handoff.spi.HandoffMetrics;
 import io.handoff.spi.HandoffSettings;
+import io.handoff.spi.HostResources;
 import io.handoff.spi.LeadershipHandoffEmitter;
 import io.handoff.spi.LeadershipHandoffObserver;
 import io.handoff.spi.LeadershipHandoffProvider;
@@ -24,7 +25,7 @@ public final class NoopProvider implements LeadershipHandoffProvider {
   }
 
   @Override
-  public LeadershipHandoffEmitter newEmitter(HandoffSettings settings, HandoffMetrics metrics) {
+  public LeadershipHandoffEmitter newEmitter(HandoffSettings settings, HandoffMetrics metrics, HostResources resources) {
     requireNonNull(settings, "settings is null");
     requireNonNull(metrics, "metrics is null");
     return new NoopEmitter();

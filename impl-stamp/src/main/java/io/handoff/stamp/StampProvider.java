@@ -2,6 +2,7 @@ package io.handoff.stamp;
 
 import io.handoff.spi.HandoffMetrics;
 import io.handoff.spi.HandoffSettings;
+import io.handoff.spi.HostResources;
 import io.handoff.spi.LeadershipHandoffEmitter;
 import io.handoff.spi.LeadershipHandoffObserver;
 import io.handoff.spi.LeadershipHandoffProvider;
@@ -19,10 +20,16 @@ public final class StampProvider implements LeadershipHandoffProvider {
     return NAME;
   }
 
-  /** @throws IllegalArgumentException if emitting is on and the Kafka properties are unusable */
+  /**
+   * Stamps on the host's producer when it lends one ({@code HostResources.of(Producer.class, p)}),
+   * else on the emitter's own producer after the host's {@link io.handoff.spi.WriteBarrier}.
+   *
+   * @throws IllegalArgumentException if emitting is on and the host lent neither, or the Kafka
+   *     properties of an own producer are unusable
+   */
   @Override
-  public LeadershipHandoffEmitter newEmitter(HandoffSettings settings, HandoffMetrics metrics) {
-    return new KafkaStampEmitter(settings, metrics);
+  public LeadershipHandoffEmitter newEmitter(HandoffSettings settings, HandoffMetrics metrics, HostResources resources) {
+    return KafkaStampEmitter.from(settings, metrics, resources);
   }
 
   @Override

@@ -16,10 +16,22 @@ import java.util.List;
  * {@link #emitStepDown} and {@link #emitStepDowns} concurrently, for the same or different
  * partitions. {@link #close()} may be called from any thread, concurrently with emits.
  *
+ * <p><b>Ordering.</b> A stamp says "I have stopped writing": an emitter that writes orders every
+ * stamp after all the records the leader sent to that partition before the call (rule E2 of
+ * {@code docs/ARCHITECTURE.md}), by sending it on the host's own producer or by waiting until the
+ * host's sends completed. It gets what it needs for that through {@link HostResources} when it is
+ * created, and refuses to be created without it.
+ *
  * <p><b>Blocking.</b> The emit methods block the calling thread at most for the configured ack
- * timeout ({@link HandoffSettings#ackTimeoutMs()}) plus the time the client library needs to hand
- * the record over (which a correct implementation bounds too: see its documentation). They never
- * wait for a retry beyond that deadline.
+ * timeout ({@link HandoffSettings#ackTimeoutMs()}) plus a few milliseconds of hand-off between
+ * threads, whoever owns the producer: metadata waits, a full send buffer and producer creation
+ * included. They never wait for a retry beyond that deadline.
+ *
+ * <p><b>Stamps that were not acknowledged.</b> A {@link EmitStatus#TIMED_OUT} or
+ * {@link EmitStatus#INTERRUPTED} stamp may still land later (how much later depends on the
+ * producer: see the implementation). That is safe because it is ordered after the leader's own
+ * records: it lands inside the next leader's tenure or after its declaration of leadership, where
+ * the tenure rules never let it count (rules E4 and R3). The next leader then takes the legacy wait.
  *
  * <p><b>Life cycle.</b> Created by a {@link LeadershipHandoffProvider}, usually through
  * {@link LeadershipHandoffs#emitter}. Resources (connections, threads) may be opened lazily on the
@@ -69,6 +81,14 @@ public interface LeadershipHandoffEmitter extends AutoCloseable {
    * @param versionTopic the topic this host now leads partitions of; non-null
    */
   default void prepare(String versionTopic) {
+    java.util.Objects.requireNonNull(versionTopic, "versionTopic is null");
+  }
+
+  /**
+   * Forgets whatever the emitter keeps about {@code versionTopic} (cached metadata), for a host that
+   * retired that store version. Never blocks. The default does nothing.
+   */
+  default void retire(String versionTopic) {
     java.util.Objects.requireNonNull(versionTopic, "versionTopic is null");
   }
 

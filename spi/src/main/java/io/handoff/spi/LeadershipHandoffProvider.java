@@ -29,13 +29,20 @@ public interface LeadershipHandoffProvider {
    * {@link HandoffSettings#emitStepDownStamp()}: when it is false the emitter writes nothing and
    * answers {@link EmitStatus#SKIPPED_DISABLED}.
    *
+   * <p>An emitter that writes must order every stamp after the stepping-down leader's own records
+   * (rule E2 of {@code docs/ARCHITECTURE.md}). It gets what it needs for that from the host through
+   * {@code resources} (the host's data producer, a {@link WriteBarrier}, or whatever the strategy
+   * documents), and when they do not allow an ordered wiring it refuses to be created: a wiring
+   * that cannot guarantee the order must not exist.
+   *
    * @param settings validated settings; non-null
    * @param metrics where to report; non-null ({@link HandoffMetrics#NOOP} for none)
-   * @return a new emitter owned by the caller, who closes it
-   * @throws IllegalArgumentException if a setting this strategy needs is missing or invalid; the
-   *     message names the key
+   * @param resources what the host lends; non-null ({@link HostResources#none()} for nothing)
+   * @return a new emitter owned by the caller, who closes it (the resources stay the host's)
+   * @throws IllegalArgumentException if a setting this strategy needs is missing or invalid (the
+   *     message names the key), or the resources allow no ordered wiring (the message says what to lend)
    */
-  LeadershipHandoffEmitter newEmitter(HandoffSettings settings, HandoffMetrics metrics);
+  LeadershipHandoffEmitter newEmitter(HandoffSettings settings, HandoffMetrics metrics, HostResources resources);
 
   /**
    * Creates an observer of one version topic for one reader. The observer honours

@@ -58,38 +58,48 @@ public final class LeadershipHandoffs {
     return registry().providers();
   }
 
-  /** {@link #emitter(HandoffSettings, HandoffMetrics)} after parsing {@code properties}, without metrics. */
+  /**
+   * {@link #emitter(HandoffSettings, HandoffMetrics, HostResources)} after parsing
+   * {@code properties}, without metrics or host resources: enough when emitting is off, or for a
+   * strategy that needs nothing of the host.
+   */
   public static LeadershipHandoffEmitter emitter(Properties properties) {
-    return emitter(properties, HandoffMetrics.NOOP);
+    return emitter(properties, HandoffMetrics.NOOP, HostResources.none());
   }
 
-  /** {@link #emitter(HandoffSettings, HandoffMetrics)} after parsing {@code properties}. */
-  public static LeadershipHandoffEmitter emitter(Properties properties, HandoffMetrics metrics) {
+  /** {@link #emitter(HandoffSettings, HandoffMetrics, HostResources)} after parsing {@code properties}. */
+  public static LeadershipHandoffEmitter emitter(Properties properties, HandoffMetrics metrics, HostResources resources) {
     requireNonNull(properties, "properties is null");
-    return emitter(HandoffSettings.from(properties), metrics);
+    return emitter(HandoffSettings.from(properties), metrics, resources);
   }
 
   /**
-   * Creates the emitter these settings select, using the discovered providers.
+   * Creates the emitter these settings select, using the discovered providers, with what the host
+   * lends it: the stamp strategy needs the host's data producer or a {@link WriteBarrier} over the
+   * host's sends when emitting is on (see {@link HostResources}).
    *
    * @throws HandoffConfigException for an unknown strategy, naming the key, the value and the
    *     available names
+   * @throws IllegalArgumentException if the strategy cannot order its stamps with these resources
    * @throws IllegalStateException if the selected provider is missing (for {@code noop}: naming
    *     the artifact to add)
    */
-  public static LeadershipHandoffEmitter emitter(HandoffSettings settings, HandoffMetrics metrics) {
-    return emitter(registry(), settings, metrics);
+  public static LeadershipHandoffEmitter emitter(HandoffSettings settings, HandoffMetrics metrics, HostResources resources) {
+    return emitter(registry(), settings, metrics, resources);
   }
 
-  /** As {@link #emitter(HandoffSettings, HandoffMetrics)}, selecting from {@code registry}. */
-  public static LeadershipHandoffEmitter emitter(ProviderRegistry registry, HandoffSettings settings, HandoffMetrics metrics) {
+  /** As {@link #emitter(HandoffSettings, HandoffMetrics, HostResources)}, selecting from {@code registry}. */
+  public static LeadershipHandoffEmitter emitter(ProviderRegistry registry, HandoffSettings settings, HandoffMetrics metrics,
+      HostResources resources) {
     requireNonNull(registry, "registry is null");
     requireNonNull(settings, "settings is null");
     requireNonNull(metrics, "metrics is null");
+    requireNonNull(resources, "resources is null");
     LeadershipHandoffProvider provider = registry.emitterProvider(settings);
-    LeadershipHandoffEmitter emitter = requireNonNull(provider.newEmitter(settings, metrics),
+    LeadershipHandoffEmitter emitter = requireNonNull(provider.newEmitter(settings, metrics, resources),
         () -> "provider " + provider.getClass().getName() + " returned a null emitter");
-    LOG.info("Leadership handoff emitter: provider '{}' ({}), {}", provider.name(), provider.getClass().getName(), settings);
+    LOG.info("Leadership handoff emitter: provider '{}' ({}), {}, {}", provider.name(), provider.getClass().getName(),
+        resources, settings);
     return emitter;
   }
 

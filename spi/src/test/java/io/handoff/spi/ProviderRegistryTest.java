@@ -343,7 +343,7 @@ public class ProviderRegistryTest {
     CountingHandoffMetrics metrics = new CountingHandoffMetrics();
 
     try (LogCapture log = new LogCapture(LeadershipHandoffs.class)) {
-      LeadershipHandoffEmitter emitter = LeadershipHandoffs.emitter(r, s, metrics);
+      LeadershipHandoffEmitter emitter = LeadershipHandoffs.emitter(r, s, metrics, HostResources.none());
       assertTrue(emitter instanceof StubProviders.StubEmitter, String.valueOf(emitter));
       StubProviders.StubEmitter stub = (StubProviders.StubEmitter) emitter;
       assertSame(stub.provider, alpha, "stub.provider");
@@ -435,11 +435,13 @@ public class ProviderRegistryTest {
     ProviderRegistry r = ProviderRegistry.of(List.of(new StubProviders.Noop()));
     HandoffSettings s = HandoffSettings.defaults();
     assertEquals(expectThrows(NullPointerException.class,
-        () -> LeadershipHandoffs.emitter(null, s, HandoffMetrics.NOOP)).getMessage(), "registry is null", "message");
+        () -> LeadershipHandoffs.emitter(null, s, HandoffMetrics.NOOP, HostResources.none())).getMessage(), "registry is null", "message");
     assertEquals(expectThrows(NullPointerException.class,
-        () -> LeadershipHandoffs.emitter(r, null, HandoffMetrics.NOOP)).getMessage(), "settings is null", "message");
+        () -> LeadershipHandoffs.emitter(r, null, HandoffMetrics.NOOP, HostResources.none())).getMessage(), "settings is null", "message");
     assertEquals(expectThrows(NullPointerException.class,
-        () -> LeadershipHandoffs.emitter(r, s, null)).getMessage(), "metrics is null", "message");
+        () -> LeadershipHandoffs.emitter(r, s, null, HostResources.none())).getMessage(), "metrics is null", "message");
+    assertEquals(expectThrows(NullPointerException.class,
+        () -> LeadershipHandoffs.emitter(r, s, HandoffMetrics.NOOP, null)).getMessage(), "resources is null", "message");
     assertEquals(expectThrows(NullPointerException.class,
         () -> LeadershipHandoffs.observers(null, s, HandoffMetrics.NOOP)).getMessage(), "registry is null", "message");
     assertEquals(expectThrows(NullPointerException.class,
@@ -476,7 +478,7 @@ public class ProviderRegistryTest {
         HandoffSettings.CONSUME_STEPDOWN_STAMP, "true", HandoffSettings.STRATEGY, "alpha");
     String cls = StubProviders.NullProducts.class.getName();
     assertEquals(expectThrows(NullPointerException.class,
-        () -> LeadershipHandoffs.emitter(r, s, HandoffMetrics.NOOP)).getMessage(),
+        () -> LeadershipHandoffs.emitter(r, s, HandoffMetrics.NOOP, HostResources.none())).getMessage(),
         "provider " + cls + " returned a null emitter", "message");
     HandoffObserverFactory factory = LeadershipHandoffs.observers(r, s, HandoffMetrics.NOOP);
     assertEquals(expectThrows(NullPointerException.class, () -> factory.open("store_v1", "host-a")).getMessage(),
@@ -499,7 +501,7 @@ public class ProviderRegistryTest {
         () -> LeadershipHandoffs.observers(new Properties()));
     assertTrue(o.getMessage().contains("io.handoff:handoff-noop"), o.getMessage());
     IllegalStateException m = expectThrows(IllegalStateException.class,
-        () -> LeadershipHandoffs.emitter(HandoffSettings.defaults(), new CountingHandoffMetrics()));
+        () -> LeadershipHandoffs.emitter(HandoffSettings.defaults(), new CountingHandoffMetrics(), HostResources.none()));
     assertTrue(m.getMessage().contains("io.handoff:handoff-noop"), m.getMessage());
 
     Properties on = new Properties();

@@ -27,7 +27,7 @@ public final class StubProviders {
     }
 
     @Override
-    public LeadershipHandoffEmitter newEmitter(HandoffSettings settings, HandoffMetrics metrics) {
+    public LeadershipHandoffEmitter newEmitter(HandoffSettings settings, HandoffMetrics metrics, HostResources resources) {
       return new StubEmitter(this, settings, metrics);
     }
 
@@ -91,7 +91,7 @@ public final class StubProviders {
     }
 
     @Override
-    public LeadershipHandoffEmitter newEmitter(HandoffSettings settings, HandoffMetrics metrics) {
+    public LeadershipHandoffEmitter newEmitter(HandoffSettings settings, HandoffMetrics metrics, HostResources resources) {
       return null;
     }
 

@@ -14,6 +14,7 @@ import io.handoff.spi.EmitStatus;
 import io.handoff.spi.HandoffMetrics;
 import io.handoff.spi.HandoffSettings;
 import io.handoff.spi.HandoverPath;
+import io.handoff.spi.HostResources;
 import io.handoff.spi.LeadershipHandoffEmitter;
 import io.handoff.spi.LeadershipHandoffObserver;
 import io.handoff.spi.LeadershipHandoffProvider;
@@ -94,6 +95,23 @@ public abstract class LeadershipHandoffProviderTck {
     return null;
   }
 
+  /**
+   * What the host lends the strategy's emitter in the kit's tests (for the stamp strategy: a
+   * producer, or a write barrier). Default: nothing.
+   */
+  protected HostResources hostResources() {
+    return HostResources.none();
+  }
+
+  /**
+   * Whether the strategy's emitter, switched on, needs something of the host to order its stamps
+   * after the leader's records; then the kit checks that it refuses to be created without it.
+   * Default: false.
+   */
+  protected boolean needsHostResources() {
+    return false;
+  }
+
   /** A key of an ordinary data record, distinct from every stamp key of the strategy. */
   protected byte[] dataKey() {
     return new byte[] {0, 'k', 'e', 'y'};
@@ -169,7 +187,7 @@ public abstract class LeadershipHandoffProviderTck {
     assertSame(registry.observerProvider(settings(false, true)), provider, "consume on selects the strategy");
     assertSame(registry.observerProvider(settings(true, false)), noop, "consume off selects noop");
 
-    try (LeadershipHandoffEmitter e = LeadershipHandoffs.emitter(registry, settings(true, true), HandoffMetrics.NOOP)) {
+    try (LeadershipHandoffEmitter e = LeadershipHandoffs.emitter(registry, settings(true, true), HandoffMetrics.NOOP, hostResources())) {
       assertNotNull(e);
     }
   }
@@ -178,7 +196,7 @@ public abstract class LeadershipHandoffProviderTck {
 
   @Test
   public void emitterSwitchedOffWritesNothing() {
-    try (LeadershipHandoffEmitter emitter = newProvider().newEmitter(settings(false, false), HandoffMetrics.NOOP)) {
+    try (LeadershipHandoffEmitter emitter = newProvider().newEmitter(settings(false, false), HandoffMetrics.NOOP, hostResources())) {
       EmitOutcome o = emitter.emitStepDown(stepDown(0, 7));
       assertEquals(o.status(), EmitStatus.SKIPPED_DISABLED, "emit switched off: " + o);
     }
@@ -187,7 +205,7 @@ public abstract class LeadershipHandoffProviderTck {
   @Test
   public void emitNeverThrowsAndIsBounded() {
     CountingHandoffMetrics metrics = new CountingHandoffMetrics();
-    try (LeadershipHandoffEmitter emitter = newProvider().newEmitter(settings(true, false), metrics)) {
+    try (LeadershipHandoffEmitter emitter = newProvider().newEmitter(settings(true, false), metrics, hostResources())) {
       StepDown s = stepDown(0, System.currentTimeMillis());
       long start = System.nanoTime();
       EmitOutcome o = emitter.emitStepDown(s);
@@ -207,7 +225,7 @@ public abstract class LeadershipHandoffProviderTck {
 
   @Test
   public void noTermIsSkipped() {
-    try (LeadershipHandoffEmitter emitter = newProvider().newEmitter(settings(true, false), HandoffMetrics.NOOP)) {
+    try (LeadershipHandoffEmitter emitter = newProvider().newEmitter(settings(true, false), HandoffMetrics.NOOP, hostResources())) {
       for (long term : new long[] {0, -1, Long.MIN_VALUE}) {
         EmitOutcome o = emitter.emitStepDown(stepDown(1, term));
         if (writesStamps()) {
@@ -221,9 +239,24 @@ public abstract class LeadershipHandoffProviderTck {
   }
 
   @Test
+  public void anEmitterThatCannotOrderItsStampsIsNeverBuilt() {
+    if (!needsHostResources()) {
+      return;
+    }
+    IllegalArgumentException e = org.testng.Assert.expectThrows(IllegalArgumentException.class,
+        () -> newProvider().newEmitter(settings(true, false), HandoffMetrics.NOOP, HostResources.none()));
+    assertNotNull(e.getMessage(), "the refusal must say what to lend");
+    try (LeadershipHandoffEmitter off = newProvider().newEmitter(settings(false, false), HandoffMetrics.NOOP,
+        HostResources.none())) {
+      assertEquals(off.emitStepDown(stepDown(0, 5)).status(), EmitStatus.SKIPPED_DISABLED,
+          "switched off, an emitter needs nothing of the host");
+    }
+  }
+
+  @Test
   public void unestablishedTermIsNeverStamped() {
     CountingHandoffMetrics metrics = new CountingHandoffMetrics();
-    try (LeadershipHandoffEmitter emitter = newProvider().newEmitter(settings(true, false), metrics)) {
+    try (LeadershipHandoffEmitter emitter = newProvider().newEmitter(settings(true, false), metrics, hostResources())) {
       StepDown s = new StepDown(topic(), 0, System.currentTimeMillis(), false, 0, "tck-writer");
       EmitOutcome o = emitter.emitStepDown(s);
       if (writesStamps()) {
@@ -238,7 +271,7 @@ public abstract class LeadershipHandoffProviderTck {
 
   @Test
   public void batchAnswersOnePerInputInOrder() {
-    try (LeadershipHandoffEmitter emitter = newProvider().newEmitter(settings(true, false), HandoffMetrics.NOOP)) {
+    try (LeadershipHandoffEmitter emitter = newProvider().newEmitter(settings(true, false), HandoffMetrics.NOOP, hostResources())) {
       assertEquals(emitter.emitStepDowns(List.of()), List.of(), "empty batch");
       long base = System.currentTimeMillis();
       List<StepDown> batch = new ArrayList<>();
@@ -263,7 +296,7 @@ public abstract class LeadershipHandoffProviderTck {
 
   @Test
   public void nullArgumentsAreProgrammingErrors() {
-    try (LeadershipHandoffEmitter emitter = newProvider().newEmitter(settings(true, false), HandoffMetrics.NOOP)) {
+    try (LeadershipHandoffEmitter emitter = newProvider().newEmitter(settings(true, false), HandoffMetrics.NOOP, hostResources())) {
       assertThrows(NullPointerException.class, () -> emitter.emitStepDown(null));
       assertThrows(NullPointerException.class, () -> emitter.emitStepDowns(null));
       assertThrows(NullPointerException.class, () -> emitter.emitStepDowns(Arrays.asList(stepDown(0, 1), null)));
@@ -272,7 +305,7 @@ public abstract class LeadershipHandoffProviderTck {
 
   @Test
   public void closeIsIdempotentAndLaterEmitsAreAnswered() {
-    LeadershipHandoffEmitter emitter = newProvider().newEmitter(settings(true, false), HandoffMetrics.NOOP);
+    LeadershipHandoffEmitter emitter = newProvider().newEmitter(settings(true, false), HandoffMetrics.NOOP, hostResources());
     emitter.emitStepDown(stepDown(0, System.currentTimeMillis()));
     emitter.close();
     emitter.close();
@@ -290,7 +323,7 @@ public abstract class LeadershipHandoffProviderTck {
   @Test
   public void concurrentEmitsAreAllAnswered() throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(4);
-    try (LeadershipHandoffEmitter emitter = newProvider().newEmitter(settings(true, false), HandoffMetrics.NOOP)) {
+    try (LeadershipHandoffEmitter emitter = newProvider().newEmitter(settings(true, false), HandoffMetrics.NOOP, hostResources())) {
       List<Future<EmitOutcome>> futures = new ArrayList<>();
       long base = System.currentTimeMillis();
       for (int i = 0; i < 16; i++) {

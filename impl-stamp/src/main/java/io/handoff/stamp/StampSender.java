@@ -1,0 +1,251 @@
+package io.handoff.stamp;
+
+import io.handoff.spi.EmitStatus;
+import io.handoff.spi.StepDown;
+import io.handoff.spi.WriteBarrier;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+/**
+ * The part of {@link KafkaStampEmitter} that may block inside the Kafka client: creating the
+ * producer, waiting for a topic's metadata, handing stamps to {@code send}, waiting for the host's
+ * write barrier. It runs on the emitter's sender thread only, so that the calling thread waits
+ * against its deadline whatever the client does.
+ */
+final class StampSender {
+
+  /** Topics whose partition counts are remembered; the least recently used beyond it are dropped. */
+  static final int MAX_KNOWN_TOPICS = 4_096;
+
+  private final long ackTimeoutMs;
+  private final StampCodec codec = new StampCodec();
+  private final byte[] vtpHeader = codec.vtpHeaderValue();
+  /** Topic -> partitions known to exist (at least), from prepare() and acknowledged stamps. */
+  private final Map<String, Integer> knownPartitions = new LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
+      return size() > MAX_KNOWN_TOPICS;
+    }
+  };
+  private Producer<byte[], byte[]> producer;
+
+  StampSender(long ackTimeoutMs) {
+    this.ackTimeoutMs = ackTimeoutMs;
+  }
+
+  /** The producer, created on first use; the caller holds the emitter's lock. */
+  Producer<byte[], byte[]> producer(Supplier<Producer<byte[], byte[]>> factory) {
+    if (producer == null) {
+      producer = factory.get();
+    }
+    return producer;
+  }
+
+  /** The producer, if one was created; the caller holds the emitter's lock. */
+  Producer<byte[], byte[]> detachProducer() {
+    Producer<byte[], byte[]> p = producer;
+    producer = null;
+    return p;
+  }
+
+  void forget(String topic) {
+    synchronized (knownPartitions) {
+      knownPartitions.remove(topic);
+    }
+  }
+
+  /** Topics whose partition counts are remembered now; for tests of the bound. */
+  int knownTopics() {
+    synchronized (knownPartitions) {
+      return knownPartitions.size();
+    }
+  }
+
+  private void learn(String topic, int partitions) {
+    synchronized (knownPartitions) {
+      knownPartitions.merge(topic, partitions, Math::max);
+    }
+  }
+
+  private boolean isKnown(StepDown s) {
+    synchronized (knownPartitions) {
+      Integer count = knownPartitions.get(s.versionTopic());
+      return count != null && s.partition() < count;
+    }
+  }
+
+  /**
+   * The partition count of {@code topic}, waiting for its metadata in slices of the producer's
+   * {@code max.block.ms} until {@code deadline} (one slice when the ack timeout is zero).
+   */
+  int partitionCount(Producer<byte[], byte[]> p, String topic, long deadline) {
+    while (true) {
+      try {
+        int count = p.partitionsFor(topic).size();
+        learn(topic, count);
+        return count;
+      } catch (org.apache.kafka.common.errors.TimeoutException e) {
+        if (ackTimeoutMs == 0 || System.nanoTime() - deadline >= 0) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  /**
+   * Hands the batch's unsettled stamps to the producer: those of partitions known to exist first,
+   * each only after the host's barrier (when there is one) reported its earlier writes done. Stops
+   * as soon as the caller stopped waiting; sends nothing after the deadline but the first stamp.
+   */
+  void handOver(StampBatch batch, Supplier<Producer<byte[], byte[]>> producers, WriteBarrier barrier) {
+    int[] order = sendOrder(batch);
+    Map<Integer, CompletableFuture<?>> writesDone = new HashMap<>();
+    if (barrier != null) {
+      for (int i : order) {
+        if (!batch.isSettled(i)) {
+          StepDown s = batch.stepDown(i);
+          try {
+            writesDone.put(i, barrier.writesCompleted(s.versionTopic(), s.partition()).toCompletableFuture());
+          } catch (RuntimeException e) {
+            batch.fail(i, EmitStatus.FAILED, e);
+          }
+        }
+      }
+    }
+    Producer<byte[], byte[]> p = null;
+    Map<String, Integer> partitionCounts = new HashMap<>();
+    Map<String, RuntimeException> metadataFailures = new HashMap<>();
+    boolean first = true;
+    for (int i : order) {
+      if (batch.isSettled(i)) {
+        continue;
+      }
+      if (!batch.mayHandOver()) {
+        return;
+      }
+      StepDown s = batch.stepDown(i);
+      if (batch.ackTimeoutMs() > 0 && !first && batch.pastDeadline()) {
+        batch.fail(i, EmitStatus.TIMED_OUT,
+            new TimeoutException("the ack timeout of " + batch.ackTimeoutMs() + " ms passed before this stamp could be sent"));
+        continue;
+      }
+      first = false;
+      if (barrier != null && !writesDone(batch, i, writesDone.get(i))) {
+        continue;
+      }
+      try {
+        if (p == null) {
+          p = producers.get();
+        }
+        send(batch, i, p, partitionCounts, metadataFailures);
+      } catch (org.apache.kafka.common.errors.TimeoutException e) {
+        batch.fail(i, EmitStatus.TIMED_OUT, e);
+      } catch (InterruptException e) {
+        batch.fail(i, EmitStatus.FAILED, new IllegalStateException("the stamp emitter is closing", e));
+        return;
+      } catch (RuntimeException e) {
+        batch.fail(i, EmitStatus.FAILED, e);
+        if (p == null) {
+          batch.failUnsettled(EmitStatus.FAILED, e); // no producer: nothing else can be sent either
+          return;
+        }
+      }
+    }
+  }
+
+  /** Waits, until the deadline, for the host's writes before stamp {@code i}; settles it if they are not done. */
+  private static boolean writesDone(StampBatch batch, int i, CompletableFuture<?> done) {
+    StepDown s = batch.stepDown(i);
+    try {
+      done.get(batch.ackTimeoutMs() == 0 ? Long.MAX_VALUE : batch.remainingNanos(), TimeUnit.NANOSECONDS);
+      return true;
+    } catch (TimeoutException e) {
+      batch.fail(i, EmitStatus.TIMED_OUT, new TimeoutException("the host's writes to " + s.topicPartition()
+          + " had not all completed within the ack timeout of " + batch.ackTimeoutMs()
+          + " ms; the stamp was not sent, so that it cannot land before them"));
+    } catch (ExecutionException e) {
+      batch.fail(i, EmitStatus.FAILED, new IllegalStateException("a write of the host to " + s.topicPartition()
+          + " failed, so the stamp was not sent: " + e.getCause(), e.getCause()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      batch.fail(i, EmitStatus.FAILED, new IllegalStateException("the stamp emitter is closing", e));
+    }
+    return false;
+  }
+
+  private int[] sendOrder(StampBatch batch) {
+    int n = batch.size();
+    int[] order = new int[n];
+    int k = 0;
+    boolean[] known = new boolean[n];
+    for (int i = 0; i < n; i++) {
+      known[i] = isKnown(batch.stepDown(i));
+      if (known[i]) {
+        order[k++] = i;
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      if (!known[i]) {
+        order[k++] = i;
+      }
+    }
+    return order;
+  }
+
+  private void send(StampBatch batch, int i, Producer<byte[], byte[]> p, Map<String, Integer> partitionCounts,
+      Map<String, RuntimeException> metadataFailures) {
+    // Kafka's delivery timeout starts when the record enters the producer's buffer, after send()
+    // has waited for metadata. Wait for the metadata first, once per topic and call, then check the
+    // deadline, and only then timestamp and hand over the stamp: on the emitter's own producer it
+    // lands within the delivery bound of its timestamp or not at all.
+    StepDown s = batch.stepDown(i);
+    String topic = s.versionTopic();
+    RuntimeException failure = metadataFailures.get(topic);
+    if (failure != null) {
+      throw failure;
+    }
+    Integer count = partitionCounts.get(topic);
+    if (count == null) {
+      try {
+        count = partitionCount(p, topic, batch.deadline());
+      } catch (org.apache.kafka.common.errors.TimeoutException e) {
+        metadataFailures.put(topic, e);
+        throw e;
+      }
+      partitionCounts.put(topic, count);
+    }
+    if (s.partition() >= count) {
+      throw new IllegalArgumentException("Partition " + s.partition() + " of topic " + topic
+          + " does not exist: the topic has " + count + " partition(s)");
+    }
+    if (batch.ackTimeoutMs() > 0 && batch.pastDeadline()) {
+      throw new org.apache.kafka.common.errors.TimeoutException(
+          "the ack timeout of " + batch.ackTimeoutMs() + " ms passed while waiting for the metadata of " + topic);
+    }
+    if (!batch.mayHandOver()) {
+      return;
+    }
+    long now = System.currentTimeMillis();
+    byte[] value = codec.encodeStamp(StampKind.STEP_DOWN, s.leaderTerm(), s.localClusterId(), s.writerId(), now);
+    RecordHeaders headers = new RecordHeaders();
+    headers.add(StampCodec.VTP_HEADER, vtpHeader);
+    ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, s.partition(), now,
+        StampKind.STEP_DOWN.key(), value, headers);
+    batch.handedOver(i, p.send(record, (metadata, exception) -> {
+      batch.answered(i);
+      if (exception == null) {
+        learn(topic, s.partition() + 1);
+      }
+    }));
+  }
+}
