@@ -42,8 +42,9 @@ public class BenchCommandTest {
         "--json", json.toString());
     assertEquals(code, 0, err.toString());
     String text = Files.readString(json);
-    for (String figure : List.of("produce_round_trip", "produce_to_fetch", "emit_step_down", "handover_gap_stamp",
-        "mass_step_down_acked", "mass_step_down_unreachable", "handover_gap_legacy")) {
+    for (String figure : List.of("produce_round_trip", "produce_to_fetch", "emit_step_down",
+        "emit_step_down_after_writes", "handover_gap_stamp", "mass_step_down_acked", "mass_step_down_unreachable",
+        "handover_gap_legacy")) {
       Matcher m = Pattern.compile("\"" + figure + "\": \\{[^}]*\"count\": (\\d+), \"median_nanos\": (\\d+), "
           + "\"p99_nanos\": (\\d+), \"max_nanos\": (\\d+)").matcher(text);
       assertTrue(m.find(), figure + " missing from " + text);

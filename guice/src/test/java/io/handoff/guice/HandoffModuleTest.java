@@ -15,18 +15,36 @@ import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.Key;
 import com.google.inject.Stage;
+import io.handoff.noop.NoopProvider;
 import io.handoff.spi.CountingHandoffMetrics;
+import io.handoff.spi.EmitOutcome;
+import io.handoff.spi.EmitStatus;
 import io.handoff.spi.HandoffConfigException;
 import io.handoff.spi.HandoffMetrics;
 import io.handoff.spi.HandoffObserverFactory;
 import io.handoff.spi.HandoffSettings;
 import io.handoff.spi.HandoverPath;
+import io.handoff.spi.HostResources;
 import io.handoff.spi.LeaderTerms;
 import io.handoff.spi.LeadershipHandoffEmitter;
 import io.handoff.spi.LeadershipHandoffObserver;
+import io.handoff.spi.ProviderRegistry;
+import io.handoff.spi.StepDown;
 import io.handoff.spi.TenureTracker;
+import io.handoff.spi.WriteBarrier;
+import io.handoff.stamp.KafkaStampEmitter;
+import io.handoff.stamp.StampKind;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.Cluster;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.testng.annotations.Test;
 
 public class HandoffModuleTest {
@@ -139,7 +157,86 @@ public class HandoffModuleTest {
     Throwable cause = e.getErrorMessages().iterator().next().getCause();
     assertTrue(cause instanceof HandoffConfigException, String.valueOf(cause));
     assertEquals(cause.getMessage(),
-        "Unknown strategy 'foo' for server.leader.handover.strategy. Available: [noop, recording]");
+        "Unknown strategy 'foo' for server.leader.handover.strategy. Available: [noop, recording, stamp]");
+  }
+
+  @Test
+  public void whatTheHostLendsReachesTheSelectedProvider() {
+    WriteBarrier barrier = (topic, partition) -> CompletableFuture.completedFuture(null);
+    HostResources lent = HostResources.of(WriteBarrier.class, barrier);
+    HandoffSettings on = HandoffSettings.from(recordingSwitchedOn());
+    ProviderRegistry registry = ProviderRegistry.of(List.of(new RecordingProvider(), new NoopProvider()));
+    List<HandoffModule> lending = List.of(new HandoffModule(on, HandoffMetrics.NOOP, lent),
+        new HandoffModule(on, HandoffMetrics.NOOP, lent, registry));
+    for (HandoffModule module : lending) {
+      Injector injector = strictInjector(module);
+      RecordingProvider.RecordingEmitter emitter =
+          (RecordingProvider.RecordingEmitter) injector.getInstance(LeadershipHandoffEmitter.class);
+      assertSame(emitter.resources, lent, "the provider gets what the host lent, as it was lent");
+      assertSame(emitter.resources.find(WriteBarrier.class).orElseThrow(), barrier, "the host's own barrier");
+      injector.getInstance(HandoffResources.class).close();
+    }
+    List<HandoffModule> lendingNothing = List.of(new HandoffModule(on, HandoffMetrics.NOOP),
+        new HandoffModule(on, HandoffMetrics.NOOP, registry));
+    for (HandoffModule module : lendingNothing) {
+      Injector injector = strictInjector(module);
+      RecordingProvider.RecordingEmitter emitter =
+          (RecordingProvider.RecordingEmitter) injector.getInstance(LeadershipHandoffEmitter.class);
+      assertSame(emitter.resources, HostResources.none(), "a module given nothing lends nothing");
+      injector.getInstance(HandoffResources.class).close();
+    }
+  }
+
+  @Test
+  public void stampSwitchedOnWithoutResourcesFailsWhenTheInjectorIsBuilt() {
+    // A stamp that cannot be ordered after the leader's records must not be wired at all: the
+    // server fails at start, told what to lend, rather than stamping unordered at its first demotion.
+    List<HandoffModule> modules = List.of(new HandoffModule(stampSwitchedOn()),
+        new HandoffModule(HandoffSettings.from(stampSwitchedOn()), HandoffMetrics.NOOP));
+    for (HandoffModule module : modules) {
+      CreationException e = expectThrows(CreationException.class, () -> strictInjector(module));
+      Throwable cause = e.getErrorMessages().iterator().next().getCause();
+      assertTrue(cause instanceof IllegalArgumentException, String.valueOf(cause));
+      assertTrue(cause.getMessage().contains("HostResources.of(Producer.class, producer)"),
+          "names the data producer to lend: " + cause.getMessage());
+      assertTrue(cause.getMessage().contains("HostResources.of(WriteBarrier.class, barrier)"),
+          "names the write barrier to lend: " + cause.getMessage());
+    }
+  }
+
+  @Test
+  public void stampSwitchedOnStampsOnTheProducerTheHostLends() {
+    String topic = "store_a_v7";
+    Node broker = new Node(0, "localhost", 9092);
+    Node[] replicas = {broker};
+    Cluster cluster = new Cluster("test-cluster", List.of(broker),
+        List.of(new PartitionInfo(topic, 0, broker, replicas, replicas)), Set.of(), Set.of());
+    MockProducer<byte[], byte[]> producer =
+        new MockProducer<>(cluster, true, null, new ByteArraySerializer(), new ByteArraySerializer());
+    CountingHandoffMetrics metrics = new CountingHandoffMetrics();
+    Injector injector = strictInjector(new HandoffModule(HandoffSettings.from(stampSwitchedOn()), metrics,
+        HostResources.of(Producer.class, producer)));
+    LeadershipHandoffEmitter emitter = injector.getInstance(LeadershipHandoffEmitter.class);
+    assertTrue(emitter instanceof KafkaStampEmitter, String.valueOf(emitter));
+
+    EmitOutcome o = emitter.emitStepDown(StepDown.established(topic, 0, 5, 0, "host-a"));
+    assertEquals(o.status(), EmitStatus.ACKED, "stamped on the host's producer: " + o);
+    List<ProducerRecord<byte[], byte[]>> sent = producer.history();
+    assertEquals(sent.size(), 1, "one record on the host's producer");
+    assertEquals(sent.get(0).topic(), topic, "the stamp's topic");
+    assertEquals(sent.get(0).partition(), Integer.valueOf(0), "the stamp's partition");
+    assertEquals(sent.get(0).key(), StampKind.STEP_DOWN.key(), "a step-down stamp");
+    assertEquals(metrics.emitSuccess(), 1, "leader_stepdown_stamp_emit_success");
+
+    injector.getInstance(HandoffResources.class).close();
+    assertFalse(producer.closed(), "the producer stays the host's: closing the module's resources leaves it open");
+  }
+
+  private static Properties stampSwitchedOn() {
+    Properties p = new Properties();
+    p.setProperty(HandoffSettings.EMIT_STEPDOWN_STAMP, "true");
+    p.setProperty(HandoffSettings.STRATEGY, "stamp");
+    return p;
   }
 
   private static Properties recordingSwitchedOn() {

@@ -4,6 +4,7 @@ import io.handoff.spi.EmitOutcome;
 import io.handoff.spi.EmitStatus;
 import io.handoff.spi.HandoffMetrics;
 import io.handoff.spi.HandoffSettings;
+import io.handoff.spi.HostResources;
 import io.handoff.spi.LeadershipHandoffEmitter;
 import io.handoff.spi.LeadershipHandoffObserver;
 import io.handoff.spi.LeadershipHandoffProvider;
@@ -15,8 +16,8 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A test strategy whose emitters count how often they are closed, and whose observers keep real
- * tenure state, so that a test can tell whether two observers share it.
+ * A test strategy whose emitters count how often they are closed and keep what the host lent them,
+ * and whose observers keep real tenure state, so that a test can tell whether two observers share it.
  */
 public final class RecordingProvider implements LeadershipHandoffProvider {
 
@@ -25,6 +26,11 @@ public final class RecordingProvider implements LeadershipHandoffProvider {
 
   static final class RecordingEmitter implements LeadershipHandoffEmitter {
     final AtomicInteger closes = new AtomicInteger();
+    final HostResources resources;
+
+    RecordingEmitter(HostResources resources) {
+      this.resources = resources;
+    }
 
     @Override
     public EmitOutcome emitStepDown(StepDown s) {
@@ -62,8 +68,9 @@ public final class RecordingProvider implements LeadershipHandoffProvider {
   }
 
   @Override
-  public LeadershipHandoffEmitter newEmitter(HandoffSettings settings, HandoffMetrics metrics) {
-    return new RecordingEmitter();
+  public LeadershipHandoffEmitter newEmitter(HandoffSettings settings, HandoffMetrics metrics,
+      HostResources resources) {
+    return new RecordingEmitter(resources);
   }
 
   @Override

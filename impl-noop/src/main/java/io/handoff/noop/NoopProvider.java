@@ -25,9 +25,11 @@ public final class NoopProvider implements LeadershipHandoffProvider {
   }
 
   @Override
-  public LeadershipHandoffEmitter newEmitter(HandoffSettings settings, HandoffMetrics metrics, HostResources resources) {
+  public LeadershipHandoffEmitter newEmitter(HandoffSettings settings, HandoffMetrics metrics,
+      HostResources resources) {
     requireNonNull(settings, "settings is null");
     requireNonNull(metrics, "metrics is null");
+    requireNonNull(resources, "resources is null");
     return new NoopEmitter();
   }
 

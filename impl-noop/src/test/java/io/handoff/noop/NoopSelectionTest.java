@@ -14,13 +14,17 @@ import io.handoff.spi.HandoffMetrics;
 import io.handoff.spi.HandoffObserverFactory;
 import io.handoff.spi.HandoffSettings;
 import io.handoff.spi.HandoverPath;
+import io.handoff.spi.HostResources;
 import io.handoff.spi.LeadershipHandoffEmitter;
 import io.handoff.spi.LeadershipHandoffObserver;
 import io.handoff.spi.LeadershipHandoffs;
 import io.handoff.spi.ProviderInfo;
 import io.handoff.spi.StepDown;
+import io.handoff.spi.WriteBarrier;
 import java.lang.management.ManagementFactory;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.testng.annotations.Test;
 
 /** The no-op provider as a server meets it: through ServiceLoader, with its properties. */
@@ -69,6 +73,23 @@ public class NoopSelectionTest {
     try (LeadershipHandoffEmitter emitter = LeadershipHandoffs.emitter(p)) {
       assertEquals(emitter.getClass(), NoopEmitter.class);
     }
+  }
+
+  @Test
+  public void theNoopEmitterNeedsNothingOfTheHostAndTouchesNothingItLends() {
+    // A host wires its resources once, whatever the switches say; with emitting off they must stay untouched.
+    AtomicInteger asked = new AtomicInteger();
+    WriteBarrier barrier = (topic, partition) -> {
+      asked.incrementAndGet();
+      return CompletableFuture.completedFuture(null);
+    };
+    try (LeadershipHandoffEmitter emitter = LeadershipHandoffs.emitter(new Properties(), HandoffMetrics.NOOP,
+        HostResources.of(WriteBarrier.class, barrier))) {
+      assertEquals(emitter.getClass(), NoopEmitter.class, "emitting off selects the no-op emitter");
+      assertEquals(emitter.emitStepDown(StepDown.established("vt_v1", 0, 5, 0, "h")).status(),
+          EmitStatus.SKIPPED_DISABLED, "the no-op emitter writes nothing");
+    }
+    assertEquals(asked.get(), 0, "the no-op emitter never asks the host's barrier");
   }
 
   @Test

@@ -132,6 +132,10 @@ public final class KafkaStampEmitter implements LeadershipHandoffEmitter {
     requireNonNull(resources, "resources is null");
     Optional<Producer> producer = resources.find(Producer.class);
     if (producer.isPresent()) {
+      if (settings.emitStepDownStamp() && !settings.kafkaProperties().isEmpty()) {
+        LOG.warn("The {}* settings are not used: stamps travel on the host's producer, with its configuration",
+            HandoffSettings.KAFKA_PREFIX);
+      }
       return onHostProducer(settings, metrics, (Producer<byte[], byte[]>) producer.get());
     }
     Optional<WriteBarrier> barrier = resources.find(WriteBarrier.class);
@@ -202,7 +206,8 @@ public final class KafkaStampEmitter implements LeadershipHandoffEmitter {
     Future<?> handOver = null;
     if (!interrupted) {
       try {
-        handOver = senderThread().submit(() -> sender.handOver(batch, this::producer, barrier));
+        int[] unsettled = batch.unsettled();
+        handOver = senderThread().submit(() -> sender.handOver(batch, unsettled, this::producer, barrier));
       } catch (RuntimeException e) { // closed meanwhile
         batch.failUnsettled(EmitStatus.FAILED, new IllegalStateException("the stamp emitter is closed", e));
         return;
@@ -243,14 +248,31 @@ public final class KafkaStampEmitter implements LeadershipHandoffEmitter {
     }
   }
 
-  /** The producer, created on first use on the sender thread. */
+  /**
+   * The producer, created on first use. Only the sender thread calls this, so the creation itself
+   * needs no lock, and must not hold one: it may take long, and callers wait on the lock.
+   */
   private Producer<byte[], byte[]> producer() {
     synchronized (lock) {
       if (closed) {
         throw new IllegalStateException("the stamp emitter is closed");
       }
-      return sender.producer(producerFactory);
+      Producer<byte[], byte[]> p = sender.producer();
+      if (p != null) {
+        return p;
+      }
     }
+    Producer<byte[], byte[]> created = producerFactory.get();
+    synchronized (lock) {
+      if (!closed) {
+        sender.producer(created);
+        return created;
+      }
+    }
+    if (ownsProducer) {
+      created.close(Duration.ZERO);
+    }
+    throw new IllegalStateException("the stamp emitter is closed");
   }
 
   private void report(EmitOutcome o) {

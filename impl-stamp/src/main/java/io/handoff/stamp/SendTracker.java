@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.handoff.spi.WriteBarrier;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
@@ -30,10 +31,15 @@ import org.apache.kafka.common.TopicPartition;
  */
 public final class SendTracker implements WriteBarrier {
 
-  private static final CompletableFuture<Void> NOTHING_OUTSTANDING = CompletableFuture.completedFuture(null);
+  /** One partition: when everything sent so far is answered, and the first failure not yet cleared. */
+  private static final class Partition {
+    /** Completes, always normally, once every send registered before it is answered. */
+    CompletableFuture<Void> answered = CompletableFuture.completedFuture(null);
+    volatile Throwable failure;
+  }
 
   private final Producer<byte[], byte[]> producer;
-  private final ConcurrentHashMap<TopicPartition, CompletableFuture<Void>> outstanding = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
 
   public SendTracker(Producer<byte[], byte[]> producer) {
     this.producer = requireNonNull(producer, "producer is null");
@@ -50,41 +56,60 @@ public final class SendTracker implements WriteBarrier {
     if (record.partition() == null) {
       throw new IllegalArgumentException("A tracked record must name its partition: " + record.topic());
     }
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    // Completed tails are dropped, so that the chain is as long as what is still outstanding; a
-    // failed one stays until cleared.
-    outstanding.compute(new TopicPartition(record.topic(), record.partition()),
-        (tp, tail) -> tail == null || (tail.isDone() && !tail.isCompletedExceptionally())
-            ? done : CompletableFuture.allOf(tail, done));
+    Partition p = partitions.computeIfAbsent(new TopicPartition(record.topic(), record.partition()),
+        tp -> new Partition());
+    CompletableFuture<Void> answered = new CompletableFuture<>();
+    synchronized (p) {
+      // An answered chain is dropped, so that it is only as long as what is still outstanding.
+      p.answered = p.answered.isDone() ? answered : CompletableFuture.allOf(p.answered, answered);
+    }
     try {
       return producer.send(record, (metadata, e) -> {
-        // The host's own callback first: by the time the barrier opens, the host has seen the ack.
+        // The host's own callback first: by the time the barrier opens, the host has seen the answer.
         try {
           if (callback != null) {
             callback.onCompletion(metadata, e);
           }
         } finally {
-          if (e == null) {
-            done.complete(null);
-          } else {
-            done.completeExceptionally(e);
+          if (e != null && p.failure == null) {
+            p.failure = e;
           }
+          answered.complete(null);
         }
       });
     } catch (RuntimeException e) {
-      done.completeExceptionally(e);
+      if (p.failure == null) {
+        p.failure = e;
+      }
+      answered.complete(null);
       throw e;
     }
   }
 
   @Override
   public CompletionStage<?> writesCompleted(String versionTopic, int partition) {
-    return outstanding.getOrDefault(new TopicPartition(versionTopic, partition), NOTHING_OUTSTANDING);
+    Partition p = partitions.get(new TopicPartition(versionTopic, partition));
+    if (p == null) {
+      return CompletableFuture.completedFuture(null);
+    }
+    CompletableFuture<Void> answered;
+    synchronized (p) {
+      answered = p.answered;
+    }
+    return answered.thenApply(v -> {
+      Throwable failure = p.failure;
+      if (failure != null) {
+        throw new CompletionException(failure);
+      }
+      return null;
+    });
   }
 
-  /** Forgets a failed send of the partition, once the host knows it no longer matters. */
+  /** Forgets the failed sends of the partition so far, once the host knows they no longer matter. */
   public void clear(String versionTopic, int partition) {
-    outstanding.computeIfPresent(new TopicPartition(versionTopic, partition),
-        (tp, tail) -> tail.isCompletedExceptionally() ? null : tail);
+    Partition p = partitions.get(new TopicPartition(versionTopic, partition));
+    if (p != null) {
+      p.failure = null;
+    }
   }
 }

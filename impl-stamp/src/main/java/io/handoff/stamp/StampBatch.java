@@ -28,6 +28,8 @@ final class StampBatch {
   private final AtomicReferenceArray<Future<RecordMetadata>> sent;
   private final AtomicLongArray ackedAt;
   private volatile boolean handOverClosed;
+  /** What the sender is waiting for, to name in the outcome of a stamp it could not hand over in time. */
+  private volatile String waitingFor = "the sender thread";
 
   StampBatch(StepDown[] stepDowns, long ackTimeoutMs) {
     this.stepDowns = stepDowns;
@@ -74,6 +76,18 @@ final class StampBatch {
     return outcomes.get(i) != null;
   }
 
+  /** The stamps without an outcome yet. */
+  int[] unsettled() {
+    int n = 0;
+    int[] found = new int[stepDowns.length];
+    for (int i = 0; i < stepDowns.length; i++) {
+      if (outcomes.get(i) == null) {
+        found[n++] = i;
+      }
+    }
+    return java.util.Arrays.copyOf(found, n);
+  }
+
   boolean hasUnsettled() {
     for (int i = 0; i < stepDowns.length; i++) {
       if (outcomes.get(i) == null) {
@@ -94,6 +108,10 @@ final class StampBatch {
   /** Whether the sender may still hand stamps over: with a zero ack timeout nobody waits, so always. */
   boolean mayHandOver() {
     return !handOverClosed || ackTimeoutMs == 0;
+  }
+
+  void waitingFor(String what) {
+    waitingFor = what;
   }
 
   void handedOver(int i, Future<RecordMetadata> future) {
@@ -150,7 +168,8 @@ final class StampBatch {
         fail(i, EmitStatus.INTERRUPTED, null);
       } else {
         fail(i, EmitStatus.TIMED_OUT, new TimeoutException(f == null
-            ? "the ack timeout of " + ackTimeoutMs + " ms passed before this stamp could be handed to the producer"
+            ? "the ack timeout of " + ackTimeoutMs + " ms passed before this stamp could be handed to the producer,"
+                + " while waiting for " + waitingFor
             : "no ack within the ack timeout of " + ackTimeoutMs + " ms"));
       }
     }

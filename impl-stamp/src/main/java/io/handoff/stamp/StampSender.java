@@ -43,12 +43,14 @@ final class StampSender {
     this.ackTimeoutMs = ackTimeoutMs;
   }
 
-  /** The producer, created on first use; the caller holds the emitter's lock. */
-  Producer<byte[], byte[]> producer(Supplier<Producer<byte[], byte[]>> factory) {
-    if (producer == null) {
-      producer = factory.get();
-    }
+  /** The producer, if one was created; the caller holds the emitter's lock. */
+  Producer<byte[], byte[]> producer() {
     return producer;
+  }
+
+  /** Publishes the created producer; the caller holds the emitter's lock. */
+  void producer(Producer<byte[], byte[]> created) {
+    producer = created;
   }
 
   /** The producer, if one was created; the caller holds the emitter's lock. */
@@ -103,22 +105,24 @@ final class StampSender {
   }
 
   /**
-   * Hands the batch's unsettled stamps to the producer: those of partitions known to exist first,
-   * each only after the host's barrier (when there is one) reported its earlier writes done. Stops
-   * as soon as the caller stopped waiting; sends nothing after the deadline but the first stamp.
+   * Hands the stamps {@code todo} (those without an outcome when the call began) to the producer:
+   * those of partitions known to exist first, each only after the host's barrier (when there is
+   * one) reported its earlier writes done. Stops as soon as the caller stopped waiting, and sends
+   * nothing after the deadline but the first stamp. With a zero ack timeout nobody waits: the
+   * caller has already answered {@code TIMED_OUT}, and every stamp is still handed over.
    */
-  void handOver(StampBatch batch, Supplier<Producer<byte[], byte[]>> producers, WriteBarrier barrier) {
-    int[] order = sendOrder(batch);
+  void handOver(StampBatch batch, int[] todo, Supplier<Producer<byte[], byte[]>> producers, WriteBarrier barrier) {
+    int[] order = sendOrder(batch, todo);
+    boolean[] done = new boolean[batch.size()];
     Map<Integer, CompletableFuture<?>> writesDone = new HashMap<>();
     if (barrier != null) {
       for (int i : order) {
-        if (!batch.isSettled(i)) {
-          StepDown s = batch.stepDown(i);
-          try {
-            writesDone.put(i, barrier.writesCompleted(s.versionTopic(), s.partition()).toCompletableFuture());
-          } catch (RuntimeException e) {
-            batch.fail(i, EmitStatus.FAILED, e);
-          }
+        StepDown s = batch.stepDown(i);
+        try {
+          writesDone.put(i, barrier.writesCompleted(s.versionTopic(), s.partition()).toCompletableFuture());
+        } catch (RuntimeException e) {
+          batch.fail(i, EmitStatus.FAILED, e);
+          done[i] = true;
         }
       }
     }
@@ -127,13 +131,12 @@ final class StampSender {
     Map<String, RuntimeException> metadataFailures = new HashMap<>();
     boolean first = true;
     for (int i : order) {
-      if (batch.isSettled(i)) {
+      if (done[i]) {
         continue;
       }
       if (!batch.mayHandOver()) {
         return;
       }
-      StepDown s = batch.stepDown(i);
       if (batch.ackTimeoutMs() > 0 && !first && batch.pastDeadline()) {
         batch.fail(i, EmitStatus.TIMED_OUT,
             new TimeoutException("the ack timeout of " + batch.ackTimeoutMs() + " ms passed before this stamp could be sent"));
@@ -145,6 +148,7 @@ final class StampSender {
       }
       try {
         if (p == null) {
+          batch.waitingFor("the stamp producer to be created");
           p = producers.get();
         }
         send(batch, i, p, partitionCounts, metadataFailures);
@@ -166,8 +170,13 @@ final class StampSender {
   /** Waits, until the deadline, for the host's writes before stamp {@code i}; settles it if they are not done. */
   private static boolean writesDone(StampBatch batch, int i, CompletableFuture<?> done) {
     StepDown s = batch.stepDown(i);
+    batch.waitingFor("the host's writes to " + s.topicPartition());
     try {
-      done.get(batch.ackTimeoutMs() == 0 ? Long.MAX_VALUE : batch.remainingNanos(), TimeUnit.NANOSECONDS);
+      // With a zero ack timeout nobody waits for the outcome, but a barrier that never opens must
+      // not hold up this emitter's later stamps for ever.
+      long wait = batch.ackTimeoutMs() == 0
+          ? TimeUnit.MILLISECONDS.toNanos(StampProducerConfig.MIN_DELIVERY_TIMEOUT_MS) : batch.remainingNanos();
+      done.get(wait, TimeUnit.NANOSECONDS);
       return true;
     } catch (TimeoutException e) {
       batch.fail(i, EmitStatus.TIMED_OUT, new TimeoutException("the host's writes to " + s.topicPartition()
@@ -183,20 +192,19 @@ final class StampSender {
     return false;
   }
 
-  private int[] sendOrder(StampBatch batch) {
-    int n = batch.size();
-    int[] order = new int[n];
+  private int[] sendOrder(StampBatch batch, int[] todo) {
+    int[] order = new int[todo.length];
     int k = 0;
-    boolean[] known = new boolean[n];
-    for (int i = 0; i < n; i++) {
-      known[i] = isKnown(batch.stepDown(i));
-      if (known[i]) {
-        order[k++] = i;
+    boolean[] known = new boolean[todo.length];
+    for (int j = 0; j < todo.length; j++) {
+      known[j] = isKnown(batch.stepDown(todo[j]));
+      if (known[j]) {
+        order[k++] = todo[j];
       }
     }
-    for (int i = 0; i < n; i++) {
-      if (!known[i]) {
-        order[k++] = i;
+    for (int j = 0; j < todo.length; j++) {
+      if (!known[j]) {
+        order[k++] = todo[j];
       }
     }
     return order;
@@ -216,6 +224,7 @@ final class StampSender {
     }
     Integer count = partitionCounts.get(topic);
     if (count == null) {
+      batch.waitingFor("the metadata of " + topic + " (does the topic exist?)");
       try {
         count = partitionCount(p, topic, batch.deadline());
       } catch (org.apache.kafka.common.errors.TimeoutException e) {
@@ -235,6 +244,7 @@ final class StampSender {
     if (!batch.mayHandOver()) {
       return;
     }
+    batch.waitingFor("the producer to accept the stamp of " + s.topicPartition());
     long now = System.currentTimeMillis();
     byte[] value = codec.encodeStamp(StampKind.STEP_DOWN, s.leaderTerm(), s.localClusterId(), s.writerId(), now);
     RecordHeaders headers = new RecordHeaders();

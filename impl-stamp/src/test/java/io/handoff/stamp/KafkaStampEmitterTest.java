@@ -4,6 +4,7 @@ import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.Mockito.atMost;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.mockingDetails;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
@@ -22,11 +23,14 @@ import io.handoff.spi.EmitStatus;
 import io.handoff.spi.HandoffMetrics;
 import io.handoff.spi.HandoffSettings;
 import io.handoff.spi.StepDown;
+import io.handoff.spi.WriteBarrier;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -42,13 +46,39 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.NotEnoughReplicasException;
 import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.mockito.ArgumentCaptor;
+import org.testng.annotations.AfterMethod;
 import org.testng.annotations.Test;
 
-/** Each failure of the producer staged with Mockito: the emitter answers, never throws. */
+/**
+ * Each answer and failure of the producer staged with Mockito, on an emitter that stamps on the
+ * host's producer ({@link KafkaStampEmitter#onHostProducer}): the stamp carries every field, each
+ * failure becomes an outcome (never an exception), waits are bounded by one ack timeout shared by
+ * a batch, nothing is sent for a skipped step-down, and the configuration of the emitter's own
+ * producer ({@link StampProducerConfig}) forces what the emitter's bounds depend on.
+ */
 public class KafkaStampEmitterTest {
 
   private static final StepDown STEP_DOWN = StepDown.established("store_v3", 2, 1_700_000_000_123L, 7, "host-a");
+
+  /** Every emitter a test creates, closed after it: each holds a sender thread once it has emitted. */
+  private final List<KafkaStampEmitter> emitters = new ArrayList<>();
+
+  @AfterMethod(alwaysRun = true)
+  public void closeEmitters() {
+    emitters.forEach(KafkaStampEmitter::close);
+    emitters.clear();
+  }
+
+  private KafkaStampEmitter onHost(HandoffSettings settings, HandoffMetrics metrics, Producer<byte[], byte[]> p) {
+    KafkaStampEmitter e = KafkaStampEmitter.onHostProducer(settings, metrics, p);
+    emitters.add(e);
+    return e;
+  }
+
+  /** A barrier for the tests of the own producer's configuration, which never get to emit. */
+  private static final WriteBarrier NOTHING_WRITTEN = (topic, partition) -> CompletableFuture.completedFuture(null);
 
   private static HandoffSettings settings(long ackTimeoutMs) {
     return HandoffSettings.from(Map.of(
@@ -89,7 +119,7 @@ public class KafkaStampEmitterTest {
     Producer<byte[], byte[]> p = producer();
     answer(p, acked(41));
     CountingHandoffMetrics metrics = new CountingHandoffMetrics();
-    KafkaStampEmitter emitter = new KafkaStampEmitter(settings(1000), metrics, p);
+    KafkaStampEmitter emitter = onHost(settings(1000), metrics, p);
 
     EmitOutcome o = emitter.emitStepDown(STEP_DOWN);
 
@@ -118,7 +148,7 @@ public class KafkaStampEmitterTest {
     when(p.send(any(), any())).thenThrow(new KafkaException("producer fenced"));
     CountingHandoffMetrics metrics = new CountingHandoffMetrics();
 
-    EmitOutcome o = new KafkaStampEmitter(settings(1000), metrics, p).emitStepDown(STEP_DOWN);
+    EmitOutcome o = onHost(settings(1000), metrics, p).emitStepDown(STEP_DOWN);
 
     assertEquals(o.status(), EmitStatus.FAILED);
     assertEquals(o.cause().getMessage(), "producer fenced");
@@ -132,7 +162,7 @@ public class KafkaStampEmitterTest {
     CountingHandoffMetrics metrics = new CountingHandoffMetrics();
 
     long start = System.nanoTime();
-    EmitOutcome o = new KafkaStampEmitter(settings(200), metrics, p).emitStepDown(STEP_DOWN);
+    EmitOutcome o = onHost(settings(200), metrics, p).emitStepDown(STEP_DOWN);
     long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 
     assertEquals(o.status(), EmitStatus.TIMED_OUT);
@@ -147,7 +177,7 @@ public class KafkaStampEmitterTest {
     NotEnoughReplicasException broker = new NotEnoughReplicasException("only 1 in sync");
     answer(p, CompletableFuture.failedFuture(broker));
 
-    EmitOutcome o = new KafkaStampEmitter(settings(1000), new CountingHandoffMetrics(), p).emitStepDown(STEP_DOWN);
+    EmitOutcome o = onHost(settings(1000), new CountingHandoffMetrics(), p).emitStepDown(STEP_DOWN);
 
     assertEquals(o.status(), EmitStatus.FAILED);
     assertSame(o.cause(), broker);
@@ -159,7 +189,7 @@ public class KafkaStampEmitterTest {
     answer(p, CompletableFuture.failedFuture(
         new TimeoutException("Topic store_v3 not present in metadata after 1000 ms")));
 
-    EmitOutcome o = new KafkaStampEmitter(settings(1000), new CountingHandoffMetrics(), p).emitStepDown(STEP_DOWN);
+    EmitOutcome o = onHost(settings(1000), new CountingHandoffMetrics(), p).emitStepDown(STEP_DOWN);
 
     assertEquals(o.status(), EmitStatus.TIMED_OUT);
     assertTrue(o.cause() instanceof TimeoutException);
@@ -169,7 +199,7 @@ public class KafkaStampEmitterTest {
   public void interruptedWaitIsInterruptedAndKeepsTheFlag() {
     Producer<byte[], byte[]> p = producer();
     answer(p, new CompletableFuture<>());
-    KafkaStampEmitter emitter = new KafkaStampEmitter(settings(10_000), new CountingHandoffMetrics(), p);
+    KafkaStampEmitter emitter = onHost(settings(10_000), new CountingHandoffMetrics(), p);
 
     Thread.currentThread().interrupt();
     EmitOutcome o;
@@ -190,7 +220,7 @@ public class KafkaStampEmitterTest {
       sent.countDown();
       return never;
     });
-    KafkaStampEmitter emitter = new KafkaStampEmitter(settings(30_000), new CountingHandoffMetrics(), p);
+    KafkaStampEmitter emitter = onHost(settings(30_000), new CountingHandoffMetrics(), p);
     AtomicReference<EmitOutcome> outcome = new AtomicReference<>();
     AtomicBoolean flagAfter = new AtomicBoolean();
     Thread demoter = new Thread(() -> {
@@ -205,6 +235,9 @@ public class KafkaStampEmitterTest {
     assertFalse(demoter.isAlive(), "the emitter must return after an interrupt, not at the 30 s ack timeout");
     assertTrue(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) < 5_000);
     assertEquals(outcome.get().status(), EmitStatus.INTERRUPTED);
+    Throwable cause = outcome.get().cause();
+    assertTrue(cause == null || cause instanceof InterruptedException,
+        "the caller's own interrupt, not an exception of the Kafka client: " + cause);
     assertTrue(flagAfter.get(), "interrupt flag kept");
   }
 
@@ -216,15 +249,21 @@ public class KafkaStampEmitterTest {
     Producer<byte[], byte[]> pending = producer();
     answer(pending, new CompletableFuture<>());
     long start = System.nanoTime();
-    EmitOutcome o = new KafkaStampEmitter(s, new CountingHandoffMetrics(), pending).emitStepDown(STEP_DOWN);
+    EmitOutcome o = onHost(s, new CountingHandoffMetrics(), pending).emitStepDown(STEP_DOWN);
     assertEquals(o.status(), EmitStatus.TIMED_OUT, "an ack not yet there is not waited for");
     assertTrue(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) < 1_000);
-    verify(pending, times(1)).send(any(), any());
+    // Nobody waits, but the stamp is still handed over, on the sender thread, maybe after the call.
+    assertEquals(sendsWithin(pending, 1, 5_000), 1,
+        "with a zero ack timeout the stamp must still be handed to the producer: " + o);
 
+    // An ack that is there by the time the caller looks is taken; with no wait at all the caller
+    // usually looks before the sender thread has even sent, so TIMED_OUT is as right here.
     Producer<byte[], byte[]> done = producer();
     answer(done, acked(5));
-    assertEquals(new KafkaStampEmitter(s, new CountingHandoffMetrics(), done).emitStepDown(STEP_DOWN).status(),
-        EmitStatus.ACKED, "an ack already there is taken");
+    EmitOutcome d = onHost(s, new CountingHandoffMetrics(), done).emitStepDown(STEP_DOWN);
+    assertTrue(d.status() == EmitStatus.ACKED || d.status() == EmitStatus.TIMED_OUT, d.toString());
+    assertEquals(sendsWithin(done, 1, 5_000), 1,
+        "with a zero ack timeout the stamp must still be handed to the producer: " + d);
   }
 
   @Test
@@ -233,20 +272,38 @@ public class KafkaStampEmitterTest {
     answer(p, new CompletableFuture<>());
     List<StepDown> batch = List.of(StepDown.established("t", 0, 5, 0, "h"), StepDown.established("t", 1, 5, 0, "h"),
         StepDown.established("t", 2, 5, 0, "h"));
-    List<EmitOutcome> out = new KafkaStampEmitter(settings(0), new CountingHandoffMetrics(), p).emitStepDowns(batch);
-    verify(p, times(3)).send(any(), any());
-    out.forEach(o -> assertEquals(o.status(), EmitStatus.TIMED_OUT));
+    List<EmitOutcome> out = onHost(settings(0), new CountingHandoffMetrics(), p).emitStepDowns(batch);
+    out.forEach(o -> assertEquals(o.status(), EmitStatus.TIMED_OUT, o.toString()));
+    // Handed over on the sender thread after the call returned: wait for it, not for the acks.
+    assertEquals(sendsWithin(p, 3, 5_000), 3,
+        "with a zero ack timeout every stamp of the batch must still be handed to the producer: " + out);
+  }
+
+  /** How many times {@code send} was called on {@code p}, after waiting up to {@code ms} for {@code expected}. */
+  private static long sendsWithin(Producer<byte[], byte[]> p, int expected, long ms) {
+    long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
+    long n;
+    while ((n = mockingDetails(p).getInvocations().stream().filter(i -> i.getMethod().getName().equals("send"))
+        .count()) < expected && System.nanoTime() < until) {
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    return n;
   }
 
   @Test
   public void noTermAndDisabledSkipWithoutTouchingTheProducer() {
     Producer<byte[], byte[]> p = producer();
     CountingHandoffMetrics metrics = new CountingHandoffMetrics();
-    KafkaStampEmitter on = new KafkaStampEmitter(settings(1000), metrics, p);
+    KafkaStampEmitter on = onHost(settings(1000), metrics, p);
     assertEquals(on.emitStepDown(StepDown.established("t", 0, 0, 0, "h")).status(), EmitStatus.SKIPPED_NO_TERM);
     assertEquals(on.emitStepDown(StepDown.established("t", 0, -1, 0, "h")).status(), EmitStatus.SKIPPED_NO_TERM);
 
-    KafkaStampEmitter off = new KafkaStampEmitter(HandoffSettings.defaults(), metrics, p);
+    KafkaStampEmitter off = onHost(HandoffSettings.defaults(), metrics, p);
     assertEquals(off.emitStepDown(STEP_DOWN).status(), EmitStatus.SKIPPED_DISABLED);
 
     verifyNoInteractions(p);
@@ -262,7 +319,7 @@ public class KafkaStampEmitterTest {
     Producer<byte[], byte[]> p = producer();
     answer(p, acked(1));
     CountingHandoffMetrics metrics = new CountingHandoffMetrics();
-    KafkaStampEmitter emitter = new KafkaStampEmitter(settings(1000), metrics, p);
+    KafkaStampEmitter emitter = onHost(settings(1000), metrics, p);
     StepDown unestablished = new StepDown("store_v3", 2, 2_000, false, 7, "host-b");
 
     EmitOutcome o = emitter.emitStepDown(unestablished);
@@ -286,7 +343,8 @@ public class KafkaStampEmitterTest {
   @Test
   public void batchSendsEverythingBeforeWaitingAndSharesOneDeadline() {
     Producer<byte[], byte[]> p = producer();
-    List<CompletableFuture<RecordMetadata>> futures = new ArrayList<>();
+    // Written by the sender thread, read by the acker: a list safe for that.
+    List<CompletableFuture<RecordMetadata>> futures = new CopyOnWriteArrayList<>();
     when(p.send(any(), any())).thenAnswer(inv -> {
       CompletableFuture<RecordMetadata> f = new CompletableFuture<>();
       futures.add(f);
@@ -308,7 +366,7 @@ public class KafkaStampEmitterTest {
     });
     acker.start();
     long start = System.nanoTime();
-    List<EmitOutcome> out = new KafkaStampEmitter(settings(300), new CountingHandoffMetrics(), p).emitStepDowns(batch);
+    List<EmitOutcome> out = onHost(settings(300), new CountingHandoffMetrics(), p).emitStepDowns(batch);
     long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 
     assertEquals(out.size(), 50);
@@ -322,7 +380,7 @@ public class KafkaStampEmitterTest {
   @Test
   public void partitionBeyondTheTopicFailsWithoutSending() {
     Producer<byte[], byte[]> p = producer();
-    EmitOutcome o = new KafkaStampEmitter(settings(1000), new CountingHandoffMetrics(), p)
+    EmitOutcome o = onHost(settings(1000), new CountingHandoffMetrics(), p)
         .emitStepDown(StepDown.established("store_v3", 300, 5, 0, "h"));
     assertEquals(o.status(), EmitStatus.FAILED);
     assertTrue(o.cause().getMessage().contains("Partition 300 of topic store_v3 does not exist"),
@@ -339,7 +397,7 @@ public class KafkaStampEmitterTest {
       throw new TimeoutException("Topic gone not present in metadata after 100 ms.");
     });
     answer(p, acked(3));
-    KafkaStampEmitter emitter = new KafkaStampEmitter(settings(400), new CountingHandoffMetrics(), p);
+    KafkaStampEmitter emitter = onHost(settings(400), new CountingHandoffMetrics(), p);
     emitter.prepare("store_v3"); // as a leader does when it takes the partition over
     long start = System.nanoTime();
     List<EmitOutcome> out = emitter.emitStepDowns(List.of(
@@ -349,7 +407,9 @@ public class KafkaStampEmitterTest {
     assertEquals(out.get(0).status(), EmitStatus.TIMED_OUT);
     assertEquals(out.get(1).status(), EmitStatus.ACKED, "a topic without metadata holds up no prepared topic's stamp");
     assertEquals(out.get(2).status(), EmitStatus.TIMED_OUT);
-    assertTrue(tookMs >= 390 && tookMs < 400 + 100 + 150, "waited in slices up to the deadline: " + tookMs + " ms");
+    // The metadata wait runs on the sender thread; the caller waits for it up to the deadline and
+    // no longer (the documented bound: ack timeout + 200 ms), whatever slice is still running.
+    assertTrue(tookMs >= 390 && tookMs <= 400 + 200, "waited up to the deadline: " + tookMs + " ms");
     // About four slices for the first stamp, none for the second stamp of the same topic.
     verify(p, atMost(5)).partitionsFor("gone");
     verify(p, times(1)).send(any(), any());
@@ -358,7 +418,7 @@ public class KafkaStampEmitterTest {
   @Test
   public void closedEmitterAnswersFailedAndDoesNotCloseAHostProducer() {
     Producer<byte[], byte[]> p = producer();
-    KafkaStampEmitter emitter = new KafkaStampEmitter(settings(1000), new CountingHandoffMetrics(), p);
+    KafkaStampEmitter emitter = onHost(settings(1000), new CountingHandoffMetrics(), p);
     emitter.close();
     emitter.close();
     EmitOutcome o = emitter.emitStepDown(STEP_DOWN);
@@ -376,22 +436,42 @@ public class KafkaStampEmitterTest {
     user.setProperty(HandoffSettings.KAFKA_PREFIX + "bootstrap.servers", "127.0.0.1:9");
     user.setProperty(HandoffSettings.KAFKA_PREFIX + "acks", "1");
     user.setProperty(HandoffSettings.KAFKA_PREFIX + "linger.ms", "20");
-    Properties p = KafkaStampEmitter.producerConfig(HandoffSettings.from(user));
+    Properties p = StampProducerConfig.of(HandoffSettings.from(user));
     assertEquals(p.getProperty(ProducerConfig.ACKS_CONFIG), "all");
     assertEquals(p.getProperty(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG), "true");
     assertEquals(p.getProperty(ProducerConfig.LINGER_MS_CONFIG), "0");
     assertEquals(p.getProperty(ProducerConfig.MAX_BLOCK_MS_CONFIG), "100", "metadata waits in slices, at least 100 ms");
-    assertEquals(KafkaStampEmitter.metadataWaitMs(8_000), 1_000);
+    assertEquals(StampProducerConfig.metadataWaitMs(8_000), 1_000, "a slice is an eighth of the ack timeout");
+    assertEquals(StampProducerConfig.metadataWaitMs(0), StampProducerConfig.MIN_METADATA_WAIT_MS, "floor of a slice");
     assertEquals(p.getProperty(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG), "1000", "floor of the delivery bound");
     assertEquals(p.getProperty(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG), "1000");
-    assertEquals(KafkaStampEmitter.deliveryBoundMs(5_000), 5_000);
+    assertEquals(StampProducerConfig.deliveryBoundMs(5_000), 5_000, "the ack timeout above the floor");
+    assertEquals(StampProducerConfig.deliveryBoundMs(0), StampProducerConfig.MIN_DELIVERY_TIMEOUT_MS,
+        "a zero ack timeout still gets a workable delivery timeout");
+    assertEquals(p.getProperty(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG),
+        ByteArraySerializer.class.getName(), "stamps are bytes");
+    assertEquals(p.getProperty(ProducerConfig.CLIENT_ID_CONFIG), "handoff-stamp-emitter", "a default client id");
+  }
+
+  @Test
+  public void producerConfigRefusesSettingsThatBreakIdempotence() {
+    for (String[] bad : new String[][] {{"max.in.flight.requests.per.connection", "6"}, {"retries", "0"},
+        {"bootstrap.servers", "no-port-here"}}) {
+      Map<String, String> m = new HashMap<>();
+      m.put(HandoffSettings.EMIT_STEPDOWN_STAMP, "true");
+      m.put(HandoffSettings.KAFKA_PREFIX + "bootstrap.servers", "127.0.0.1:9");
+      m.put(HandoffSettings.KAFKA_PREFIX + bad[0], bad[1]);
+      HandoffSettings s = HandoffSettings.from(m);
+      IllegalArgumentException e = expectThrows(IllegalArgumentException.class, () -> StampProducerConfig.of(s));
+      assertTrue(e.getMessage().contains(HandoffSettings.KAFKA_PREFIX + bad[0]), "names the key: " + e.getMessage());
+    }
   }
 
   @Test
   public void missingBootstrapServersFailsAtCreationNamingTheKey() {
     HandoffSettings s = settings(1000);
     IllegalArgumentException e = expectThrows(IllegalArgumentException.class,
-        () -> new KafkaStampEmitter(s, new CountingHandoffMetrics()));
+        () -> KafkaStampEmitter.afterHostWrites(s, new CountingHandoffMetrics(), NOTHING_WRITTEN));
     assertTrue(e.getMessage().contains("server.leader.handover.kafka.bootstrap.servers"), e.getMessage());
   }
 
@@ -402,13 +482,14 @@ public class KafkaStampEmitterTest {
         HandoffSettings.KAFKA_PREFIX + "bootstrap.servers", "127.0.0.1:9",
         HandoffSettings.KAFKA_PREFIX + "batch.size", "lots"));
     IllegalArgumentException e = expectThrows(IllegalArgumentException.class,
-        () -> new KafkaStampEmitter(s, new CountingHandoffMetrics()));
+        () -> KafkaStampEmitter.afterHostWrites(s, new CountingHandoffMetrics(), NOTHING_WRITTEN));
     assertTrue(e.getMessage().contains("batch.size"), e.getMessage());
   }
 
   @Test
   public void switchedOffEmitterNeedsNoKafkaSettings() {
-    KafkaStampEmitter off = new KafkaStampEmitter(HandoffSettings.defaults(), new CountingHandoffMetrics());
+    KafkaStampEmitter off = KafkaStampEmitter.afterHostWrites(HandoffSettings.defaults(), new CountingHandoffMetrics(),
+        NOTHING_WRITTEN);
     assertNotNull(off);
     assertEquals(off.emitStepDown(STEP_DOWN).status(), EmitStatus.SKIPPED_DISABLED);
     off.close();

@@ -2,13 +2,20 @@ package io.handoff.stamp;
 
 import io.handoff.embedded.EmbeddedKafkaCluster;
 import io.handoff.spi.HandoffSettings;
+import io.handoff.spi.HostResources;
 import io.handoff.spi.LeadershipHandoffProvider;
+import io.handoff.spi.WriteBarrier;
 import io.handoff.tck.LeadershipHandoffProviderTck;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import org.testng.annotations.AfterClass;
 import org.testng.annotations.BeforeClass;
 
-/** The stamp strategy against the contract kit, writing to a real embedded broker. */
+/**
+ * The stamp strategy against the contract kit, writing to a real embedded broker on the emitter's
+ * own producer, and refusing to be built without something that orders its stamps after the
+ * leader's records.
+ */
 public class StampProviderTckTest extends LeadershipHandoffProviderTck {
 
   private EmbeddedKafkaCluster kafka;
@@ -36,6 +43,22 @@ public class StampProviderTckTest extends LeadershipHandoffProviderTck {
     Properties p = new Properties();
     p.setProperty(HandoffSettings.KAFKA_PREFIX + "bootstrap.servers", kafka.bootstrapServers());
     return p;
+  }
+
+  /**
+   * A write barrier that is always complete: the kit writes no data to its topic, so no host write
+   * is ever outstanding when a stamp is due. The emitter stamps on its own producer.
+   */
+  @Override
+  protected HostResources hostResources() {
+    WriteBarrier nothingWritten = (topic, partition) -> CompletableFuture.completedFuture(null);
+    return HostResources.of(WriteBarrier.class, nothingWritten);
+  }
+
+  /** Switched on, the stamp emitter refuses to exist without a producer or barrier of the host (rule E2). */
+  @Override
+  protected boolean needsHostResources() {
+    return true;
   }
 
   @Override

@@ -178,7 +178,9 @@ public class UnsafeSequencesTest {
     assertFalse(bTerms.established(p, 2000), "a late decision cannot establish a term no longer held");
 
     Producer<byte[], byte[]> producer = ackingProducer(topic, p);
-    KafkaStampEmitter emitter = new KafkaStampEmitter(HandoffSettings.from(Map.of(
+    // B's own producer carries its stamps, so a stamp would be ordered after B's records (rule E2);
+    // rule E1 decides whether there is one at all.
+    KafkaStampEmitter emitter = KafkaStampEmitter.onHostProducer(HandoffSettings.from(Map.of(
         HandoffSettings.EMIT_STEPDOWN_STAMP, "true",
         HandoffSettings.ACK_TIMEOUT_MS, "1000")), metrics, producer);
     EmitOutcome outcome = emitter.emitStepDown(stepDown);
@@ -195,6 +197,7 @@ public class UnsafeSequencesTest {
     established.promoted(p, 2000);
     assertTrue(established.established(p, 2000));
     assertEquals(emitter.emitStepDown(established.demoted(p, 0, "host-b")).status(), EmitStatus.ACKED);
+    emitter.close();
   }
 
   /**

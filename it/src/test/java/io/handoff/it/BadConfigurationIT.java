@@ -16,10 +16,12 @@ import io.handoff.spi.EmitStatus;
 import io.handoff.spi.HandoffConfigException;
 import io.handoff.spi.HandoffObserverFactory;
 import io.handoff.spi.HandoffSettings;
+import io.handoff.spi.HostResources;
 import io.handoff.spi.LeadershipHandoffEmitter;
 import io.handoff.spi.LeadershipHandoffObserver;
 import io.handoff.spi.LeadershipHandoffs;
 import io.handoff.spi.StepDown;
+import io.handoff.spi.WriteBarrier;
 import io.handoff.stamp.KafkaStampEmitter;
 import io.handoff.stamp.StampObserver;
 import java.util.ArrayList;
@@ -27,15 +29,21 @@ import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.testng.annotations.BeforeClass;
 import org.testng.annotations.DataProvider;
 import org.testng.annotations.Test;
 
 /**
  * Bad configurations, started the way a server starts: {@link LeadershipHandoffs#emitter(Properties,
- * io.handoff.spi.HandoffMetrics)} then {@link LeadershipHandoffs#observers(Properties,
- * io.handoff.spi.HandoffMetrics)} from one set of properties, and an observer opened from that
- * factory for a version topic. Each row names the documented outcome:
+ * io.handoff.spi.HandoffMetrics, HostResources)} with what the host lends, then
+ * {@link LeadershipHandoffs#observers(Properties, io.handoff.spi.HandoffMetrics)} from the same
+ * properties, and an observer opened from that factory for a version topic. Unless a row says
+ * otherwise the host lends the always-complete write barrier (these tests write no data), so the
+ * stamp emitter builds a producer of its own from the Kafka properties, which the rows check. Each
+ * row names the documented outcome:
  * an exception with its exact message (or the fragments that name the culprit key and value), or the
  * valid result the documentation promises. Whatever the outcome, no producer I/O thread may be left
  * behind.
@@ -83,14 +91,27 @@ public class BadConfigurationIT {
     final String exactMessage;
     final List<String> fragments;
     final Consumer<Started> check;
+    /** The part of the start that must fail ("emitter", "observer factory", "observer"), or null for any. */
+    final String failingPart;
 
     private Expect(String documented, Class<? extends Throwable> type, String exactMessage, List<String> fragments,
-        Consumer<Started> check) {
+        Consumer<Started> check, String failingPart) {
       this.documented = documented;
       this.type = type;
       this.exactMessage = exactMessage;
       this.fragments = fragments;
       this.check = check;
+      this.failingPart = failingPart;
+    }
+
+    private Expect(String documented, Class<? extends Throwable> type, String exactMessage, List<String> fragments,
+        Consumer<Started> check) {
+      this(documented, type, exactMessage, fragments, check, null);
+    }
+
+    /** The same failure, from the creation of {@code part} of the start. */
+    Expect from(String part) {
+      return new Expect(documented + ", when creating the " + part, type, exactMessage, fragments, check, part);
     }
 
     /** Start fails with {@code type} and exactly {@code message}. */
@@ -125,6 +146,9 @@ public class BadConfigurationIT {
       if (!type.isInstance(s.failure)) {
         throw new AssertionError("expected " + type.getName() + " but got " + s.failure, s.failure);
       }
+      if (failingPart != null) {
+        assertEquals(s.failedIn, failingPart, "the part of the start that failed");
+      }
       if (exactMessage != null) {
         assertEquals(s.failure.getMessage(), exactMessage, "exception message");
       }
@@ -141,8 +165,9 @@ public class BadConfigurationIT {
 
   @BeforeClass
   public void header() {
-    ItSupport.startObserved(OBSERVED, "| # | case | properties | documented outcome | observed outcome |" + NL
-        + "|---|---|---|---|---|");
+    ItSupport.startObserved(OBSERVED,
+        "| # | case | properties | host lends | documented outcome | observed outcome |" + NL
+            + "|---|---|---|---|---|---|");
   }
 
   private static Properties props(String... keyValues) {
@@ -194,12 +219,32 @@ public class BadConfigurationIT {
     };
   }
 
+  /** The stamp emitter sends on a producer of its own, after the host's barrier. */
+  private static Consumer<Started> onItsOwnProducer() {
+    return s -> assertTrue(((KafkaStampEmitter) s.emitter).deliveryBound().isPresent(),
+        "stamps on a producer of its own, whose delivery bound it knows: " + s.emitter);
+  }
+
+  /** The stamp emitter sends on the producer the host lent. */
+  private static Consumer<Started> onTheHostsProducer() {
+    return s -> assertTrue(((KafkaStampEmitter) s.emitter).deliveryBound().isEmpty(),
+        "stamps on the host's producer, whose delivery timeout decides: " + s.emitter);
+  }
+
   private static Consumer<Started> warned(String warning) {
     return s -> assertTrue(s.warnings.contains(warning), "expected the WARN '" + warning + "' among " + s.warnings);
   }
 
   private static Consumer<Started> typo(String key, String suggestion) {
     return noopBoth().andThen(warned(unknownKey(key, suggestion)));
+  }
+
+  /**
+   * A host's data producer for rows that only create the emitter: a mock, so that nothing connects
+   * and no I/O thread starts, which the row's thread check would count.
+   */
+  private static Producer<byte[], byte[]> unconnectedProducer() {
+    return new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
   }
 
   @SafeVarargs
@@ -354,6 +399,33 @@ public class BadConfigurationIT {
     rows.add(row("bootstrap.servers given, both switches off", props(BOOTSTRAP, NOWHERE),
         Expect.valid("no-op selected, no producer", noopBoth())));
     rows.add(row("no properties at all", props(), Expect.valid("no-op selected, no producer", noopBoth())));
+    // --- what the host lends: the stamp emitter must be able to order its stamps after the leader's records
+    String lendProducer = "HostResources.of(Producer.class, producer)";
+    String lendBarrier = "HostResources.of(WriteBarrier.class, barrier)";
+    rows.add(row("stamp emitter on, the host lends nothing", props(EMIT, "true", BOOTSTRAP, NOWHERE),
+        HostResources.none(), Expect.failsNaming(IllegalArgumentException.class, lendProducer, lendBarrier)
+            .from("emitter")));
+    rows.add(row("stamp emitter on, the host lends nothing, no bootstrap.servers", props(EMIT, "true", CONSUME, "true"),
+        HostResources.none(), Expect.failsNaming(IllegalArgumentException.class, lendProducer, lendBarrier)
+            .from("emitter")));
+    rows.add(row("emit off, stamp observer, the host lends nothing", props(CONSUME, "true", BOOTSTRAP, NOWHERE),
+        HostResources.none(), Expect.valid("the noop emitter (nothing to order), the stamp observer", all(
+            s -> assertEquals(s.emitter.getClass().getName(), "io.handoff.noop.NoopEmitter", "emitting is off"),
+            s -> assertTrue(s.observer instanceof StampObserver, String.valueOf(s.observer))))));
+    rows.add(row("emit on with strategy noop, the host lends nothing", props(EMIT, "true", STRATEGY, "noop"),
+        HostResources.none(), Expect.valid("the noop emitter: it writes nothing, so it needs nothing", noopBoth())));
+    rows.add(row("stamp emitter on, the host lends its producer, no bootstrap.servers", props(EMIT, "true"),
+        ItSupport.dataProducer(unconnectedProducer()), Expect.valid(
+            "the stamp emitter on the host's producer: the Kafka properties of an own producer are not needed",
+            all(stampEmitter(1000), onTheHostsProducer()))));
+    rows.add(row("stamp emitter on, the host lends its producer and a barrier", props(EMIT, "true", BOOTSTRAP, NOWHERE),
+        HostResources.builder().add(WriteBarrier.class, ItSupport.NO_DATA_WRITTEN)
+            .add(Producer.class, unconnectedProducer()).build(),
+        Expect.valid("the stamp emitter on the host's producer, the wiring Kafka orders itself",
+            all(stampEmitter(1000), onTheHostsProducer()))));
+    rows.add(row("stamp emitter on, the host lends a barrier", props(EMIT, "true", BOOTSTRAP, NOWHERE),
+        Expect.valid("the stamp emitter on its own producer, after the barrier",
+            all(stampEmitter(1000), onItsOwnProducer()))));
     // --- several bad keys at once: one exception listing each
     rows.add(row("four bad keys at once",
         props(EMIT, "abc", CONSUME, "yes", TIMEOUT, "1.5", STRATEGY, "Bad Name"),
@@ -378,17 +450,25 @@ public class BadConfigurationIT {
 
   private static int rowNumber;
 
+  /** A row of a host that writes no data and so lends the always-complete barrier. */
   private static Object[] row(String name, Properties props, Expect expect) {
-    return new Object[] {name, props, expect};
+    return row(name, props, ItSupport.noDataWritten(), expect);
   }
 
-  /** A server start: the emitter and the observers from the same properties, then one version topic's observer. */
-  private static Started start(Properties props, CountingHandoffMetrics metrics) {
+  private static Object[] row(String name, Properties props, HostResources lent, Expect expect) {
+    return new Object[] {name, props, lent, expect};
+  }
+
+  /**
+   * A server start: the emitter with what the host lends and the observers from the same properties,
+   * then one version topic's observer.
+   */
+  private static Started start(Properties props, HostResources lent, CountingHandoffMetrics metrics) {
     Started s = new Started();
     try (LogCapture logs = LogCapture.on("io.handoff")) {
       try {
         s.failedIn = "emitter";
-        s.emitter = LeadershipHandoffs.emitter(props, metrics);
+        s.emitter = LeadershipHandoffs.emitter(props, metrics, lent);
         s.failedIn = "observer factory";
         s.observers = LeadershipHandoffs.observers(props, metrics);
         s.failedIn = "observer";
@@ -404,11 +484,11 @@ public class BadConfigurationIT {
   }
 
   @Test(dataProvider = "rows")
-  public void badConfiguration(String name, Properties props, Expect expect) {
+  public void badConfiguration(String name, Properties props, HostResources lent, Expect expect) {
     int number = ++rowNumber;
     Set<String> threadsBefore = producerThreads();
     CountingHandoffMetrics metrics = new CountingHandoffMetrics();
-    Started s = start(props, metrics);
+    Started s = start(props, lent, metrics);
     String observed;
     try {
       if (s.failure != null) {
@@ -422,11 +502,12 @@ public class BadConfigurationIT {
           observed = describe(s); // checks may have emitted
         }
       } catch (AssertionError e) {
-        ItSupport.observed(OBSERVED, Integer.toString(number), name, show(props), expect.documented,
+        ItSupport.observed(OBSERVED, Integer.toString(number), name, show(props), show(lent), expect.documented,
             "**UNEXPECTED** " + observed);
         throw e;
       }
-      ItSupport.observed(OBSERVED, Integer.toString(number), name, show(props), expect.documented, observed);
+      ItSupport.observed(OBSERVED, Integer.toString(number), name, show(props), show(lent), expect.documented,
+          observed);
     } finally {
       if (s.emitter != null) {
         s.emitter.close();
@@ -458,6 +539,10 @@ public class BadConfigurationIT {
       }
     });
     return "`" + String.join(", ", kv) + "`";
+  }
+
+  private static String show(HostResources lent) {
+    return lent.toString().replace("io.handoff.spi.", "").replace("org.apache.kafka.clients.producer.", "");
   }
 
   private static String shortKey(String k) {

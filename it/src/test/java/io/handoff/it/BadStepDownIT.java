@@ -2,6 +2,7 @@ package io.handoff.it;
 
 import static io.handoff.it.ItSupport.assertNoNewProducerThread;
 import static io.handoff.it.ItSupport.causeChain;
+import static io.handoff.it.ItSupport.noDataWritten;
 import static io.handoff.it.ItSupport.producerThreads;
 import static org.testng.Assert.assertEquals;
 import static org.testng.Assert.assertFalse;
@@ -13,6 +14,7 @@ import io.handoff.embedded.EmbeddedKafkaCluster;
 import io.handoff.spi.CountingHandoffMetrics;
 import io.handoff.spi.EmitOutcome;
 import io.handoff.spi.EmitStatus;
+import io.handoff.spi.HandoffMetrics;
 import io.handoff.spi.HandoffSettings;
 import io.handoff.spi.LeaderTerms;
 import io.handoff.spi.LeadershipHandoffEmitter;
@@ -73,6 +75,14 @@ public class BadStepDownIT {
     return p;
   }
 
+  /**
+   * The stamp emitter as a host creates it. These tests write no data, so the host lends the
+   * always-complete barrier and the stamps travel on the emitter's own producer.
+   */
+  private LeadershipHandoffEmitter emitter(HandoffMetrics metrics) {
+    return LeadershipHandoffs.emitter(props(), metrics, noDataWritten());
+  }
+
   private List<ConsumerRecord<byte[], byte[]>> records() {
     return ItSupport.readPartition(kafka.bootstrapServers(), TOPIC, 0);
   }
@@ -99,7 +109,7 @@ public class BadStepDownIT {
     Set<String> before = producerThreads();
     int written = records().size();
     CountingHandoffMetrics metrics = new CountingHandoffMetrics();
-    try (LeadershipHandoffEmitter emitter = LeadershipHandoffs.emitter(props(), metrics)) {
+    try (LeadershipHandoffEmitter emitter = emitter(metrics)) {
       NullPointerException one = expectThrows(NullPointerException.class, () -> emitter.emitStepDown(null));
       assertEquals(one.getMessage(), "stepDown is null");
       NullPointerException batch = expectThrows(NullPointerException.class, () -> emitter.emitStepDowns(null));
@@ -148,7 +158,7 @@ public class BadStepDownIT {
   public void invalidStepDownFailsAtConstruction(String name, Supplier<StepDown> build,
       Class<? extends RuntimeException> type, String message) {
     Set<String> before = producerThreads();
-    LeadershipHandoffEmitter emitter = LeadershipHandoffs.emitter(props());
+    LeadershipHandoffEmitter emitter = emitter(HandoffMetrics.NOOP);
     try {
       RuntimeException e = expectThrows(type, build::get);
       assertEquals(e.getMessage(), message);
@@ -169,7 +179,7 @@ public class BadStepDownIT {
     CountingHandoffMetrics metrics = new CountingHandoffMetrics();
     EmitOutcome o;
     long wall;
-    try (LeadershipHandoffEmitter emitter = LeadershipHandoffs.emitter(props(), metrics)) {
+    try (LeadershipHandoffEmitter emitter = emitter(metrics)) {
       emitter.prepare(TOPIC); // as a new leader does, off the demotion path
       long t0 = System.nanoTime();
       o = emitter.emitStepDown(StepDown.established(TOPIC, 7, 11, 0, "host-a"));
@@ -192,7 +202,7 @@ public class BadStepDownIT {
     Set<String> before = producerThreads();
     EmitOutcome o;
     long wall;
-    try (LeadershipHandoffEmitter emitter = LeadershipHandoffs.emitter(props())) {
+    try (LeadershipHandoffEmitter emitter = emitter(HandoffMetrics.NOOP)) {
       long t0 = System.nanoTime();
       o = emitter.emitStepDown(StepDown.established(TOPIC, 3, 12, 0, "host-a"));
       wall = millisSince(t0);
@@ -216,7 +226,7 @@ public class BadStepDownIT {
     CountingHandoffMetrics metrics = new CountingHandoffMetrics();
     EmitOutcome o;
     long wall;
-    try (LeadershipHandoffEmitter emitter = LeadershipHandoffs.emitter(props(), metrics)) {
+    try (LeadershipHandoffEmitter emitter = emitter(metrics)) {
       emitter.prepare(TOPIC);
       long t0 = System.nanoTime();
       o = emitter.emitStepDown(StepDown.established(missing, 0, 13, 0, "host-a"));
@@ -239,7 +249,7 @@ public class BadStepDownIT {
     Set<String> before = producerThreads();
     EmitOutcome o;
     long wall;
-    try (LeadershipHandoffEmitter emitter = LeadershipHandoffs.emitter(props())) {
+    try (LeadershipHandoffEmitter emitter = emitter(HandoffMetrics.NOOP)) {
       emitter.prepare(TOPIC);
       long t0 = System.nanoTime();
       o = emitter.emitStepDown(StepDown.established(illegal, 0, 14, 0, "host-a"));
@@ -258,7 +268,7 @@ public class BadStepDownIT {
     Set<String> before = producerThreads();
     int written = records().size();
     CountingHandoffMetrics metrics = new CountingHandoffMetrics();
-    try (LeadershipHandoffEmitter emitter = LeadershipHandoffs.emitter(props(), metrics)) {
+    try (LeadershipHandoffEmitter emitter = emitter(metrics)) {
       for (long term : new long[] {0, -5, -1, Long.MIN_VALUE}) {
         long t0 = System.nanoTime();
         EmitOutcome o = emitter.emitStepDown(StepDown.established(TOPIC, 0, term, 0, "host-a"));
@@ -288,7 +298,7 @@ public class BadStepDownIT {
     StepDown waiting = terms.demoted(0, 0, "host-a");
     // Demoted without ever being promoted, as on the early return of a partition that was standby.
     StepDown standby = terms.demoted(0, 0, "host-a");
-    try (LeadershipHandoffEmitter emitter = LeadershipHandoffs.emitter(props(), metrics)) {
+    try (LeadershipHandoffEmitter emitter = emitter(metrics)) {
       long t0 = System.nanoTime();
       EmitOutcome o = emitter.emitStepDown(waiting);
       long wall = millisSince(t0);
@@ -315,7 +325,7 @@ public class BadStepDownIT {
     Set<String> before = producerThreads();
     List<EmitOutcome> outcomes;
     long wall;
-    try (LeadershipHandoffEmitter emitter = LeadershipHandoffs.emitter(props())) {
+    try (LeadershipHandoffEmitter emitter = emitter(HandoffMetrics.NOOP)) {
       emitter.prepare(TOPIC);
       long t0 = System.nanoTime();
       outcomes = emitter.emitStepDowns(List.of(
@@ -343,7 +353,7 @@ public class BadStepDownIT {
     Set<String> before = producerThreads();
     List<EmitOutcome> outcomes;
     long wall;
-    try (LeadershipHandoffEmitter emitter = LeadershipHandoffs.emitter(props())) {
+    try (LeadershipHandoffEmitter emitter = emitter(HandoffMetrics.NOOP)) {
       emitter.prepare(TOPIC);
       long t0 = System.nanoTime();
       outcomes = emitter.emitStepDowns(List.of(

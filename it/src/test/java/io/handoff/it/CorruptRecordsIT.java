@@ -12,10 +12,8 @@ import io.handoff.embedded.EmbeddedKafkaCluster;
 import io.handoff.host.Handover;
 import io.handoff.host.ReferenceReplica;
 import io.handoff.spi.CountingHandoffMetrics;
-import io.handoff.spi.HandoffObserverFactory;
 import io.handoff.spi.HandoffSettings;
 import io.handoff.spi.HandoverPath;
-import io.handoff.spi.LeadershipHandoffEmitter;
 import io.handoff.spi.LeadershipHandoffObserver;
 import io.handoff.spi.LeadershipHandoffs;
 import io.handoff.stamp.DecodedEnvelope;
@@ -317,12 +315,16 @@ public class CorruptRecordsIT {
 
   // -------------------------------------------------------------------------- the reference host
 
-  private ReferenceReplica follower(String id, String topic, Duration window, LeadershipHandoffEmitter emitter,
-      CountingHandoffMetrics metrics) {
-    HandoffObserverFactory observers = LeadershipHandoffs.observers(props(), metrics);
-    assertTrue(observers.open(topic, id) instanceof StampObserver, "the stamp strategy observes");
+  /**
+   * A replica of {@code topic} with the stamp strategy on both sides; it stamps on its own data
+   * producer, so it needs nothing but the settings.
+   */
+  private ReferenceReplica follower(String id, String topic, Duration window, CountingHandoffMetrics metrics) {
+    HandoffSettings settings = HandoffSettings.from(props());
+    assertTrue(LeadershipHandoffs.observers(settings, metrics).open(topic, id) instanceof StampObserver,
+        "the stamp strategy observes");
     return new ReferenceReplica(new ReferenceReplica.Config(id, kafka.bootstrapServers(), topic, 0, window),
-        List.of(PARTITION), emitter, observers);
+        List.of(PARTITION), settings, metrics);
   }
 
   private static void awaitObserved(ReferenceReplica replica, long count) {
@@ -348,9 +350,8 @@ public class CorruptRecordsIT {
   public void referenceHostKeepsFollowingAndPromotesOverCorruptRecords() throws Exception {
     Duration window = Duration.ofSeconds(1);
     CountingHandoffMetrics metrics = new CountingHandoffMetrics();
-    try (LeadershipHandoffEmitter emitter = LeadershipHandoffs.emitter(props(), metrics);
-        LogCapture logs = LogCapture.on(StampRecords.class.getName());
-        ReferenceReplica c = follower("host-c", TOPIC, window, emitter, metrics)) {
+    try (LogCapture logs = LogCapture.on(StampRecords.class.getName());
+        ReferenceReplica c = follower("host-c", TOPIC, window, metrics)) {
       awaitObserved(c, steps.size());
       assertEquals(c.recordsObserved(), steps.size(), "every record, corrupt or not, reached the observer");
       long hostWarns = undecodableWarns(logs, TOPIC).size();
@@ -385,8 +386,7 @@ public class CorruptRecordsIT {
     String clean = "vt_clean_tail";
     int cleanCount = cleanTenure(clean);
     Handover fast;
-    try (LeadershipHandoffEmitter emitter = LeadershipHandoffs.emitter(props());
-        ReferenceReplica b = follower(READER, clean, Duration.ofSeconds(60), emitter, new CountingHandoffMetrics())) {
+    try (ReferenceReplica b = follower(READER, clean, Duration.ofSeconds(60), new CountingHandoffMetrics())) {
       awaitObserved(b, cleanCount);
       fast = b.promote(PARTITION, 2).get(90, TimeUnit.SECONDS);
     }
@@ -402,8 +402,7 @@ public class CorruptRecordsIT {
     count += 4;
     CountingHandoffMetrics metrics = new CountingHandoffMetrics();
     Handover h;
-    try (LeadershipHandoffEmitter emitter = LeadershipHandoffs.emitter(props(), metrics);
-        ReferenceReplica b = follower(READER, topic, Duration.ofSeconds(1), emitter, metrics)) {
+    try (ReferenceReplica b = follower(READER, topic, Duration.ofSeconds(1), metrics)) {
       awaitObserved(b, count);
       h = b.promote(PARTITION, 2).get(30, TimeUnit.SECONDS);
       assertTrue(b.isWritable(PARTITION), "the new leader may write after the legacy wait");
@@ -428,9 +427,8 @@ public class CorruptRecordsIT {
     CountingHandoffMetrics metrics = new CountingHandoffMetrics();
     Handover h;
     long warns;
-    try (LeadershipHandoffEmitter emitter = LeadershipHandoffs.emitter(props(), metrics);
-        LogCapture logs = LogCapture.on(StampRecords.class.getName());
-        ReferenceReplica b = follower(READER, topic, Duration.ofSeconds(1), emitter, metrics)) {
+    try (LogCapture logs = LogCapture.on(StampRecords.class.getName());
+        ReferenceReplica b = follower(READER, topic, Duration.ofSeconds(1), metrics)) {
       awaitObserved(b, 3);
       warns = undecodableWarns(logs, topic).size();
       h = b.promote(PARTITION, 2).get(30, TimeUnit.SECONDS);

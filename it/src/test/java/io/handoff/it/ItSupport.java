@@ -2,6 +2,8 @@ package io.handoff.it;
 
 import static org.testng.Assert.fail;
 
+import io.handoff.spi.HostResources;
+import io.handoff.spi.WriteBarrier;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -15,15 +17,17 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * Helpers shared by the integration tests: producer-thread accounting, reading a partition, the
- * observed-outcome log.
+ * Helpers shared by the integration tests: what a test lends an emitter, producer-thread accounting,
+ * reading a partition, the observed-outcome log.
  */
 final class ItSupport {
 
@@ -33,7 +37,29 @@ final class ItSupport {
   /** Where each class writes the outcomes it observed, one Markdown table row per case. */
   static final Path OBSERVED_DIR = Path.of("target", "it-observed");
 
+  /**
+   * The write barrier of a test that writes no data of its own: with no send outstanding there is
+   * nothing a stamp has to be ordered after, so a barrier that is always complete tells the truth.
+   */
+  static final WriteBarrier NO_DATA_WRITTEN = (topic, partition) -> CompletableFuture.completedFuture(null);
+
   private ItSupport() {
+  }
+
+  /**
+   * What a test that writes no data lends the stamp emitter: {@link #NO_DATA_WRITTEN}. The emitter
+   * then stamps on a producer of its own, built from {@code server.leader.handover.kafka.*}.
+   */
+  static HostResources noDataWritten() {
+    return HostResources.of(WriteBarrier.class, NO_DATA_WRITTEN);
+  }
+
+  /**
+   * What a test that writes its data on {@code dataProducer} lends the stamp emitter: that producer,
+   * so that Kafka orders each stamp after the data sent before it.
+   */
+  static HostResources dataProducer(Producer<byte[], byte[]> dataProducer) {
+    return HostResources.of(Producer.class, dataProducer);
   }
 
   /** Names of the live producer I/O threads of this JVM, sorted. */

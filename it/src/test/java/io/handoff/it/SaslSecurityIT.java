@@ -2,6 +2,7 @@ package io.handoff.it;
 
 import static io.handoff.it.ItSupport.assertNoNewProducerThread;
 import static io.handoff.it.ItSupport.causeChain;
+import static io.handoff.it.ItSupport.noDataWritten;
 import static io.handoff.it.ItSupport.producerThreads;
 import static org.testng.Assert.assertEquals;
 import static org.testng.Assert.assertFalse;
@@ -16,6 +17,7 @@ import io.handoff.embedded.EmbeddedKafkaCluster;
 import io.handoff.spi.CountingHandoffMetrics;
 import io.handoff.spi.EmitOutcome;
 import io.handoff.spi.EmitStatus;
+import io.handoff.spi.HandoffMetrics;
 import io.handoff.spi.HandoffObserverFactory;
 import io.handoff.spi.HandoffSettings;
 import io.handoff.spi.LeadershipHandoffEmitter;
@@ -45,6 +47,9 @@ import org.testng.annotations.Test;
  * reaches the root logger, with {@code io.handoff} and {@code org.apache.kafka} at TRACE, i.e. everything), the
  * settings, the emitter, the outcomes and the exceptions are searched for the password and the JAAS
  * text: none may hold them, and the printed settings show {@code [hidden]}.
+ *
+ * <p>The tests write no data, so the host lends the always-complete barrier: the stamp travels on
+ * the emitter's own producer, the one these settings configure for SASL.
  */
 public class SaslSecurityIT {
 
@@ -181,7 +186,7 @@ public class SaslSecurityIT {
     CountingHandoffMetrics metrics = new CountingHandoffMetrics();
     EmitOutcome o;
     String emitterText;
-    try (LeadershipHandoffEmitter emitter = LeadershipHandoffs.emitter(props, metrics)) {
+    try (LeadershipHandoffEmitter emitter = LeadershipHandoffs.emitter(props, metrics, noDataWritten())) {
       emitterText = emitter.toString();
       o = emitter.emitStepDown(StepDown.established(TOPIC, 0, 41, 2, "host-sasl"));
     }
@@ -231,7 +236,7 @@ public class SaslSecurityIT {
     EmitOutcome o;
     String emitterText;
     long wall;
-    try (LeadershipHandoffEmitter emitter = LeadershipHandoffs.emitter(props, metrics)) {
+    try (LeadershipHandoffEmitter emitter = LeadershipHandoffs.emitter(props, metrics, noDataWritten())) {
       emitterText = emitter.toString();
       long t0 = System.nanoTime();
       o = emitter.emitStepDown(StepDown.established(TOPIC, 0, 42, 2, "host-sasl"));
@@ -276,13 +281,17 @@ public class SaslSecurityIT {
     props.setProperty(HandoffSettings.KAFKA_PREFIX + "ssl.key.password", PASSWORD);
     props.setProperty(HandoffSettings.KAFKA_PREFIX, PASSWORD);
     IllegalArgumentException e = org.testng.Assert.expectThrows(IllegalArgumentException.class,
-        () -> LeadershipHandoffs.emitter(props));
+        () -> LeadershipHandoffs.emitter(props, HandoffMetrics.NOOP, noDataWritten()));
+    assertTrue(e.getMessage().contains(HandoffSettings.EMIT_STEPDOWN_STAMP) && e.getMessage().contains("maybe"),
+        "the error names the bad key and value: " + e.getMessage());
     assertNoSecret("the configuration error", e.getMessage(), secrets(PASSWORD));
     // A bad producer setting next to the secret: Kafka's message, wrapped, names the key only.
     Properties producer = props(PASSWORD, 1_000);
     producer.setProperty(HandoffSettings.KAFKA_PREFIX + "batch.size", "lots");
     IllegalArgumentException pe = org.testng.Assert.expectThrows(IllegalArgumentException.class,
-        () -> LeadershipHandoffs.emitter(producer));
+        () -> LeadershipHandoffs.emitter(producer, HandoffMetrics.NOOP, noDataWritten()));
+    assertTrue(pe.getMessage().contains("batch.size") && pe.getMessage().contains("lots"),
+        "the error names the bad producer setting: " + pe.getMessage());
     assertNoSecret("the producer configuration error", pe.getMessage(), secrets(PASSWORD));
     for (String c : causeChain(pe)) {
       assertNoSecret("the producer configuration error's causes", c, secrets(PASSWORD));

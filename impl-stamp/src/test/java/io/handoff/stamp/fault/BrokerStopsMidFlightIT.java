@@ -8,10 +8,9 @@ import io.handoff.embedded.EmbeddedKafkaCluster;
 import io.handoff.spi.CountingHandoffMetrics;
 import io.handoff.spi.EmitOutcome;
 import io.handoff.spi.EmitStatus;
-import io.handoff.spi.LeadershipHandoffEmitter;
-import io.handoff.spi.LeadershipHandoffs;
 import io.handoff.spi.StepDown;
 import io.handoff.stamp.KafkaStampEmitter;
+import io.handoff.stamp.StampProducerConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,8 +24,10 @@ import org.testng.annotations.BeforeClass;
 import org.testng.annotations.Test;
 
 /**
- * The only broker stops while a batch of 200 stamps is in flight. Every step-down gets an outcome;
- * every ACKED stamp is on the topic; a failed one is absent or landed within the delivery bound.
+ * The only broker stops while a batch of 200 stamps is in flight on the emitter's own producer
+ * (after a write barrier that is always complete: no data is written here). Every step-down gets an
+ * outcome; every ACKED stamp is on the topic; a failed one is absent or landed within the delivery
+ * bound.
  */
 public class BrokerStopsMidFlightIT {
 
@@ -35,7 +36,7 @@ public class BrokerStopsMidFlightIT {
   private static final String TOPIC = "midflight_v1";
   private static final int PARTITIONS = 200;
   private static final long ACK_TIMEOUT_MS = 2_000;
-  private static final long DELIVERY_BOUND_MS = KafkaStampEmitter.deliveryBoundMs(ACK_TIMEOUT_MS);
+  private static final long DELIVERY_BOUND_MS = StampProducerConfig.deliveryBoundMs(ACK_TIMEOUT_MS);
   /** Broker and client share this JVM's clock; the margin covers the broker's own processing. */
   private static final long CLOCK_MARGIN_MS = 250;
   /** Delays between the start of the batch call and the start of the broker stop, one per round. */
@@ -65,8 +66,9 @@ public class BrokerStopsMidFlightIT {
     List<EmitOutcome> all = new ArrayList<>();
     List<List<EmitOutcome>> rounds = new ArrayList<>();
     int mixedRounds = 0;
-    LeadershipHandoffEmitter emitter = LeadershipHandoffs.emitter(
+    KafkaStampEmitter emitter = FaultSupport.emitter(
         FaultSupport.emitterProps(kafka.bootstrapServers(), ACK_TIMEOUT_MS), metrics);
+    assertEquals(FaultSupport.deliveryBoundMs(emitter), DELIVERY_BOUND_MS, "the bound landings are checked against");
     long lastRestart = System.nanoTime();
     try {
       for (int round = 0; round < STOP_DELAYS_MS.length; round++) {

@@ -9,10 +9,9 @@ import io.handoff.spi.CountingHandoffMetrics;
 import io.handoff.spi.EmitOutcome;
 import io.handoff.spi.EmitStatus;
 import io.handoff.spi.HandoffSettings;
-import io.handoff.spi.LeadershipHandoffEmitter;
-import io.handoff.spi.LeadershipHandoffs;
 import io.handoff.spi.StepDown;
 import io.handoff.stamp.KafkaStampEmitter;
+import io.handoff.stamp.StampProducerConfig;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.ArrayList;
@@ -28,8 +27,10 @@ import org.testng.annotations.DataProvider;
 import org.testng.annotations.Test;
 
 /**
- * No broker answers: the emitter must give every caller a failure outcome within the ack timeout,
- * count it, throw nothing, and leave no thread behind after {@code close()}.
+ * No broker answers: the emitter, on its own producer after a write barrier that is always
+ * complete (no data is written here), must give every caller a failure outcome within the ack
+ * timeout, count it, throw nothing, and leave no thread behind after {@code close()}; stamps that
+ * failed while the broker was down must not land once it is back.
  */
 public class BrokerUnreachableIT {
 
@@ -76,9 +77,10 @@ public class BrokerUnreachableIT {
     String bootstrap = "127.0.0.1:" + closedPort();
     Set<Thread> before = FaultSupport.emitterThreads();
     CountingHandoffMetrics metrics = new CountingHandoffMetrics();
-    LeadershipHandoffEmitter emitter = LeadershipHandoffs.emitter(FaultSupport.emitterProps(bootstrap, ACK_TIMEOUT_MS), metrics);
+    KafkaStampEmitter emitter = FaultSupport.emitter(FaultSupport.emitterProps(bootstrap, ACK_TIMEOUT_MS), metrics);
     try {
-      assertTrue(emitter instanceof KafkaStampEmitter, emitter.getClass().getName());
+      assertEquals(FaultSupport.deliveryBoundMs(emitter), StampProducerConfig.deliveryBoundMs(ACK_TIMEOUT_MS),
+          "the own producer's delivery bound");
 
       long t0 = System.nanoTime();
       EmitOutcome one = emitter.emitStepDown(StepDown.established("unreachable_v1", 0, 7, 0, "host-u"));
@@ -151,7 +153,8 @@ public class BrokerUnreachableIT {
     CountingHandoffMetrics metrics = new CountingHandoffMetrics();
     Properties props = FaultSupport.emitterProps(kafka.bootstrapServers(), ACK_TIMEOUT_MS);
     props.setProperty(HandoffSettings.KAFKA_PREFIX + "metadata.recovery.strategy", recovery);
-    LeadershipHandoffEmitter emitter = LeadershipHandoffs.emitter(props, metrics);
+    KafkaStampEmitter emitter = FaultSupport.emitter(props, metrics);
+    long deliveryBoundMs = FaultSupport.deliveryBoundMs(emitter);
     List<EmitOutcome> all = new ArrayList<>();
     try {
       EmitOutcome warm = emitter.emitStepDown(StepDown.established(topic, 0, 1, 0, "host-s"));
@@ -211,7 +214,7 @@ public class BrokerUnreachableIT {
       }
       LOG.info("stopped broker ({}): {} ms after the restart: {}", recovery, millisSince(recoverStart), recovered);
       assertTrue(recovered != null && recovered.isAcked(), "no stamp acked within 15 s of the restart: " + recovered);
-      Thread.sleep(KafkaStampEmitter.deliveryBoundMs(ACK_TIMEOUT_MS) + 500);
+      Thread.sleep(deliveryBoundMs + 500);
     } finally {
       emitter.close();
     }
@@ -219,7 +222,7 @@ public class BrokerUnreachableIT {
     assertTrue(leaked.isEmpty(), "threads left alive 5 s after close(): " + leaked);
 
     List<FaultSupport.Landed> landed = FaultSupport.readAll(kafka.bootstrapServers(), topic, partitions);
-    FaultSupport.LandingStats stats = FaultSupport.checkLanded(all, landed, KafkaStampEmitter.deliveryBoundMs(ACK_TIMEOUT_MS), 250);
+    FaultSupport.LandingStats stats = FaultSupport.checkLanded(all, landed, deliveryBoundMs, 250);
     LOG.info("stopped broker ({}): {} record(s) on the topic; {}", recovery, landed.size(), stats);
     // The broker was down for longer than the delivery bound after every failed stamp of the
     // stopped phase was sent, so none of them may be on the topic.

@@ -1,7 +1,11 @@
 package io.handoff.stamp.fault;
 
+import io.handoff.spi.HandoffMetrics;
 import io.handoff.spi.HandoffSettings;
+import io.handoff.spi.WriteBarrier;
+import io.handoff.stamp.KafkaStampEmitter;
 import io.handoff.stamp.StampCodec;
+import io.handoff.stamp.StampProducerConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -9,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -29,6 +34,36 @@ final class FaultSupport {
     p.setProperty(HandoffSettings.ACK_TIMEOUT_MS, Long.toString(ackTimeoutMs));
     p.setProperty(HandoffSettings.KAFKA_PREFIX + "bootstrap.servers", bootstrap);
     return p;
+  }
+
+  /**
+   * The host's writes as the fault tests see them: they write no data, so no write of the host is
+   * ever outstanding and the barrier is always complete. That makes it a true barrier here, and
+   * leaves the emitter's own producer as the only thing under test.
+   */
+  static final WriteBarrier NO_HOST_WRITES = (topic, partition) -> CompletableFuture.completedFuture(null);
+
+  /**
+   * An emitter that stamps on its own producer, configured from {@code props}, after
+   * {@link #NO_HOST_WRITES}: the wiring of a host that lends a write barrier.
+   */
+  static KafkaStampEmitter emitter(Properties props, HandoffMetrics metrics) {
+    return KafkaStampEmitter.afterHostWrites(HandoffSettings.from(props), metrics, NO_HOST_WRITES);
+  }
+
+  /**
+   * The delivery bound the emitter reports for its own producer, checked against the configured
+   * one: the fault tests measure late stamps against it.
+   */
+  static long deliveryBoundMs(KafkaStampEmitter emitter) {
+    long reported = emitter.deliveryBound()
+        .orElseThrow(() -> new AssertionError("an emitter on its own producer must report its delivery bound"))
+        .toMillis();
+    long configured = StampProducerConfig.deliveryBoundMs(emitter.ackTimeoutMs());
+    if (reported != configured) {
+      throw new AssertionError("reported delivery bound " + reported + " ms, configured " + configured + " ms");
+    }
+    return reported;
   }
 
   /** Whether a thread looks like one the stamp emitter (its producer) created. */

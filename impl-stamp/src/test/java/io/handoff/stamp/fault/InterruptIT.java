@@ -11,9 +11,9 @@ import io.handoff.spi.EmitOutcome;
 import io.handoff.spi.EmitStatus;
 import io.handoff.spi.HandoffSettings;
 import io.handoff.spi.LeadershipHandoffEmitter;
-import io.handoff.spi.LeadershipHandoffs;
 import io.handoff.spi.StepDown;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -28,9 +28,13 @@ import org.testng.annotations.Test;
 
 /**
  * A demotion thread blocked on a stamp that will never be acknowledged (the broker is stopped, the
- * ack timeout is 30 s) is interrupted: it must come back at once with INTERRUPTED and its interrupt
- * status set. Two blocking points are covered: waiting for the ack of a stamp already handed to the
- * producer (metadata cached), and waiting for the metadata of a topic the producer does not know.
+ * ack timeout is 30 s) is interrupted: it must come back at once with INTERRUPTED, the cause its
+ * own {@link InterruptedException} or none (never an exception of the Kafka client), and its
+ * interrupt status set. Two blocking points are covered, each checked from the threads' stacks
+ * before the interrupt: waiting for the ack of a stamp already handed to the producer (metadata
+ * cached), and waiting while the emitter's sender thread waits for the metadata of a topic the
+ * producer does not know. The emitters stamp on their own producer after a write barrier that is
+ * always complete (no data is written here).
  */
 public class InterruptIT {
 
@@ -65,8 +69,8 @@ public class InterruptIT {
     // Kafka 4 clients drop their metadata when no known broker is reachable ("rebootstrap"); with
     // "none" the stamps go into the producer's buffer and the caller waits for the ack.
     ackWait.setProperty(HandoffSettings.KAFKA_PREFIX + "metadata.recovery.strategy", "none");
-    ackWaitEmitter = LeadershipHandoffs.emitter(ackWait, ackWaitMetrics);
-    metadataWaitEmitter = LeadershipHandoffs.emitter(FaultSupport.emitterProps(kafka.bootstrapServers(), ACK_TIMEOUT_MS),
+    ackWaitEmitter = FaultSupport.emitter(ackWait, ackWaitMetrics);
+    metadataWaitEmitter = FaultSupport.emitter(FaultSupport.emitterProps(kafka.bootstrapServers(), ACK_TIMEOUT_MS),
         metadataWaitMetrics);
     for (LeadershipHandoffEmitter e : List.of(ackWaitEmitter, metadataWaitEmitter)) {
       EmitOutcome warm = e.emitStepDown(StepDown.established(KNOWN, 0, 1, 0, "host-i"));
@@ -126,9 +130,47 @@ public class InterruptIT {
     return c;
   }
 
-  /** Runs a single step-down and a batch of 50 concurrently, interrupts both, checks both. */
+  /** Where a thread is blocked: the class and method of a frame on its stack. */
+  private record Frame(String className, String method) {
+    boolean on(Thread t) {
+      return Arrays.stream(t.getStackTrace())
+          .anyMatch(e -> e.getClassName().equals(className) && e.getMethodName().equals(method));
+    }
+
+    boolean onAnySenderThread() {
+      return Thread.getAllStackTraces().keySet().stream()
+          .filter(t -> t.getName().equals("handoff-stamp-sender"))
+          .anyMatch(this::on);
+    }
+
+    @Override
+    public String toString() {
+      return className + "." + method;
+    }
+  }
+
+  /** The caller waits for the acknowledgements of stamps already handed to the producer. */
+  private static final Frame AWAITING_ACKS = new Frame("io.handoff.stamp.StampBatch", "awaitAcks");
+  /** The caller waits for the sender thread to hand its stamps over. */
+  private static final Frame AWAITING_HAND_OVER = new Frame("io.handoff.stamp.KafkaStampEmitter", "handOverAndWait");
+  /** The sender thread waits for a topic's metadata. */
+  private static final Frame METADATA_WAIT = new Frame("io.handoff.stamp.StampSender", "partitionCount");
+
+  private static String stackOf(Thread t) {
+    StringBuilder b = new StringBuilder();
+    for (StackTraceElement e : t.getStackTrace()) {
+      b.append("\n    at ").append(e);
+    }
+    return b.toString();
+  }
+
+  /**
+   * Runs a single step-down and a batch of 50 concurrently, checks that both callers are blocked
+   * where {@code blockedIn} says (and, for a metadata wait, that the sender thread waits for
+   * metadata), interrupts both, checks both.
+   */
   private void interruptBoth(LeadershipHandoffEmitter emitter, CountingHandoffMetrics metrics, String topic,
-      long termBase, Class<? extends Throwable> expectedCause) throws Exception {
+      long termBase, Frame blockedIn, boolean senderWaitsForMetadata) throws Exception {
     brokerDown();
     List<StepDown> batch = new ArrayList<>();
     for (int p = 0; p < PARTITIONS; p++) {
@@ -144,6 +186,13 @@ public class InterruptIT {
     assertTrue(one.thread.isAlive() && many.thread.isAlive(),
         "the calls must still be blocked when interrupted (broker stopped, ack timeout 30 s); single: "
             + one.outcomes + ", batch: " + (many.outcomes == null ? null : FaultSupport.countByStatus(many.outcomes)));
+    // The interrupt must hit the blocking point this test is about: the stacks say where that is.
+    for (Call c : List.of(one, many)) {
+      assertTrue(blockedIn.on(c.thread), c.name + " is meant to be blocked in " + blockedIn + ":" + stackOf(c.thread));
+    }
+    if (senderWaitsForMetadata) {
+      assertTrue(METADATA_WAIT.onAnySenderThread(), "the sender thread is meant to wait for the metadata of " + topic);
+    }
     long interruptedAt = System.nanoTime();
     one.thread.interrupt();
     many.thread.interrupt();
@@ -162,8 +211,11 @@ public class InterruptIT {
       for (EmitOutcome o : c.outcomes) {
         assertEquals(o.status(), EmitStatus.INTERRUPTED, c.name + ": " + o);
       }
-      Throwable cause = c.outcomes.get(0).cause();
-      assertTrue(expectedCause.isInstance(cause), c.name + ": the call was meant to block in another place; cause: " + cause);
+      for (EmitOutcome o : c.outcomes) {
+        Throwable cause = o.cause();
+        assertTrue(cause == null || cause instanceof InterruptedException,
+            c.name + ": the caller's own interrupt, not an exception of the Kafka client: " + o);
+      }
     }
     assertEquals(one.outcomes.size(), 1);
     assertEquals(one.outcomes.get(0).stepDown(), single);
@@ -176,13 +228,13 @@ public class InterruptIT {
 
   @Test
   public void interruptWhileWaitingForTheAck() throws Exception {
-    interruptBoth(ackWaitEmitter, ackWaitMetrics, KNOWN, 1_000, InterruptedException.class);
+    interruptBoth(ackWaitEmitter, ackWaitMetrics, KNOWN, 1_000, AWAITING_ACKS, false);
   }
 
   @Test
   public void interruptWhileWaitingForMetadata() throws Exception {
-    interruptBoth(metadataWaitEmitter, metadataWaitMetrics, UNKNOWN, 2_000,
-        org.apache.kafka.common.errors.InterruptException.class);
+    // The wait for metadata runs on the emitter's sender thread; the caller waits for the hand-over.
+    interruptBoth(metadataWaitEmitter, metadataWaitMetrics, UNKNOWN, 2_000, AWAITING_HAND_OVER, true);
   }
 
   /** A thread that is already interrupted when it calls gets INTERRUPTED at once, its status kept. */
@@ -208,22 +260,24 @@ public class InterruptIT {
       assertNotNull(c.outcomes);
       LOG.info("already interrupted caller: {} in {} ms, interrupt status {}", c.outcomes.get(0), took[0], c.interruptedAfter);
       assertEquals(c.outcomes.get(0).status(), EmitStatus.INTERRUPTED, c.outcomes.get(0).toString());
+      Throwable cause = c.outcomes.get(0).cause();
+      assertTrue(cause == null || cause instanceof InterruptedException, c.outcomes.get(0).toString());
       assertTrue(c.interruptedAfter, "interrupt status lost: " + c.outcomes.get(0));
       assertTrue(took[0] < PROMPT_MS, "took " + took[0] + " ms");
     }
   }
 
   /**
-   * With the broker up, a batch whose last stamp blocks in send() (waiting for the metadata of a
-   * topic that does not exist) is interrupted after its first stamps were acknowledged. Those
-   * stamps are on the topic and must be reported ACKED, although Kafka's InterruptException has
-   * set the interrupt status again by the time their outcomes are read.
+   * With the broker up, a batch whose last stamp is held up (the sender thread waits for the
+   * metadata of a topic that does not exist) is interrupted after its first stamps were
+   * acknowledged. Those stamps are on the topic and must be reported ACKED, although the caller's
+   * interrupt status is set by the time their outcomes are read.
    */
   @Test(priority = -1, description = "stamps acked before an interrupt stay ACKED")
   public void interruptDoesNotRelabelStampsAlreadyAcked() throws Exception {
     assertTrue(kafka.isBrokerRunning(0), "this test runs first, with the broker up");
     CountingHandoffMetrics metrics = new CountingHandoffMetrics();
-    try (LeadershipHandoffEmitter emitter = LeadershipHandoffs.emitter(
+    try (LeadershipHandoffEmitter emitter = FaultSupport.emitter(
         FaultSupport.emitterProps(kafka.bootstrapServers(), ACK_TIMEOUT_MS), metrics)) {
       emitter.prepare(KNOWN);
       List<StepDown> batch = List.of(StepDown.established(KNOWN, 10, 4_010, 0, "host-i"),

@@ -9,10 +9,9 @@ import io.handoff.spi.CountingHandoffMetrics;
 import io.handoff.spi.EmitOutcome;
 import io.handoff.spi.EmitStatus;
 import io.handoff.spi.HandoffSettings;
-import io.handoff.spi.LeadershipHandoffEmitter;
-import io.handoff.spi.LeadershipHandoffs;
 import io.handoff.spi.StepDown;
 import io.handoff.stamp.KafkaStampEmitter;
+import io.handoff.stamp.StampProducerConfig;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -32,23 +31,24 @@ import org.testng.annotations.BeforeClass;
 import org.testng.annotations.Test;
 
 /**
- * {@code send()} may wait for metadata (up to max.block.ms = the ack timeout); the emitter must keep
+ * {@code send()} may wait for metadata (up to max.block.ms); the emitter, stamping on its own
+ * producer (after a write barrier that is always complete: no data is written here), must keep
  * that wait inside its deadline and out of the delivery bound.
  *
- * <p><b>A batch waits more than once.</b> Every send() that starts before the deadline may block
- * a whole max.block.ms, so a batch on one topic can take twice the ack timeout, against the SPI's
- * "at most one ack timeout in total".
+ * <p><b>A batch must not wait more than once.</b> Were every send() that starts before the deadline
+ * free to block a whole max.block.ms, a batch on one topic could take twice the ack timeout, against
+ * the SPI's "at most one ack timeout in total".
  *
  * <p><b>How long a stamp stays alive in the producer when its send first had to wait for metadata.</b>
  *
- * <p>The emitter documents that a stamp lands within {@link KafkaStampEmitter#deliveryBoundMs} of
- * its send, or not at all. Kafka's delivery timeout, however, starts when the record enters the
- * producer's buffer, which is after the metadata wait of {@code send()} (up to max.block.ms = the
- * ack timeout). This test makes a send wait for metadata (the partition does not exist yet), then
- * lets the broker refuse the write with a retriable error (NOT_ENOUGH_REPLICAS: min.insync.replicas
- * 2, one of two replicas stopped), and measures, with a producer interceptor, when the producer
- * finally gives the stamp up: for as long as it retries, a recovered replica would let the stamp
- * land, long after the caller was told TIMED_OUT.
+ * <p>The emitter documents that a stamp on its own producer lands within
+ * {@link StampProducerConfig#deliveryBoundMs} of its send, or not at all. Kafka's delivery timeout,
+ * however, starts when the record enters the producer's buffer, which is after the metadata wait of
+ * {@code send()} (up to max.block.ms). This test makes a send wait for metadata (the partition does
+ * not exist yet), then lets the broker refuse the write with a retriable error (NOT_ENOUGH_REPLICAS:
+ * min.insync.replicas 2, one of two replicas stopped), and measures, with a producer interceptor,
+ * when the producer finally gives the stamp up: for as long as it retries, a recovered replica
+ * would let the stamp land, long after the caller was told TIMED_OUT.
  */
 public class MetadataWaitIT {
 
@@ -57,7 +57,7 @@ public class MetadataWaitIT {
   private static final String TOPIC = "late_v1";
   private static final String OVERSHOOT = "overshoot_v1";
   private static final long ACK_TIMEOUT_MS = 3_000;
-  private static final long BOUND_MS = KafkaStampEmitter.deliveryBoundMs(ACK_TIMEOUT_MS);
+  private static final long BOUND_MS = StampProducerConfig.deliveryBoundMs(ACK_TIMEOUT_MS);
   private static final long MARGIN_MS = 250;
 
   /** Wall-clock times seen by the producer's interceptor, by term. */
@@ -120,7 +120,7 @@ public class MetadataWaitIT {
     Properties ap = new Properties();
     ap.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
     try (Admin admin = Admin.create(ap);
-        LeadershipHandoffEmitter emitter = LeadershipHandoffs.emitter(
+        KafkaStampEmitter emitter = FaultSupport.emitter(
             FaultSupport.emitterProps(kafka.bootstrapServers(), ACK_TIMEOUT_MS), new CountingHandoffMetrics())) {
       emitter.prepare(OVERSHOOT);
       List<StepDown> batch = List.of(StepDown.established(OVERSHOOT, 1, 31, 0, "host-o"),
@@ -153,7 +153,7 @@ public class MetadataWaitIT {
 
   /**
    * A stamp whose send first had to wait for metadata must still be given up by the producer within
-   * {@link KafkaStampEmitter#deliveryBoundMs} of its timestamp.
+   * {@link StampProducerConfig#deliveryBoundMs} of its timestamp.
    */
   @Test(priority = 1, description = "the delivery bound counts from the stamp's send time")
   public void stampStaysDeliverableNoLongerThanTheBoundAfterItsSend() throws Exception {
@@ -163,7 +163,8 @@ public class MetadataWaitIT {
     Properties ap = new Properties();
     ap.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
     try (Admin admin = Admin.create(ap);
-        LeadershipHandoffEmitter emitter = LeadershipHandoffs.emitter(props, metrics)) {
+        KafkaStampEmitter emitter = FaultSupport.emitter(props, metrics)) {
+      assertEquals(FaultSupport.deliveryBoundMs(emitter), BOUND_MS, "the bound measured below");
       EmitOutcome warm = emitter.emitStepDown(StepDown.established(TOPIC, 0, 1, 0, "host-l"));
       assertEquals(warm.status(), EmitStatus.ACKED, "with both replicas up: " + warm);
 

@@ -6,6 +6,7 @@ import io.handoff.spi.EmitOutcome;
 import io.handoff.spi.EmitStatus;
 import io.handoff.spi.HandoffMetrics;
 import io.handoff.spi.HandoffSettings;
+import io.handoff.spi.HostResources;
 import io.handoff.spi.LeadershipHandoffEmitter;
 import io.handoff.spi.LeadershipHandoffObserver;
 import io.handoff.spi.LeadershipHandoffProvider;
@@ -32,10 +33,16 @@ public final class MemoryLogProvider implements LeadershipHandoffProvider {
     return "memlog";
   }
 
+  /**
+   * Appending to {@link MemoryLog} orders a stamp after everything appended before it, so this
+   * emitter borrows nothing from the host and ignores {@code resources}.
+   */
   @Override
-  public LeadershipHandoffEmitter newEmitter(HandoffSettings settings, HandoffMetrics metrics) {
+  public LeadershipHandoffEmitter newEmitter(HandoffSettings settings, HandoffMetrics metrics,
+      HostResources resources) {
     requireNonNull(settings, "settings is null");
     requireNonNull(metrics, "metrics is null");
+    requireNonNull(resources, "resources is null");
     boolean enabled = settings.emitStepDownStamp();
     return new LeadershipHandoffEmitter() {
       private volatile boolean closed;

@@ -9,14 +9,18 @@ import io.handoff.spi.CountingHandoffMetrics;
 import io.handoff.spi.EmitOutcome;
 import io.handoff.spi.EmitStatus;
 import io.handoff.spi.HandoverPath;
+import io.handoff.spi.HostResources;
 import io.handoff.spi.LeaderTerms;
 import io.handoff.spi.LeadershipHandoffEmitter;
 import io.handoff.spi.LeadershipHandoffObserver;
 import io.handoff.spi.LeadershipHandoffs;
 import io.handoff.spi.StepDown;
+import io.handoff.spi.WriteBarrier;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.testng.annotations.Test;
 
 /** A vendor jar on the class path is found through ServiceLoader and chosen by its name. */
@@ -52,7 +56,8 @@ public class VendorSelectionTest {
     MemoryLog.append(topic, 0, new MemoryLog.Entry(MemoryLogProvider.DECLARATION_KEY.clone(), 100, "host-a"));
     assertTrue(termsA.established(0, 100), "host-a finished its handover");
     MemoryLog.append(topic, 0, new MemoryLog.Entry(DATA_KEY, -1, "host-a"));
-    try (LeadershipHandoffEmitter emitter = LeadershipHandoffs.emitter(vendorSwitchedOn(), metrics)) {
+    try (LeadershipHandoffEmitter emitter =
+        LeadershipHandoffs.emitter(vendorSwitchedOn(), metrics, HostResources.none())) {
       EmitOutcome o = emitter.emitStepDown(termsA.demoted(0, 0, "host-a"));
       assertEquals(o.status(), EmitStatus.ACKED, "host-a's established term is stamped: " + o);
     }
@@ -77,7 +82,8 @@ public class VendorSelectionTest {
     MemoryLog.append(topic, 0, new MemoryLog.Entry(MemoryLogProvider.DECLARATION_KEY.clone(), 100, "host-a"));
     StepDown s = termsA.demoted(0, 0, "host-a");
     assertFalse(s.established(), "demoted while still waiting");
-    try (LeadershipHandoffEmitter emitter = LeadershipHandoffs.emitter(vendorSwitchedOn(), metrics)) {
+    try (LeadershipHandoffEmitter emitter =
+        LeadershipHandoffs.emitter(vendorSwitchedOn(), metrics, HostResources.none())) {
       EmitOutcome o = emitter.emitStepDown(s);
       assertEquals(o.status(), EmitStatus.SKIPPED_UNESTABLISHED, "an unestablished term is never stamped: " + o);
     }
@@ -93,6 +99,26 @@ public class VendorSelectionTest {
     replay(observer, topic, 0);
     assertEquals(observer.decideHandover(0, 200, false), HandoverPath.WAIT, "nothing proves host-a stopped");
     assertEquals(observer.decideHandover(0, 200, true), HandoverPath.LEGACY_WAIT, "the window decides");
+  }
+
+  @Test
+  public void aStrategyThatNeedsNothingOfTheHostIgnoresWhatItLends() {
+    // The memory log orders its appends itself: a barrier the host lends must neither be asked nor
+    // hold a stamp back, even one that would fail if it were.
+    AtomicInteger asked = new AtomicInteger();
+    WriteBarrier failing = (topic, partition) -> {
+      asked.incrementAndGet();
+      return CompletableFuture.failedFuture(new IllegalStateException("a host write failed"));
+    };
+    CountingHandoffMetrics metrics = new CountingHandoffMetrics();
+    try (LeadershipHandoffEmitter emitter = LeadershipHandoffs.emitter(vendorSwitchedOn(), metrics,
+        HostResources.of(WriteBarrier.class, failing))) {
+      EmitOutcome o = emitter.emitStepDown(StepDown.established("vendor-lent-vt", 1, 7, 0, "host-a"));
+      assertEquals(o.status(), EmitStatus.ACKED, "the vendor's stamp does not depend on the host's barrier: " + o);
+      assertEquals(MemoryLog.read("vendor-lent-vt", 1).size(), 1, "the stamp is in the vendor's log");
+    }
+    assertEquals(asked.get(), 0, "the barrier of a strategy that borrows nothing is never asked");
+    assertEquals(metrics.emitSuccess(), 1, "leader_stepdown_stamp_emit_success");
   }
 
   @Test
