@@ -1,5 +1,6 @@
 package io.handoff.spi;
 
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
@@ -17,6 +18,13 @@ public final class CountingHandoffMetrics implements HandoffMetrics {
   private final LongAdder legacyWait = new LongAdder();
   private final LongAdder skippedUnestablished = new LongAdder();
   private final LongAdder uncleanTenure = new LongAdder();
+  private final Map<HandoverReason, LongAdder> byReason = new EnumMap<>(HandoverReason.class);
+
+  public CountingHandoffMetrics() {
+    for (HandoverReason r : HandoverReason.values()) {
+      byReason.put(r, new LongAdder());
+    }
+  }
 
   @Override
   public void stampEmitted(StepDown stepDown, long latencyNanos) {
@@ -45,6 +53,18 @@ public final class CountingHandoffMetrics implements HandoffMetrics {
       case LEGACY_WAIT -> legacyWait.increment();
       case WAIT -> throw new IllegalArgumentException("WAIT is not a handover");
     }
+  }
+
+  /** Counts the path as {@link #handover(String, int, HandoverPath)} does, and the reason. */
+  @Override
+  public void handover(String versionTopic, int partition, HandoverPath path, HandoverReason reason) {
+    handover(versionTopic, partition, path);
+    byReason.get(reason).increment();
+  }
+
+  /** Handovers decided for {@code reason} so far (legacy waits for a refusal, fast paths for the clean step-down). */
+  public long handovers(HandoverReason reason) {
+    return byReason.get(reason).sum();
   }
 
   @Override

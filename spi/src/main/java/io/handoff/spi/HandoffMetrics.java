@@ -61,6 +61,17 @@ public interface HandoffMetrics {
   }
 
   /**
+   * {@link #handover(String, int, HandoverPath)} with the reason of the decision: for
+   * {@link HandoverPath#LEGACY_WAIT}, why the fast path was refused at that moment (so that an
+   * operator can read "legacy waits this hour: 12, of which unclean tenure: 11"); for the fast path,
+   * {@link HandoverReason#CLEAN_STEP_DOWN}. Observers report through this one; the default passes
+   * the call on without the reason.
+   */
+  default void handover(String versionTopic, int partition, HandoverPath path, HandoverReason reason) {
+    handover(versionTopic, partition, path);
+  }
+
+  /**
    * A tenure on {@code partition} of {@code versionTopic} became unclean ({@link #UNCLEAN_TENURE}): a
    * record of another writer, an undecodable record, or a record after the tenure's step-down stamp
    * appeared in it, so its stamp will not let the next leader skip the wait. Counted once per

@@ -71,7 +71,8 @@ public interface LeadershipHandoffObserver {
    * {@link #canSkipInactivityWait} holds, {@link HandoverPath#LEGACY_WAIT} when the host says the
    * inactivity window has elapsed, else {@link HandoverPath#WAIT}. A non-{@code WAIT} answer means
    * "start writing now", is counted in the metrics ({@code leader_handover_fast_path} or
-   * {@code leader_handover_legacy_wait}), and is the moment to mark the term established
+   * {@code leader_handover_legacy_wait}, with the {@link HandoverReason} of the decision: for a legacy
+   * wait, why the fast path was refused), and is the moment to mark the term established
    * ({@link LeaderTerms#established}). Call it until then and no more, so that each promotion
    * counts once.
    *
@@ -79,6 +80,17 @@ public interface LeadershipHandoffObserver {
    * @return the path, never null
    */
   HandoverPath decideHandover(int partition, long myTerm, boolean inactivityWindowElapsed);
+
+  /**
+   * What {@link #decideHandover} would answer now for a leader of {@code partition} with
+   * {@code myTerm}, and why, naming the tenures and the record responsible. For operators and tools:
+   * it allocates, and is never needed on the per-record path. Pure query: no side effects, no
+   * metrics.
+   *
+   * @return the explanation; its {@link HandoverExplanation#mayCut()} equals
+   *     {@link #canSkipInactivityWait}
+   */
+  HandoverExplanation explain(int partition, long myTerm);
 
   /**
    * The observer's state of {@code partition} as a few bytes (rule R5), for a host that checkpoints

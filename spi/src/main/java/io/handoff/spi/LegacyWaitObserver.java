@@ -53,9 +53,15 @@ public final class LegacyWaitObserver implements LeadershipHandoffObserver {
   public HandoverPath decideHandover(int partition, long myTerm, boolean inactivityWindowElapsed) {
     HandoverPath path = HandoverPath.choose(false, inactivityWindowElapsed);
     if (path != HandoverPath.WAIT) {
-      metrics.handover(versionTopic, partition, path);
+      metrics.handover(versionTopic, partition, path, HandoverReason.CONSUMING_OFF);
     }
     return path;
+  }
+
+  @Override
+  public HandoverExplanation explain(int partition, long myTerm) {
+    return new HandoverExplanation(versionTopic, partition, localWriterId, myTerm, HandoverReason.CONSUMING_OFF, null,
+        null, null);
   }
 
   @Override

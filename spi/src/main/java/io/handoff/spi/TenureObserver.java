@@ -33,6 +33,15 @@ public abstract class TenureObserver implements LeadershipHandoffObserver {
    * @throws IllegalArgumentException if {@code versionTopic} or {@code localWriterId} is blank
    */
   protected TenureObserver(HandoffSettings settings, HandoffMetrics metrics, String versionTopic, String localWriterId) {
+    this(settings, metrics, versionTopic, localWriterId, null);
+  }
+
+  /**
+   * As {@link #TenureObserver(HandoffSettings, HandoffMetrics, String, String)}, telling
+   * {@code listener} (which may be null) whenever a tenure changes: for tools that show tenures.
+   */
+  protected TenureObserver(HandoffSettings settings, HandoffMetrics metrics, String versionTopic, String localWriterId,
+      TenureListener listener) {
     requireNonNull(settings, "settings is null");
     this.metrics = requireNonNull(metrics, "metrics is null");
     requireNonNull(localWriterId, "localWriterId is null");
@@ -41,7 +50,7 @@ public abstract class TenureObserver implements LeadershipHandoffObserver {
     }
     this.consume = settings.consumeStepDownStamp();
     this.localWriterId = localWriterId;
-    this.tenures = new TenureTracker(versionTopic, metrics);
+    this.tenures = new TenureTracker(versionTopic, metrics, listener);
   }
 
   /**
@@ -83,9 +92,15 @@ public abstract class TenureObserver implements LeadershipHandoffObserver {
   public final HandoverPath decideHandover(int partition, long myTerm, boolean inactivityWindowElapsed) {
     HandoverPath path = HandoverPath.choose(canSkipInactivityWait(partition, myTerm), inactivityWindowElapsed);
     if (path != HandoverPath.WAIT) {
-      metrics.handover(versionTopic(), partition, path);
+      // Once per promotion: the explanation's allocation is no concern here.
+      metrics.handover(versionTopic(), partition, path, explain(partition, myTerm).reason());
     }
     return path;
+  }
+
+  @Override
+  public final HandoverExplanation explain(int partition, long myTerm) {
+    return tenures.explain(partition, localWriterId, myTerm, consume);
   }
 
   @Override

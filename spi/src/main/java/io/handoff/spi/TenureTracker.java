@@ -48,6 +48,7 @@ public final class TenureTracker {
 
   private final String versionTopic;
   private final HandoffMetrics metrics;
+  private final TenureListener listener;
   private final Object growLock = new Object();
   private volatile Partition[] partitions = new Partition[8];
 
@@ -62,6 +63,52 @@ public final class TenureTracker {
     boolean clean;
     /** The term of the tenure before the current one when its own stamp closed it cleanly, else 0. */
     long previousStampTerm;
+    // What an explanation needs and a decision does not; written on tenure changes only.
+    Facts facts = new Facts();
+    Facts previous = new Facts();
+  }
+
+  /**
+   * A tenure as an explanation names it. Two per partition, swapped when a declaration begins a new
+   * tenure, so that keeping them allocates nothing.
+   */
+  private static final class Facts {
+    byte phase = NOTHING_SEEN;
+    String writer;
+    long term = NO_TERM;
+    boolean clean;
+    boolean begunInSight;
+    long declarationOffset = -1;
+    boolean hasCulprit;
+    long culpritOffset = -1;
+    String culpritWriter;
+    long culpritTerm = NO_TERM;
+    boolean culpritUndecodable;
+    boolean culpritAfterStamp;
+
+    void culprit(long offset, String writer, long term, boolean undecodable, boolean afterStamp) {
+      hasCulprit = true;
+      culpritOffset = offset;
+      culpritWriter = writer;
+      culpritTerm = term;
+      culpritUndecodable = undecodable;
+      culpritAfterStamp = afterStamp;
+    }
+
+    void reset() {
+      phase = NOTHING_SEEN;
+      writer = null;
+      term = NO_TERM;
+      clean = false;
+      begunInSight = false;
+      declarationOffset = -1;
+      hasCulprit = false;
+      culpritOffset = -1;
+      culpritWriter = null;
+      culpritTerm = NO_TERM;
+      culpritUndecodable = false;
+      culpritAfterStamp = false;
+    }
   }
 
   /**
@@ -69,12 +116,20 @@ public final class TenureTracker {
    * @param metrics where tenures that turn unclean are counted
    */
   public TenureTracker(String versionTopic, HandoffMetrics metrics) {
+    this(versionTopic, metrics, null);
+  }
+
+  /**
+   * @param listener told when a tenure changes, or null; for tools that show tenures to an operator
+   */
+  public TenureTracker(String versionTopic, HandoffMetrics metrics, TenureListener listener) {
     requireNonNull(versionTopic, "versionTopic is null");
     if (versionTopic.isBlank()) {
       throw new IllegalArgumentException("versionTopic is blank");
     }
     this.versionTopic = versionTopic;
     this.metrics = requireNonNull(metrics, "metrics is null");
+    this.listener = listener;
   }
 
   /** The version topic this tracker follows. */
@@ -97,6 +152,23 @@ public final class TenureTracker {
     p.writer = writerId == null ? null : writerId.toString();
     p.term = term;
     p.clean = writerId != null && term > 0;
+    Facts ended = p.facts;
+    p.facts = p.previous;
+    p.previous = ended;
+    Facts f = p.facts;
+    f.reset();
+    f.phase = OPEN;
+    f.writer = p.writer;
+    f.term = term;
+    f.clean = p.clean;
+    f.begunInSight = true;
+    f.declarationOffset = offset;
+    if (!p.clean) {
+      f.culprit(offset, p.writer, term, false, false); // a declaration nobody can be held to
+    }
+    if (listener != null) {
+      listener.began(partition, offset, p.writer, term);
+    }
   }
 
   /**
@@ -110,6 +182,10 @@ public final class TenureTracker {
     boolean ownStamp = p.phase != NOTHING_SEEN && term == p.term && belongsToTenure(p, writerId, term);
     if (p.phase == OPEN && ownStamp) {
       p.phase = CLOSED;
+      p.facts.phase = CLOSED;
+      if (listener != null) {
+        listener.closed(partition, offset);
+      }
     } else if (!(p.phase == CLOSED && ownStamp)) {
       foreign(p, partition, offset, writerId, term);
     }
@@ -150,6 +226,58 @@ public final class TenureTracker {
     return p != null && myTerm > 0 && p.phase == OPEN && p.clean && p.term == myTerm
         && localWriterId != null && p.writer != null && p.writer.contentEquals(localWriterId)
         && p.previousStampTerm > 0 && p.previousStampTerm < myTerm;
+  }
+
+  /**
+   * Why {@link #mayCut} answers what it answers, naming the tenures and the record responsible;
+   * {@code consume} is whether consuming stamps is switched on. Computed on request: it allocates,
+   * the per-record path does not. After a restore, the records responsible are no longer known.
+   */
+  public HandoverExplanation explain(int partition, String localWriterId, long myTerm, boolean consume) {
+    Partition p = existing(partition);
+    HandoverExplanation.Tenure current = p == null || p.phase == NOTHING_SEEN ? null : tenure(p.facts, p.phase == CLOSED);
+    HandoverExplanation.Tenure earlier = p == null || p.previous.phase == NOTHING_SEEN ? null
+        : tenure(p.previous, p.previous.phase == CLOSED);
+    HandoverReason reason;
+    HandoverExplanation.Record culprit = null;
+    if (!consume) {
+      reason = HandoverReason.CONSUMING_OFF;
+    } else if (myTerm <= 0) {
+      reason = HandoverReason.NOT_LEADER;
+    } else if (p == null || p.phase == NOTHING_SEEN || p.term != myTerm || p.writer == null
+        || localWriterId == null || !p.writer.contentEquals(localWriterId)) {
+      reason = HandoverReason.OWN_DECLARATION_NOT_READ;
+    } else if (p.phase == CLOSED) {
+      reason = HandoverReason.OWN_TENURE_STEPPED_DOWN;
+    } else if (!p.clean) {
+      reason = HandoverReason.OWN_TENURE_UNCLEAN;
+      culprit = culprit(p.facts);
+    } else if (p.previousStampTerm > 0) {
+      reason = p.previousStampTerm < myTerm ? HandoverReason.CLEAN_STEP_DOWN : HandoverReason.STAMP_TERM_NOT_BELOW_MINE;
+    } else {
+      Facts e = p.previous;
+      if (e.phase == NOTHING_SEEN) {
+        reason = HandoverReason.NO_EARLIER_TENURE;
+      } else if (!e.begunInSight) {
+        reason = HandoverReason.STARTED_INSIDE_A_TENURE;
+      } else if (!e.clean) {
+        culprit = culprit(e);
+        reason = e.hasCulprit && e.culpritAfterStamp ? HandoverReason.STAMP_NOT_LAST : HandoverReason.EARLIER_TENURE_UNCLEAN;
+      } else {
+        reason = HandoverReason.NO_STAMP;
+      }
+    }
+    return new HandoverExplanation(versionTopic, partition, localWriterId, myTerm, reason, culprit, earlier, current);
+  }
+
+  private static HandoverExplanation.Tenure tenure(Facts f, boolean stamped) {
+    return new HandoverExplanation.Tenure(f.writer, f.term, f.declarationOffset, stamped, f.clean);
+  }
+
+  private static HandoverExplanation.Record culprit(Facts f) {
+    return f.hasCulprit
+        ? new HandoverExplanation.Record(f.culpritOffset, f.culpritWriter, f.culpritTerm, f.culpritUndecodable)
+        : null;
   }
 
   /** Drops the state of {@code partition}: it starts again as if nothing had been seen. */
@@ -234,6 +362,22 @@ public final class TenureTracker {
     p.term = s.term;
     p.previousStampTerm = s.previousStampTerm;
     p.writer = s.writer;
+    // What an explanation names beyond the decision is not exported: the offsets and the records
+    // responsible stay unknown, and the earlier tenure is known only by its stamp's term.
+    p.facts.phase = s.phase;
+    p.facts.writer = s.writer;
+    p.facts.term = s.term;
+    p.facts.clean = s.clean;
+    p.facts.begunInSight = s.writer != null;
+    if (s.previousStampTerm > 0) {
+      p.previous.phase = CLOSED;
+      p.previous.term = s.previousStampTerm;
+      p.previous.clean = true;
+      p.previous.begunInSight = true;
+    } else if (s.phase != NOTHING_SEEN && s.writer != null) {
+      p.previous.phase = OPEN; // not cleanly closed; what it was is not known after a restore
+      p.previous.begunInSight = true;
+    }
   }
 
   private record Parsed(String topic, int partition, long nextOffset, byte phase, boolean clean, long term,
@@ -319,10 +463,24 @@ public final class TenureTracker {
       p.term = NO_TERM;
       p.clean = false;
       p.previousStampTerm = 0;
+      p.facts.reset();
+      p.facts.phase = OPEN;
+      if (listener != null) {
+        listener.startedInside(partition, offset);
+      }
       return;
     }
     if (p.clean) {
       p.clean = false;
+      Facts f = p.facts;
+      f.clean = false;
+      // A String's toString() is itself: no copy for the writer ids hosts usually hand over.
+      String writer = writerId == null ? null : writerId.toString();
+      boolean undecodable = writerId == null && term == NO_TERM;
+      f.culprit(offset, writer, term, undecodable, p.phase == CLOSED);
+      if (listener != null) {
+        listener.unclean(partition, offset, writer, term, undecodable, p.phase == CLOSED);
+      }
       metrics.uncleanTenure(versionTopic, partition);
       if (!LOG.isWarnEnabled()) {
         return;
