@@ -312,6 +312,9 @@ public final class ReferenceReplica implements AutoCloseable {
       newPromotions.add(p);
       writeDeclaration(partition, term, p);
     }
+    // The declaration is what the new leader waits to read back: send it now rather than after the
+    // producer's linger.ms, as a server's transition handler would.
+    producer.flush();
     return p.result;
   }
 

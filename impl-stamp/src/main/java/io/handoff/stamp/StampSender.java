@@ -165,6 +165,13 @@ final class StampSender {
         }
       }
     }
+    if (barrier == null && p != null && batch.ackTimeoutMs() > 0 && batch.mayHandOver()) {
+      // On the host's producer a stamp would otherwise wait out its linger.ms like any record: flush
+      // sends what is buffered at once. It returns when everything is answered, which the caller is
+      // waiting for anyway.
+      batch.waitingFor("the host's producer to send its buffered records");
+      p.flush();
+    }
   }
 
   /** Waits, until the deadline, for the host's writes before stamp {@code i}; settles it if they are not done. */
