@@ -139,6 +139,54 @@ public class HandoffModuleTest {
   }
 
   @Test
+  public void withMetricsFromInjectorTheHostsMetricsBindingFeedsEmitterAndObservers() {
+    HandoffSettings on = HandoffSettings.from(recordingSwitchedOn());
+    ProviderRegistry registry = ProviderRegistry.of(List.of(new RecordingProvider(), new NoopProvider()));
+    List<HandoffModule> modules = List.of(HandoffModule.withMetricsFromInjector(on, HostResources.none()),
+        HandoffModule.withMetricsFromInjector(on, HostResources.none(), registry));
+    for (HandoffModule module : modules) {
+      CountingHandoffMetrics hostMetrics = new CountingHandoffMetrics();
+      Injector injector = Guice.createInjector(Stage.PRODUCTION, new AbstractModule() {
+        @Override
+        protected void configure() {
+          binder().requireExplicitBindings();
+          binder().requireAtInjectOnConstructors();
+          bind(HandoffMetrics.class).toInstance(hostMetrics);
+          install(module);
+        }
+      });
+      assertSame(injector.getInstance(HandoffMetrics.class), hostMetrics, "the host's binding, not the module's");
+      LeadershipHandoffObserver observer =
+          injector.getInstance(HandoffObserverFactory.class).open("store_a_v7", "host-a");
+      assertEquals(observer.decideHandover(0, 5, true), HandoverPath.LEGACY_WAIT, "nothing observed, window over");
+      assertEquals(hostMetrics.legacyWait(), 1, "the observer reports to the host's metrics");
+      injector.getInstance(HandoffResources.class).close();
+    }
+  }
+
+  @Test
+  public void withMetricsFromInjectorAndNoMetricsBindingFailsNamingIt() {
+    HandoffModule module = HandoffModule.withMetricsFromInjector(HandoffSettings.defaults(), HostResources.none());
+    CreationException e = expectThrows(CreationException.class, () -> strictInjector(module));
+    assertTrue(e.getMessage().contains(HandoffMetrics.class.getName()), "names the missing binding: " + e.getMessage());
+  }
+
+  @Test
+  public void withMetricsFromInjectorNamesItsNullArguments() {
+    HandoffSettings s = HandoffSettings.defaults();
+    HostResources r = HostResources.none();
+    ProviderRegistry registry = ProviderRegistry.of(List.of(new NoopProvider()));
+    assertEquals(expectThrows(NullPointerException.class,
+        () -> HandoffModule.withMetricsFromInjector(null, r)).getMessage(), "settings is null", "message");
+    assertEquals(expectThrows(NullPointerException.class,
+        () -> HandoffModule.withMetricsFromInjector(s, null)).getMessage(), "resources is null", "message");
+    assertEquals(expectThrows(NullPointerException.class,
+        () -> HandoffModule.withMetricsFromInjector(s, r, null)).getMessage(), "registry is null", "message");
+    assertEquals(expectThrows(NullPointerException.class,
+        () -> new HandoffModule(s, null, r, registry)).getMessage(), "metrics is null", "the constructors still check");
+  }
+
+  @Test
   public void configurationErrorsFailBeforeTheInjectorIsBuilt() {
     Properties p = new Properties();
     p.setProperty(HandoffSettings.EMIT_STEPDOWN_STAMP, "yes");
