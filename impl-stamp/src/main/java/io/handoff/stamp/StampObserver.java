@@ -2,6 +2,7 @@ package io.handoff.stamp;
 
 import io.handoff.spi.HandoffMetrics;
 import io.handoff.spi.HandoffSettings;
+import io.handoff.spi.TenureListener;
 import io.handoff.spi.TenureObserver;
 
 /**
@@ -20,6 +21,16 @@ public final class StampObserver extends TenureObserver {
 
   public StampObserver(HandoffSettings settings, HandoffMetrics metrics, String versionTopic, String localWriterId) {
     super(settings, metrics, versionTopic, localWriterId);
+  }
+
+  /**
+   * As {@link #StampObserver(HandoffSettings, HandoffMetrics, String, String)}, telling {@code listener}
+   * (which may be null) whenever a tenure begins, turns unclean or is closed: for tools that show an
+   * operator the tenures of a partition. A server has no use for it.
+   */
+  public StampObserver(HandoffSettings settings, HandoffMetrics metrics, String versionTopic, String localWriterId,
+      TenureListener listener) {
+    super(settings, metrics, versionTopic, localWriterId, listener);
   }
 
   @Override

@@ -4,18 +4,27 @@ import static io.handoff.stamp.StampObserverFixtures.A;
 import static io.handoff.stamp.StampObserverFixtures.B;
 import static io.handoff.stamp.StampObserverFixtures.NO_TERM;
 import static io.handoff.stamp.StampObserverFixtures.READER;
+import static io.handoff.stamp.StampObserverFixtures.Z;
 import static io.handoff.stamp.StampObserverFixtures.ctl;
 import static io.handoff.stamp.StampObserverFixtures.data;
 import static io.handoff.stamp.StampObserverFixtures.dol;
 import static io.handoff.stamp.StampObserverFixtures.hb;
 import static io.handoff.stamp.StampObserverFixtures.noKey;
 import static io.handoff.stamp.StampObserverFixtures.stamp;
+import static io.handoff.stamp.StampObserverFixtures.undecodable;
 import static org.testng.Assert.assertEquals;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
 import io.handoff.spi.CountingHandoffMetrics;
+import io.handoff.spi.HandoverPath;
+import io.handoff.spi.HandoverReason;
+import io.handoff.spi.TenureTracker;
+import io.handoff.stamp.StampObserverFixtures.Kind;
 import io.handoff.stamp.StampObserverFixtures.Rec;
 import java.lang.management.ManagementFactory;
 import java.util.List;
+import org.slf4j.LoggerFactory;
 import org.testng.SkipException;
 import org.testng.annotations.Test;
 
@@ -23,8 +32,12 @@ import org.testng.annotations.Test;
  * {@code observe} is on the ingestion hot path: once a partition has been seen it allocates
  * nothing in the steady state of a healthy cluster, whatever the record (data with and without a
  * term, heartbeats, control messages, keyless records, repeated declarations and stamps), including
- * the declarations that start new tenures when, as a host's decoder gives them, writer ids are
- * Strings. The decision itself allocates nothing either.
+ * the declarations that start new tenures, and keep the tenure they end for explanations, when, as a
+ * host's decoder gives them, writer ids are Strings. The decision itself allocates nothing either,
+ * nor does a turn of a new leader's wait loop that answers {@link HandoverPath#WAIT}; and while
+ * warnings are off, tenures that turn unclean in every way (a zombie inside, an undecodable record
+ * inside, a write or an undecodable record after the stamp) allocate nothing as they name their
+ * culprits.
  */
 public class StampObserverAllocationTest {
 
@@ -40,43 +53,71 @@ public class StampObserverAllocationTest {
       stamp(A, 1), dol(READER, 2), data(READER), data(READER, 2), hb(READER, 2), stamp(READER, 2),
       dol(B, 3), stamp(B, 3));
   private static final int CUT_AFTER = 11;
-  private static final int STEPS = SCRIPT.size() * PARTITIONS.length;
 
-  private final int[] partitions = new int[STEPS];
-  private final byte[][] keys = new byte[STEPS][];
-  private final String[] writers = new String[STEPS];
-  private final long[] terms = new long[STEPS];
-  private final boolean[] ask = new boolean[STEPS];
-  private final long[] offsets = new long[PARTITIONS.length];
+  /**
+   * One partition's pass of unclean tenures, each followed by the reader's declaration, which makes it the
+   * tenure the reader's explanation names: a zombie inside, an undecodable record inside, A's write after its
+   * stamp, an undecodable record after A's stamp. After the last record the reader's answer is
+   * {@link HandoverReason#STAMP_NOT_LAST}.
+   */
+  private static final List<Rec> UNCLEAN_SCRIPT = List.of(
+      dol(A, 1), data(A), data(Z), stamp(A, 1), dol(READER, 2), data(READER),
+      dol(A, 3), undecodable(), data(A), stamp(A, 3), dol(READER, 4),
+      dol(A, 5), stamp(A, 5), data(A), dol(READER, 6), data(READER),
+      dol(A, 7), hb(A, 7), stamp(A, 7), undecodable(), dol(READER, 8));
+  private static final int UNCLEAN_TENURES_PER_PASS = 4;
 
-  public StampObserverAllocationTest() {
-    for (int i = 0; i < STEPS; i++) {
-      int step = i / PARTITIONS.length;
-      Rec r = SCRIPT.get(step);
-      partitions[i] = i % PARTITIONS.length;
-      keys[i] = r.kind().key();
-      writers[i] = r.writer();
-      terms[i] = r.term();
-      ask[i] = step == CUT_AFTER;
-    }
-  }
+  /** A script laid out for a measured loop, every partition taking the same record in turn. */
+  private static final class Stream {
+    final int steps;
+    final int passLength;
+    final int[] lanes;
+    final byte[][] keys;
+    final String[] writers;
+    final long[] terms;
+    final boolean[] undecodable;
+    final int[] step;
+    final long[] offsets = new long[PARTITIONS.length];
 
-  /** Feeds {@code calls} records; returns how many times the reader was allowed the cut. */
-  private long run(StampObserver o, int calls) {
-    long cuts = 0;
-    for (int i = 0; i < calls; i++) {
-      int j = i % STEPS;
-      int lane = partitions[j];
-      o.observe(PARTITIONS[lane], offsets[lane]++, keys[j], writers[j], terms[j]);
-      if (ask[j] && o.canSkipInactivityWait(PARTITIONS[lane], 2)) {
-        cuts++;
+    Stream(List<Rec> script) {
+      passLength = script.size();
+      steps = passLength * PARTITIONS.length;
+      lanes = new int[steps];
+      keys = new byte[steps][];
+      writers = new String[steps];
+      terms = new long[steps];
+      undecodable = new boolean[steps];
+      step = new int[steps];
+      for (int i = 0; i < steps; i++) {
+        step[i] = i / PARTITIONS.length;
+        Rec r = script.get(step[i]);
+        lanes[i] = i % PARTITIONS.length;
+        keys[i] = r.kind().key();
+        writers[i] = r.writer();
+        terms[i] = r.term();
+        undecodable[i] = r.kind() == Kind.UNDECODABLE;
       }
     }
-    return cuts;
+
+    /** Whole passes' worth of calls, about {@code calls}. */
+    int calls(int calls) {
+      return calls - calls % steps;
+    }
+
+    /** Feeds record {@code i} of the stream; returns the partition it went to. */
+    int feed(StampObserver o, int i) {
+      int j = i % steps;
+      int lane = lanes[j];
+      if (undecodable[j]) {
+        o.observeUndecodable(PARTITIONS[lane], offsets[lane]++);
+      } else {
+        o.observe(PARTITIONS[lane], offsets[lane]++, keys[j], writers[j], terms[j]);
+      }
+      return PARTITIONS[lane];
+    }
   }
 
-  @Test
-  public void observeAllocatesNothingOnceThePartitionsHaveBeenSeen() {
+  private static com.sun.management.ThreadMXBean allocationBean() {
     if (!(ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean bean)
         || !bean.isThreadAllocatedMemorySupported()) {
       throw new SkipException("this JVM cannot measure a thread's allocations");
@@ -84,21 +125,81 @@ public class StampObserverAllocationTest {
     if (!bean.isThreadAllocatedMemoryEnabled()) {
       bean.setThreadAllocatedMemoryEnabled(true);
     }
+    return bean;
+  }
+
+  /**
+   * Feeds {@code calls} records; returns how many times the reader was allowed the cut. After every record a
+   * reader of term 9, declared nowhere, takes a turn of its wait loop, which must answer WAIT.
+   */
+  private static long run(Stream s, StampObserver o, int calls) {
+    long cuts = 0;
+    for (int i = 0; i < calls; i++) {
+      int partition = s.feed(o, i);
+      if (s.step[i % s.steps] == CUT_AFTER && o.canSkipInactivityWait(partition, 2)) {
+        cuts++;
+      }
+      if (o.decideHandover(partition, 9, false) != HandoverPath.WAIT) {
+        throw new AssertionError("a reader of term 9 was let through at record " + i);
+      }
+    }
+    return cuts;
+  }
+
+  @Test
+  public void observeAllocatesNothingOnceThePartitionsHaveBeenSeen() {
+    com.sun.management.ThreadMXBean bean = allocationBean();
     CountingHandoffMetrics metrics = new CountingHandoffMetrics();
     StampObserver o = StampObserverFixtures.observer(metrics);
-    int calls = CALLS - CALLS % STEPS;
+    Stream s = new Stream(SCRIPT);
+    int calls = s.calls(CALLS);
 
     // warm-up: every partition seen, hot code compiled
-    long warmCuts = run(o, 3 * calls);
+    long warmCuts = run(s, o, 3 * calls);
     assertEquals(warmCuts, 3L * calls / SCRIPT.size(), "every pass must end with the reader's cut on every partition");
 
     long before = bean.getCurrentThreadAllocatedBytes();
-    long cuts = run(o, calls);
+    long cuts = run(s, o, calls);
     long allocated = bean.getCurrentThreadAllocatedBytes() - before;
 
     assertEquals(cuts, (long) calls / SCRIPT.size(), "the measured loop decided as the warm-up did");
     assertEquals(metrics.uncleanTenure(), 0, "a healthy cluster: no tenure turned unclean");
-    assertEquals(allocated, 0L,
-        calls + " observe() calls and " + cuts + " decisions allocated " + allocated + " bytes");
+    assertEquals(metrics.legacyWait() + metrics.fastPath(), 0L, "turns of the wait loop are no handovers");
+    assertEquals(allocated, 0L, calls + " observe() calls, " + cuts + " decisions and " + calls
+        + " turns of a wait loop allocated " + allocated + " bytes");
+  }
+
+  @Test
+  public void uncleanTenuresAllocateNothingWhileWarningsAreOff() {
+    com.sun.management.ThreadMXBean bean = allocationBean();
+    Logger logger = (Logger) LoggerFactory.getLogger(TenureTracker.class);
+    Level previous = logger.getLevel();
+    logger.setLevel(Level.ERROR);
+    try {
+      CountingHandoffMetrics metrics = new CountingHandoffMetrics();
+      StampObserver o = StampObserverFixtures.observer(metrics);
+      Stream s = new Stream(UNCLEAN_SCRIPT);
+      int calls = s.calls(CALLS);
+      for (int i = 0; i < 3 * calls; i++) {
+        s.feed(o, i);
+      }
+
+      long before = bean.getCurrentThreadAllocatedBytes();
+      for (int i = 0; i < calls; i++) {
+        s.feed(o, i);
+      }
+      long allocated = bean.getCurrentThreadAllocatedBytes() - before;
+
+      long passes = 4L * calls / UNCLEAN_SCRIPT.size();
+      assertEquals(metrics.uncleanTenure(), UNCLEAN_TENURES_PER_PASS * passes, "every tenure of A turned unclean");
+      for (int partition : PARTITIONS) {
+        assertEquals(o.explain(partition, 8).reason(), HandoverReason.STAMP_NOT_LAST,
+            "partition " + partition + " ended with an undecodable record after A's stamp");
+      }
+      assertEquals(allocated, 0L, calls + " observe() calls in tenures turning unclean allocated " + allocated
+          + " bytes");
+    } finally {
+      logger.setLevel(previous);
+    }
   }
 }

@@ -19,6 +19,7 @@ import ch.qos.logback.classic.Logger;
 import io.handoff.spi.CountingHandoffMetrics;
 import io.handoff.spi.HandoffMetrics;
 import io.handoff.spi.HandoffObserverFactory;
+import io.handoff.spi.HandoverExplanation;
 import io.handoff.spi.HandoverPath;
 import io.handoff.spi.LeadershipHandoffObserver;
 import io.handoff.spi.LeadershipHandoffs;
@@ -41,6 +42,7 @@ import org.testng.annotations.Test;
  * writers, with equal terms across writers, re-promotions, demotions during a wait, zombies,
  * stale and repeated stamps, records without writer id, undecodable records, checkpoints restored
  * mid-stream (a restore at the right offset must change no later answer) and forgotten partitions.
+ * Every question is also put to {@code explain}, whose verdict must be the observer's own answer.
  *
  * <p>The model keeps every record of a partition in a list and answers each question by scanning
  * the list backwards; it shares no code and no state machine with {@link TenureTracker}. It is
@@ -607,6 +609,13 @@ public class StampObserverModelTest {
       if (mismatch == null && actual != expected) {
         mismatch = HOSTS[host] + " asks with term " + myTerm + " on " + lane(topic, partition) + ", having seen "
             + v + ": model says " + expected + ", observer says " + actual;
+      }
+      boolean canSkip = decide ? o.canSkipInactivityWait(PARTITIONS[partition], myTerm) : actual;
+      HandoverExplanation explanation = o.explain(PARTITIONS[partition], myTerm);
+      if (mismatch == null && explanation.mayCut() != canSkip) {
+        mismatch = HOSTS[host] + " asks with term " + myTerm + " on " + lane(topic, partition) + ", having seen "
+            + v + ": canSkipInactivityWait says " + canSkip + ", explain says " + explanation.reason() + " ("
+            + explanation.describe() + ")";
       }
     }
 

@@ -56,7 +56,8 @@ public record HandoverExplanation(String versionTopic, int partition, String rea
   public record Tenure(String writerId, long term, long declarationOffset, boolean stamped, boolean clean) {
     @Override
     public String toString() {
-      return (writerId == null ? "an unknown writer" : writerId) + (term < 0 ? "" : " (term " + term + ")");
+      return (writerId == null ? "an unknown writer" : writerId) + (term < 0 ? "" : " (term " + term + ")")
+          + (declarationOffset < 0 ? "" : ", declared at offset " + declarationOffset);
     }
   }
 

@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
  * decision taken on a thread that has no happens-before edge to the observing thread may read a
  * stale or torn state.
  *
- * <p><b>Cost.</b> Recording a record allocates nothing, except when a declaration of leadership
- * starts a new tenure (the writer id is copied) and the first time a partition is seen.
+ * <p><b>Cost.</b> Recording a record allocates nothing, except the first time a partition is seen,
+ * and when a declaration of leadership starts a new tenure or a record first makes a tenure unclean
+ * and the writer id is not a {@code String} (it is copied then, once).
  */
 public final class TenureTracker {
 
@@ -43,7 +44,17 @@ public final class TenureTracker {
   private static final byte CLOSED = 2;
 
   private static final short EXPORT_MAGIC = 0x4854; // "HT"
-  private static final byte EXPORT_VERSION = 1;
+  private static final byte EXPORT_VERSION = 2;
+
+  // Why the tenure before the current one does (not) count, in an export.
+  private static final byte EARLIER_NONE = 0;
+  private static final byte EARLIER_NOT_SEEN_BEGIN = 1;
+  private static final byte EARLIER_UNCLEAN = 2;
+  private static final byte EARLIER_UNCLEAN_AFTER_STAMP = 3;
+  private static final byte EARLIER_NOT_CLOSED = 4;
+  private static final byte EARLIER_CLOSED_CLEANLY = 5;
+  private static final int FLAG_BEGUN_IN_SIGHT = 1;
+  private static final int FLAG_UNCLEAN_AFTER_STAMP = 2;
   private static final int NULL_STRING = 0xFFFF;
 
   private final String versionTopic;
@@ -187,7 +198,7 @@ public final class TenureTracker {
         listener.closed(partition, offset);
       }
     } else if (!(p.phase == CLOSED && ownStamp)) {
-      foreign(p, partition, offset, writerId, term);
+      foreign(p, partition, offset, writerId, term, false);
     }
   }
 
@@ -200,7 +211,7 @@ public final class TenureTracker {
     Partition p = stateFor(partition);
     p.nextOffset = offset + 1;
     if (p.phase != OPEN || !belongsToTenure(p, writerId, term)) {
-      foreign(p, partition, offset, writerId, term);
+      foreign(p, partition, offset, writerId, term, false);
     }
   }
 
@@ -211,7 +222,7 @@ public final class TenureTracker {
   public void undecodable(int partition, long offset) {
     Partition p = stateFor(partition);
     p.nextOffset = offset + 1;
-    foreign(p, partition, offset, null, NO_TERM);
+    foreign(p, partition, offset, null, NO_TERM, true);
   }
 
   /**
@@ -274,8 +285,9 @@ public final class TenureTracker {
     return new HandoverExplanation.Tenure(f.writer, f.term, f.declarationOffset, stamped, f.clean);
   }
 
+  /** The record responsible, or null when none is known (after a restore only its kind is). */
   private static HandoverExplanation.Record culprit(Facts f) {
-    return f.hasCulprit
+    return f.hasCulprit && f.culpritOffset >= 0
         ? new HandoverExplanation.Record(f.culpritOffset, f.culpritWriter, f.culpritTerm, f.culpritUndecodable)
         : null;
   }
@@ -306,16 +318,38 @@ public final class TenureTracker {
     byte[] topic = versionTopic.getBytes(StandardCharsets.UTF_8);
     byte[] writer = p.writer == null ? null : p.writer.getBytes(StandardCharsets.UTF_8);
     ByteBuffer b = ByteBuffer.allocate(2 + 1 + 2 + topic.length + 4 + 8 + 1 + 1 + 8 + 8 + 2
-        + (writer == null ? 0 : writer.length) + 4);
+        + (writer == null ? 0 : writer.length) + 1 + 1 + 4);
     b.putShort(EXPORT_MAGIC).put(EXPORT_VERSION);
     putString(b, topic);
     b.putInt(partition).putLong(p.nextOffset).put(p.phase).put((byte) (p.clean ? 1 : 0));
     b.putLong(p.term).putLong(p.previousStampTerm);
     putString(b, writer);
+    // Beyond the decision, what an explanation needs to name the right reason after a restore.
+    b.put(earlierStatus(p));
+    int flags = (p.facts.begunInSight ? FLAG_BEGUN_IN_SIGHT : 0)
+        | (p.facts.hasCulprit && p.facts.culpritAfterStamp ? FLAG_UNCLEAN_AFTER_STAMP : 0);
+    b.put((byte) flags);
     CRC32 crc = new CRC32();
     crc.update(b.array(), 0, b.position());
     b.putInt((int) crc.getValue());
     return b.array();
+  }
+
+  private static byte earlierStatus(Partition p) {
+    if (p.previousStampTerm > 0) {
+      return EARLIER_CLOSED_CLEANLY;
+    }
+    Facts e = p.previous;
+    if (e.phase == NOTHING_SEEN) {
+      return EARLIER_NONE;
+    }
+    if (!e.begunInSight) {
+      return EARLIER_NOT_SEEN_BEGIN;
+    }
+    if (!e.clean) {
+      return e.hasCulprit && e.culpritAfterStamp ? EARLIER_UNCLEAN_AFTER_STAMP : EARLIER_UNCLEAN;
+    }
+    return EARLIER_NOT_CLOSED;
   }
 
   /**
@@ -362,26 +396,30 @@ public final class TenureTracker {
     p.term = s.term;
     p.previousStampTerm = s.previousStampTerm;
     p.writer = s.writer;
-    // What an explanation names beyond the decision is not exported: the offsets and the records
-    // responsible stay unknown, and the earlier tenure is known only by its stamp's term.
-    p.facts.phase = s.phase;
-    p.facts.writer = s.writer;
-    p.facts.term = s.term;
-    p.facts.clean = s.clean;
-    p.facts.begunInSight = s.writer != null;
-    if (s.previousStampTerm > 0) {
-      p.previous.phase = CLOSED;
-      p.previous.term = s.previousStampTerm;
-      p.previous.clean = true;
-      p.previous.begunInSight = true;
-    } else if (s.phase != NOTHING_SEEN && s.writer != null) {
-      p.previous.phase = OPEN; // not cleanly closed; what it was is not known after a restore
-      p.previous.begunInSight = true;
+    // The offsets and the records responsible are not exported: an explanation after a restore
+    // names the reason and the tenures' writers and terms it still knows, not the records.
+    Facts f = p.facts;
+    f.phase = s.phase;
+    f.writer = s.writer;
+    f.term = s.term;
+    f.clean = s.clean;
+    f.begunInSight = (s.flags & FLAG_BEGUN_IN_SIGHT) != 0;
+    if (!s.clean && s.phase != NOTHING_SEEN) {
+      f.culprit(-1, null, NO_TERM, false, (s.flags & FLAG_UNCLEAN_AFTER_STAMP) != 0);
+      f.hasCulprit = (s.flags & FLAG_UNCLEAN_AFTER_STAMP) != 0;
+    }
+    Facts e = p.previous;
+    e.phase = s.earlier == EARLIER_NONE ? NOTHING_SEEN : s.earlier == EARLIER_CLOSED_CLEANLY ? CLOSED : OPEN;
+    e.begunInSight = s.earlier != EARLIER_NOT_SEEN_BEGIN;
+    e.clean = s.earlier == EARLIER_NOT_CLOSED || s.earlier == EARLIER_CLOSED_CLEANLY;
+    e.term = s.earlier == EARLIER_CLOSED_CLEANLY ? s.previousStampTerm : NO_TERM;
+    if (s.earlier == EARLIER_UNCLEAN_AFTER_STAMP) {
+      e.culprit(-1, null, NO_TERM, false, true);
     }
   }
 
   private record Parsed(String topic, int partition, long nextOffset, byte phase, boolean clean, long term,
-      long previousStampTerm, String writer) {
+      long previousStampTerm, String writer, byte earlier, int flags) {
   }
 
   private static Parsed parse(byte[] state) {
@@ -413,14 +451,19 @@ public final class TenureTracker {
       long term = b.getLong();
       long previousStampTerm = b.getLong();
       String writer = getString(b);
-      boolean consistent = b.remaining() == 4 && topic != null && partition >= 0 && nextOffset >= -1
+      byte earlier = b.get();
+      int flags = b.get() & 0xFF;
+      boolean consistent = b.remaining() == 4
+          && earlier >= EARLIER_NONE && earlier <= EARLIER_CLOSED_CLEANLY && (flags & ~3) == 0
+          && (earlier == EARLIER_CLOSED_CLEANLY) == (previousStampTerm > 0)
+          && (phase != NOTHING_SEEN || (earlier == EARLIER_NONE && flags == 0)) && topic != null && partition >= 0 && nextOffset >= -1
           && phase >= NOTHING_SEEN && phase <= CLOSED && (clean & ~1) == 0 && previousStampTerm >= 0
           && (clean == 0 || (phase != NOTHING_SEEN && writer != null && term > 0))
           && (phase != NOTHING_SEEN || (writer == null && term == NO_TERM && previousStampTerm == 0));
       if (!consistent) {
         throw new IllegalArgumentException("the state's fields are out of range or contradict each other");
       }
-      return new Parsed(topic, partition, nextOffset, phase, clean == 1, term, previousStampTerm, writer);
+      return new Parsed(topic, partition, nextOffset, phase, clean == 1, term, previousStampTerm, writer, earlier, flags);
     } catch (java.nio.BufferUnderflowException e) {
       throw new IllegalArgumentException("the state is truncated", e);
     }
@@ -455,7 +498,7 @@ public final class TenureTracker {
         && p.writer.contentEquals(writerId);
   }
 
-  private void foreign(Partition p, int partition, long offset, CharSequence writerId, long term) {
+  private void foreign(Partition p, int partition, long offset, CharSequence writerId, long term, boolean undecodable) {
     if (p.phase == NOTHING_SEEN) {
       // Started inside a tenure whose beginning this tracker never saw (rule R5).
       p.phase = OPEN;
@@ -474,9 +517,9 @@ public final class TenureTracker {
       p.clean = false;
       Facts f = p.facts;
       f.clean = false;
-      // A String's toString() is itself: no copy for the writer ids hosts usually hand over.
+      // Kept for explanations. A String's toString() is itself: no copy for the writer ids hosts
+      // usually hand over; another CharSequence is copied once per tenure that turns unclean.
       String writer = writerId == null ? null : writerId.toString();
-      boolean undecodable = writerId == null && term == NO_TERM;
       f.culprit(offset, writer, term, undecodable, p.phase == CLOSED);
       if (listener != null) {
         listener.unclean(partition, offset, writer, term, undecodable, p.phase == CLOSED);

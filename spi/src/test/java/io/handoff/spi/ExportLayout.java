@@ -23,7 +23,7 @@ final class ExportLayout {
   static final byte CLOSED = 2;
 
   short magic = 0x4854;
-  byte version = 1;
+  byte version = 2;
   String topic;
   int partition;
   long nextOffset = -1;
@@ -32,7 +32,15 @@ final class ExportLayout {
   long term = -1;
   long previousStampTerm;
   String writer;
-  /** Bytes between the writer id and the checksum; an export has none. */
+  /**
+   * Why the tenure before the current one does or does not count (0 to 5); when not set, what the
+   * other fields imply: cleanly closed (5) with a previous stamp term, none (0) when nothing was seen,
+   * else not closed (4).
+   */
+  Byte earlier;
+  /** Bit 0: the current tenure began in sight; bit 1: it turned unclean after its stamp. */
+  byte flags;
+  /** Bytes between the flags and the checksum; an export has none. */
   byte[] trailing = new byte[0];
 
   ExportLayout(String topic, int partition) {
@@ -54,8 +62,10 @@ final class ExportLayout {
     e.term = b.getLong();
     e.previousStampTerm = b.getLong();
     e.writer = string(b);
+    e.earlier = b.get();
+    e.flags = b.get();
     if (b.remaining() != 4) {
-      throw new AssertionError("expected only the checksum after the writer id, found " + b.remaining() + " bytes");
+      throw new AssertionError("expected only the checksum after the flags, found " + b.remaining() + " bytes");
     }
     CRC32 crc = new CRC32();
     crc.update(bytes, 0, bytes.length - 4);
@@ -79,6 +89,8 @@ final class ExportLayout {
       d.writeLong(term);
       d.writeLong(previousStampTerm);
       string(d, writer);
+      d.writeByte(earlier != null ? earlier : previousStampTerm > 0 ? 5 : phase == NOTHING_SEEN ? 0 : 4);
+      d.writeByte(flags);
       d.write(trailing);
       CRC32 crc = new CRC32();
       crc.update(out.toByteArray());

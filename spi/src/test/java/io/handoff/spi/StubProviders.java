@@ -176,6 +176,12 @@ public final class StubProviders {
     }
 
     @Override
+    public HandoverExplanation explain(int partition, long myTerm) {
+      return new HandoverExplanation(versionTopic, partition, localWriterId, myTerm, HandoverReason.CONSUMING_OFF, null,
+          null, null);
+    }
+
+    @Override
     public byte[] exportState(int partition) {
       return new byte[0];
     }

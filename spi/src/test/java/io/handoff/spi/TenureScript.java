@@ -9,12 +9,38 @@ import java.util.List;
  * (step-down stamp) or {@code O} (any other record), or {@code U} alone (a record that cannot be
  * decoded). WRITER is {@code A}, {@code B}, {@code C}, {@code Z} or {@code ME} (the hosts
  * {@code host-a} ... {@code host-me}) or {@code -} for a record without writer id; TERM is the
- * record's term, {@code -1} for none. Example: {@code "D:A:5 O:A:-1 S:A:5 D:ME:7"}.
+ * record's term, {@code -1} for none. Example: {@code "D:A:5 O:A:-1 S:A:5 D:ME:7"}. A script can be
+ * fed to a {@link TenureTracker} or, with one key per kind, to any {@link LeadershipHandoffObserver}
+ * such as the {@link ScriptObserver}.
  */
 final class TenureScript {
 
   /** The writer id of the reader in the scripts. */
   static final String ME = "host-me";
+
+  /** The key of a declaration of leadership for a {@link ScriptObserver}. */
+  static final byte[] DOL_KEY = {'D'};
+  /** The key of a step-down stamp for a {@link ScriptObserver}. */
+  static final byte[] STAMP_KEY = {'S'};
+  /** The key of any other record for a {@link ScriptObserver}. */
+  static final byte[] OTHER_KEY = {'O'};
+
+  /** An observer that tells a record's role by the first byte of its key, as the script's keys give it. */
+  static final class ScriptObserver extends TenureObserver {
+    ScriptObserver(boolean consume, HandoffMetrics metrics, String versionTopic, String localWriterId,
+        TenureListener listener) {
+      super(HandoffSettings.from(java.util.Map.of(HandoffSettings.CONSUME_STEPDOWN_STAMP, String.valueOf(consume))),
+          metrics, versionTopic, localWriterId, listener);
+    }
+
+    @Override
+    protected Role roleOf(byte[] recordKey) {
+      if (recordKey == null || recordKey.length == 0) {
+        return Role.OTHER;
+      }
+      return recordKey[0] == 'D' ? Role.DECLARATION : recordKey[0] == 'S' ? Role.STEP_DOWN : Role.OTHER;
+    }
+  }
 
   /** One record of a script. */
   record Event(char kind, String writer, long term) {
@@ -26,6 +52,17 @@ final class TenureScript {
         case 'S' -> tracker.stepDown(partition, offset, writer, term);
         case 'O' -> tracker.other(partition, offset, writer, term);
         case 'U' -> tracker.undecodable(partition, offset);
+        default -> throw new IllegalStateException("kind " + kind);
+      }
+    }
+
+    /** Hands the record at {@code offset} to {@code observer}, with the key of its kind. */
+    void applyTo(LeadershipHandoffObserver observer, int partition, long offset) {
+      switch (kind) {
+        case 'D' -> observer.observe(partition, offset, DOL_KEY, writer, term);
+        case 'S' -> observer.observe(partition, offset, STAMP_KEY, writer, term);
+        case 'O' -> observer.observe(partition, offset, OTHER_KEY, writer, term);
+        case 'U' -> observer.observeUndecodable(partition, offset);
         default -> throw new IllegalStateException("kind " + kind);
       }
     }
@@ -74,6 +111,15 @@ final class TenureScript {
     long offset = firstOffset;
     for (Event e : events) {
       e.applyTo(tracker, partition, offset++);
+    }
+    return offset;
+  }
+
+  /** Feeds {@code events} to {@code partition} of {@code observer} from {@code firstOffset}; returns the next one. */
+  static long feed(LeadershipHandoffObserver observer, int partition, long firstOffset, List<Event> events) {
+    long offset = firstOffset;
+    for (Event e : events) {
+      e.applyTo(observer, partition, offset++);
     }
     return offset;
   }

@@ -15,7 +15,9 @@ import org.testng.annotations.Test;
  * allocates nothing per record, even when tenures keep turning unclean and warnings are switched
  * off (the warning's arguments are not built then); and the per-partition state grows
  * geometrically, so that partitions first seen in increasing order cost a bounded amount of
- * allocation, not one copy of the state array each.
+ * allocation, not one copy of the state array each. Declarations, which begin a tenure and keep the
+ * one they end for explanations, and stamps allocate nothing either, in healthy and unclean streams
+ * alike and with a listener told of every transition.
  */
 public class TenureTrackerAllocationTest {
 
@@ -65,6 +67,170 @@ public class TenureTrackerAllocationTest {
       // Building the warning would take dozens of bytes per tenure; the bound leaves room for the
       // few bytes the JVM itself may allocate on this thread now and then.
       assertTrue(allocated < tenures, tenures + " unclean tenures allocated " + allocated + " bytes");
+    } finally {
+      logger.setLevel(previous);
+    }
+  }
+
+  /** Counts the transitions it hears, allocating nothing. */
+  private static final class CountingListener implements TenureListener {
+    long began;
+    long closed;
+    long unclean;
+
+    @Override
+    public void began(int partition, long offset, String writerId, long term) {
+      began++;
+    }
+
+    @Override
+    public void closed(int partition, long offset) {
+      closed++;
+    }
+
+    @Override
+    public void unclean(int partition, long offset, String writerId, long term, boolean undecodable,
+        boolean afterStamp) {
+      unclean++;
+    }
+  }
+
+  /**
+   * A healthy handover per partition and pass: A declares (twice), writes and stamps (twice), the reader declares,
+   * writes and stamps; the reader of term 7 may cut just after its declaration. Returns the next offset.
+   */
+  private static long cleanHandovers(TenureTracker tracker, long offset, int passes, long[] cuts) {
+    long o = offset;
+    for (int i = 0; i < passes; i++) {
+      int partition = i & 3;
+      tracker.declaration(partition, o++, A, 5);
+      tracker.other(partition, o++, A, TenureTracker.NO_TERM);
+      tracker.declaration(partition, o++, A, 5);
+      tracker.other(partition, o++, A, 5);
+      tracker.stepDown(partition, o++, A, 5);
+      tracker.stepDown(partition, o++, A, 5);
+      tracker.declaration(partition, o++, TenureScript.ME, 7);
+      if (tracker.mayCut(partition, TenureScript.ME, 7)) {
+        cuts[0]++;
+      }
+      tracker.other(partition, o++, TenureScript.ME, TenureTracker.NO_TERM);
+      tracker.stepDown(partition, o++, TenureScript.ME, 7);
+    }
+    return o;
+  }
+
+  @Test
+  public void declarationsAndStampsOfHealthyHandoversAllocateNothing() {
+    com.sun.management.ThreadMXBean bean = allocationBean();
+    CountingHandoffMetrics metrics = new CountingHandoffMetrics();
+    CountingListener listener = new CountingListener();
+    TenureTracker tracker = new TenureTracker("store_v1", metrics, listener);
+    int passes = 200_000;
+    long[] cuts = new long[1];
+    long offset = cleanHandovers(tracker, 0, 3 * passes, cuts);
+
+    cuts[0] = 0;
+    long before = bean.getCurrentThreadAllocatedBytes();
+    cleanHandovers(tracker, offset, passes, cuts);
+    long allocated = bean.getCurrentThreadAllocatedBytes() - before;
+
+    assertEquals(cuts[0], passes, "every pass let the reader cut");
+    assertEquals(metrics.uncleanTenure(), 0L, "a healthy stream");
+    assertEquals(listener.began, 4L * 3 * passes, "three declarations a pass were heard");
+    assertEquals(listener.closed, 4L * 2 * passes, "two closing stamps a pass were heard");
+    assertTrue(allocated < passes, passes + " handovers of " + 3 * passes + " declarations allocated " + allocated
+        + " bytes");
+  }
+
+  /**
+   * Tenures that turn unclean in every way: a zombie inside, an undecodable record inside, a write after the
+   * stamp, an undecodable record after the stamp, each followed by the reader's declaration, which makes the
+   * unclean tenure the one an explanation names. Returns the next offset.
+   */
+  private static long uncleanHandovers(TenureTracker tracker, long offset, int passes) {
+    long o = offset;
+    for (int i = 0; i < passes; i++) {
+      int partition = i & 3;
+      tracker.declaration(partition, o++, A, 5);
+      switch ((i >> 2) & 3) {
+        case 0 -> tracker.other(partition, o++, B, TenureTracker.NO_TERM);
+        case 1 -> tracker.undecodable(partition, o++);
+        case 2 -> {
+          tracker.stepDown(partition, o++, A, 5);
+          tracker.other(partition, o++, A, TenureTracker.NO_TERM);
+        }
+        default -> {
+          tracker.stepDown(partition, o++, A, 5);
+          tracker.undecodable(partition, o++);
+        }
+      }
+      tracker.declaration(partition, o++, TenureScript.ME, 7);
+    }
+    return o;
+  }
+
+  @Test
+  public void tenuresTurningUncleanInEveryWayAllocateNothingWhileWarningsAreOff() {
+    com.sun.management.ThreadMXBean bean = allocationBean();
+    Logger logger = (Logger) LoggerFactory.getLogger(TenureTracker.class);
+    Level previous = logger.getLevel();
+    logger.setLevel(Level.ERROR);
+    try {
+      CountingHandoffMetrics metrics = new CountingHandoffMetrics();
+      CountingListener listener = new CountingListener();
+      TenureTracker tracker = new TenureTracker("store_v1", metrics, listener);
+      int passes = 200_000;
+      long offset = uncleanHandovers(tracker, 0, 3 * passes);
+
+      long before = bean.getCurrentThreadAllocatedBytes();
+      uncleanHandovers(tracker, offset, passes);
+      long allocated = bean.getCurrentThreadAllocatedBytes() - before;
+
+      assertEquals(metrics.uncleanTenure(), 4L * passes, "every tenure of A turned unclean and was counted");
+      assertEquals(listener.unclean, 4L * passes, "and was heard");
+      assertTrue(allocated < passes, passes + " unclean tenures allocated " + allocated + " bytes");
+      assertEquals(tracker.explain(0, TenureScript.ME, 7, true).reason(), HandoverReason.STAMP_NOT_LAST,
+          "the last pass on partition 0 ended with an undecodable record after A's stamp");
+    } finally {
+      logger.setLevel(previous);
+    }
+  }
+
+  /**
+   * The cost paragraph allows a copy of the writer id where a declaration begins a tenure, and nowhere else: a
+   * host whose decoder hands writer ids over in a reused buffer pays nothing more when a zombie's record in that
+   * buffer turns a tenure unclean. The declarations here come as Strings, so that only the zombie's records are
+   * measured.
+   */
+  @Test
+  public void aZombieWriterIdInAReusedBufferIsCopiedOncePerTenure() {
+    com.sun.management.ThreadMXBean bean = allocationBean();
+    Logger logger = (Logger) LoggerFactory.getLogger(TenureTracker.class);
+    Level previous = logger.getLevel();
+    logger.setLevel(Level.ERROR);
+    try {
+      CountingHandoffMetrics metrics = new CountingHandoffMetrics();
+      TenureTracker tracker = new TenureTracker("store_v1", metrics);
+      StringBuilder buffer = new StringBuilder(16);
+      int tenures = 200_000;
+      long offset = 0;
+      long before = 0;
+      for (int round = 0; round < 4; round++) {
+        if (round == 3) {
+          before = bean.getCurrentThreadAllocatedBytes();
+        }
+        for (int i = 0; i < tenures; i++) {
+          int partition = i & 3;
+          tracker.declaration(partition, offset++, A, 5);
+          buffer.setLength(0);
+          tracker.other(partition, offset++, buffer.append(B), TenureTracker.NO_TERM);
+        }
+      }
+      long allocated = bean.getCurrentThreadAllocatedBytes() - before;
+      assertEquals(metrics.uncleanTenure(), 4L * tenures, "every tenure turned unclean");
+      // One copy of the writer id per tenure that turns unclean, kept to name it in explanations.
+      assertTrue(allocated < 100L * tenures, tenures + " tenures made unclean by a writer id in a reused buffer"
+          + " allocated " + allocated + " bytes, more than one small copy of the writer id each");
     } finally {
       logger.setLevel(previous);
     }

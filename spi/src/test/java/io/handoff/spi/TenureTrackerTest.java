@@ -512,7 +512,7 @@ public class TenureTrackerTest {
   public void exportNamesEveryFieldOfTheState() {
     feed("D:A:5 O:A:-1 S:A:5 D:ME:7 O:ME:7");
     byte[] bytes = tracker.export(P);
-    assertEquals(Arrays.copyOf(bytes, 3), new byte[] {'H', 'T', 1}, "magic and format version");
+    assertEquals(Arrays.copyOf(bytes, 3), new byte[] {'H', 'T', 2}, "magic and format version");
     ExportLayout s = ExportLayout.of(bytes);
     assertEquals(s.topic, TOPIC, "topic");
     assertEquals(s.partition, P, "partition");
@@ -522,7 +522,10 @@ public class TenureTrackerTest {
     assertEquals(s.term, 7L, "term");
     assertEquals(s.previousStampTerm, 5L, "previous stamp term");
     assertEquals(s.writer, ME, "writer");
-    assertEquals(bytes.length, 2 + 1 + 2 + TOPIC.length() + 4 + 8 + 1 + 1 + 8 + 8 + 2 + ME.length() + 4, "length");
+    assertEquals((byte) s.earlier, (byte) 5, "the earlier tenure was closed cleanly");
+    assertEquals(s.flags, (byte) 1, "the current tenure began in sight and is clean");
+    assertEquals(bytes.length, 2 + 1 + 2 + TOPIC.length() + 4 + 8 + 1 + 1 + 8 + 8 + 2 + ME.length() + 1 + 1 + 4,
+        "length");
     assertEquals(s.bytes(), bytes, "the layout reproduces the export byte for byte");
   }
 
@@ -631,8 +634,8 @@ public class TenureTrackerTest {
     byte[] badMagic = good.clone();
     badMagic[1] ^= 1;
     byte[] badVersion = good.clone();
-    badVersion[2] = 2;
-    byte[] sevenBytes = {'H', 'T', 1, 0, 0, 0, 0};
+    badVersion[2] = 3;
+    byte[] sevenBytes = {'H', 'T', 2, 0, 0, 0, 0};
 
     List<Object[]> rows = new ArrayList<>();
     rows.add(new Object[] {"null", null, 50L, where + "the state is null"});
@@ -641,7 +644,7 @@ public class TenureTrackerTest {
         where + "the state is 6 bytes, too short to be an export"});
     rows.add(new Object[] {"7 bytes", sevenBytes, 50L, where + "checksum mismatch: the state is corrupt or truncated"});
     rows.add(new Object[] {"magic", badMagic, 50L, where + "the state does not start with the export magic bytes"});
-    rows.add(new Object[] {"version", badVersion, 50L, where + "unknown export format version 2, expected 1"});
+    rows.add(new Object[] {"version", badVersion, 50L, where + "unknown export format version 3, expected 2"});
     rows.add(new Object[] {"cut short", Arrays.copyOf(good, good.length - 1), 50L,
         where + "checksum mismatch: the state is corrupt or truncated"});
     rows.add(new Object[] {"other topic", forged(base, e -> e.topic = "store_v2"), 50L,
@@ -680,6 +683,12 @@ public class TenureTrackerTest {
     rows.add(new Object[] {"a previous stamp term while nothing was seen",
         forged(nothingSeen(), e -> e.previousStampTerm = 3), -1L, inconsistent});
     rows.add(new Object[] {"trailing byte", forged(base, e -> e.trailing = new byte[1]), 50L, inconsistent});
+    rows.add(new Object[] {"earlier status 6", forged(base, e -> e.earlier = 6), 50L, inconsistent});
+    rows.add(new Object[] {"cleanly closed earlier tenure without its stamp term",
+        forged(base, e -> e.previousStampTerm = 0), 50L, inconsistent});
+    rows.add(new Object[] {"unknown flags", forged(base, e -> e.flags = 4), 50L, inconsistent});
+    rows.add(new Object[] {"flags while nothing was seen", forged(nothingSeen(), e -> e.flags = 1), -1L,
+        inconsistent});
     rows.add(new Object[] {"topic longer than the state", truncatedWithValidChecksum(), 50L,
         where + "the state is truncated"});
     return rows.toArray(new Object[0][]);
@@ -698,7 +707,7 @@ public class TenureTrackerTest {
 
   /** Magic, version, a topic length of 1000 with one byte of topic, and a correct checksum. */
   private static byte[] truncatedWithValidChecksum() {
-    byte[] body = {'H', 'T', 1, 0x03, (byte) 0xE8, 's'};
+    byte[] body = {'H', 'T', 2, 0x03, (byte) 0xE8, 's'};
     java.util.zip.CRC32 crc = new java.util.zip.CRC32();
     crc.update(body);
     byte[] bytes = Arrays.copyOf(body, body.length + 4);

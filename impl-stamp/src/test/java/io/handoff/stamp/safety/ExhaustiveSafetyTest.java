@@ -11,6 +11,7 @@ import io.handoff.spi.EmitStatus;
 import io.handoff.spi.HandoffMetrics;
 import io.handoff.spi.HandoffObserverFactory;
 import io.handoff.spi.HandoffSettings;
+import io.handoff.spi.HandoverExplanation;
 import io.handoff.spi.HandoverPath;
 import io.handoff.spi.LeaderTerms;
 import io.handoff.spi.LeadershipHandoffEmitter;
@@ -516,6 +517,11 @@ public class ExhaustiveSafetyTest {
     @Override
     public HandoverPath decideHandover(int partition, long myTerm, boolean inactivityWindowElapsed) {
       return delegate.decideHandover(partition, myTerm, inactivityWindowElapsed);
+    }
+
+    @Override
+    public HandoverExplanation explain(int partition, long myTerm) {
+      return delegate.explain(partition, myTerm);
     }
 
     @Override
