@@ -19,6 +19,7 @@ import picocli.CommandLine.Option;
     subcommands = {
         DemoCommand.class,
         InspectCommand.class,
+        ExplainCommand.class,
         ProvidersCommand.class,
         StampCommand.class,
         BenchCommand.class,
@@ -44,9 +45,15 @@ public final class HandoffCli implements Runnable {
 
   private static int verbosity;
 
+  /** How many {@code -v} the command line gave: commands that log more, or less, read it. */
+  static int verbosity() {
+    return verbosity;
+  }
+
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(new CommandLine(this), "Missing command: choose one of demo, inspect, providers, stamp");
+    throw new CommandLine.ParameterException(new CommandLine(this),
+        "Missing command: choose one of demo, inspect, explain, providers, stamp, bench");
   }
 
   public static void main(String[] args) {

@@ -4,33 +4,21 @@ import io.handoff.stamp.DecodedEnvelope;
 import io.handoff.stamp.StampCodec;
 import io.handoff.stamp.StampCodecException;
 import java.io.PrintWriter;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.Set;
 import java.util.StringJoiner;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import org.apache.kafka.clients.consumer.CloseOptions;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.config.ConfigException;
-import org.apache.kafka.common.errors.InvalidTopicException;
-import org.apache.kafka.common.errors.TimeoutException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -51,23 +39,14 @@ import picocli.CommandLine.Spec;
         "Reads up to the end offset seen at start; joins no consumer group and commits nothing."})
 final class InspectCommand implements Callable<Integer> {
 
-  static final long DEFAULT_TIMEOUT_MS = 10_000L;
-
   private static final DateTimeFormatter TIMESTAMP =
       DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
   @Spec
   CommandSpec spec;
 
-  @Option(names = {"-b", "--bootstrap-servers"}, required = true, paramLabel = "HOST:PORT[,...]",
-      description = "Kafka bootstrap servers.")
-  String bootstrapServers;
-
-  @Option(names = {"-t", "--topic"}, required = true, paramLabel = "TOPIC", description = "The version topic.")
-  String topic;
-
-  @Option(names = {"-p", "--partition"}, required = true, paramLabel = "P", description = "The partition.")
-  int partition;
+  @Mixin
+  PartitionOptions target;
 
   @ArgGroup(exclusive = true, multiplicity = "0..1")
   Start start;
@@ -84,62 +63,36 @@ final class InspectCommand implements Callable<Integer> {
   @Option(names = "--json", description = "One JSON object per record (JSON Lines), no header and no summary.")
   boolean json;
 
-  @Option(names = "--timeout-ms", paramLabel = "MS", defaultValue = "" + DEFAULT_TIMEOUT_MS,
-      description = "Longest wait for the broker, for each step (default: ${DEFAULT-VALUE}).")
-  long timeoutMs;
-
   private final StampCodec codec = new StampCodec();
 
   @Override
   public Integer call() {
     validate();
     PrintWriter out = spec.commandLine().getOut();
-    TopicPartition tp = new TopicPartition(topic, partition);
-    Duration timeout = Duration.ofMillis(timeoutMs);
-    KafkaConsumer<byte[], byte[]> consumer = newConsumer();
+    PartitionReader reader = target.open("handoff-inspect");
     try {
-      checkPartition(consumer, timeout);
-      long begin = consumer.beginningOffsets(Set.of(tp), timeout).getOrDefault(tp, 0L);
-      long end = consumer.endOffsets(Set.of(tp), timeout).getOrDefault(tp, 0L);
-      long first = firstOffset(begin, end, tp);
+      PartitionReader.Bounds bounds = reader.bounds();
+      long first = firstOffset(reader, bounds);
       InspectOutput sink = json ? new JsonLines(out) : new Table(out);
       boolean complete = false;
       try {
-        read(consumer, tp, first, end, timeout, sink);
+        reader.read(first, bounds.end(), r -> sink.add(describe(r)));
         complete = true;
       } finally {
         sink.finish(complete);
         out.flush();
       }
-    } catch (TimeoutException e) {
-      throw unreachable(e);
-    } catch (InvalidTopicException e) {
-      throw new CliException("Invalid topic name '" + topic + "': " + HandoffCli.message(e), e);
     } catch (KafkaException e) {
-      throw new CliException("Cannot read topic '" + topic + "' partition " + partition + " at "
-          + bootstrapServers + ": " + HandoffCli.message(e), e);
+      throw reader.failure(e);
     } finally {
-      // Nothing to commit and no group to leave: do not linger.
-      consumer.close(CloseOptions.timeout(Duration.ZERO));
+      reader.close();
     }
     return 0;
   }
 
   private void validate() {
     CommandLine cl = spec.commandLine();
-    if (bootstrapServers.isBlank()) {
-      throw new CommandLine.ParameterException(cl, "--bootstrap-servers must not be blank");
-    }
-    if (topic.isBlank()) {
-      throw new CommandLine.ParameterException(cl, "--topic must not be blank");
-    }
-    if (partition < 0) {
-      throw new CommandLine.ParameterException(cl, "--partition must be >= 0, got " + partition);
-    }
-    if (timeoutMs <= 0 || timeoutMs > Integer.MAX_VALUE) {
-      throw new CommandLine.ParameterException(cl, "--timeout-ms must be between 1 and " + Integer.MAX_VALUE
-          + ", got " + timeoutMs);
-    }
+    target.validate(cl);
     if (start != null && start.fromOffset != null && start.fromOffset < 0) {
       throw new CommandLine.ParameterException(cl, "--from-offset must be >= 0, got " + start.fromOffset);
     }
@@ -148,90 +101,14 @@ final class InspectCommand implements Callable<Integer> {
     }
   }
 
-  private KafkaConsumer<byte[], byte[]> newConsumer() {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    p.put(ConsumerConfig.CLIENT_ID_CONFIG, "handoff-inspect");
-    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    // Asking about a missing topic must not create it.
-    p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
-    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    p.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(timeoutMs));
-    p.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(timeoutMs));
-    p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, Long.toString(Math.max(1, Math.min(500, timeoutMs / 2))));
-    p.put(ConsumerConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MS_CONFIG, Long.toString(Math.min(timeoutMs, 10_000)));
-    p.put(ConsumerConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MAX_MS_CONFIG, Long.toString(Math.min(timeoutMs, 30_000)));
-    try {
-      return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    } catch (KafkaException e) {
-      Throwable root = root(e);
-      if (root instanceof ConfigException) {
-        String m = HandoffCli.message(root);
-        if (m.contains("resolvable")) {
-          throw new CliException("Cannot reach Kafka at " + bootstrapServers + ": no bootstrap address resolves", e);
-        }
-        throw new CliException("Invalid --bootstrap-servers '" + bootstrapServers + "': " + m, e);
-      }
-      throw new CliException("Cannot create a Kafka consumer for " + bootstrapServers + ": " + HandoffCli.message(e), e);
-    }
-  }
-
-  private void checkPartition(KafkaConsumer<byte[], byte[]> consumer, Duration timeout) {
-    List<PartitionInfo> partitions = consumer.partitionsFor(topic, timeout);
-    if (partitions == null || partitions.isEmpty()) {
-      throw new CliException("Topic '" + topic + "' does not exist at " + bootstrapServers);
-    }
-    int n = partitions.size();
-    if (partitions.stream().noneMatch(pi -> pi.partition() == partition)) {
-      throw new CliException("Partition " + partition + " does not exist: topic '" + topic + "' has " + n
-          + (n == 1 ? " partition" : " partitions"));
-    }
-  }
-
-  private long firstOffset(long begin, long end, TopicPartition tp) {
+  private long firstOffset(PartitionReader reader, PartitionReader.Bounds b) {
     if (start == null) {
-      return begin;
+      return b.begin();
     }
     if (start.last != null) {
-      return Math.max(begin, end - start.last);
+      return Math.max(b.begin(), b.end() - start.last);
     }
-    long from = start.fromOffset;
-    if (from > end) {
-      throw new CliException("Offset " + from + " is beyond the end of " + tp + ": "
-          + (begin < end ? "it holds offsets " + begin + " to " + (end - 1) : "it holds no records")
-          + " (--from-offset)");
-    }
-    return Math.max(from, begin);
-  }
-
-  private void read(KafkaConsumer<byte[], byte[]> consumer, TopicPartition tp, long first, long end,
-      Duration timeout, InspectOutput sink) {
-    if (first >= end) {
-      return;
-    }
-    consumer.assign(List.of(tp));
-    consumer.seek(tp, first);
-    long next = first;
-    long idleSince = System.nanoTime();
-    while (next < end) {
-      long idleMs = (System.nanoTime() - idleSince) / 1_000_000;
-      if (idleMs >= timeoutMs) {
-        throw new CliException("Timed out reading " + tp + " at offset " + next + " from " + bootstrapServers
-            + ": nothing arrived within " + timeoutMs + " ms (end offset " + end + ")");
-      }
-      ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(Math.min(500, timeoutMs - idleMs)));
-      for (ConsumerRecord<byte[], byte[]> r : records.records(tp)) {
-        if (r.offset() >= end) {
-          break;
-        }
-        sink.add(describe(r));
-      }
-      long position = consumer.position(tp, timeout);
-      if (position > next) {
-        next = position;
-        idleSince = System.nanoTime();
-      }
-    }
+    return reader.startAt(b, start.fromOffset);
   }
 
   /** One listed record. {@code error} is non-null only for UNDECODABLE. */
@@ -247,18 +124,6 @@ final class InspectCommand implements Callable<Integer> {
       String error = e.reason() + ": " + InspectRecordKind.oneLine(e.getMessage());
       return new Row(r.offset(), r.timestamp(), InspectRecordKind.UNDECODABLE, -1, null, error);
     }
-  }
-
-  private CliException unreachable(TimeoutException e) {
-    return new CliException("Cannot reach Kafka at " + bootstrapServers + " within " + timeoutMs + " ms", e);
-  }
-
-  private static Throwable root(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null && t.getCause() != t) {
-      t = t.getCause();
-    }
-    return t;
   }
 
   static String formatTimestamp(long ms) {

@@ -1,6 +1,9 @@
 package io.handoff.cli;
 
-/** Just enough JSON writing for {@code inspect --json} and {@code bench --json}: RFC 8259 string literals. */
+/**
+ * Just enough JSON writing for the {@code --json} of {@code inspect}, {@code explain} and {@code bench}: RFC 8259
+ * string literals.
+ */
 final class Json {
 
   private static final char[] HEX_DIGITS = "0123456789abcdef".toCharArray();
