@@ -64,6 +64,8 @@ public class DemoCommandTest {
     String html = Files.readString(report);
     assertTrue(html.contains("<svg") && html.contains("<table") && html.contains("stamp"), "self-contained report");
     assertFalse(html.contains("<script src") || html.contains("<link "), "no external resources");
+    assertEquals(Pattern.compile("<g class=\"timeline\" ").matcher(html).results().count(), 12L,
+        "one timeline per strategy, round and partition");
     Files.deleteIfExists(report);
   }
 

@@ -114,7 +114,8 @@ public class ExplainCommandTest {
     assertEquals(r.code(), 0, "the answer is the output, whatever it is: " + r.err());
     List<String> lines = r.outLines();
     assertEquals(lines.get(0), "handoff-explain (term 201) on vt-explain_v1-0 must wait out the inactivity window:"
-        + " The record at offset 4 of zombie-z appeared inside the tenure of leader-a (term 200), so its stamp"
+        + " The record at offset 4 of zombie-z appeared inside the tenure of leader-a (term 200, declared at offset 2),"
+        + " so its stamp"
         + " cannot vouch for every writer.", "the verdict in words");
     assertEquals(lines.get(1), "Reason: EARLIER_TENURE_UNCLEAN", "the reason");
     assertTrue(lines.stream().anyMatch(l -> l.matches("\\s+4\\s+DATA\\s+zombie-z\\s+-1\\s+made that tenure unclean")),
@@ -135,7 +136,7 @@ public class ExplainCommandTest {
     Result r = explain(CLEAN_PARTITION);
     assertEquals(r.code(), 0, r.err());
     assertTrue(r.outLines().get(0).startsWith("handoff-explain (term 301) on vt-explain_v1-1 may skip the inactivity"
-        + " wait: the tenure of leader-a (term 300) began in sight"), r.out());
+        + " wait: the tenure of leader-a (term 300, declared at offset 0) began in sight"), r.out());
     assertEquals(r.outLines().get(1), "Reason: CLEAN_STEP_DOWN", "the reason");
     assertTrue(r.outLines().stream().anyMatch(l -> l.matches("\\s+leader-a\\s+300\\s+0\\s+3\\s+yes\\s+yes: offset 3")),
         "one clean tenure closed by its stamp:\n" + r.out());

@@ -185,7 +185,7 @@ public class TenureReportTest {
     String text = ExplainCommand.text(report(ExplainFixtures.zombieInsideATenure()));
     List<String> lines = text.lines().toList();
     assertTrue(lines.get(0).startsWith("handoff-explain (term 201) on store_v3-2 must wait out the inactivity window:"
-        + " The record at offset 4 of zombie-z appeared inside the tenure of leader-a (term 200)"), lines.get(0));
+        + " The record at offset 4 of zombie-z appeared inside the tenure of leader-a (term 200, declared at offset 2)"), lines.get(0));
     assertEquals(lines.get(1), "Reason: EARLIER_TENURE_UNCLEAN", "the reason's name");
     assertEquals(lines.get(2), "New leader: handoff-explain, term 201 (one above 200, the highest term read),"
         + " declaration assumed at offset 7", "the hypothetical leader");

@@ -6,6 +6,7 @@ import io.handoff.spi.EmitOutcome;
 import io.handoff.spi.HandoffMetrics;
 import io.handoff.spi.HandoffSettings;
 import io.handoff.spi.HandoverPath;
+import io.handoff.spi.HandoverReason;
 import io.handoff.spi.HostResources;
 import io.handoff.spi.LeaderTerms;
 import io.handoff.spi.LeadershipHandoffEmitter;
@@ -159,7 +160,12 @@ public final class ReferenceReplica implements AutoCloseable {
     final long term;
     final long startedAt = System.nanoTime();
     final CompletableFuture<Handover> result = new CompletableFuture<>();
+    // Set by the producer's callback before dolOffset, so that whoever sees the offset sees the time.
+    volatile long dolAckedAt;
     volatile long dolOffset = -1;
+    // Consumer-thread state.
+    boolean dolRead;
+    long dolReadAt;
 
     Promotion(int partition, long term) {
       this.partition = partition;
@@ -183,6 +189,11 @@ public final class ReferenceReplica implements AutoCloseable {
   private final ConcurrentLinkedQueue<Integer> cancelled = new ConcurrentLinkedQueue<>();
   private final Set<Integer> writable = ConcurrentHashMap.newKeySet();
   private final Object transitions = new Object();
+  private final java.util.concurrent.ExecutorService flusher = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "replica-flusher");
+    t.setDaemon(true);
+    return t;
+  });
   private final Map<Integer, Integer> sequences = new ConcurrentHashMap<>();
   private volatile boolean running = true;
 
@@ -302,7 +313,8 @@ public final class ReferenceReplica implements AutoCloseable {
 
   /**
    * STANDBY -> LEADER for {@code partition} with {@code term}: completes when the replica may
-   * write, by the fast path or after the legacy wait.
+   * write, by the fast path or after the legacy wait, with when its declaration was acknowledged and
+   * read back and the observer's reason for the path.
    */
   public CompletableFuture<Handover> promote(int partition, long term) {
     Promotion p = new Promotion(partition, term);
@@ -313,8 +325,9 @@ public final class ReferenceReplica implements AutoCloseable {
       writeDeclaration(partition, term, p);
     }
     // The declaration is what the new leader waits to read back: send it now rather than after the
-    // producer's linger.ms, as a server's transition handler would.
-    producer.flush();
+    // producer's linger.ms, as a server's transition handler would; off this thread, so that the
+    // promotions of many partitions do not wait for each other's acknowledgements.
+    flusher.execute(producer::flush);
     return p.result;
   }
 
@@ -346,6 +359,7 @@ public final class ReferenceReplica implements AutoCloseable {
           } else if (e != null) {
             promotion.result.completeExceptionally(e);
           } else {
+            promotion.dolAckedAt = System.nanoTime();
             promotion.dolOffset = metadata.offset();
           }
         });
@@ -362,6 +376,27 @@ public final class ReferenceReplica implements AutoCloseable {
 
   /** {@link #demote} for many partitions at once, with one shared ack deadline. */
   public List<EmitOutcome> demoteAll(Collection<Integer> partitions) {
+    return stepDownAll(partitions).outcomes();
+  }
+
+  /**
+   * The outcomes of a step-down from many partitions, and when the replica handed them to the
+   * emitter: each outcome's {@link EmitOutcome#elapsedNanos()} counts from there.
+   *
+   * @param emittedAtNanos {@link System#nanoTime()} when the emitter was called
+   * @param outcomes one per partition, in the order asked
+   */
+  public record StepDowns(long emittedAtNanos, List<EmitOutcome> outcomes) {
+    public StepDowns {
+      outcomes = List.copyOf(outcomes);
+    }
+  }
+
+  /**
+   * {@link #demoteAll}, telling when the stamps were handed to the emitter, so that their acks can
+   * be placed in time.
+   */
+  public StepDowns stepDownAll(Collection<Integer> partitions) {
     List<StepDown> stepDowns = new ArrayList<>(partitions.size());
     for (int partition : partitions) {
       cancelled.add(partition);
@@ -372,7 +407,8 @@ public final class ReferenceReplica implements AutoCloseable {
         stepDowns.add(terms.demoted(partition, config.clusterId(), config.replicaId()));
       }
     }
-    return emitter.emitStepDowns(stepDowns);
+    long emittedAt = System.nanoTime();
+    return new StepDowns(emittedAt, emitter.emitStepDowns(stepDowns));
   }
 
   /** Whether this replica leads {@code partition} and finished its handover. */
@@ -511,6 +547,11 @@ public final class ReferenceReplica implements AutoCloseable {
       if (dol < 0 || consumedUpTo.getOrDefault(p.partition, -1L) < dol) {
         continue; // not caught up with our own declaration yet
       }
+      if (!p.dolRead) {
+        // Not `now`: the ack may have been processed after it, and the read-back is only known after the ack.
+        p.dolRead = true;
+        p.dolReadAt = System.nanoTime();
+      }
       long silentSince = Math.max(p.startedAt, lastOtherRecordAt.getOrDefault(p.partition, Long.MIN_VALUE));
       HandoverPath path = observer.decideHandover(p.partition, p.term, now - silentSince >= windowNanos);
       if (path != HandoverPath.WAIT) {
@@ -523,7 +564,11 @@ public final class ReferenceReplica implements AutoCloseable {
           writable.add(p.partition);
         }
         it.remove();
-        p.result.complete(new Handover(p.partition, p.term, path, p.startedAt, System.nanoTime()));
+        long writableAt = System.nanoTime();
+        // Once per promotion, off the per-record path: the same reason the observer gave the metrics.
+        HandoverReason reason = observer.explain(p.partition, p.term).reason();
+        p.result.complete(new Handover(p.partition, p.term, path, p.startedAt, writableAt, p.dolAckedAt, p.dolReadAt,
+            reason));
       }
     }
   }
@@ -546,6 +591,7 @@ public final class ReferenceReplica implements AutoCloseable {
       finalCheckpoints.put(partition, new Checkpoint(next, observer.exportState(partition)));
     }
     consumer.close(Duration.ofSeconds(5));
+    flusher.shutdownNow();
     emitter.close();
     producer.close(Duration.ofSeconds(5));
   }

@@ -11,6 +11,7 @@ import io.handoff.spi.EmitOutcome;
 import io.handoff.spi.EmitStatus;
 import io.handoff.spi.HandoffSettings;
 import io.handoff.spi.HandoverPath;
+import io.handoff.spi.HandoverReason;
 import io.handoff.spi.LeadershipHandoffs;
 import java.time.Duration;
 import java.util.List;
@@ -100,6 +101,8 @@ public class HandoverIntegrationTest {
       Handover h = b.promote(0, t1 + 1).get(60, TimeUnit.SECONDS);
 
       assertEquals(h.path(), HandoverPath.FAST_PATH);
+      assertEquals(h.reason(), HandoverReason.CLEAN_STEP_DOWN, "the reason the observer gave");
+      assertMomentsInOrder(h);
       long gapMs = TimeUnit.NANOSECONDS.toMillis(h.writableAtNanos() - start);
       assertTrue(gapMs < LONG_WINDOW.toMillis(), "cut the " + LONG_WINDOW + " window, took " + gapMs + " ms");
       assertEquals(metricsB.fastPath(), 1, "leader_handover_fast_path");
@@ -159,6 +162,8 @@ public class HandoverIntegrationTest {
       assertEquals(a.demote(0).status(), EmitStatus.SKIPPED_DISABLED);
       Handover h = b.promote(0, t1 + 1).get(60, TimeUnit.SECONDS);
       assertEquals(h.path(), HandoverPath.LEGACY_WAIT);
+      assertEquals(h.reason(), HandoverReason.NO_STAMP, "A never stamped: " + h);
+      assertMomentsInOrder(h);
       assertTrue(h.writableAtNanos() - h.promotedAtNanos() >= window.toNanos(), "waited the whole window");
       assertEquals(metricsB.legacyWait(), 1);
       assertEquals(metricsB.fastPath(), 0);
@@ -228,6 +233,13 @@ public class HandoverIntegrationTest {
       assertTrue(h.writableAtNanos() - h.promotedAtNanos() >= window.toNanos(), "C waited the whole window");
       assertEquals(metricsC.fastPath(), 0);
     }
+  }
+
+  /** Promoted, declaration acknowledged, declaration read back, writable: in this order. */
+  private static void assertMomentsInOrder(Handover h) {
+    assertTrue(h.declarationAckedAtNanos() - h.promotedAtNanos() >= 0, "declaration acked after the promotion: " + h);
+    assertTrue(h.declarationReadAtNanos() - h.declarationAckedAtNanos() >= 0, "read back after its ack: " + h);
+    assertTrue(h.writableAtNanos() - h.declarationReadAtNanos() >= 0, "decided after the read-back: " + h);
   }
 
   /** Waits until {@code replica} has observed {@code count} records. */

@@ -56,8 +56,9 @@ public record HandoverExplanation(String versionTopic, int partition, String rea
   public record Tenure(String writerId, long term, long declarationOffset, boolean stamped, boolean clean) {
     @Override
     public String toString() {
-      return (writerId == null ? "an unknown writer" : writerId) + (term < 0 ? "" : " (term " + term + ")")
-          + (declarationOffset < 0 ? "" : ", declared at offset " + declarationOffset);
+      String details = (term < 0 ? "" : "term " + term)
+          + (declarationOffset < 0 ? "" : (term < 0 ? "" : ", ") + "declared at offset " + declarationOffset);
+      return (writerId == null ? "an unknown writer" : writerId) + (details.isEmpty() ? "" : " (" + details + ")");
     }
   }
 
