@@ -90,7 +90,6 @@ public final class TenureTracker {
     boolean clean;
     boolean begunInSight;
     long declarationOffset = -1;
-    boolean hasCulprit;
     long culpritOffset = -1;
     String culpritWriter;
     long culpritTerm = NO_TERM;
@@ -98,7 +97,6 @@ public final class TenureTracker {
     boolean culpritAfterStamp;
 
     void culprit(long offset, String writer, long term, boolean undecodable, boolean afterStamp) {
-      hasCulprit = true;
       culpritOffset = offset;
       culpritWriter = writer;
       culpritTerm = term;
@@ -113,7 +111,6 @@ public final class TenureTracker {
       clean = false;
       begunInSight = false;
       declarationOffset = -1;
-      hasCulprit = false;
       culpritOffset = -1;
       culpritWriter = null;
       culpritTerm = NO_TERM;
@@ -273,7 +270,7 @@ public final class TenureTracker {
         reason = HandoverReason.STARTED_INSIDE_A_TENURE;
       } else if (!e.clean) {
         culprit = culprit(e);
-        reason = e.hasCulprit && e.culpritAfterStamp ? HandoverReason.STAMP_NOT_LAST : HandoverReason.EARLIER_TENURE_UNCLEAN;
+        reason = e.culpritAfterStamp ? HandoverReason.STAMP_NOT_LAST : HandoverReason.EARLIER_TENURE_UNCLEAN;
       } else {
         reason = HandoverReason.NO_STAMP;
       }
@@ -287,7 +284,7 @@ public final class TenureTracker {
 
   /** The record responsible, or null when none is known (after a restore only its kind is). */
   private static HandoverExplanation.Record culprit(Facts f) {
-    return f.hasCulprit && f.culpritOffset >= 0
+    return f.culpritOffset >= 0
         ? new HandoverExplanation.Record(f.culpritOffset, f.culpritWriter, f.culpritTerm, f.culpritUndecodable)
         : null;
   }
@@ -327,7 +324,7 @@ public final class TenureTracker {
     // Beyond the decision, what an explanation needs to name the right reason after a restore.
     b.put(earlierStatus(p));
     int flags = (p.facts.begunInSight ? FLAG_BEGUN_IN_SIGHT : 0)
-        | (p.facts.hasCulprit && p.facts.culpritAfterStamp ? FLAG_UNCLEAN_AFTER_STAMP : 0);
+        | (p.facts.culpritAfterStamp ? FLAG_UNCLEAN_AFTER_STAMP : 0);
     b.put((byte) flags);
     CRC32 crc = new CRC32();
     crc.update(b.array(), 0, b.position());
@@ -347,7 +344,7 @@ public final class TenureTracker {
       return EARLIER_NOT_SEEN_BEGIN;
     }
     if (!e.clean) {
-      return e.hasCulprit && e.culpritAfterStamp ? EARLIER_UNCLEAN_AFTER_STAMP : EARLIER_UNCLEAN;
+      return e.culpritAfterStamp ? EARLIER_UNCLEAN_AFTER_STAMP : EARLIER_UNCLEAN;
     }
     return EARLIER_NOT_CLOSED;
   }
@@ -404,12 +401,12 @@ public final class TenureTracker {
     f.term = s.term;
     f.clean = s.clean;
     f.begunInSight = (s.flags & FLAG_BEGUN_IN_SIGHT) != 0;
-    if (!s.clean && s.phase != NOTHING_SEEN) {
-      f.culprit(-1, null, NO_TERM, false, (s.flags & FLAG_UNCLEAN_AFTER_STAMP) != 0);
-      f.hasCulprit = (s.flags & FLAG_UNCLEAN_AFTER_STAMP) != 0;
-    }
+    // The record responsible is not kept across a restore, only whether it came after the stamp.
+    f.culpritAfterStamp = !s.clean && (s.flags & FLAG_UNCLEAN_AFTER_STAMP) != 0;
     Facts e = p.previous;
-    e.phase = s.earlier == EARLIER_NONE ? NOTHING_SEEN : s.earlier == EARLIER_CLOSED_CLEANLY ? CLOSED : OPEN;
+    // A tenure that turned unclean after its stamp was stamped: it is closed, only not cleanly.
+    e.phase = s.earlier == EARLIER_NONE ? NOTHING_SEEN
+        : s.earlier == EARLIER_CLOSED_CLEANLY || s.earlier == EARLIER_UNCLEAN_AFTER_STAMP ? CLOSED : OPEN;
     e.begunInSight = s.earlier != EARLIER_NOT_SEEN_BEGIN;
     e.clean = s.earlier == EARLIER_NOT_CLOSED || s.earlier == EARLIER_CLOSED_CLEANLY;
     e.term = s.earlier == EARLIER_CLOSED_CLEANLY ? s.previousStampTerm : NO_TERM;

@@ -9,12 +9,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32;
 
 /**
- * The fields of a {@link TenureTracker#export} in format version 1, decoded and encoded
+ * The fields of a {@link TenureTracker#export} in format version 2, decoded and encoded
  * independently of the tracker: magic {@code "HT"}, version byte, topic (unsigned 16-bit length then
  * UTF-8, {@code 0xFFFF} for none), partition, next offset, phase byte (0 nothing seen, 1 open, 2
- * closed), clean byte, term, previous stamp term, writer id (as the topic), then the CRC-32 of
- * everything before it, all big-endian. Tests read exports with it and forge bytes the tracker must
- * reject or accept.
+ * closed), clean byte, term, previous stamp term, writer id (as the topic), earlier status byte,
+ * flags byte, then the CRC-32 of everything before it, all big-endian. Tests read exports with it and
+ * forge bytes the tracker must reject or accept.
  */
 final class ExportLayout {
 
@@ -33,7 +33,8 @@ final class ExportLayout {
   long previousStampTerm;
   String writer;
   /**
-   * Why the tenure before the current one does or does not count (0 to 5); when not set, what the
+   * Why the tenure before the current one does or does not count: 0 none seen, 1 its beginning not
+   * seen, 2 unclean, 3 unclean after its stamp, 4 not closed, 5 closed cleanly. When not set, what the
    * other fields imply: cleanly closed (5) with a previous stamp term, none (0) when nothing was seen,
    * else not closed (4).
    */

@@ -25,8 +25,9 @@ import org.testng.annotations.Test;
  * before the reader's and the reader's own (writer id, term, declaration offset, stamped, clean); the
  * explanation agrees with {@code mayCut}; a {@link TenureObserver} explains exactly as its tracker does and the
  * {@link LegacyWaitObserver} always answers {@link HandoverReason#CONSUMING_OFF}; {@code describe()} names the
- * reader and the records and tenures responsible; explaining changes nothing; and a checkpoint taken at any
- * offset and restored into a restarted replica changes neither the decision nor the reason.
+ * reader and the records and tenures responsible; explaining changes nothing; a checkpoint taken at any
+ * offset and restored into a restarted replica changes neither the decision nor the reason; and a restored
+ * export tells the tenure before the reader's by the earlier status it holds.
  */
 public class TenureExplanationTest {
 
@@ -91,6 +92,11 @@ public class TenureExplanationTest {
     r.add(row("another writer declared after the reader", "D:A:5 S:A:5 D:ME:7 D:B:8", 7,
         HandoverReason.OWN_DECLARATION_NOT_READ, null, tenure(ME, 7, 102, false, true),
         tenure(B, 8, 103, false, true)));
+    r.add(row("another writer declared with the reader's term", "D:A:5 S:A:5 D:B:7", 7,
+        HandoverReason.OWN_DECLARATION_NOT_READ, null, tenure(A, 5, 100, true, true), tenure(B, 7, 102, false, true)));
+    r.add(row("a declaration without writer id with the reader's term", "D:A:5 S:A:5 D:-:7", 7,
+        HandoverReason.OWN_DECLARATION_NOT_READ, null, tenure(A, 5, 100, true, true),
+        tenure(null, 7, 102, false, false)));
     r.add(row("a zombie wrote after the reader's declaration", "D:A:5 S:A:5 D:ME:7 O:ME:-1 O:Z:-1 O:B:3", 7,
         HandoverReason.OWN_TENURE_UNCLEAN, record(104, Z, -1), tenure(A, 5, 100, true, true),
         tenure(ME, 7, 102, false, false)));
@@ -257,8 +263,7 @@ public class TenureExplanationTest {
       }
     }
     if (e.reason() == HandoverReason.OWN_DECLARATION_NOT_READ) {
-      Tenure current = e.current();
-      assertTrue(text.contains(current.writerId() + " (term " + current.term() + ")"),
+      assertTrue(text.contains("the current tenure is that of " + e.current() + "."),
           row + ": the tenure that is current instead of the reader's: " + text);
     }
     if (e.reason() == HandoverReason.CONSUMING_OFF) {
@@ -396,5 +401,122 @@ public class TenureExplanationTest {
     }
     assertTrue(wrong.isEmpty(), row + ": explanations after a checkpoint restored into a restarted replica, where"
         + " the uninterrupted one says " + uninterrupted.reason() + ": " + wrong);
+  }
+
+  @Test
+  public void aReaderWithoutWriterIdHasNoTenureOfItsOwn() {
+    for (String script : List.of("D:A:5 S:A:5 D:ME:7", "D:A:5 S:A:5 D:-:7")) {
+      TenureTracker tracker = new TenureTracker(TOPIC, HandoffMetrics.NOOP);
+      TenureScript.feed(tracker, P, FIRST, TenureScript.parse(script));
+      HandoverExplanation e = tracker.explain(P, null, 7, true);
+      assertEquals(e.reason(), HandoverReason.OWN_DECLARATION_NOT_READ, script + ": reason; " + e.describe());
+      assertNull(e.reader(), script + ": no reader's writer id");
+      assertEquals(e.current().term(), 7L, script + ": the current tenure has the reader's term");
+      assertEquals(e.mayCut(), tracker.mayCut(P, null, 7), script + ": agrees with mayCut");
+    }
+  }
+
+  /** Offset 0 is the first offset of every partition: a record there is named like any other. */
+  @Test
+  public void aRecordAtOffsetZeroIsNamed() {
+    TenureTracker tracker = new TenureTracker(TOPIC, HandoffMetrics.NOOP);
+    TenureScript.feed(tracker, P, 0, TenureScript.parse("D:A:-1 S:A:-1 D:ME:7"));
+    HandoverExplanation e = tracker.explain(P, ME, 7, true);
+    assertEquals(e.reason(), HandoverReason.EARLIER_TENURE_UNCLEAN, "reason; " + e.describe());
+    assertEquals(e.culprit(), record(0, A, -1), "the declaration without term at offset 0");
+    assertEquals(e.earlier(), tenure(A, -1, 0, true, false), "A's tenure, declared at offset 0");
+    assertTrue(e.describe().contains("offset 0"), "names the offset: " + e.describe());
+  }
+
+  @Test
+  public void aPartitionRestoredFromAnExportTakenBeforeAnyRecordHasNoTenures() {
+    byte[] empty = new TenureTracker(TOPIC, HandoffMetrics.NOOP).export(P);
+    TenureTracker restored = new TenureTracker(TOPIC, HandoffMetrics.NOOP);
+    restored.restore(P, 500, empty);
+    HandoverExplanation e = restored.explain(P, ME, 7, true);
+    assertEquals(e.reason(), HandoverReason.OWN_DECLARATION_NOT_READ, "reason; " + e.describe());
+    assertNull(e.current(), "no current tenure");
+    assertNull(e.earlier(), "no earlier tenure");
+    assertNull(e.culprit(), "no record");
+    assertEquals(e, new TenureTracker(TOPIC, HandoffMetrics.NOOP).explain(P, ME, 7, true),
+        "the explanation of a partition never seen");
+
+    TenureScript.feed(restored, P, 500, TenureScript.parse("D:ME:7"));
+    HandoverExplanation first = restored.explain(P, ME, 7, true);
+    assertEquals(first.reason(), HandoverReason.NO_EARLIER_TENURE, "then the reader's declaration is the first");
+    assertEquals(first.current(), tenure(ME, 7, 500, false, true), "the reader's tenure");
+  }
+
+  /**
+   * The earlier status byte of an export, its previous stamp term, and what a reader of term 7 whose own clean
+   * tenure was current at the export is told after a restore: the reason, and the tenure before its own as the
+   * export knows it (no writer id, no declaration offset, a term only when its stamp closed it cleanly). Stamped:
+   * null where the status does not tell.
+   */
+  @DataProvider
+  public Object[][] restoredStatuses() {
+    return new Object[][] {
+        {0, 0L, HandoverReason.NO_EARLIER_TENURE, null, null},
+        {1, 0L, HandoverReason.STARTED_INSIDE_A_TENURE, tenure(null, -1, -1, false, false), false},
+        {2, 0L, HandoverReason.EARLIER_TENURE_UNCLEAN, tenure(null, -1, -1, false, false), null},
+        {3, 0L, HandoverReason.STAMP_NOT_LAST, tenure(null, -1, -1, true, false), true},
+        {4, 0L, HandoverReason.NO_STAMP, tenure(null, -1, -1, false, true), false},
+        {5, 5L, HandoverReason.CLEAN_STEP_DOWN, tenure(null, 5, -1, true, true), true},
+        {5, 7L, HandoverReason.STAMP_TERM_NOT_BELOW_MINE, tenure(null, 7, -1, true, true), true},
+    };
+  }
+
+  @Test(dataProvider = "restoredStatuses")
+  public void aRestoredExportExplainsTheTenureBeforeTheReadersByItsStatus(int status, long stampTerm,
+      HandoverReason reason, Tenure earlier, Boolean stamped) {
+    ExportLayout state = new ExportLayout(TOPIC, P);
+    state.nextOffset = 50;
+    state.phase = ExportLayout.OPEN;
+    state.clean = 1;
+    state.writer = ME;
+    state.term = 7;
+    state.previousStampTerm = stampTerm;
+    state.earlier = (byte) status;
+    state.flags = 1;
+    TenureTracker restored = new TenureTracker(TOPIC, HandoffMetrics.NOOP);
+    restored.restore(P, 50, state.bytes());
+    String what = "earlier status " + status + ", stamp term " + stampTerm;
+
+    HandoverExplanation e = restored.explain(P, ME, 7, true);
+    assertEquals(e.reason(), reason, what + ": reason; " + e.describe());
+    assertEquals(e.mayCut(), restored.mayCut(P, ME, 7), what + ": agrees with mayCut");
+    assertNull(e.culprit(), what + ": the records responsible are not exported");
+    assertEquals(e.current(), tenure(ME, 7, -1, false, true), what + ": the reader's tenure");
+    if (earlier == null) {
+      assertNull(e.earlier(), what + ": no tenure before the reader's");
+      return;
+    }
+    assertNull(e.earlier().writerId(), what + ": the earlier tenure's writer id is not exported");
+    assertEquals(e.earlier().term(), earlier.term(), what + ": the earlier tenure's term");
+    assertEquals(e.earlier().declarationOffset(), -1L, what + ": the earlier declaration's offset is not exported");
+    assertEquals(e.earlier().clean(), earlier.clean(), what + ": whether the earlier tenure was clean");
+    if (stamped != null) {
+      assertEquals(e.earlier().stamped(), (boolean) stamped, what + ": whether its own stamp closed it");
+    }
+  }
+
+  /**
+   * An export taken once the reader's declaration ended a tenure whose writer wrote after its own stamp says so
+   * (earlier status 3), so the restored explanation knows that stamp closed the tenure, as the uninterrupted one
+   * does, and as its own sentence says.
+   */
+  @Test
+  public void aRestoredTenureThatTurnedUncleanAfterItsStampWasStamped() {
+    TenureTracker whole = new TenureTracker(TOPIC, HandoffMetrics.NOOP);
+    long next = TenureScript.feed(whole, P, FIRST, TenureScript.parse("D:A:5 S:A:5 O:A:-1 D:ME:7"));
+    HandoverExplanation uninterrupted = whole.explain(P, ME, 7, true);
+    assertEquals(uninterrupted.earlier(), tenure(A, 5, 100, true, false), "without a restart");
+
+    TenureTracker restored = new TenureTracker(TOPIC, HandoffMetrics.NOOP);
+    restored.restore(P, next, whole.export(P));
+    HandoverExplanation e = restored.explain(P, ME, 7, true);
+    assertEquals(e.reason(), HandoverReason.STAMP_NOT_LAST, "reason; " + e.describe());
+    assertTrue(e.describe().contains("came after the step-down stamp of"), "names the stamp: " + e.describe());
+    assertTrue(e.earlier().stamped(), "the earlier tenure was closed by its own stamp: " + e.earlier());
   }
 }

@@ -545,6 +545,84 @@ public class TenureTrackerTest {
     assertEquals(TenureTracker.resumeOffsetOf(tracker.export(P)), 1L, "offsets are taken as given");
   }
 
+  /** Records, then the earlier status and the flags of the export taken after them, and what the row shows. */
+  @DataProvider
+  public Object[][] exportedStatuses() {
+    return new Object[][] {
+        {"", 0, 0, "nothing seen"},
+        {"O:A:-1", 0, 0, "reading began inside a tenure"},
+        {"D:ME:7", 0, 1, "the first tenure, begun in sight"},
+        {"O:A:-1 S:A:5 D:ME:7", 1, 1, "the tenure before began out of sight"},
+        {"D:A:5 O:Z:-1 S:A:5 D:ME:7", 2, 1, "the tenure before turned unclean before its stamp"},
+        {"D:A:-1 S:A:-1 O:A:-1 D:ME:7", 2, 1, "the tenure before was unclean from its declaration on"},
+        {"D:A:5 S:A:5 O:A:-1 D:ME:7", 3, 1, "the tenure before turned unclean after its stamp"},
+        {"D:A:5 S:A:5 U D:ME:7", 3, 1, "an undecodable record after the stamp of the tenure before"},
+        {"D:A:5 O:A:-1 D:ME:7", 4, 1, "the tenure before was never stamped"},
+        {"D:A:5 S:A:5 D:ME:7", 5, 1, "the tenure before was closed cleanly"},
+        {"D:A:5 O:Z:-1", 0, 1, "the current tenure turned unclean"},
+        {"D:A:5 O:Z:-1 S:A:5 O:Z:-1", 0, 1, "the current tenure turned unclean before its stamp"},
+        {"D:A:5 S:A:5 O:A:-1", 0, 3, "the current tenure turned unclean after its stamp"},
+        {"D:A:5 S:A:5 O:A:-1 D:B:6 D:ME:7", 4, 1, "a tenure two back turned unclean after its stamp"},
+        {"D:A:5 S:A:5 O:A:-1 D:B:6 S:B:6 D:ME:7", 5, 1, "then a tenure closed cleanly"},
+        {"D:A:5 S:A:5 O:A:-1 D:B:6 S:B:6 O:B:-1 D:ME:7", 3, 1, "then one that turned unclean after its stamp"},
+    };
+  }
+
+  @Test(dataProvider = "exportedStatuses")
+  public void anExportSaysWhyTheTenureBeforeCountsOrNotAndHowTheCurrentOneBegan(String script, int earlier,
+      int flags, String what) {
+    feed(script);
+    byte[] bytes = tracker.export(P);
+    ExportLayout s = ExportLayout.of(bytes);
+    assertEquals(s.earlier.byteValue(), (byte) earlier, what + " [" + script + "]: earlier status");
+    assertEquals(s.flags, (byte) flags, what + " [" + script + "]: flags");
+    TenureTracker restored = new TenureTracker(TOPIC, metrics);
+    restored.restore(P, next, bytes);
+    assertEquals(restored.export(P), bytes, what + " [" + script + "]: restored, it exports the same bytes");
+  }
+
+  /**
+   * Every earlier status with every combination of flags, under every kind of current tenure, is restored and
+   * exported back as it was, but for the flag that the current tenure turned unclean after its stamp: that flag
+   * describes the record that made the tenure unclean, which a clean tenure does not have.
+   */
+  @Test
+  public void restoreAcceptsEveryEarlierStatusWithEveryFlag() {
+    // Phase, clean byte, writer id, term: the kinds of current tenure.
+    Object[][] currents = {
+        {ExportLayout.OPEN, 1, ME, 7L},
+        {ExportLayout.OPEN, 0, ME, 7L},
+        {ExportLayout.CLOSED, 1, ME, 7L},
+        {ExportLayout.CLOSED, 0, ME, 7L},
+        {ExportLayout.OPEN, 0, null, -1L},
+    };
+    for (Object[] current : currents) {
+      for (byte earlier = 0; earlier <= 5; earlier++) {
+        for (byte flags = 0; flags <= 3; flags++) {
+          ExportLayout e = new ExportLayout(TOPIC, P);
+          e.nextOffset = 50;
+          e.phase = (byte) current[0];
+          e.clean = (byte) (int) current[1];
+          e.writer = (String) current[2];
+          e.term = (long) current[3];
+          e.previousStampTerm = earlier == 5 ? 5 : 0;
+          e.earlier = earlier;
+          e.flags = flags;
+          String what = e + ", earlier status " + earlier + ", flags " + flags;
+          TenureTracker t = new TenureTracker(TOPIC, metrics);
+          t.restore(P, 50, e.bytes());
+
+          if (e.clean == 1) {
+            e.flags = (byte) (flags & 1);
+          }
+          assertEquals(t.export(P), e.bytes(), what + ": exported back");
+          assertEquals(t.mayCut(P, ME, 7), e.phase == ExportLayout.OPEN && e.clean == 1 && earlier == 5,
+              what + ": mayCut");
+        }
+      }
+    }
+  }
+
   @Test
   public void anExportBeforeAnyRecordRestoresAtAnyOffset() {
     byte[] empty = tracker.export(P);
@@ -684,6 +762,23 @@ public class TenureTrackerTest {
         forged(nothingSeen(), e -> e.previousStampTerm = 3), -1L, inconsistent});
     rows.add(new Object[] {"trailing byte", forged(base, e -> e.trailing = new byte[1]), 50L, inconsistent});
     rows.add(new Object[] {"earlier status 6", forged(base, e -> e.earlier = 6), 50L, inconsistent});
+    rows.add(new Object[] {"earlier status 6 after a tenure not closed cleanly", forged(base, e -> {
+      e.earlier = 6;
+      e.previousStampTerm = 0;
+    }), 50L, inconsistent});
+    rows.add(new Object[] {"earlier status -1", forged(base, e -> {
+      e.earlier = -1;
+      e.previousStampTerm = 0;
+    }), 50L, inconsistent});
+    rows.add(new Object[] {"previous stamp term -1 after a tenure not closed", forged(base, e -> {
+      e.earlier = 4;
+      e.previousStampTerm = -1;
+    }), 50L, inconsistent});
+    for (byte status = 1; status <= 4; status++) {
+      byte earlier = status;
+      rows.add(new Object[] {"earlier status " + earlier + " while nothing was seen",
+          forged(nothingSeen(), e -> e.earlier = earlier), -1L, inconsistent});
+    }
     rows.add(new Object[] {"cleanly closed earlier tenure without its stamp term",
         forged(base, e -> e.previousStampTerm = 0), 50L, inconsistent});
     rows.add(new Object[] {"unknown flags", forged(base, e -> e.flags = 4), 50L, inconsistent});
