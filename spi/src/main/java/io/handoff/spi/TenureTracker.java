@@ -402,7 +402,7 @@ public final class TenureTracker {
     f.clean = s.clean;
     f.begunInSight = (s.flags & FLAG_BEGUN_IN_SIGHT) != 0;
     // The record responsible is not kept across a restore, only whether it came after the stamp.
-    f.culpritAfterStamp = !s.clean && (s.flags & FLAG_UNCLEAN_AFTER_STAMP) != 0;
+    f.culpritAfterStamp = (s.flags & FLAG_UNCLEAN_AFTER_STAMP) != 0; // parse rejects it on a clean tenure
     Facts e = p.previous;
     // A tenure that turned unclean after its stamp was stamped: it is closed, only not cleanly.
     e.phase = s.earlier == EARLIER_NONE ? NOTHING_SEEN
@@ -452,6 +452,7 @@ public final class TenureTracker {
       int flags = b.get() & 0xFF;
       boolean consistent = b.remaining() == 4
           && earlier >= EARLIER_NONE && earlier <= EARLIER_CLOSED_CLEANLY && (flags & ~3) == 0
+          && (clean == 0 || (flags & FLAG_UNCLEAN_AFTER_STAMP) == 0)
           && (earlier == EARLIER_CLOSED_CLEANLY) == (previousStampTerm > 0)
           && (phase != NOTHING_SEEN || (earlier == EARLIER_NONE && flags == 0)) && topic != null && partition >= 0 && nextOffset >= -1
           && phase >= NOTHING_SEEN && phase <= CLOSED && (clean & ~1) == 0 && previousStampTerm >= 0
