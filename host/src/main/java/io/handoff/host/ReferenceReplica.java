@@ -33,6 +33,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -189,7 +191,7 @@ public final class ReferenceReplica implements AutoCloseable {
   private final ConcurrentLinkedQueue<Integer> cancelled = new ConcurrentLinkedQueue<>();
   private final Set<Integer> writable = ConcurrentHashMap.newKeySet();
   private final Object transitions = new Object();
-  private final java.util.concurrent.ExecutorService flusher = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+  private final ExecutorService flusher = Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "replica-flusher");
     t.setDaemon(true);
     return t;

@@ -16,9 +16,6 @@ import io.handoff.spi.TenureObserver;
  */
 public final class StampObserver extends TenureObserver {
 
-  /** Highest partition number accepted. */
-  public static final int MAX_PARTITION = io.handoff.spi.TenureTracker.MAX_PARTITION;
-
   public StampObserver(HandoffSettings settings, HandoffMetrics metrics, String versionTopic, String localWriterId) {
     super(settings, metrics, versionTopic, localWriterId);
   }

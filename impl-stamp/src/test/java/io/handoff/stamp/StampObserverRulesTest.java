@@ -52,7 +52,7 @@ public class StampObserverRulesTest {
 
   @Test(dataProvider = "rules")
   public void canSkipInactivityWaitFollowsTheRules(Case c) {
-    for (int partition : new int[] {P, 15, 16, 1000, StampObserver.MAX_PARTITION}) {
+    for (int partition : new int[] {P, 15, 16, 1000, io.handoff.spi.TenureTracker.MAX_PARTITION}) {
       StampObserver o = observer(HandoffMetrics.NOOP);
       new Feed(o).add(partition, c.records());
       String what = c.describe() + " [partition " + partition + "]";
@@ -200,7 +200,7 @@ public class StampObserverRulesTest {
   @Test
   public void largePartitionsGrowTheStateAndKeepEarlierState() {
     Feed f = new Feed(observer(HandoffMetrics.NOOP));
-    int[] partitions = {3, 1000, 17, 16, 4096, 100_000, StampObserver.MAX_PARTITION};
+    int[] partitions = {3, 1000, 17, 16, 4096, 100_000, io.handoff.spi.TenureTracker.MAX_PARTITION};
     for (int p : partitions) {
       f.add(p, cleanTenure(A, p));
     }
@@ -221,7 +221,7 @@ public class StampObserverRulesTest {
     byte[] key = Kind.DATA.key();
     assertThrows(IllegalArgumentException.class, () -> o.observe(-1, 0, key, A, NO_TERM));
     assertThrows(IllegalArgumentException.class, () -> o.observe(Integer.MIN_VALUE, 0, key, A, NO_TERM));
-    assertThrows(IllegalArgumentException.class, () -> o.observe(StampObserver.MAX_PARTITION + 1, 0, key, A, NO_TERM));
+    assertThrows(IllegalArgumentException.class, () -> o.observe(io.handoff.spi.TenureTracker.MAX_PARTITION + 1, 0, key, A, NO_TERM));
     assertThrows(IllegalArgumentException.class, () -> o.observe(Integer.MAX_VALUE, 0, key, A, NO_TERM));
     assertThrows(IllegalArgumentException.class, () -> o.observeUndecodable(-1, 0));
     assertThrows(IllegalArgumentException.class, () -> o.forget(-1));

@@ -165,11 +165,11 @@ public class StampObserverStateTest {
     o.forget(0);
     o.forget(15);
     o.forget(16);
-    o.forget(StampObserver.MAX_PARTITION);
+    o.forget(io.handoff.spi.TenureTracker.MAX_PARTITION);
     new Feed(o).add(5, seq(cleanTenure(A, 1), dol(READER, 2)));
     o.forget(100_000);
     assertTrue(o.canSkipInactivityWait(5, 2));
     assertFalse(o.canSkipInactivityWait(100_000, 2));
-    assertThrows(IllegalArgumentException.class, () -> o.forget(StampObserver.MAX_PARTITION + 1));
+    assertThrows(IllegalArgumentException.class, () -> o.forget(io.handoff.spi.TenureTracker.MAX_PARTITION + 1));
   }
 }
