@@ -18,8 +18,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The step-down stamp's wire codec: encode and decode of one stamp together, and each half alone,
- * in ns per stamp; {@link #encodeDecodeThroughput} gives the round trip in stamps per second on
- * one thread. Run every benchmark in throughput mode with {@code -bm thrpt -tu s}.
+ * in ns per stamp; {@link #encodeDecodeThroughput} gives the round trip in stamps per second on one
+ * thread. Run every benchmark in throughput mode with {@code -bm thrpt -tu s}.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)

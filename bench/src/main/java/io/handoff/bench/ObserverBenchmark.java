@@ -31,12 +31,13 @@ import org.openjdk.jmh.annotations.Warmup;
  * record, switched on (the stamp observer) and switched off (the no-op observer), and the new
  * leader's {@link LeadershipHandoffObserver#canSkipInactivityWait} question.
  *
- * <p>One record per invocation, so the score in ns/op is nanoseconds per record, and with
- * {@code -prof gc} {@code gc.alloc.rate.norm} is bytes allocated per record. In the observe
- * benchmarks both observers follow one version topic for a reader that never leads in the stream.
+ * <p>One record per invocation, so the score in ns/op is nanoseconds per record, and with {@code
+ * -prof gc} {@code gc.alloc.rate.norm} is bytes allocated per record. In the observe benchmarks
+ * both observers follow one version topic for a reader that never leads in the stream.
  *
  * <p>The records are pre-built in {@link Setup}: {@value #RECORDS} records spread at random over
  * {@value #PARTITIONS} partitions, with increasing offsets per partition, written the Venice way:
+ *
  * <ul>
  *   <li>about 95% data records (keys of 25 to 41 bytes made with {@link StampCodec#dataKey}) of the
  *       partition's current leader: its host name as writer id, and no term ({@code -1});
@@ -45,16 +46,17 @@ import org.openjdk.jmh.annotations.Warmup;
  *       higher term;
  *   <li>about 1% heartbeats of the current leader, with its writer id and term.
  * </ul>
+ *
  * Every partition's records start with a DoL and end with a stamp, so that the next pass goes on
  * with a clean handover. Every key and every writer id is its own object, as a consumer decoding
- * records would hand them over: a writer id equals the tenure's but is never the same instance,
- * so the observer compares its characters.
+ * records would hand them over: a writer id equals the tenure's but is never the same instance, so
+ * the observer compares its characters.
  *
  * <p>Terms only grow: pass {@code n} over the array adds {@code n} times a stride to every term
  * (offsets likewise), so every pass is a sequence of clean tenures, each closed by its own stamp.
  * {@link RecordStream#setup} checks this (three passes report no unclean tenure, and every DoL
- * after the first could cut its writer's wait), so the benchmark measures the normal path, not
- * the rare unclean-tenure report.
+ * after the first could cut its writer's wait), so the benchmark measures the normal path, not the
+ * rare unclean-tenure report.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -69,21 +71,24 @@ public class ObserverBenchmark {
   static final int MASK = RECORDS - 1;
   static final String VERSION_TOPIC = "bench_store_v7";
   static final String[] LEADERS = {
-      "venice-server-01.prod.example.com_7010",
-      "venice-server-02.prod.example.com_7010",
-      "venice-server-03.prod.example.com_7010",
-      "venice-server-04.prod.example.com_7010",
-      "venice-server-05.prod.example.com_7010",
+    "venice-server-01.prod.example.com_7010",
+    "venice-server-02.prod.example.com_7010",
+    "venice-server-03.prod.example.com_7010",
+    "venice-server-04.prod.example.com_7010",
+    "venice-server-05.prod.example.com_7010",
   };
+
   /** The reader of the observe benchmarks: a host that never leads in the stream. */
   static final String FOLLOWER = "venice-server-06.prod.example.com_7010";
+
   static final long NO_TERM = TenureTracker.NO_TERM;
 
   static HandoffSettings consumeOn() {
     return HandoffSettings.from(Map.of(HandoffSettings.CONSUME_STEPDOWN_STAMP, "true"));
   }
 
-  static void checkConsumingStampObserver(LeadershipHandoffObserver on, LeadershipHandoffObserver off) {
+  static void checkConsumingStampObserver(
+      LeadershipHandoffObserver on, LeadershipHandoffObserver off) {
     if (!(on instanceof StampObserver) || !on.toString().contains("consume=true")) {
       throw new IllegalStateException("expected a consuming StampObserver, got " + on);
     }
@@ -93,15 +98,26 @@ public class ObserverBenchmark {
   }
 
   /** What a record is, for building and checking the stream. */
-  enum Kind { DATA, STEP_DOWN, DECLARATION, HEARTBEAT }
+  enum Kind {
+    DATA,
+    STEP_DOWN,
+    DECLARATION,
+    HEARTBEAT
+  }
 
   /**
    * One pre-built record. Pass {@code n} observes it at {@code offset + n * offsetStride} with term
    * {@code term + n * termStride}; a data record has term -1 and a term stride of 0.
    */
-  record Rec(int partition, long offset, long offsetStride, byte[] key, String writerId, long term, long termStride,
-      Kind kind) {
-  }
+  record Rec(
+      int partition,
+      long offset,
+      long offsetStride,
+      byte[] key,
+      String writerId,
+      long term,
+      long termStride,
+      Kind kind) {}
 
   /** The pre-built records and both observers, one set per benchmark thread. */
   @State(Scope.Thread)
@@ -115,8 +131,11 @@ public class ObserverBenchmark {
     @Setup(Level.Trial)
     public void setup() {
       records = build(new SplittableRandom(42));
-      on = new StampProvider().newObserver(consumeOn(), HandoffMetrics.NOOP, VERSION_TOPIC, FOLLOWER);
-      off = new NoopProvider().newObserver(consumeOn(), HandoffMetrics.NOOP, VERSION_TOPIC, FOLLOWER);
+      on =
+          new StampProvider()
+              .newObserver(consumeOn(), HandoffMetrics.NOOP, VERSION_TOPIC, FOLLOWER);
+      off =
+          new NoopProvider().newObserver(consumeOn(), HandoffMetrics.NOOP, VERSION_TOPIC, FOLLOWER);
       checkConsumingStampObserver(on, off);
       checkMix();
       checkCleanTenures();
@@ -133,25 +152,38 @@ public class ObserverBenchmark {
       int stamps = counts[Kind.STEP_DOWN.ordinal()];
       int declarations = counts[Kind.DECLARATION.ordinal()];
       int heartbeats = counts[Kind.HEARTBEAT.ordinal()];
-      String mix = data + " data records, " + stamps + " stamps, " + declarations + " DoLs, " + heartbeats
-          + " heartbeats in " + RECORDS;
-      if (data < RECORDS * 93 / 100 || data > RECORDS * 97 / 100
-          || stamps < RECORDS * 15 / 1000 || stamps > RECORDS * 3 / 100 || declarations != stamps
-          || heartbeats < RECORDS * 5 / 1000 || heartbeats > RECORDS * 15 / 1000) {
+      String mix =
+          data
+              + " data records, "
+              + stamps
+              + " stamps, "
+              + declarations
+              + " DoLs, "
+              + heartbeats
+              + " heartbeats in "
+              + RECORDS;
+      if (data < RECORDS * 93 / 100
+          || data > RECORDS * 97 / 100
+          || stamps < RECORDS * 15 / 1000
+          || stamps > RECORDS * 3 / 100
+          || declarations != stamps
+          || heartbeats < RECORDS * 5 / 1000
+          || heartbeats > RECORDS * 15 / 1000) {
         throw new IllegalStateException("unexpected mix: " + mix);
       }
     }
 
     /**
-     * Three passes make no tenure unclean, and every DoL but the very first of each partition
-     * finds the tenure before it cleanly closed: an observer reading as that DoL's writer may
-     * cut the wait right after it.
+     * Three passes make no tenure unclean, and every DoL but the very first of each partition finds
+     * the tenure before it cleanly closed: an observer reading as that DoL's writer may cut the
+     * wait right after it.
      */
     private void checkCleanTenures() {
       CountingHandoffMetrics counting = new CountingHandoffMetrics();
       LeadershipHandoffObserver[] asLeader = new LeadershipHandoffObserver[LEADERS.length];
       for (int h = 0; h < LEADERS.length; h++) {
-        asLeader[h] = new StampProvider().newObserver(consumeOn(), counting, VERSION_TOPIC, LEADERS[h]);
+        asLeader[h] =
+            new StampProvider().newObserver(consumeOn(), counting, VERSION_TOPIC, LEADERS[h]);
       }
       int declarations = 0;
       int fastPaths = 0;
@@ -165,7 +197,8 @@ public class ObserverBenchmark {
         }
         if (r.kind() == Kind.DECLARATION) {
           declarations++;
-          if (asLeader[Arrays.asList(LEADERS).indexOf(r.writerId())].canSkipInactivityWait(r.partition(), term)) {
+          if (asLeader[Arrays.asList(LEADERS).indexOf(r.writerId())].canSkipInactivityWait(
+              r.partition(), term)) {
             fastPaths++;
           }
         }
@@ -174,8 +207,13 @@ public class ObserverBenchmark {
         throw new IllegalStateException("the record stream has unclean tenures: " + counting);
       }
       if (fastPaths != declarations - PARTITIONS) {
-        throw new IllegalStateException("expected " + (declarations - PARTITIONS)
-            + " DoLs after a clean step-down, got " + fastPaths + " of " + declarations);
+        throw new IllegalStateException(
+            "expected "
+                + (declarations - PARTITIONS)
+                + " DoLs after a clean step-down, got "
+                + fastPaths
+                + " of "
+                + declarations);
       }
     }
   }
@@ -228,7 +266,8 @@ public class ObserverBenchmark {
     for (int p = 0; p < PARTITIONS; p++) {
       int n = tenures[p] + 1;
       if (n < 2) {
-        throw new IllegalStateException("partition " + p + " has a single tenure: no handover to another host");
+        throw new IllegalStateException(
+            "partition " + p + " has a single tenure: no handover to another host");
       }
       leaderOf[p] = new int[n];
       for (int t = 0; t < n; t++) {
@@ -244,19 +283,29 @@ public class ObserverBenchmark {
     Rec[] records = new Rec[RECORDS];
     for (int i = 0; i < RECORDS; i++) {
       int p = partitionOf[i];
-      byte[] key = switch (kinds[i]) {
-        case DECLARATION -> StampKeys.declarationOfLeadershipKey();
-        case STEP_DOWN -> StampKeys.stepDownKey();
-        case HEARTBEAT -> StampKeys.heartbeatKey();
-        case DATA -> {
-          byte[] userKey = new byte[24 + rnd.nextInt(17)]; // data keys of 25 to 41 bytes
-          rnd.nextBytes(userKey);
-          yield StampCodec.dataKey(userKey);
-        }
-      };
-      String writerId = new String(LEADERS[leaderOf[p][tenureOf[i]]]); // equal, never the same instance
-      records[i] = new Rec(p, offsetOf[i], perPartition[p], key, writerId, termOf[i],
-          kinds[i] == Kind.DATA ? 0 : termStride, kinds[i]);
+      byte[] key =
+          switch (kinds[i]) {
+            case DECLARATION -> StampKeys.declarationOfLeadershipKey();
+            case STEP_DOWN -> StampKeys.stepDownKey();
+            case HEARTBEAT -> StampKeys.heartbeatKey();
+            case DATA -> {
+              byte[] userKey = new byte[24 + rnd.nextInt(17)]; // data keys of 25 to 41 bytes
+              rnd.nextBytes(userKey);
+              yield StampCodec.dataKey(userKey);
+            }
+          };
+      String writerId =
+          new String(LEADERS[leaderOf[p][tenureOf[i]]]); // equal, never the same instance
+      records[i] =
+          new Rec(
+              p,
+              offsetOf[i],
+              perPartition[p],
+              key,
+              writerId,
+              termOf[i],
+              kinds[i] == Kind.DATA ? 0 : termStride,
+              kinds[i]);
     }
     return records;
   }
@@ -311,7 +360,8 @@ public class ObserverBenchmark {
       for (int p = 0; p < PARTITIONS; p++) {
         boolean expected = p % 4 < 2;
         if (on.canSkipInactivityWait(p, myTerm) != expected) {
-          throw new IllegalStateException("partition " + p + ": expected canSkipInactivityWait " + expected);
+          throw new IllegalStateException(
+              "partition " + p + ": expected canSkipInactivityWait " + expected);
         }
         if (off.canSkipInactivityWait(p, myTerm)) {
           throw new IllegalStateException("the no-op observer cut the wait on partition " + p);
@@ -328,7 +378,11 @@ public class ObserverBenchmark {
     long pass = i >>> SHIFT;
     // observe returns nothing; its effect lands in the observer's partition state, which the
     // @State object keeps reachable, so the call cannot be eliminated.
-    s.on.observe(r.partition(), r.offset() + pass * r.offsetStride(), r.key(), r.writerId(),
+    s.on.observe(
+        r.partition(),
+        r.offset() + pass * r.offsetStride(),
+        r.key(),
+        r.writerId(),
         r.term() + pass * r.termStride());
   }
 
@@ -338,7 +392,11 @@ public class ObserverBenchmark {
     long i = s.cursor++;
     Rec r = s.records[(int) i & MASK];
     long pass = i >>> SHIFT;
-    s.off.observe(r.partition(), r.offset() + pass * r.offsetStride(), r.key(), r.writerId(),
+    s.off.observe(
+        r.partition(),
+        r.offset() + pass * r.offsetStride(),
+        r.key(),
+        r.writerId(),
         r.term() + pass * r.termStride());
   }
 

@@ -28,9 +28,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -52,39 +50,63 @@ import picocli.CommandLine.Spec;
  * produce-to-fetch latency), the emit latency a demotion pays, the handover gap with the stamp,
  * mass step-downs, and step-downs against an unreachable broker.
  */
-@Command(name = "bench",
+@Command(
+    name = "bench",
     description = {
-        "Measures handovers on a real Kafka broker against their physical limit (one produce round trip",
-        "plus one fetch). Starts an embedded broker unless --bootstrap-servers is given."})
+      "Measures handovers on a real Kafka broker against their physical limit (one produce round trip",
+      "plus one fetch). Starts an embedded broker unless --bootstrap-servers is given."
+    })
 final class BenchCommand implements Callable<Integer> {
 
   /** Puts a leader has in flight, per partition, when it steps down. */
   static final int IN_FLIGHT = 50;
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
-  @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT", description = "Use this Kafka cluster instead of an embedded broker.")
+  @Option(
+      names = "--bootstrap-servers",
+      paramLabel = "HOST:PORT",
+      description = "Use this Kafka cluster instead of an embedded broker.")
   String bootstrapServers;
 
-  @Option(names = "--handovers", defaultValue = "200", description = "Handovers to time with the stamp strategy (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--handovers",
+      defaultValue = "200",
+      description = "Handovers to time with the stamp strategy (default: ${DEFAULT-VALUE}).")
   int handovers;
 
-  @Option(names = "--partitions", defaultValue = "1",
-      description = "Partitions handed over together in each round of the handover run (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--partitions",
+      defaultValue = "1",
+      description =
+          "Partitions handed over together in each round of the handover run (default: ${DEFAULT-VALUE}).")
   int partitions;
 
-  @Option(names = "--mass", defaultValue = "1000", description = "Partitions stepping down together in the mass runs (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--mass",
+      defaultValue = "1000",
+      description =
+          "Partitions stepping down together in the mass runs (default: ${DEFAULT-VALUE}).")
   int mass;
 
-  @Option(names = "--ack-timeout-ms", defaultValue = "1000", description = "Ack timeout of the emitters (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--ack-timeout-ms",
+      defaultValue = "1000",
+      description = "Ack timeout of the emitters (default: ${DEFAULT-VALUE}).")
   long ackTimeoutMs;
 
-  @Option(names = "--inactivity-window", defaultValue = "300s", converter = DurationConverter.class,
-      description = "Legacy inactivity window the legacy figure is derived from (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--inactivity-window",
+      defaultValue = "300s",
+      converter = DurationConverter.class,
+      description =
+          "Legacy inactivity window the legacy figure is derived from (default: ${DEFAULT-VALUE}).")
   Duration window;
 
-  @Option(names = "--json", paramLabel = "FILE", description = "Write every figure and the machine facts as JSON.")
+  @Option(
+      names = "--json",
+      paramLabel = "FILE",
+      description = "Write every figure and the machine facts as JSON.")
   Path json;
 
   private PrintWriter out;
@@ -100,14 +122,16 @@ final class BenchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     out = spec.commandLine().getOut();
     if (handovers < 1 || partitions < 1 || mass < 1 || ackTimeoutMs < 0) {
-      throw new CliException("--handovers, --partitions and --mass must be >= 1 and --ack-timeout-ms >= 0");
+      throw new CliException(
+          "--handovers, --partitions and --mass must be >= 1 and --ack-timeout-ms >= 0");
     }
     try (KafkaTarget kafka = KafkaTarget.open(bootstrapServers, out)) {
       String servers = kafka.servers();
       String run = Long.toString(System.currentTimeMillis());
       String vt = "bench_v" + run;
       String baselineTopic = "bench_baseline_" + run;
-      // Its own topic: the emit benchmark's stamps carry terms a later handover must not compete with.
+      // Its own topic: the emit benchmark's stamps carry terms a later handover must not compete
+      // with.
       String emitTopic = "bench_emit_v" + run;
       String massTopic = "bench_mass_v" + run;
       kafka.createTopic(vt, Math.max(partitions, 1));
@@ -119,30 +143,62 @@ final class BenchCommand implements Callable<Integer> {
       List<Figure> figures = new ArrayList<>();
       progress("Baseline: bare produce round trip and produce-to-fetch, " + samples + " samples");
       List<Long>[] baseline = baseline(servers, baselineTopic, samples);
-      Figure produce = new Figure("produce_round_trip", "bare Kafka produce, acks=all, send to ack", baseline[0]);
-      Figure fetch = new Figure("produce_to_fetch", "bare Kafka produce to a consumer's poll returning it", baseline[1]);
+      Figure produce =
+          new Figure(
+              "produce_round_trip", "bare Kafka produce, acks=all, send to ack", baseline[0]);
+      Figure fetch =
+          new Figure(
+              "produce_to_fetch",
+              "bare Kafka produce to a consumer's poll returning it",
+              baseline[1]);
       figures.add(produce);
       figures.add(fetch);
 
-      progress("Emit latency added to a demotion (emitStepDown) behind " + IN_FLIGHT + " asynchronous puts, "
-          + samples + " samples per wiring");
-      figures.add(new Figure("emit_step_down", "emitStepDown on the host's producer, " + IN_FLIGHT
-          + " puts in flight: call to return", emitLatency(servers, emitTopic, samples, true)));
-      figures.add(new Figure("emit_step_down_after_writes", "emitStepDown on its own producer after the host's "
-          + IN_FLIGHT + " puts: call to return", emitLatency(servers, emitTopic, samples, false)));
+      progress(
+          "Emit latency added to a demotion (emitStepDown) behind "
+              + IN_FLIGHT
+              + " asynchronous puts, "
+              + samples
+              + " samples per wiring");
+      figures.add(
+          new Figure(
+              "emit_step_down",
+              "emitStepDown on the host's producer, "
+                  + IN_FLIGHT
+                  + " puts in flight: call to return",
+              emitLatency(servers, emitTopic, samples, true)));
+      figures.add(
+          new Figure(
+              "emit_step_down_after_writes",
+              "emitStepDown on its own producer after the host's "
+                  + IN_FLIGHT
+                  + " puts: call to return",
+              emitLatency(servers, emitTopic, samples, false)));
 
       progress("Handover gap with the stamp strategy, " + handovers + " handovers");
-      figures.add(new Figure("handover_gap_stamp", "old leader starts stepping down -> new leader may write",
-          handoverGaps(servers, vt)));
+      figures.add(
+          new Figure(
+              "handover_gap_stamp",
+              "old leader starts stepping down -> new leader may write",
+              handoverGaps(servers, vt)));
 
       progress("Mass step-down: " + mass + " partitions in one emitStepDowns");
       List<Long> massAcked = new ArrayList<>();
       long massStatus = massStepDown(servers, massTopic, massAcked);
-      figures.add(new Figure("mass_step_down_acked", mass + " partitions: emitStepDowns call until all acked", massAcked));
+      figures.add(
+          new Figure(
+              "mass_step_down_acked",
+              mass + " partitions: emitStepDowns call until all acked",
+              massAcked));
 
       progress("Mass step-down with the broker unreachable: " + mass + " partitions");
-      figures.add(new Figure("mass_step_down_unreachable", mass + " partitions on a host producer with Kafka's"
-          + " default max.block.ms, bootstrap on a closed port: call to return", List.of(unreachable(massTopic))));
+      figures.add(
+          new Figure(
+              "mass_step_down_unreachable",
+              mass
+                  + " partitions on a host producer with Kafka's"
+                  + " default max.block.ms, bootstrap on a closed port: call to return",
+              List.of(unreachable(massTopic))));
 
       report(figures, produce, fetch, massStatus);
       return 0;
@@ -176,8 +232,10 @@ final class BenchCommand implements Callable<Integer> {
     cp.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100");
     List<Long> produce = new ArrayList<>();
     List<Long> fetch = new ArrayList<>();
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(pp, new ByteArraySerializer(), new ByteArraySerializer());
-        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(cp, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+    try (KafkaProducer<byte[], byte[]> producer =
+            new KafkaProducer<>(pp, new ByteArraySerializer(), new ByteArraySerializer());
+        KafkaConsumer<byte[], byte[]> consumer =
+            new KafkaConsumer<>(cp, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       TopicPartition tp = new TopicPartition(topic, 0);
       consumer.assign(List.of(tp));
       consumer.seekToEnd(List.of(tp));
@@ -189,7 +247,9 @@ final class BenchCommand implements Callable<Integer> {
       int warmup = Math.max(20, samples);
       for (int i = 0; i < samples + warmup; i++) {
         long t0 = System.nanoTime();
-        producer.send(new ProducerRecord<>(topic, 0, new byte[] {0, (byte) i}, value)).get(10, TimeUnit.SECONDS);
+        producer
+            .send(new ProducerRecord<>(topic, 0, new byte[] {0, (byte) i}, value))
+            .get(10, TimeUnit.SECONDS);
         if (i >= warmup) {
           produce.add(System.nanoTime() - t0);
         }
@@ -220,17 +280,23 @@ final class BenchCommand implements Callable<Integer> {
 
   /**
    * The demotion's emit latency with the leader's asynchronous data still in flight: before each
-   * stamp the "leader" hands {@value #IN_FLIGHT} puts to its data producer (Kafka's defaults) without
-   * waiting; the stamp then travels on that producer, or on the emitter's own after a barrier over
-   * those puts. Either way the stamp cannot be acknowledged before the puts are.
+   * stamp the "leader" hands {@value #IN_FLIGHT} puts to its data producer (Kafka's defaults)
+   * without waiting; the stamp then travels on that producer, or on the emitter's own after a
+   * barrier over those puts. Either way the stamp cannot be acknowledged before the puts are.
    */
-  private List<Long> emitLatency(String servers, String topic, int samples, boolean onHostProducer) {
+  private List<Long> emitLatency(
+      String servers, String topic, int samples, boolean onHostProducer) {
     List<Long> nanos = new ArrayList<>();
     HandoffSettings settings = HandoffSettings.from(stampProps(servers));
     try (KafkaProducer<byte[], byte[]> data = dataProducer(servers, null)) {
       SendTracker sends = new SendTracker(data);
-      try (LeadershipHandoffEmitter emitter = LeadershipHandoffs.emitter(settings, HandoffMetrics.NOOP, onHostProducer
-          ? HostResources.of(Producer.class, data) : HostResources.of(WriteBarrier.class, sends))) {
+      try (LeadershipHandoffEmitter emitter =
+          LeadershipHandoffs.emitter(
+              settings,
+              HandoffMetrics.NOOP,
+              onHostProducer
+                  ? HostResources.of(Producer.class, data)
+                  : HostResources.of(WriteBarrier.class, sends))) {
         emitter.prepare(topic);
         long term = System.currentTimeMillis();
         byte[] value = new byte[100];
@@ -275,10 +341,18 @@ final class BenchCommand implements Callable<Integer> {
     List<Integer> all = IntStream.range(0, partitions).boxed().toList();
     List<Long> gaps = new ArrayList<>();
     Duration longWindow = Duration.ofMinutes(10);
-    try (ReferenceReplica a = new ReferenceReplica(new ReferenceReplica.Config("bench-a", servers, topic, 0, longWindow),
-            all, settings, metrics);
-        ReferenceReplica b = new ReferenceReplica(new ReferenceReplica.Config("bench-b", servers, topic, 0, longWindow),
-            all, settings, metrics)) {
+    try (ReferenceReplica a =
+            new ReferenceReplica(
+                new ReferenceReplica.Config("bench-a", servers, topic, 0, longWindow),
+                all,
+                settings,
+                metrics);
+        ReferenceReplica b =
+            new ReferenceReplica(
+                new ReferenceReplica.Config("bench-b", servers, topic, 0, longWindow),
+                all,
+                settings,
+                metrics)) {
       long term = System.currentTimeMillis();
       for (int p : all) {
         a.startAsFirstLeader(p, term);
@@ -318,18 +392,23 @@ final class BenchCommand implements Callable<Integer> {
 
   private long massStepDown(String servers, String topic, List<Long> total) {
     try (KafkaProducer<byte[], byte[]> data = dataProducer(servers, null);
-        LeadershipHandoffEmitter emitter = LeadershipHandoffs.emitter(HandoffSettings.from(stampProps(servers)),
-            HandoffMetrics.NOOP, HostResources.of(Producer.class, data))) {
+        LeadershipHandoffEmitter emitter =
+            LeadershipHandoffs.emitter(
+                HandoffSettings.from(stampProps(servers)),
+                HandoffMetrics.NOOP,
+                HostResources.of(Producer.class, data))) {
       emitter.prepare(topic);
       long term = System.currentTimeMillis();
       // Warm-up batches until one is fully acked: a broker that has just created a topic of many
       // partitions takes a moment before it leads all of them. Then the timed batch.
       boolean warm = false;
       for (int attempt = 0; attempt < 20 && !warm; attempt++) {
-        warm = emitter.emitStepDowns(massBatch(topic, term++)).stream().allMatch(EmitOutcome::isAcked);
+        warm =
+            emitter.emitStepDowns(massBatch(topic, term++)).stream().allMatch(EmitOutcome::isAcked);
       }
       if (!warm) {
-        throw new CliException("The " + mass + " partitions of " + topic + " did not accept stamps during warm-up");
+        throw new CliException(
+            "The " + mass + " partitions of " + topic + " did not accept stamps during warm-up");
       }
       List<StepDown> batch = massBatch(topic, term);
       long t0 = System.nanoTime();
@@ -356,10 +435,14 @@ final class BenchCommand implements Callable<Integer> {
     List<StepDown> batch = massBatch(topic, System.currentTimeMillis());
     long took;
     List<EmitOutcome> outcomes;
-    // Kafka's default max.block.ms of a minute: the demotion must still return within the ack timeout.
+    // Kafka's default max.block.ms of a minute: the demotion must still return within the ack
+    // timeout.
     try (KafkaProducer<byte[], byte[]> data = dataProducer(closed, null);
-        LeadershipHandoffEmitter emitter = LeadershipHandoffs.emitter(HandoffSettings.from(stampProps(closed)),
-            HandoffMetrics.NOOP, HostResources.of(Producer.class, data))) {
+        LeadershipHandoffEmitter emitter =
+            LeadershipHandoffs.emitter(
+                HandoffSettings.from(stampProps(closed)),
+                HandoffMetrics.NOOP,
+                HostResources.of(Producer.class, data))) {
       long t0 = System.nanoTime();
       outcomes = emitter.emitStepDowns(batch);
       took = System.nanoTime() - t0;
@@ -367,29 +450,55 @@ final class BenchCommand implements Callable<Integer> {
     }
     long acked = outcomes.stream().filter(o -> o.status() == EmitStatus.ACKED).count();
     if (acked > 0) {
-      throw new CliException("A stamp was acked by an unreachable broker: the benchmark setup is wrong");
+      throw new CliException(
+          "A stamp was acked by an unreachable broker: the benchmark setup is wrong");
     }
     return took;
   }
 
-  private void report(List<Figure> figures, Figure produce, Figure fetch, long massAcked) throws IOException {
+  private void report(List<Figure> figures, Figure produce, Figure fetch, long massAcked)
+      throws IOException {
     long limit = produce.stats().medianNanos() + fetch.stats().medianNanos();
     out.println();
-    out.printf(Locale.ROOT, "Limit of a handover (median produce round trip + median produce-to-fetch): %s%n", GapStats.human(limit));
+    out.printf(
+        Locale.ROOT,
+        "Limit of a handover (median produce round trip + median produce-to-fetch): %s%n",
+        GapStats.human(limit));
     String fmt = "%-28s %7s %11s %11s %11s %12s%n";
     out.printf(Locale.ROOT, fmt, "figure", "count", "median", "p99", "max", "median/limit");
     for (Figure f : figures) {
       GapStats s = f.stats();
-      out.printf(Locale.ROOT, fmt, f.name(), s.count(), GapStats.human(s.medianNanos()), GapStats.human(s.p99Nanos()),
-          GapStats.human(s.maxNanos()), String.format(Locale.ROOT, "%.2f", (double) s.medianNanos() / limit));
+      out.printf(
+          Locale.ROOT,
+          fmt,
+          f.name(),
+          s.count(),
+          GapStats.human(s.medianNanos()),
+          GapStats.human(s.p99Nanos()),
+          GapStats.human(s.maxNanos()),
+          String.format(Locale.ROOT, "%.2f", (double) s.medianNanos() / limit));
     }
-    long stampGap = figures.stream().filter(f -> f.name().equals("handover_gap_stamp")).findFirst().orElseThrow()
-        .stats().medianNanos();
+    long stampGap =
+        figures.stream()
+            .filter(f -> f.name().equals("handover_gap_stamp"))
+            .findFirst()
+            .orElseThrow()
+            .stats()
+            .medianNanos();
     long legacy = window.toNanos() + fetch.stats().medianNanos();
-    out.printf(Locale.ROOT, "%-28s %7s %11s   (derived: inactivity window %s + one produce-to-fetch; not waited for)%n",
-        "handover_gap_legacy", "-", GapStats.human(legacy), DemoCommand.seconds(window));
-    out.printf(Locale.ROOT, "Mass step-down: %d of %d stamps acked. Speedup of the median handover gap over the legacy wait: %,.0fx%n",
-        massAcked, mass, (double) legacy / stampGap);
+    out.printf(
+        Locale.ROOT,
+        "%-28s %7s %11s   (derived: inactivity window %s + one produce-to-fetch; not waited for)%n",
+        "handover_gap_legacy",
+        "-",
+        GapStats.human(legacy),
+        DemoCommand.seconds(window));
+    out.printf(
+        Locale.ROOT,
+        "Mass step-down: %d of %d stamps acked. Speedup of the median handover gap over the legacy wait: %,.0fx%n",
+        massAcked,
+        mass,
+        (double) legacy / stampGap);
     if (json != null) {
       Files.writeString(json, json(figures, limit, legacy, massAcked));
       out.println("JSON written to " + json.toAbsolutePath());
@@ -400,36 +509,68 @@ final class BenchCommand implements Callable<Integer> {
     Map<String, String> machine = new LinkedHashMap<>();
     machine.put("cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
     machine.put("max_heap_bytes", Long.toString(Runtime.getRuntime().maxMemory()));
-    machine.put("jvm", Json.quote(System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")));
-    machine.put("os", Json.quote(System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch")));
-    machine.put("broker", Json.quote(bootstrapServers == null ? "embedded single-node KRaft" : bootstrapServers));
+    machine.put(
+        "jvm",
+        Json.quote(
+            System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")));
+    machine.put(
+        "os",
+        Json.quote(
+            System.getProperty("os.name")
+                + " "
+                + System.getProperty("os.version")
+                + " "
+                + System.getProperty("os.arch")));
+    machine.put(
+        "broker",
+        Json.quote(bootstrapServers == null ? "embedded single-node KRaft" : bootstrapServers));
     StringBuilder j = new StringBuilder("{\n  \"machine\": {");
     String sep = "";
     for (var e : machine.entrySet()) {
       j.append(sep).append("\"").append(e.getKey()).append("\": ").append(e.getValue());
       sep = ", ";
     }
-    j.append("},\n  \"parameters\": {\"handovers\": ").append(handovers).append(", \"partitions\": ").append(partitions)
-        .append(", \"mass\": ").append(mass).append(", \"ack_timeout_ms\": ").append(ackTimeoutMs)
-        .append(", \"inactivity_window_ms\": ").append(window.toMillis()).append("},\n");
+    j.append("},\n  \"parameters\": {\"handovers\": ")
+        .append(handovers)
+        .append(", \"partitions\": ")
+        .append(partitions)
+        .append(", \"mass\": ")
+        .append(mass)
+        .append(", \"ack_timeout_ms\": ")
+        .append(ackTimeoutMs)
+        .append(", \"inactivity_window_ms\": ")
+        .append(window.toMillis())
+        .append("},\n");
     j.append("  \"limit_nanos\": ").append(limit).append(",\n  \"figures\": {\n");
     sep = "";
     for (Figure f : figures) {
       GapStats s = f.stats();
-      j.append(sep).append(String.format(Locale.ROOT,
-          "    \"%s\": {\"description\": %s, \"count\": %d, \"median_nanos\": %d, \"p99_nanos\": %d, \"max_nanos\": %d,"
-              + " \"median_over_limit\": %.3f}",
-          f.name(), Json.quote(f.description()), s.count(), s.medianNanos(), s.p99Nanos(), s.maxNanos(),
-          (double) s.medianNanos() / limit));
+      j.append(sep)
+          .append(
+              String.format(
+                  Locale.ROOT,
+                  "    \"%s\": {\"description\": %s, \"count\": %d, \"median_nanos\": %d, \"p99_nanos\": %d, \"max_nanos\": %d,"
+                      + " \"median_over_limit\": %.3f}",
+                  f.name(),
+                  Json.quote(f.description()),
+                  s.count(),
+                  s.medianNanos(),
+                  s.p99Nanos(),
+                  s.maxNanos(),
+                  (double) s.medianNanos() / limit));
       sep = ",\n";
     }
-    j.append(sep).append(String.format(Locale.ROOT,
-        "    \"handover_gap_legacy\": {\"description\": \"derived: inactivity window + one produce-to-fetch\","
-            + " \"count\": 0, \"median_nanos\": %d, \"p99_nanos\": %d, \"max_nanos\": %d, \"median_over_limit\": %.3f}",
-        legacy, legacy, legacy, (double) legacy / limit));
+    j.append(sep)
+        .append(
+            String.format(
+                Locale.ROOT,
+                "    \"handover_gap_legacy\": {\"description\": \"derived: inactivity window + one produce-to-fetch\","
+                    + " \"count\": 0, \"median_nanos\": %d, \"p99_nanos\": %d, \"max_nanos\": %d, \"median_over_limit\": %.3f}",
+                legacy,
+                legacy,
+                legacy,
+                (double) legacy / limit));
     j.append("\n  },\n  \"mass_step_down_acked_count\": ").append(massAcked).append("\n}\n");
     return j.toString();
   }
-
-
 }

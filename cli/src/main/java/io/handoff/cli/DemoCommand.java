@@ -18,8 +18,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -35,41 +35,65 @@ import picocli.CommandLine.Spec;
  * Plays leadership handovers between two reference replicas on a real broker, once with each
  * strategy, and reports the gap: old leader starts stepping down -> new leader may write.
  */
-@Command(name = "demo",
+@Command(
+    name = "demo",
     description = {
-        "Plays leadership handovers on a real Kafka broker, with the no-op strategy (the new leader waits",
-        "out the inactivity window) and with the stamp strategy (the new leader cuts the wait), and",
-        "compares the handover gaps. Starts an embedded broker unless --bootstrap-servers is given."})
+      "Plays leadership handovers on a real Kafka broker, with the no-op strategy (the new leader waits",
+      "out the inactivity window) and with the stamp strategy (the new leader cuts the wait), and",
+      "compares the handover gaps. Starts an embedded broker unless --bootstrap-servers is given."
+    })
 final class DemoCommand implements Callable<Integer> {
 
   static final long PRODUCTION_WINDOW_SECONDS = 300;
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
-  @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
+  @Option(
+      names = "--bootstrap-servers",
+      paramLabel = "HOST:PORT",
       description = "Use this Kafka cluster instead of an embedded broker.")
   String bootstrapServers;
 
-  @Option(names = "--partitions", defaultValue = "8", description = "Partitions handed over at once (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--partitions",
+      defaultValue = "8",
+      description = "Partitions handed over at once (default: ${DEFAULT-VALUE}).")
   int partitions;
 
-  @Option(names = "--rounds", defaultValue = "2",
-      description = "Handovers per partition and strategy; leadership alternates between the replicas (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--rounds",
+      defaultValue = "2",
+      description =
+          "Handovers per partition and strategy; leadership alternates between the replicas (default: ${DEFAULT-VALUE}).")
   int rounds;
 
-  @Option(names = "--records", defaultValue = "20", description = "Records each leader writes per partition (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--records",
+      defaultValue = "20",
+      description = "Records each leader writes per partition (default: ${DEFAULT-VALUE}).")
   int records;
 
-  @Option(names = "--inactivity-wait", defaultValue = "10s", converter = DurationConverter.class,
-      description = "The legacy inactivity window for the demo (default: ${DEFAULT-VALUE}; production default: 300s).")
+  @Option(
+      names = "--inactivity-wait",
+      defaultValue = "10s",
+      converter = DurationConverter.class,
+      description =
+          "The legacy inactivity window for the demo (default: ${DEFAULT-VALUE}; production default: 300s).")
   Duration inactivityWait;
 
-  @Option(names = "--report", paramLabel = "FILE.html", description = "Also write a self-contained HTML report.")
+  @Option(
+      names = "--report",
+      paramLabel = "FILE.html",
+      description = "Also write a self-contained HTML report.")
   Path report;
 
   /** What one strategy's story produced, with every handover told moment by moment. */
-  record StrategyResult(String strategy, List<Long> gapsNanos, long stampsEmitted, long fastPaths, long legacyWaits,
+  record StrategyResult(
+      String strategy,
+      List<Long> gapsNanos,
+      long stampsEmitted,
+      long fastPaths,
+      long legacyWaits,
       List<HandoverStory> stories) {
     GapStats stats() {
       return GapStats.of(gapsNanos);
@@ -81,29 +105,53 @@ final class DemoCommand implements Callable<Integer> {
    * leader started stepping down; a moment that did not happen (no stamp, no write) is null.
    *
    * @param stamp the old leader's step-down stamp: status, offset and elapsed time
-   * @param lastWriteAcked the ack of the old leader's last write before it stepped down; often after
-   *     0, since a server steps down with writes in flight and the stamp is ordered after them
+   * @param lastWriteAcked the ack of the old leader's last write before it stepped down; often
+   *     after 0, since a server steps down with writes in flight and the stamp is ordered after
+   *     them
    * @param stampAcked the stamp's ack: the emitter's elapsed time, from when it was called
-   * @param promoted the new leader's promotion, once the old leader stepped down from every partition
+   * @param promoted the new leader's promotion, once the old leader stepped down from every
+   *     partition
    * @param declarationAcked the ack of the new leader's declaration of leadership
    * @param declarationRead the new leader saw its declaration read back
    * @param writable the decision: the new leader may write
    * @param firstWriteAcked the ack of the new leader's first write
    */
-  record HandoverStory(int round, int partition, String oldLeader, String newLeader, long term, EmitOutcome stamp,
-      Long lastWriteAcked, Long stampAcked, long promoted, long declarationAcked, long declarationRead, long writable,
-      HandoverPath path, HandoverReason reason, Long firstWriteAcked) {
-  }
+  record HandoverStory(
+      int round,
+      int partition,
+      String oldLeader,
+      String newLeader,
+      long term,
+      EmitOutcome stamp,
+      Long lastWriteAcked,
+      Long stampAcked,
+      long promoted,
+      long declarationAcked,
+      long declarationRead,
+      long writable,
+      HandoverPath path,
+      HandoverReason reason,
+      Long firstWriteAcked) {}
 
-  /** A leader's writes to one partition: when its first record and its last were acknowledged (nanoTime). */
+  /**
+   * A leader's writes to one partition: when its first record and its last were acknowledged
+   * (nanoTime).
+   */
   private record Writes(CompletableFuture<Long> firstAckedAt, CompletableFuture<Long> lastAckedAt) {
     static final Writes NONE = new Writes(null, null);
   }
 
   /** A handover whose writes may still be in flight when it is recorded. */
-  private record Pending(int round, String oldLeader, String newLeader, long start, long emittedAt, EmitOutcome stamp,
-      Writes before, Handover handover, Writes after) {
-  }
+  private record Pending(
+      int round,
+      String oldLeader,
+      String newLeader,
+      long start,
+      long emittedAt,
+      EmitOutcome stamp,
+      Writes before,
+      Handover handover,
+      Writes after) {}
 
   private PrintWriter out;
 
@@ -122,9 +170,14 @@ final class DemoCommand implements Callable<Integer> {
     if (inactivityWait.isNegative() || inactivityWait.isZero()) {
       throw new CliException("--inactivity-wait must be positive, got " + inactivityWait);
     }
-    out.printf(Locale.ROOT, "handoff demo: %d partitions, %d handover(s) each per strategy, inactivity window %s"
+    out.printf(
+        Locale.ROOT,
+        "handoff demo: %d partitions, %d handover(s) each per strategy, inactivity window %s"
             + " (shortened from the %d s production default)%n",
-        partitions, rounds, seconds(inactivityWait), PRODUCTION_WINDOW_SECONDS);
+        partitions,
+        rounds,
+        seconds(inactivityWait),
+        PRODUCTION_WINDOW_SECONDS);
 
     try (KafkaTarget kafka = KafkaTarget.open(bootstrapServers, out)) {
       List<StrategyResult> results = new ArrayList<>();
@@ -156,24 +209,32 @@ final class DemoCommand implements Callable<Integer> {
       props.setProperty(HandoffSettings.STRATEGY, "stamp");
     }
     out.println();
-    out.printf(Locale.ROOT, "[%s] %s%n", strategy, stamp
-        ? "strategy 'stamp': the old leader appends a step-down stamp; the new leader that reads it may write at once"
-        : "strategy 'noop' (today's behaviour): no stamp; the new leader waits until the partition is silent for the window");
+    out.printf(
+        Locale.ROOT,
+        "[%s] %s%n",
+        strategy,
+        stamp
+            ? "strategy 'stamp': the old leader appends a step-down stamp; the new leader that reads it may write at once"
+            : "strategy 'noop' (today's behaviour): no stamp; the new leader waits until the partition is silent for the window");
 
     CountingHandoffMetrics metrics = new CountingHandoffMetrics();
     List<Integer> all = IntStream.range(0, partitions).boxed().toList();
     List<Long> gaps = new ArrayList<>();
     List<Pending> pending = new ArrayList<>();
-    // The new leader's writes start as soon as its partition is writable, as a server's do, on a thread
+    // The new leader's writes start as soon as its partition is writable, as a server's do, on a
+    // thread
     // of their own: not on the replica's consumer thread that completes the promotion.
-    ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "demo-writer");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService writer =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "demo-writer");
+              t.setDaemon(true);
+              return t;
+            });
     try (ReferenceReplica a = replica("host-a", servers, topic, all, props, metrics);
         ReferenceReplica b = replica("host-b", servers, topic, all, props, metrics)) {
-      // A step-down from no partition: the first one in a process loads the emitter's classes before
+      // A step-down from no partition: the first one in a process loads the emitter's classes
+      // before
       // its clock starts, which would place the first round's stamps earlier than they were acked.
       a.stepDownAll(List.of());
       b.stepDownAll(List.of());
@@ -185,8 +246,13 @@ final class DemoCommand implements Callable<Integer> {
       for (int p : all) {
         written.put(p, write(a, p));
       }
-      out.printf(Locale.ROOT, "[%s] host-a leads %s (term %d) and wrote %d records per partition%n",
-          strategy, topic, term, records);
+      out.printf(
+          Locale.ROOT,
+          "[%s] host-a leads %s (term %d) and wrote %d records per partition%n",
+          strategy,
+          topic,
+          term,
+          records);
 
       ReferenceReplica oldLeader = a;
       ReferenceReplica newLeader = b;
@@ -196,10 +262,18 @@ final class DemoCommand implements Callable<Integer> {
         ReferenceReplica.StepDowns stepDowns = oldLeader.stepDownAll(all);
         List<EmitOutcome> outcomes = stepDowns.outcomes();
         long emitted = outcomes.stream().filter(EmitOutcome::isAcked).count();
-        out.printf(Locale.ROOT, "[%s] round %d: %s steps down from %d partitions (%s), %s takes over with term %d%n",
-            strategy, round, oldLeader.config().replicaId(), partitions,
-            emitted > 0 ? emitted + " stamps acked in " + GapStats.human(System.nanoTime() - start) : "no stamp",
-            newLeader.config().replicaId(), term);
+        out.printf(
+            Locale.ROOT,
+            "[%s] round %d: %s steps down from %d partitions (%s), %s takes over with term %d%n",
+            strategy,
+            round,
+            oldLeader.config().replicaId(),
+            partitions,
+            emitted > 0
+                ? emitted + " stamps acked in " + GapStats.human(System.nanoTime() - start)
+                : "no stamp",
+            newLeader.config().replicaId(),
+            term);
         List<CompletableFuture<Handover>> promotions = new ArrayList<>();
         List<CompletableFuture<Writes>> writes = new ArrayList<>();
         for (int p : all) {
@@ -213,16 +287,32 @@ final class DemoCommand implements Callable<Integer> {
           int p = all.get(i);
           // Handed to the producer before the next step-down, whose stamp is ordered after them.
           Writes after = writes.get(i).get(10, TimeUnit.SECONDS);
-          pending.add(new Pending(round, oldLeader.config().replicaId(), newLeader.config().replicaId(), start,
-              stepDowns.emittedAtNanos(), outcomes.get(i), written.get(p), handovers.get(i), after));
+          pending.add(
+              new Pending(
+                  round,
+                  oldLeader.config().replicaId(),
+                  newLeader.config().replicaId(),
+                  start,
+                  stepDowns.emittedAtNanos(),
+                  outcomes.get(i),
+                  written.get(p),
+                  handovers.get(i),
+                  after));
           written.put(p, after);
         }
         long fast = handovers.stream().filter(h -> h.path() == HandoverPath.FAST_PATH).count();
         handovers.forEach(h -> gaps.add(h.writableAtNanos() - start));
-        GapStats roundStats = GapStats.of(handovers.stream().map(h -> h.writableAtNanos() - start).toList());
-        out.printf(Locale.ROOT, "[%s]   %s may write: %d fast path(s), %d legacy wait(s); gap median %s, max %s%n",
-            strategy, newLeader.config().replicaId(), fast, handovers.size() - fast,
-            GapStats.human(roundStats.medianNanos()), GapStats.human(roundStats.maxNanos()));
+        GapStats roundStats =
+            GapStats.of(handovers.stream().map(h -> h.writableAtNanos() - start).toList());
+        out.printf(
+            Locale.ROOT,
+            "[%s]   %s may write: %d fast path(s), %d legacy wait(s); gap median %s, max %s%n",
+            strategy,
+            newLeader.config().replicaId(),
+            fast,
+            handovers.size() - fast,
+            GapStats.human(roundStats.medianNanos()),
+            GapStats.human(roundStats.maxNanos()));
         ReferenceReplica t = oldLeader;
         oldLeader = newLeader;
         newLeader = t;
@@ -230,8 +320,8 @@ final class DemoCommand implements Callable<Integer> {
       // Every write is acknowledged or failed within the producers' delivery timeout; closing the
       // replicas would fail those still in flight, so their moments are read first.
       List<HandoverStory> stories = stories(pending);
-      return new StrategyResult(strategy, gaps, metrics.emitSuccess(), metrics.fastPath(), metrics.legacyWait(),
-          stories);
+      return new StrategyResult(
+          strategy, gaps, metrics.emitSuccess(), metrics.fastPath(), metrics.legacyWait(), stories);
     } finally {
       writer.shutdownNow();
     }
@@ -243,12 +333,23 @@ final class DemoCommand implements Callable<Integer> {
     for (Pending p : pending) {
       Handover h = p.handover();
       EmitOutcome stamp = p.stamp();
-      stories.add(new HandoverStory(p.round(), h.partition(), p.oldLeader(), p.newLeader(), h.term(), stamp,
-          since(p.start(), ackedAt(p.before().lastAckedAt(), deadline)),
-          stamp.isAcked() ? p.emittedAt() - p.start() + stamp.elapsedNanos() : null,
-          h.promotedAtNanos() - p.start(), h.declarationAckedAtNanos() - p.start(),
-          h.declarationReadAtNanos() - p.start(), h.writableAtNanos() - p.start(), h.path(), h.reason(),
-          since(p.start(), ackedAt(p.after().firstAckedAt(), deadline))));
+      stories.add(
+          new HandoverStory(
+              p.round(),
+              h.partition(),
+              p.oldLeader(),
+              p.newLeader(),
+              h.term(),
+              stamp,
+              since(p.start(), ackedAt(p.before().lastAckedAt(), deadline)),
+              stamp.isAcked() ? p.emittedAt() - p.start() + stamp.elapsedNanos() : null,
+              h.promotedAtNanos() - p.start(),
+              h.declarationAckedAtNanos() - p.start(),
+              h.declarationReadAtNanos() - p.start(),
+              h.writableAtNanos() - p.start(),
+              h.path(),
+              h.reason(),
+              since(p.start(), ackedAt(p.after().firstAckedAt(), deadline))));
     }
     return stories;
   }
@@ -272,31 +373,44 @@ final class DemoCommand implements Callable<Integer> {
     return at == null ? null : at - start;
   }
 
-  private ReferenceReplica replica(String id, String servers, String topic, List<Integer> all, Properties props,
+  private ReferenceReplica replica(
+      String id,
+      String servers,
+      String topic,
+      List<Integer> all,
+      Properties props,
       CountingHandoffMetrics metrics) {
-    return new ReferenceReplica(new ReferenceReplica.Config(id, servers, topic, 0, inactivityWait), all,
-        HandoffSettings.from(props), metrics);
+    return new ReferenceReplica(
+        new ReferenceReplica.Config(id, servers, topic, 0, inactivityWait),
+        all,
+        HandoffSettings.from(props),
+        metrics);
   }
 
   /**
    * The leader's writes to a partition, handed to its producer without waiting, as a server writes:
-   * the next step-down comes while they may still be in flight, and its stamp is ordered after them.
-   * The first record is handed alone, so that its ack is the first write's.
+   * the next step-down comes while they may still be in flight, and its stamp is ordered after
+   * them. The first record is handed alone, so that its ack is the first write's.
    */
   private Writes write(ReferenceReplica leader, int partition) {
     if (records == 0) {
       return Writes.NONE;
     }
-    CompletableFuture<Long> first = leader.writeDataAsync(partition, 1).thenApply(offsets -> System.nanoTime());
-    CompletableFuture<Long> last = records == 1 ? first
-        : leader.writeDataAsync(partition, records - 1).thenApply(offsets -> System.nanoTime());
+    CompletableFuture<Long> first =
+        leader.writeDataAsync(partition, 1).thenApply(offsets -> System.nanoTime());
+    CompletableFuture<Long> last =
+        records == 1
+            ? first
+            : leader.writeDataAsync(partition, records - 1).thenApply(offsets -> System.nanoTime());
     return new Writes(first, last);
   }
 
   /** Waits for every promotion, printing progress each second while it takes longer. */
-  private List<Handover> await(String strategy, List<CompletableFuture<Handover>> promotions, long start)
+  private List<Handover> await(
+      String strategy, List<CompletableFuture<Handover>> promotions, long start)
       throws InterruptedException, ExecutionException {
-    CompletableFuture<Void> all = CompletableFuture.allOf(promotions.toArray(CompletableFuture[]::new));
+    CompletableFuture<Void> all =
+        CompletableFuture.allOf(promotions.toArray(CompletableFuture[]::new));
     long limitNanos = inactivityWait.toNanos() + TimeUnit.SECONDS.toNanos(60);
     int lastReported = 0;
     while (true) {
@@ -306,14 +420,21 @@ final class DemoCommand implements Callable<Integer> {
       } catch (TimeoutException e) {
         long waited = System.nanoTime() - start;
         if (waited > limitNanos) {
-          throw new CliException("Handover did not finish within " + seconds(Duration.ofNanos(limitNanos)));
+          throw new CliException(
+              "Handover did not finish within " + seconds(Duration.ofNanos(limitNanos)));
         }
         int secondsWaited = (int) TimeUnit.NANOSECONDS.toSeconds(waited);
         if (secondsWaited >= lastReported + 2) {
           lastReported = secondsWaited;
           long done = promotions.stream().filter(CompletableFuture::isDone).count();
-          out.printf(Locale.ROOT, "[%s]   ... %d s of %s window waited, %d/%d partitions writable%n",
-              strategy, secondsWaited, seconds(inactivityWait), done, promotions.size());
+          out.printf(
+              Locale.ROOT,
+              "[%s]   ... %d s of %s window waited, %d/%d partitions writable%n",
+              strategy,
+              secondsWaited,
+              seconds(inactivityWait),
+              done,
+              promotions.size());
           out.flush();
         }
       }
@@ -327,23 +448,45 @@ final class DemoCommand implements Callable<Integer> {
 
   private void printTable(List<StrategyResult> results) {
     out.println();
-    out.printf(Locale.ROOT, "Handover gap: old leader starts stepping down -> new leader may write (window %s)%n",
+    out.printf(
+        Locale.ROOT,
+        "Handover gap: old leader starts stepping down -> new leader may write (window %s)%n",
         seconds(inactivityWait));
     String fmt = "%-9s %9s %11s %11s %11s %8s %11s %13s%n";
-    out.printf(Locale.ROOT, fmt, "strategy", "handovers", "gap median", "gap p99", "gap max", "stamps", "fast paths", "legacy waits");
+    out.printf(
+        Locale.ROOT,
+        fmt,
+        "strategy",
+        "handovers",
+        "gap median",
+        "gap p99",
+        "gap max",
+        "stamps",
+        "fast paths",
+        "legacy waits");
     for (StrategyResult r : results) {
       GapStats s = r.stats();
-      out.printf(Locale.ROOT, fmt, r.strategy(), s.count(), GapStats.human(s.medianNanos()),
-          GapStats.human(s.p99Nanos()), GapStats.human(s.maxNanos()), r.stampsEmitted(), r.fastPaths(), r.legacyWaits());
+      out.printf(
+          Locale.ROOT,
+          fmt,
+          r.strategy(),
+          s.count(),
+          GapStats.human(s.medianNanos()),
+          GapStats.human(s.p99Nanos()),
+          GapStats.human(s.maxNanos()),
+          r.stampsEmitted(),
+          r.fastPaths(),
+          r.legacyWaits());
     }
     GapStats noop = results.get(0).stats();
     GapStats stamp = results.get(1).stats();
     if (stamp.medianNanos() > 0) {
-      out.printf(Locale.ROOT, "Speedup of the median gap with the stamp: %,.0fx%n",
+      out.printf(
+          Locale.ROOT,
+          "Speedup of the median gap with the stamp: %,.0fx%n",
           (double) noop.medianNanos() / stamp.medianNanos());
     }
   }
-
 
   /** Terms as a cluster manager hands them out: wall-clock milliseconds, strictly increasing. */
   private static long nextTerm(long previous) {

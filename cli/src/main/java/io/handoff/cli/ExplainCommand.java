@@ -24,38 +24,46 @@ import picocli.CommandLine.Spec;
  * group, nothing committed, up to the end offset seen at start) and writes nothing: the new
  * leader's declaration of leadership is assumed, not produced.
  */
-@Command(name = "explain",
+@Command(
+    name = "explain",
     mixinStandardHelpOptions = true,
     versionProvider = HandoffCli.Version.class,
     sortOptions = false,
     description = {
-        "Tells whether a new leader of one version-topic partition may skip the inactivity wait, and why.",
-        "Reads the partition up to its end offset at start through the stamp strategy's observer (consuming on),"
-            + " assumes the new leader's declaration of leadership at that end offset, and prints the verdict,"
-            + " the records responsible, and every tenure read: writer, term, first and last offset (first '?'"
-            + " when reading began inside it), clean or not, closed by its own step-down stamp or not.",
-        "Exits 0 whatever the verdict; joins no consumer group, commits nothing and writes nothing."})
+      "Tells whether a new leader of one version-topic partition may skip the inactivity wait, and why.",
+      "Reads the partition up to its end offset at start through the stamp strategy's observer (consuming on),"
+          + " assumes the new leader's declaration of leadership at that end offset, and prints the verdict,"
+          + " the records responsible, and every tenure read: writer, term, first and last offset (first '?'"
+          + " when reading began inside it), clean or not, closed by its own step-down stamp or not.",
+      "Exits 0 whatever the verdict; joins no consumer group, commits nothing and writes nothing."
+    })
 final class ExplainCommand implements Callable<Integer> {
 
   static final String DEFAULT_WRITER = "handoff-explain";
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
-  @Mixin
-  PartitionOptions target;
+  @Mixin PartitionOptions target;
 
-  @Option(names = "--as-writer", paramLabel = "ID", defaultValue = DEFAULT_WRITER,
+  @Option(
+      names = "--as-writer",
+      paramLabel = "ID",
+      defaultValue = DEFAULT_WRITER,
       description = "Writer id (host name) of the new leader (default: ${DEFAULT-VALUE}).")
   String writer;
 
-  @Option(names = "--term", paramLabel = "T",
+  @Option(
+      names = "--term",
+      paramLabel = "T",
       description = "Term of the new leader, > 0 (default: one above the highest term read).")
   Long term;
 
-  @Option(names = "--from-offset", paramLabel = "N",
-      description = "Start at offset N (default: the first offset of the partition). A tenure that began before"
-          + " it is never clean: its declaration was not read.")
+  @Option(
+      names = "--from-offset",
+      paramLabel = "N",
+      description =
+          "Start at offset N (default: the first offset of the partition). A tenure that began before"
+              + " it is never clean: its declaration was not read.")
   Long fromOffset;
 
   @Option(names = "--json", description = "One JSON object with the same content, on one line.")
@@ -100,8 +108,8 @@ final class ExplainCommand implements Callable<Integer> {
   }
 
   /**
-   * The rules log every unclean tenure and undecodable record at WARN, which a server needs; here the
-   * report says the same, so those lines show only with {@code -v}.
+   * The rules log every unclean tenure and undecodable record at WARN, which a server needs; here
+   * the report says the same, so those lines show only with {@code -v}.
    */
   private static void withRuleWarningsMuted(Runnable body) {
     if (HandoffCli.verbosity() > 0) {
@@ -130,38 +138,77 @@ final class ExplainCommand implements Callable<Integer> {
     StringBuilder sb = new StringBuilder(1024);
     sb.append(x.describe()).append('\n');
     sb.append("Reason: ").append(x.reason()).append('\n');
-    sb.append("New leader: ").append(cell(r.writer())).append(", term ").append(r.term())
-        .append(!r.termDefaulted() ? "" : r.highestTermRead() > 0
-            ? " (one above " + r.highestTermRead() + ", the highest term read)" : " (no term read)")
-        .append(", declaration assumed at offset ").append(r.endOffset()).append('\n');
+    sb.append("New leader: ")
+        .append(cell(r.writer()))
+        .append(", term ")
+        .append(r.term())
+        .append(
+            !r.termDefaulted()
+                ? ""
+                : r.highestTermRead() > 0
+                    ? " (one above " + r.highestTermRead() + ", the highest term read)"
+                    : " (no term read)")
+        .append(", declaration assumed at offset ")
+        .append(r.endOffset())
+        .append('\n');
 
     sb.append("\nRecords responsible:\n");
     List<String[]> evidence = new ArrayList<>();
     for (TenureReport.Evidence e : r.responsible()) {
-      evidence.add(new String[] {Long.toString(e.offset()), e.kind(), e.writer() == null ? "-" : cell(e.writer()),
-          Long.toString(e.term()), e.role()});
+      evidence.add(
+          new String[] {
+            Long.toString(e.offset()),
+            e.kind(),
+            e.writer() == null ? "-" : cell(e.writer()),
+            Long.toString(e.term()),
+            e.role()
+          });
     }
-    table(sb, new String[] {"OFFSET", "KIND", "WRITER", "TERM", "ROLE"},
-        new boolean[] {true, false, false, true, false}, evidence);
+    table(
+        sb,
+        new String[] {"OFFSET", "KIND", "WRITER", "TERM", "ROLE"},
+        new boolean[] {true, false, false, true, false},
+        evidence);
 
     String where = r.topic() + "-" + r.partition();
     if (r.recordsRead() == 0) {
-      sb.append("\nTenures read from ").append(where).append(": none (no records from offset ")
-          .append(r.fromOffset()).append(" to the end offset ").append(r.endOffset()).append(")\n");
+      sb.append("\nTenures read from ")
+          .append(where)
+          .append(": none (no records from offset ")
+          .append(r.fromOffset())
+          .append(" to the end offset ")
+          .append(r.endOffset())
+          .append(")\n");
       return sb.toString();
     }
-    sb.append("\nTenures read from ").append(where).append(", offsets ").append(r.fromOffset()).append(" to ")
-        .append(r.endOffset() - 1).append(" (").append(r.recordsRead())
-        .append(r.recordsRead() == 1 ? " record" : " records").append("):\n");
+    sb.append("\nTenures read from ")
+        .append(where)
+        .append(", offsets ")
+        .append(r.fromOffset())
+        .append(" to ")
+        .append(r.endOffset() - 1)
+        .append(" (")
+        .append(r.recordsRead())
+        .append(r.recordsRead() == 1 ? " record" : " records")
+        .append("):\n");
     List<String[]> rows = new ArrayList<>();
     for (TenureReport.Tenure t : r.tenures()) {
       boolean unseen = t.firstOffset() < 0;
-      rows.add(new String[] {unseen ? "?" : cell(t.writer()), unseen ? "?" : Long.toString(t.term()),
-          unseen ? "?" : Long.toString(t.firstOffset()), Long.toString(t.lastOffset()), clean(t),
-          t.stamped() ? "yes: offset " + t.stampOffset() : "no"});
+      rows.add(
+          new String[] {
+            unseen ? "?" : cell(t.writer()),
+            unseen ? "?" : Long.toString(t.term()),
+            unseen ? "?" : Long.toString(t.firstOffset()),
+            Long.toString(t.lastOffset()),
+            clean(t),
+            t.stamped() ? "yes: offset " + t.stampOffset() : "no"
+          });
     }
-    table(sb, new String[] {"WRITER", "TERM", "FIRST", "LAST", "CLEAN", "STAMPED"},
-        new boolean[] {false, true, true, true, false, false}, rows);
+    table(
+        sb,
+        new String[] {"WRITER", "TERM", "FIRST", "LAST", "CLEAN", "STAMPED"},
+        new boolean[] {false, true, true, true, false, false},
+        rows);
     return sb.toString();
   }
 
@@ -173,18 +220,28 @@ final class ExplainCommand implements Callable<Integer> {
     if (c == null) {
       return "no: began before the first record read";
     }
-    String who = InspectRecordKind.UNDECODABLE.equals(c.kind()) ? "undecodable"
-        : c.writer() == null ? "no writer id" : cell(c.writer());
-    return "no: offset " + c.offset() + " (" + who + (c.afterStamp() ? ", after its stamp" : "") + ")";
+    String who =
+        InspectRecordKind.UNDECODABLE.equals(c.kind())
+            ? "undecodable"
+            : c.writer() == null ? "no writer id" : cell(c.writer());
+    return "no: offset "
+        + c.offset()
+        + " ("
+        + who
+        + (c.afterStamp() ? ", after its stamp" : "")
+        + ")";
   }
 
   /** A writer id as a table cell: on one line, and visible when empty. */
   private static String cell(String writerId) {
-    return writerId == null ? "-" : writerId.isEmpty() ? "\"\"" : InspectRecordKind.oneLine(writerId);
+    return writerId == null
+        ? "-"
+        : writerId.isEmpty() ? "\"\"" : InspectRecordKind.oneLine(writerId);
   }
 
   /** Aligned columns, indented by two, the last one not padded. */
-  private static void table(StringBuilder sb, String[] header, boolean[] right, List<String[]> rows) {
+  private static void table(
+      StringBuilder sb, String[] header, boolean[] right, List<String[]> rows) {
     int[] widths = new int[header.length];
     for (int i = 0; i < header.length; i++) {
       widths[i] = header[i].length();
@@ -270,15 +327,23 @@ final class ExplainCommand implements Callable<Integer> {
         sb.append(",\"afterStamp\":").append(c.afterStamp()).append('}');
       }
       sb.append(",\"stamped\":").append(t.stamped());
-      sb.append(",\"stampOffset\":").append(t.stamped() ? Long.toString(t.stampOffset()) : "null").append('}');
+      sb.append(",\"stampOffset\":")
+          .append(t.stamped() ? Long.toString(t.stampOffset()) : "null")
+          .append('}');
       sep = ",";
     }
     return sb.append("]}").toString();
   }
 
-  /** The kind of the record at {@code offset} when it made a tenure read here unclean, else null. */
+  /**
+   * The kind of the record at {@code offset} when it made a tenure read here unclean, else null.
+   */
   private static String kindOfCulprit(TenureReport.Result r, long offset) {
-    return r.tenures().stream().map(TenureReport.Tenure::culprit)
-        .filter(c -> c != null && c.offset() == offset).map(TenureReport.Culprit::kind).findFirst().orElse(null);
+    return r.tenures().stream()
+        .map(TenureReport.Tenure::culprit)
+        .filter(c -> c != null && c.offset() == offset)
+        .map(TenureReport.Culprit::kind)
+        .findFirst()
+        .orElse(null);
   }
 }

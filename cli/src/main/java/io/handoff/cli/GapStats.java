@@ -12,7 +12,8 @@ record GapStats(int count, long medianNanos, long p99Nanos, long maxNanos) {
     }
     long[] sorted = nanos.stream().mapToLong(Long::longValue).toArray();
     Arrays.sort(sorted);
-    return new GapStats(sorted.length, percentile(sorted, 50), percentile(sorted, 99), sorted[sorted.length - 1]);
+    return new GapStats(
+        sorted.length, percentile(sorted, 50), percentile(sorted, 99), sorted[sorted.length - 1]);
   }
 
   /** Nearest-rank percentile of sorted values. */

@@ -12,26 +12,31 @@ import picocli.CommandLine.Option;
  * The {@code handoff} command line. Errors print one line and exit non-zero; {@code -v} adds the
  * stack trace and more logging.
  */
-@Command(name = "handoff",
+@Command(
+    name = "handoff",
     mixinStandardHelpOptions = true,
     versionProvider = HandoffCli.Version.class,
     description = "Fast, safe leadership handovers for Kafka-backed replicated stores.",
     subcommands = {
-        DemoCommand.class,
-        InspectCommand.class,
-        ExplainCommand.class,
-        ProvidersCommand.class,
-        StampCommand.class,
-        BenchCommand.class,
-        CommandLine.HelpCommand.class})
+      DemoCommand.class,
+      InspectCommand.class,
+      ExplainCommand.class,
+      ProvidersCommand.class,
+      StampCommand.class,
+      BenchCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class HandoffCli implements Runnable {
 
   /** Exit code for a failure the command reported (unreachable broker, missing topic, ...). */
   public static final int EXIT_FAILURE = 1;
+
   /** Exit code for a bad command line. */
   public static final int EXIT_USAGE = 2;
 
-  @Option(names = {"-v", "--verbose"}, description = "More logging, and stack traces on errors. Repeat for more (-vv).",
+  @Option(
+      names = {"-v", "--verbose"},
+      description = "More logging, and stack traces on errors. Repeat for more (-vv).",
       scope = CommandLine.ScopeType.INHERIT)
   void verbose(boolean[] flags) {
     verbosity = flags.length;
@@ -52,7 +57,8 @@ public final class HandoffCli implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(new CommandLine(this),
+    throw new CommandLine.ParameterException(
+        new CommandLine(this),
         "Missing command: choose one of demo, inspect, explain, providers, stamp, bench");
   }
 
@@ -60,27 +66,35 @@ public final class HandoffCli implements Runnable {
     System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
   }
 
-  /** Runs one command line with the given streams and returns the exit code: for tests and embedding. */
+  /**
+   * Runs one command line with the given streams and returns the exit code: for tests and
+   * embedding.
+   */
   public static int run(PrintWriter out, PrintWriter err, String... args) {
     verbosity = 0;
     CommandLine cli = new CommandLine(new HandoffCli());
     cli.setOut(out);
     cli.setErr(err);
-    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-      commandLine.getErr().println("handoff: error: " + message(e));
-      if (verbosity > 0) {
-        e.printStackTrace(commandLine.getErr());
-      }
-      commandLine.getErr().flush();
-      return EXIT_FAILURE;
-    });
-    cli.setParameterExceptionHandler((e, a) -> {
-      PrintWriter w = e.getCommandLine().getErr();
-      w.println("handoff: " + e.getMessage());
-      w.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help' for more information.");
-      w.flush();
-      return EXIT_USAGE;
-    });
+    cli.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          commandLine.getErr().println("handoff: error: " + message(e));
+          if (verbosity > 0) {
+            e.printStackTrace(commandLine.getErr());
+          }
+          commandLine.getErr().flush();
+          return EXIT_FAILURE;
+        });
+    cli.setParameterExceptionHandler(
+        (e, a) -> {
+          PrintWriter w = e.getCommandLine().getErr();
+          w.println("handoff: " + e.getMessage());
+          w.println(
+              "Try '"
+                  + e.getCommandLine().getCommandSpec().qualifiedName()
+                  + " --help' for more information.");
+          w.flush();
+          return EXIT_USAGE;
+        });
     int code = cli.execute(args);
     out.flush();
     err.flush();

@@ -7,8 +7,7 @@ final class HexArgs {
 
   private static final HexFormat HEX = HexFormat.of();
 
-  private HexArgs() {
-  }
+  private HexArgs() {}
 
   /** Lower-case hex, two digits per byte, no separators; {@code ""} for null. */
   static String format(byte[] bytes) {
@@ -36,14 +35,24 @@ final class HexArgs {
         continue;
       }
       if (Character.digit(c, 16) < 0) {
-        throw new CliException("Invalid hex for " + flag + ": '" + printable(c) + "' at position " + i
-            + " is not a hex digit");
+        throw new CliException(
+            "Invalid hex for "
+                + flag
+                + ": '"
+                + printable(c)
+                + "' at position "
+                + i
+                + " is not a hex digit");
       }
       digits.append(c);
     }
     if (digits.length() % 2 != 0) {
-      throw new CliException("Invalid hex for " + flag + ": odd number of hex digits (" + digits.length()
-          + "); every byte needs two");
+      throw new CliException(
+          "Invalid hex for "
+              + flag
+              + ": odd number of hex digits ("
+              + digits.length()
+              + "); every byte needs two");
     }
     return HEX.parseHex(digits);
   }

@@ -28,39 +28,48 @@ import picocli.CommandLine.Spec;
  * and writer. Reads with a plain assigned consumer (no group, nothing committed) from the chosen
  * start up to the end offset observed when the command started, so it always terminates.
  */
-@Command(name = "inspect",
+@Command(
+    name = "inspect",
     mixinStandardHelpOptions = true,
     versionProvider = HandoffCli.Version.class,
     sortOptions = false,
     description = {
-        "Lists the records of one version-topic partition: offset, timestamp (UTC), kind, term and writer.",
-        "Kinds: DATA (put, delete, update), STEP_DOWN_STAMP, DOL, HEARTBEAT (told apart by their keys),"
-            + " CONTROL:<TYPE> for other control messages, UNDECODABLE for values that are no envelope v14.",
-        "Reads up to the end offset seen at start; joins no consumer group and commits nothing."})
+      "Lists the records of one version-topic partition: offset, timestamp (UTC), kind, term and writer.",
+      "Kinds: DATA (put, delete, update), STEP_DOWN_STAMP, DOL, HEARTBEAT (told apart by their keys),"
+          + " CONTROL:<TYPE> for other control messages, UNDECODABLE for values that are no envelope v14.",
+      "Reads up to the end offset seen at start; joins no consumer group and commits nothing."
+    })
 final class InspectCommand implements Callable<Integer> {
 
   private static final DateTimeFormatter TIMESTAMP =
       DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
-  @Mixin
-  PartitionOptions target;
+  @Mixin PartitionOptions target;
 
   @ArgGroup(exclusive = true, multiplicity = "0..1")
   Start start;
 
   static final class Start {
-    @Option(names = "--from-offset", required = true, paramLabel = "N",
+    @Option(
+        names = "--from-offset",
+        required = true,
+        paramLabel = "N",
         description = "Start at offset N (default: the first offset of the partition).")
     Long fromOffset;
 
-    @Option(names = "--last", required = true, paramLabel = "N", description = "Only the last N records.")
+    @Option(
+        names = "--last",
+        required = true,
+        paramLabel = "N",
+        description = "Only the last N records.")
     Long last;
   }
 
-  @Option(names = "--json", description = "One JSON object per record (JSON Lines), no header and no summary.")
+  @Option(
+      names = "--json",
+      description = "One JSON object per record (JSON Lines), no header and no summary.")
   boolean json;
 
   private final StampCodec codec = new StampCodec();
@@ -94,7 +103,8 @@ final class InspectCommand implements Callable<Integer> {
     CommandLine cl = spec.commandLine();
     target.validate(cl);
     if (start != null && start.fromOffset != null && start.fromOffset < 0) {
-      throw new CommandLine.ParameterException(cl, "--from-offset must be >= 0, got " + start.fromOffset);
+      throw new CommandLine.ParameterException(
+          cl, "--from-offset must be >= 0, got " + start.fromOffset);
     }
     if (start != null && start.last != null && start.last < 0) {
       throw new CommandLine.ParameterException(cl, "--last must be >= 0, got " + start.last);
@@ -112,14 +122,14 @@ final class InspectCommand implements Callable<Integer> {
   }
 
   /** One listed record. {@code error} is non-null only for UNDECODABLE. */
-  record Row(long offset, long timestamp, String kind, long term, String writer, String error) {
-  }
+  record Row(long offset, long timestamp, String kind, long term, String writer, String error) {}
 
   private Row describe(ConsumerRecord<byte[], byte[]> r) {
     try {
       DecodedEnvelope e = codec.decode(r.value());
       String writer = e.hasLeaderMetadataFooter() ? e.hostName() : null;
-      return new Row(r.offset(), r.timestamp(), InspectRecordKind.kindOf(r.key(), e), e.term(), writer, null);
+      return new Row(
+          r.offset(), r.timestamp(), InspectRecordKind.kindOf(r.key(), e), e.term(), writer, null);
     } catch (StampCodecException e) {
       String error = e.reason() + ": " + InspectRecordKind.oneLine(e.getMessage());
       return new Row(r.offset(), r.timestamp(), InspectRecordKind.UNDECODABLE, -1, null, error);
@@ -137,8 +147,8 @@ final class InspectCommand implements Callable<Integer> {
     void add(Row row);
 
     /**
-     * Called once, also when reading failed half-way: prints what is pending, and the summary
-     * when {@code complete}.
+     * Called once, also when reading failed half-way: prints what is pending, and the summary when
+     * {@code complete}.
      */
     void finish(boolean complete);
   }
@@ -155,7 +165,8 @@ final class InspectCommand implements Callable<Integer> {
     public void add(Row row) {
       StringBuilder sb = new StringBuilder(128).append('{');
       sb.append("\"offset\":").append(row.offset());
-      sb.append(",\"timestamp\":").append(row.timestamp() < 0 ? "null" : Json.quote(formatTimestamp(row.timestamp())));
+      sb.append(",\"timestamp\":")
+          .append(row.timestamp() < 0 ? "null" : Json.quote(formatTimestamp(row.timestamp())));
       sb.append(",\"kind\":").append(Json.quote(row.kind()));
       sb.append(",\"term\":").append(row.term());
       sb.append(",\"writer\":").append(row.writer() == null ? "null" : Json.quote(row.writer()));
@@ -177,7 +188,9 @@ final class InspectCommand implements Callable<Integer> {
    */
   static final class Table implements InspectOutput {
     static final int WIDTH_SAMPLE = 10_000;
-    private static final String[] HEADER = {"OFFSET", "TIMESTAMP", "KIND", "TERM", "WRITER", "ERROR"};
+    private static final String[] HEADER = {
+      "OFFSET", "TIMESTAMP", "KIND", "TERM", "WRITER", "ERROR"
+    };
     private static final boolean[] RIGHT = {true, false, false, true, false, false};
 
     private final PrintWriter out;
@@ -194,9 +207,18 @@ final class InspectCommand implements Callable<Integer> {
     public void add(Row row) {
       total++;
       counts.merge(row.kind(), 1, Integer::sum);
-      String writer = row.writer() == null ? "-" : row.writer().isEmpty() ? "\"\"" : InspectRecordKind.oneLine(row.writer());
-      String[] cells = {Long.toString(row.offset()), formatTimestamp(row.timestamp()), row.kind(),
-          Long.toString(row.term()), writer, row.error() == null ? "" : row.error()};
+      String writer =
+          row.writer() == null
+              ? "-"
+              : row.writer().isEmpty() ? "\"\"" : InspectRecordKind.oneLine(row.writer());
+      String[] cells = {
+        Long.toString(row.offset()),
+        formatTimestamp(row.timestamp()),
+        row.kind(),
+        Long.toString(row.term()),
+        writer,
+        row.error() == null ? "" : row.error()
+      };
       if (widths == null) {
         pending.add(cells);
         if (pending.size() >= WIDTH_SAMPLE) {
@@ -261,8 +283,11 @@ final class InspectCommand implements Callable<Integer> {
         out.flush();
         return;
       }
-      StringJoiner summary = new StringJoiner(", ", total + (total == 1 ? " record" : " records")
-          + (counts.isEmpty() ? "" : ": "), "");
+      StringJoiner summary =
+          new StringJoiner(
+              ", ",
+              total + (total == 1 ? " record" : " records") + (counts.isEmpty() ? "" : ": "),
+              "");
       counts.forEach((kind, n) -> summary.add(n + " " + kind));
       out.println(summary);
       out.flush();

@@ -20,19 +20,29 @@ final class InspectRecordKind {
   static final String CONTROL_PREFIX = "CONTROL:";
 
   /** controlMessageType names, indexed by type code. */
-  private static final List<String> CONTROL_TYPES = List.of(
-      "START_OF_PUSH", "END_OF_PUSH", "START_OF_SEGMENT", "END_OF_SEGMENT", "START_OF_BUFFER_REPLAY",
-      "START_OF_INCREMENTAL_PUSH", "END_OF_INCREMENTAL_PUSH", "TOPIC_SWITCH", "VERSION_SWAP");
+  private static final List<String> CONTROL_TYPES =
+      List.of(
+          "START_OF_PUSH",
+          "END_OF_PUSH",
+          "START_OF_SEGMENT",
+          "END_OF_SEGMENT",
+          "START_OF_BUFFER_REPLAY",
+          "START_OF_INCREMENTAL_PUSH",
+          "END_OF_INCREMENTAL_PUSH",
+          "TOPIC_SWITCH",
+          "VERSION_SWAP");
 
-  private static final List<String> MESSAGE_TYPES = List.of("PUT", "DELETE", "CONTROL_MESSAGE", "UPDATE");
+  private static final List<String> MESSAGE_TYPES =
+      List.of("PUT", "DELETE", "CONTROL_MESSAGE", "UPDATE");
 
   /** payloadUnion branch names, indexed by branch (not the messageType numbering). */
-  private static final List<String> PAYLOAD_BRANCHES = List.of("PUT", "UPDATE", "DELETE", "CONTROL_MESSAGE");
+  private static final List<String> PAYLOAD_BRANCHES =
+      List.of("PUT", "UPDATE", "DELETE", "CONTROL_MESSAGE");
 
-  private static final List<String> CHECKSUM_TYPES = List.of("NONE", "MD5", "ADLER32", "CRC32", "ADHASH");
+  private static final List<String> CHECKSUM_TYPES =
+      List.of("NONE", "MD5", "ADLER32", "CRC32", "ADHASH");
 
-  private InspectRecordKind() {
-  }
+  private InspectRecordKind() {}
 
   /** The stamp kind named by {@code key}, or null when the key is no stamp key. */
   static String stampKindOf(byte[] key) {

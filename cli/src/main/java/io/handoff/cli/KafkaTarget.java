@@ -27,7 +27,10 @@ final class KafkaTarget implements AutoCloseable {
     this.servers = servers;
   }
 
-  /** Uses {@code bootstrapServers}, or starts an embedded broker when it is null, saying so on {@code out}. */
+  /**
+   * Uses {@code bootstrapServers}, or starts an embedded broker when it is null, saying so on
+   * {@code out}.
+   */
   static KafkaTarget open(String bootstrapServers, PrintWriter out) {
     if (bootstrapServers != null) {
       return new KafkaTarget(null, bootstrapServers);
@@ -36,7 +39,11 @@ final class KafkaTarget implements AutoCloseable {
     out.flush();
     long t = System.nanoTime();
     EmbeddedKafkaCluster cluster = EmbeddedKafkaCluster.builder().start();
-    out.printf(Locale.ROOT, "ready at %s in %s%n", cluster.bootstrapServers(), GapStats.human(System.nanoTime() - t));
+    out.printf(
+        Locale.ROOT,
+        "ready at %s in %s%n",
+        cluster.bootstrapServers(),
+        GapStats.human(System.nanoTime() - t));
     out.flush();
     return new KafkaTarget(cluster, cluster.bootstrapServers());
   }
@@ -49,7 +56,8 @@ final class KafkaTarget implements AutoCloseable {
    * Creates {@code topic} with {@code partitions} partitions and the cluster's default replication,
    * and returns once its partitions are served.
    *
-   * @throws CliException naming the topic and the servers when the cluster refuses or is unreachable
+   * @throws CliException naming the topic and the servers when the cluster refuses or is
+   *     unreachable
    */
   void createTopic(String topic, int partitions) {
     if (embedded != null) {
@@ -61,13 +69,16 @@ final class KafkaTarget implements AutoCloseable {
     p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
     p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "15000");
     try (Admin admin = Admin.create(p)) {
-      admin.createTopics(List.of(new NewTopic(topic, Optional.of(partitions), Optional.empty())))
-          .all().get(30, TimeUnit.SECONDS);
+      admin
+          .createTopics(List.of(new NewTopic(topic, Optional.of(partitions), Optional.empty())))
+          .all()
+          .get(30, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CliException("Interrupted while creating topic " + topic);
     } catch (ExecutionException | TimeoutException | RuntimeException e) {
-      throw new CliException("Cannot create topic " + topic + " at " + servers + ": " + HandoffCli.message(e), e);
+      throw new CliException(
+          "Cannot create topic " + topic + " at " + servers + ": " + HandoffCli.message(e), e);
     }
   }
 

@@ -26,9 +26,11 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  */
 final class PartitionReader implements AutoCloseable {
 
-  /** The offsets of a partition when it was asked: the first one held, and the next one to be written. */
-  record Bounds(long begin, long end) {
-  }
+  /**
+   * The offsets of a partition when it was asked: the first one held, and the next one to be
+   * written.
+   */
+  record Bounds(long begin, long end) {}
 
   private final String bootstrapServers;
   private final String topic;
@@ -38,7 +40,11 @@ final class PartitionReader implements AutoCloseable {
   private final Duration timeout;
   private final KafkaConsumer<byte[], byte[]> consumer;
 
-  private PartitionReader(String bootstrapServers, String topic, int partition, long timeoutMs,
+  private PartitionReader(
+      String bootstrapServers,
+      String topic,
+      int partition,
+      long timeoutMs,
       KafkaConsumer<byte[], byte[]> consumer) {
     this.bootstrapServers = bootstrapServers;
     this.topic = topic;
@@ -50,9 +56,11 @@ final class PartitionReader implements AutoCloseable {
   }
 
   /**
-   * @throws CliException when no consumer can be made for these servers (bad address, none resolves)
+   * @throws CliException when no consumer can be made for these servers (bad address, none
+   *     resolves)
    */
-  static PartitionReader open(String bootstrapServers, String topic, int partition, long timeoutMs, String clientId) {
+  static PartitionReader open(
+      String bootstrapServers, String topic, int partition, long timeoutMs, String clientId) {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     p.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
@@ -62,22 +70,34 @@ final class PartitionReader implements AutoCloseable {
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     p.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(timeoutMs));
     p.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(timeoutMs));
-    p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, Long.toString(Math.max(1, Math.min(500, timeoutMs / 2))));
-    p.put(ConsumerConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MS_CONFIG, Long.toString(Math.min(timeoutMs, 10_000)));
-    p.put(ConsumerConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MAX_MS_CONFIG, Long.toString(Math.min(timeoutMs, 30_000)));
+    p.put(
+        ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG,
+        Long.toString(Math.max(1, Math.min(500, timeoutMs / 2))));
+    p.put(
+        ConsumerConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MS_CONFIG,
+        Long.toString(Math.min(timeoutMs, 10_000)));
+    p.put(
+        ConsumerConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MAX_MS_CONFIG,
+        Long.toString(Math.min(timeoutMs, 30_000)));
     try {
-      return new PartitionReader(bootstrapServers, topic, partition, timeoutMs,
+      return new PartitionReader(
+          bootstrapServers,
+          topic,
+          partition,
+          timeoutMs,
           new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer()));
     } catch (KafkaException e) {
       Throwable root = root(e);
       if (root instanceof ConfigException) {
         String m = HandoffCli.message(root);
         if (m.contains("resolvable")) {
-          throw new CliException("Cannot reach Kafka at " + bootstrapServers + ": no bootstrap address resolves", e);
+          throw new CliException(
+              "Cannot reach Kafka at " + bootstrapServers + ": no bootstrap address resolves", e);
         }
         throw new CliException("Invalid --bootstrap-servers '" + bootstrapServers + "': " + m, e);
       }
-      throw new CliException("Cannot create a Kafka consumer for " + bootstrapServers + ": " + HandoffCli.message(e),
+      throw new CliException(
+          "Cannot create a Kafka consumer for " + bootstrapServers + ": " + HandoffCli.message(e),
           e);
     }
   }
@@ -98,8 +118,14 @@ final class PartitionReader implements AutoCloseable {
     }
     int n = partitions.size();
     if (partitions.stream().noneMatch(pi -> pi.partition() == partition)) {
-      throw new CliException("Partition " + partition + " does not exist: topic '" + topic + "' has " + n
-          + (n == 1 ? " partition" : " partitions"));
+      throw new CliException(
+          "Partition "
+              + partition
+              + " does not exist: topic '"
+              + topic
+              + "' has "
+              + n
+              + (n == 1 ? " partition" : " partitions"));
     }
     long begin = consumer.beginningOffsets(Set.of(tp), timeout).getOrDefault(tp, 0L);
     long end = consumer.endOffsets(Set.of(tp), timeout).getOrDefault(tp, 0L);
@@ -114,9 +140,16 @@ final class PartitionReader implements AutoCloseable {
    */
   long startAt(Bounds b, long fromOffset) {
     if (fromOffset > b.end()) {
-      throw new CliException("Offset " + fromOffset + " is beyond the end of " + tp + ": "
-          + (b.begin() < b.end() ? "it holds offsets " + b.begin() + " to " + (b.end() - 1) : "it holds no records")
-          + " (--from-offset)");
+      throw new CliException(
+          "Offset "
+              + fromOffset
+              + " is beyond the end of "
+              + tp
+              + ": "
+              + (b.begin() < b.end()
+                  ? "it holds offsets " + b.begin() + " to " + (b.end() - 1)
+                  : "it holds no records")
+              + " (--from-offset)");
     }
     return Math.max(fromOffset, b.begin());
   }
@@ -138,10 +171,21 @@ final class PartitionReader implements AutoCloseable {
     while (next < end) {
       long idleMs = (System.nanoTime() - idleSince) / 1_000_000;
       if (idleMs >= timeoutMs) {
-        throw new CliException("Timed out reading " + tp + " at offset " + next + " from " + bootstrapServers
-            + ": nothing arrived within " + timeoutMs + " ms (end offset " + end + ")");
+        throw new CliException(
+            "Timed out reading "
+                + tp
+                + " at offset "
+                + next
+                + " from "
+                + bootstrapServers
+                + ": nothing arrived within "
+                + timeoutMs
+                + " ms (end offset "
+                + end
+                + ")");
       }
-      ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(Math.min(500, timeoutMs - idleMs)));
+      ConsumerRecords<byte[], byte[]> records =
+          consumer.poll(Duration.ofMillis(Math.min(500, timeoutMs - idleMs)));
       for (ConsumerRecord<byte[], byte[]> r : records.records(tp)) {
         if (r.offset() >= end) {
           break;
@@ -159,13 +203,22 @@ final class PartitionReader implements AutoCloseable {
   /** What the user is told about a failure of the Kafka client while reading. */
   CliException failure(KafkaException e) {
     if (e instanceof TimeoutException) {
-      return new CliException("Cannot reach Kafka at " + bootstrapServers + " within " + timeoutMs + " ms", e);
+      return new CliException(
+          "Cannot reach Kafka at " + bootstrapServers + " within " + timeoutMs + " ms", e);
     }
     if (e instanceof InvalidTopicException) {
       return new CliException("Invalid topic name '" + topic + "': " + HandoffCli.message(e), e);
     }
-    return new CliException("Cannot read topic '" + topic + "' partition " + partition + " at "
-        + bootstrapServers + ": " + HandoffCli.message(e), e);
+    return new CliException(
+        "Cannot read topic '"
+            + topic
+            + "' partition "
+            + partition
+            + " at "
+            + bootstrapServers
+            + ": "
+            + HandoffCli.message(e),
+        e);
   }
 
   @Override

@@ -31,24 +31,30 @@ import picocli.CommandLine.Spec;
  * {@code handoff providers}: what is on the class path and what a configuration selects. Only
  * looks: it never creates an emitter or an observer, so no broker is touched.
  */
-@Command(name = "providers",
+@Command(
+    name = "providers",
     mixinStandardHelpOptions = true,
     versionProvider = HandoffCli.Version.class,
     sortOptions = false,
     description = {
-        "Lists the leadership handoff providers on the class path, the emitter and observer providers the"
-            + " given properties select, the effective settings (secrets hidden) and any warnings.",
-        "Creates no emitter and no observer: no broker is contacted."})
+      "Lists the leadership handoff providers on the class path, the emitter and observer providers the"
+          + " given properties select, the effective settings (secrets hidden) and any warnings.",
+      "Creates no emitter and no observer: no broker is contacted."
+    })
 final class ProvidersCommand implements Callable<Integer> {
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
-  @Option(names = {"-c", "--config"}, paramLabel = "FILE",
-      description = "A properties file (java.util.Properties format, UTF-8) with server.leader.handover.* keys.")
+  @Option(
+      names = {"-c", "--config"},
+      paramLabel = "FILE",
+      description =
+          "A properties file (java.util.Properties format, UTF-8) with server.leader.handover.* keys.")
   Path config;
 
-  @Option(names = "--set", paramLabel = "KEY=VALUE",
+  @Option(
+      names = "--set",
+      paramLabel = "KEY=VALUE",
       description = "A property, overriding the file. Repeatable.")
   List<String> sets = new ArrayList<>();
 
@@ -66,7 +72,13 @@ final class ProvidersCommand implements Callable<Integer> {
     int nameWidth = providers.stream().mapToInt(p -> p.name().length()).max().orElse(0);
     int classWidth = providers.stream().mapToInt(p -> p.className().length()).max().orElse(0);
     for (ProviderInfo p : providers) {
-      out.println("  " + pad(p.name(), nameWidth) + "  " + pad(p.className(), classWidth) + "  " + p.location());
+      out.println(
+          "  "
+              + pad(p.name(), nameWidth)
+              + "  "
+              + pad(p.className(), classWidth)
+              + "  "
+              + p.location());
     }
     List<String> broken = registry.broken();
     if (!broken.isEmpty()) {
@@ -90,8 +102,10 @@ final class ProvidersCommand implements Callable<Integer> {
       Set<String> errors = new LinkedHashSet<>(e.errors());
       errors.addAll(strategyErrors(registry, props));
       PrintWriter err = spec.commandLine().getErr();
-      err.println("handoff: error: invalid configuration (" + errors.size()
-          + (errors.size() == 1 ? " error):" : " errors):"));
+      err.println(
+          "handoff: error: invalid configuration ("
+              + errors.size()
+              + (errors.size() == 1 ? " error):" : " errors):"));
       errors.forEach(err::println);
       err.flush();
       return HandoffCli.EXIT_FAILURE;
@@ -104,7 +118,8 @@ final class ProvidersCommand implements Callable<Integer> {
     Map<String, String> effective = settings.effective();
     out.println("Effective settings:");
     int keyWidth = effective.keySet().stream().mapToInt(String::length).max().orElse(0);
-    effective.forEach((k, v) -> out.println("  " + pad(k, keyWidth) + " = " + InspectRecordKind.oneLine(v)));
+    effective.forEach(
+        (k, v) -> out.println("  " + pad(k, keyWidth) + " = " + InspectRecordKind.oneLine(v)));
 
     List<String> warnings = settings.warnings();
     out.println("Warnings (" + warnings.size() + "):" + (warnings.isEmpty() ? " none" : ""));
@@ -158,7 +173,8 @@ final class ProvidersCommand implements Callable<Integer> {
       } catch (NoSuchFileException e) {
         throw new CliException("Cannot read configuration file " + config + ": no such file", e);
       } catch (AccessDeniedException e) {
-        throw new CliException("Cannot read configuration file " + config + ": permission denied", e);
+        throw new CliException(
+            "Cannot read configuration file " + config + ": permission denied", e);
       } catch (IOException | IllegalArgumentException e) {
         String why = Files.isDirectory(config) ? "it is a directory" : HandoffCli.message(e);
         throw new CliException("Cannot read configuration file " + config + ": " + why, e);
@@ -167,13 +183,13 @@ final class ProvidersCommand implements Callable<Integer> {
     for (String pair : sets) {
       int eq = pair.indexOf('=');
       if (eq < 0) {
-        throw new CommandLine.ParameterException(spec.commandLine(),
-            "Invalid --set '" + pair + "': expected KEY=VALUE");
+        throw new CommandLine.ParameterException(
+            spec.commandLine(), "Invalid --set '" + pair + "': expected KEY=VALUE");
       }
       if (pair.substring(0, eq).isBlank()) {
         // The value is not echoed: it may be a secret.
-        throw new CommandLine.ParameterException(spec.commandLine(),
-            "Invalid --set: the key before '=' is empty; expected KEY=VALUE");
+        throw new CommandLine.ParameterException(
+            spec.commandLine(), "Invalid --set: the key before '=' is empty; expected KEY=VALUE");
       }
       props.setProperty(pair.substring(0, eq).strip(), pair.substring(eq + 1));
     }

@@ -25,7 +25,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  */
 final class TenureReport implements TenureListener {
 
-  /** Consuming on: otherwise the observer would answer that consuming is off, whatever the records. */
+  /**
+   * Consuming on: otherwise the observer would answer that consuming is off, whatever the records.
+   */
   private static final HandoffSettings CONSUMING =
       HandoffSettings.from(Map.of(HandoffSettings.CONSUME_STEPDOWN_STAMP, "true"));
 
@@ -37,8 +39,7 @@ final class TenureReport implements TenureListener {
    * @param term its term, or -1 for none
    * @param afterStamp whether it came after the tenure's own step-down stamp
    */
-  record Culprit(long offset, String kind, String writer, long term, boolean afterStamp) {
-  }
+  record Culprit(long offset, String kind, String writer, long term, boolean afterStamp) {}
 
   /**
    * One tenure as read, in the order they began.
@@ -50,7 +51,13 @@ final class TenureReport implements TenureListener {
    * @param culprit the first record that made it unclean, or null
    * @param stampOffset the offset of its own step-down stamp, or -1 when none closed it
    */
-  record Tenure(String writer, long term, long firstOffset, long lastOffset, Culprit culprit, long stampOffset) {
+  record Tenure(
+      String writer,
+      long term,
+      long firstOffset,
+      long lastOffset,
+      Culprit culprit,
+      long stampOffset) {
 
     /** Whether the rules hold it clean: begun in sight, and nothing foreign in it. */
     boolean clean() {
@@ -63,8 +70,7 @@ final class TenureReport implements TenureListener {
   }
 
   /** A record the verdict rests on, and what it did. */
-  record Evidence(long offset, String kind, String writer, long term, String role) {
-  }
+  record Evidence(long offset, String kind, String writer, long term, String role) {}
 
   /**
    * Everything {@code handoff explain} prints.
@@ -75,10 +81,19 @@ final class TenureReport implements TenureListener {
    * @param highestTermRead the highest term of a record read, or -1 when none carried one
    * @param termDefaulted whether the term was chosen as one above the highest term read
    */
-  record Result(String topic, int partition, long fromOffset, long endOffset, long recordsRead,
-      long highestTermRead, String writer, long term, boolean termDefaulted, HandoverExplanation explanation,
-      List<Evidence> responsible, List<Tenure> tenures) {
-  }
+  record Result(
+      String topic,
+      int partition,
+      long fromOffset,
+      long endOffset,
+      long recordsRead,
+      long highestTermRead,
+      String writer,
+      long term,
+      boolean termDefaulted,
+      HandoverExplanation explanation,
+      List<Evidence> responsible,
+      List<Tenure> tenures) {}
 
   /** The current tenure while it is being read. */
   private static final class Open {
@@ -135,8 +150,13 @@ final class TenureReport implements TenureListener {
     recordsRead++;
     highestTerm = Math.max(highestTerm, recordTerm);
     if (firstRecord == null) {
-      firstRecord = new Evidence(r.offset(), kind, recordWriter, recordTerm,
-          "first record read: the declaration of its tenure came before it");
+      firstRecord =
+          new Evidence(
+              r.offset(),
+              kind,
+              recordWriter,
+              recordTerm,
+              "first record read: the declaration of its tenure came before it");
     }
     current.lastOffset = r.offset();
     Culprit c = current.culprit;
@@ -146,11 +166,19 @@ final class TenureReport implements TenureListener {
     }
   }
 
-  /** The term the new leader is given when none is asked for: one above every term read, at least 1. */
+  /**
+   * The term the new leader is given when none is asked for: one above every term read, at least 1.
+   */
   long defaultTerm() {
     if (highestTerm == Long.MAX_VALUE) {
-      throw new CliException("The highest term read on " + topic + "-" + partition + " is " + Long.MAX_VALUE
-          + ": no term is above it; give one with --term");
+      throw new CliException(
+          "The highest term read on "
+              + topic
+              + "-"
+              + partition
+              + " is "
+              + Long.MAX_VALUE
+              + ": no term is above it; give one with --term");
     }
     return Math.max(1, highestTerm + 1);
   }
@@ -166,11 +194,23 @@ final class TenureReport implements TenureListener {
     long t = term == null ? defaultTerm() : term;
     List<Tenure> seen = tenures.stream().map(Open::freeze).toList();
     concluded = true;
-    // The leader writes its declaration and must read it back before the rules let it cut (rule R4).
+    // The leader writes its declaration and must read it back before the rules let it cut (rule
+    // R4).
     observer.observe(partition, endOffset, StampKeys.declarationOfLeadershipKey(), writer, t);
     HandoverExplanation explanation = observer.explain(partition, t);
-    return new Result(topic, partition, fromOffset, endOffset, recordsRead, Math.max(-1, highestTerm), writer, t,
-        term == null, explanation, responsible(seen, endOffset, t), seen);
+    return new Result(
+        topic,
+        partition,
+        fromOffset,
+        endOffset,
+        recordsRead,
+        Math.max(-1, highestTerm),
+        writer,
+        t,
+        term == null,
+        explanation,
+        responsible(seen, endOffset, t),
+        seen);
   }
 
   /**
@@ -187,21 +227,45 @@ final class TenureReport implements TenureListener {
         list.add(firstRecord);
       } else {
         boolean declarationIsCulprit = c != null && c.offset() == before.firstOffset();
-        list.add(new Evidence(before.firstOffset(), InspectRecordKind.DOL, before.writer(), before.term(),
-            declarationIsCulprit ? "began the tenure before the new leader's, unclean from the start (no writer id"
-                + " or no positive term)" : "began the tenure before the new leader's"));
+        list.add(
+            new Evidence(
+                before.firstOffset(),
+                InspectRecordKind.DOL,
+                before.writer(),
+                before.term(),
+                declarationIsCulprit
+                    ? "began the tenure before the new leader's, unclean from the start (no writer id"
+                        + " or no positive term)"
+                    : "began the tenure before the new leader's"));
       }
       if (c != null && c.offset() != before.firstOffset()) {
-        list.add(new Evidence(c.offset(), c.kind(), c.writer(), c.term(),
-            c.afterStamp() ? "came after that tenure's own step-down stamp" : "made that tenure unclean"));
+        list.add(
+            new Evidence(
+                c.offset(),
+                c.kind(),
+                c.writer(),
+                c.term(),
+                c.afterStamp()
+                    ? "came after that tenure's own step-down stamp"
+                    : "made that tenure unclean"));
       }
       if (before.stamped()) {
-        list.add(new Evidence(before.stampOffset(), InspectRecordKind.STEP_DOWN_STAMP, before.writer(),
-            before.term(), "closed that tenure"));
+        list.add(
+            new Evidence(
+                before.stampOffset(),
+                InspectRecordKind.STEP_DOWN_STAMP,
+                before.writer(),
+                before.term(),
+                "closed that tenure"));
       }
     }
-    list.add(new Evidence(endOffset, InspectRecordKind.DOL, writer, t,
-        "the new leader's own declaration, assumed at the end offset (not written)"));
+    list.add(
+        new Evidence(
+            endOffset,
+            InspectRecordKind.DOL,
+            writer,
+            t,
+            "the new leader's own declaration, assumed at the end offset (not written)"));
     list.sort(Comparator.comparingLong(Evidence::offset));
     return List.copyOf(list);
   }
@@ -230,7 +294,8 @@ final class TenureReport implements TenureListener {
   }
 
   @Override
-  public void unclean(int p, long offset, String writerId, long term, boolean undecodable, boolean afterStamp) {
+  public void unclean(
+      int p, long offset, String writerId, long term, boolean undecodable, boolean afterStamp) {
     current.culprit = new Culprit(offset, null, writerId, term, afterStamp);
   }
 }

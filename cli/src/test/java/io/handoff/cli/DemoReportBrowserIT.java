@@ -35,8 +35,12 @@ public class DemoReportBrowserIT {
   private static final int PARTITIONS = 2;
   private static final int ROUNDS = 2;
   private static final Duration BROWSER_TIMEOUT = Duration.ofSeconds(60);
-  /** Exact-colour pixels a mark must have inside the plot: a few rows' worth of its thinnest shape. */
+
+  /**
+   * Exact-colour pixels a mark must have inside the plot: a few rows' worth of its thinnest shape.
+   */
   private static final int MIN_PIXELS = 20;
+
   /**
    * Per colour channel, for the marks: Chromium may round a colour by a unit or two. The plot's
    * background is matched exactly, since anti-aliased text gives near-white pixels close to it.
@@ -69,25 +73,43 @@ public class DemoReportBrowserIT {
 
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int code = HandoffCli.run(new PrintWriter(out), new PrintWriter(err), "demo",
-        "--bootstrap-servers", kafka.bootstrapServers(), "--partitions", Integer.toString(PARTITIONS),
-        "--rounds", Integer.toString(ROUNDS), "--records", "3", "--inactivity-wait", "1s",
-        "--report", report.toString());
+    int code =
+        HandoffCli.run(
+            new PrintWriter(out),
+            new PrintWriter(err),
+            "demo",
+            "--bootstrap-servers",
+            kafka.bootstrapServers(),
+            "--partitions",
+            Integer.toString(PARTITIONS),
+            "--rounds",
+            Integer.toString(ROUNDS),
+            "--records",
+            "3",
+            "--inactivity-wait",
+            "1s",
+            "--report",
+            report.toString());
     assertEquals(code, 0, "demo failed: " + err + "\n" + out);
     assertTrue(Files.isRegularFile(report), "report written: " + out);
 
     HeadlessChromium.Run shot = chromium.screenshot(report, png, WIDTH, HEIGHT, BROWSER_TIMEOUT);
     assertEquals(shot.exitCode(), 0, "chromium --screenshot: " + shot.stderr());
-    assertTrue(Files.isRegularFile(png) && Files.size(png) > 0, "screenshot written to " + png + ": " + shot.stderr());
+    assertTrue(
+        Files.isRegularFile(png) && Files.size(png) > 0,
+        "screenshot written to " + png + ": " + shot.stderr());
     BufferedImage image = ImageIO.read(png.toFile());
     assertNotNull(image, png + " is not an image ImageIO can read");
     assertEquals(image.getWidth(), WIDTH, "screenshot width");
     assertEquals(image.getHeight(), HEIGHT, "screenshot height");
 
     Rectangle plot = boundsOf(image, rgb(DemoReport.PLOT_BACKGROUND), 0);
-    assertNotNull(plot, "no timeline plot (background " + DemoReport.PLOT_BACKGROUND + ") in " + png);
-    assertEquals(plot.x, DemoReport.PAGE_MARGIN + DemoReport.PLOT_LEFT, 2.0, "plot's left edge in " + png);
-    assertEquals(plot.width, DemoReport.PLOT_RIGHT - DemoReport.PLOT_LEFT, 2.0, "plot's width in " + png);
+    assertNotNull(
+        plot, "no timeline plot (background " + DemoReport.PLOT_BACKGROUND + ") in " + png);
+    assertEquals(
+        plot.x, DemoReport.PAGE_MARGIN + DemoReport.PLOT_LEFT, 2.0, "plot's left edge in " + png);
+    assertEquals(
+        plot.width, DemoReport.PLOT_RIGHT - DemoReport.PLOT_LEFT, 2.0, "plot's width in " + png);
     Map<DemoReport.Mark, Integer> counts = new EnumMap<>(DemoReport.Mark.class);
     for (DemoReport.Mark m : DemoReport.Mark.values()) {
       counts.put(m, count(image, plot, rgb(m.colour), TOLERANCE));
@@ -95,15 +117,17 @@ public class DemoReportBrowserIT {
     // Every moment of the story is drawn: the stamp's rows have stamps and fast paths, the no-op's
     // rows legacy waits, and both have declarations, read-backs, waits and writes.
     for (DemoReport.Mark m : DemoReport.Mark.values()) {
-      assertTrue(counts.get(m) >= MIN_PIXELS, m + " (" + m.colour + ") drawn in the plot " + plot + " of " + png
-          + ": " + counts);
+      assertTrue(
+          counts.get(m) >= MIN_PIXELS,
+          m + " (" + m.colour + ") drawn in the plot " + plot + " of " + png + ": " + counts);
     }
 
     HeadlessChromium.Run dom = chromium.dumpDom(report, BROWSER_TIMEOUT);
     assertEquals(dom.exitCode(), 0, "chromium --dump-dom: " + dom.stderr());
     Set<String> expected = new TreeSet<>();
     for (String strategy : new String[] {"noop", "stamp"}) {
-      assertTrue(dom.stdout().contains("id=\"timelines-" + strategy + "\""),
+      assertTrue(
+          dom.stdout().contains("id=\"timelines-" + strategy + "\""),
           "timelines of " + strategy + " in the DOM");
       for (int round = 1; round <= ROUNDS; round++) {
         for (int p = 0; p < PARTITIONS; p++) {
@@ -111,15 +135,19 @@ public class DemoReportBrowserIT {
         }
       }
     }
-    Matcher m = Pattern.compile("<g class=\"timeline\" id=\"timeline-(\\w+)-r(\\d+)-p(\\d+)\" data-strategy=\"\\1\""
-        + " data-round=\"\\2\" data-partition=\"\\3\"").matcher(dom.stdout());
+    Matcher m =
+        Pattern.compile(
+                "<g class=\"timeline\" id=\"timeline-(\\w+)-r(\\d+)-p(\\d+)\" data-strategy=\"\\1\""
+                    + " data-round=\"\\2\" data-partition=\"\\3\"")
+            .matcher(dom.stdout());
     Set<String> found = new TreeSet<>();
     while (m.find()) {
       found.add(m.group(1) + " " + m.group(2) + " " + m.group(3));
     }
     assertEquals(found, expected, "one timeline per strategy, round and partition in the DOM");
     assertTrue(dom.stdout().contains("id=\"timeline-legend\""), "the legend in the DOM");
-    assertTrue(dom.stdout().contains("data-path=\"FAST_PATH\" data-reason=\"clean_step_down\""),
+    assertTrue(
+        dom.stdout().contains("data-path=\"FAST_PATH\" data-reason=\"clean_step_down\""),
         "the stamp's handovers with their reason in the DOM");
   }
 

@@ -43,11 +43,16 @@ public class ExplainCommandTest {
   public void startKafkaAndProduce() throws Exception {
     kafka = EmbeddedKafkaCluster.builder().start();
     kafka.createTopic(TOPIC, 3);
-    Map<String, Object> config = Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-        ProducerConfig.ACKS_CONFIG, "all",
-        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false",
-        ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
+    Map<String, Object> config =
+        Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            kafka.bootstrapServers(),
+            ProducerConfig.ACKS_CONFIG,
+            "all",
+            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+            "false",
+            ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION,
+            1);
     try (KafkaProducer<byte[], byte[]> producer =
         new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
       produce(producer, ZOMBIE_PARTITION, ExplainFixtures.zombieInsideATenure());
@@ -58,7 +63,8 @@ public class ExplainCommandTest {
   private static void produce(KafkaProducer<byte[], byte[]> producer, int partition, List<Rec> recs)
       throws Exception {
     for (Rec rec : recs) {
-      ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(TOPIC, partition, rec.key(), rec.value());
+      ProducerRecord<byte[], byte[]> r =
+          new ProducerRecord<>(TOPIC, partition, rec.key(), rec.value());
       if (rec.stamp()) {
         r.headers().add(new RecordHeader(StampCodec.VTP_HEADER, new StampCodec().vtpHeaderValue()));
       }
@@ -89,15 +95,24 @@ public class ExplainCommandTest {
   }
 
   private Result explain(int partition, String... extra) {
-    List<String> args = new ArrayList<>(List.of("explain", "-b", kafka.bootstrapServers(), "-t", TOPIC,
-        "-p", Integer.toString(partition)));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "explain",
+                "-b",
+                kafka.bootstrapServers(),
+                "-t",
+                TOPIC,
+                "-p",
+                Integer.toString(partition)));
     args.addAll(List.of(extra));
     return run(args.toArray(String[]::new));
   }
 
   private static void assertOneLineError(Result r, int code, String expectedMessage) {
     assertEquals(r.code(), code, r.err());
-    assertEquals(r.err().strip(), "handoff: error: " + expectedMessage, "one line naming what failed");
+    assertEquals(
+        r.err().strip(), "handoff: error: " + expectedMessage, "one line naming what failed");
     assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
     assertEquals(r.out(), "", "nothing on the output");
   }
@@ -113,20 +128,36 @@ public class ExplainCommandTest {
     Result r = explain(ZOMBIE_PARTITION);
     assertEquals(r.code(), 0, "the answer is the output, whatever it is: " + r.err());
     List<String> lines = r.outLines();
-    assertEquals(lines.get(0), "handoff-explain (term 201) on vt-explain_v1-0 must wait out the inactivity window:"
-        + " The record at offset 4 of zombie-z appeared inside the tenure of leader-a (term 200, declared at offset 2),"
-        + " so its stamp"
-        + " cannot vouch for every writer.", "the verdict in words");
+    assertEquals(
+        lines.get(0),
+        "handoff-explain (term 201) on vt-explain_v1-0 must wait out the inactivity window:"
+            + " The record at offset 4 of zombie-z appeared inside the tenure of leader-a (term 200, declared at offset 2),"
+            + " so its stamp"
+            + " cannot vouch for every writer.",
+        "the verdict in words");
     assertEquals(lines.get(1), "Reason: EARLIER_TENURE_UNCLEAN", "the reason");
-    assertTrue(lines.stream().anyMatch(l -> l.matches("\\s+4\\s+DATA\\s+zombie-z\\s+-1\\s+made that tenure unclean")),
+    assertTrue(
+        lines.stream()
+            .anyMatch(
+                l -> l.matches("\\s+4\\s+DATA\\s+zombie-z\\s+-1\\s+made that tenure unclean")),
         "the zombie's put among the records responsible:\n" + r.out());
-    assertTrue(lines.stream().anyMatch(l -> l.matches("\\s+6\\s+STEP_DOWN_STAMP\\s+leader-a\\s+200\\s+closed that"
-        + " tenure")), "the stamp that does not count:\n" + r.out());
+    assertTrue(
+        lines.stream()
+            .anyMatch(
+                l ->
+                    l.matches(
+                        "\\s+6\\s+STEP_DOWN_STAMP\\s+leader-a\\s+200\\s+closed that" + " tenure")),
+        "the stamp that does not count:\n" + r.out());
     assertContains(r.out(), "Tenures read from vt-explain_v1-0, offsets 0 to 6 (7 records):");
-    assertTrue(lines.stream().anyMatch(l -> l.matches("\\s+zombie-z\\s+100\\s+0\\s+1\\s+yes\\s+no")),
+    assertTrue(
+        lines.stream().anyMatch(l -> l.matches("\\s+zombie-z\\s+100\\s+0\\s+1\\s+yes\\s+no")),
         "the zombie's own tenure:\n" + r.out());
-    assertTrue(lines.stream().anyMatch(l -> l.matches(
-        "\\s+leader-a\\s+200\\s+2\\s+6\\s+no: offset 4 \\(zombie-z\\)\\s+yes: offset 6")),
+    assertTrue(
+        lines.stream()
+            .anyMatch(
+                l ->
+                    l.matches(
+                        "\\s+leader-a\\s+200\\s+2\\s+6\\s+no: offset 4 \\(zombie-z\\)\\s+yes: offset 6")),
         "the leader's tenure, unclean at the zombie's put and closed by its stamp:\n" + r.out());
     assertEquals(r.err(), "", "nothing on the error stream");
   }
@@ -135,10 +166,17 @@ public class ExplainCommandTest {
   public void aCleanStepDownSaysTheWaitMayBeSkipped() {
     Result r = explain(CLEAN_PARTITION);
     assertEquals(r.code(), 0, r.err());
-    assertTrue(r.outLines().get(0).startsWith("handoff-explain (term 301) on vt-explain_v1-1 may skip the inactivity"
-        + " wait: the tenure of leader-a (term 300, declared at offset 0) began in sight"), r.out());
+    assertTrue(
+        r.outLines()
+            .get(0)
+            .startsWith(
+                "handoff-explain (term 301) on vt-explain_v1-1 may skip the inactivity"
+                    + " wait: the tenure of leader-a (term 300, declared at offset 0) began in sight"),
+        r.out());
     assertEquals(r.outLines().get(1), "Reason: CLEAN_STEP_DOWN", "the reason");
-    assertTrue(r.outLines().stream().anyMatch(l -> l.matches("\\s+leader-a\\s+300\\s+0\\s+3\\s+yes\\s+yes: offset 3")),
+    assertTrue(
+        r.outLines().stream()
+            .anyMatch(l -> l.matches("\\s+leader-a\\s+300\\s+0\\s+3\\s+yes\\s+yes: offset 3")),
         "one clean tenure closed by its stamp:\n" + r.out());
   }
 
@@ -153,9 +191,13 @@ public class ExplainCommandTest {
     assertEquals(j.get("partition").asInt(), ZOMBIE_PARTITION, "partition");
     assertFalse(j.get("mayCut").asBoolean(), "must wait");
     assertEquals(j.get("reason").asText(), "EARLIER_TENURE_UNCLEAN", "reason");
-    assertEquals(j.get("description").asText(), explain(ZOMBIE_PARTITION).outLines().get(0), "the same verdict");
+    assertEquals(
+        j.get("description").asText(),
+        explain(ZOMBIE_PARTITION).outLines().get(0),
+        "the same verdict");
     assertEquals(j.get("culprit").get("offset").asLong(), 4L, "the zombie's offset");
-    assertEquals(j.get("culprit").get("writer").asText(), ExplainFixtures.ZOMBIE, "the zombie's writer id");
+    assertEquals(
+        j.get("culprit").get("writer").asText(), ExplainFixtures.ZOMBIE, "the zombie's writer id");
     assertEquals(j.get("culprit").get("term").asLong(), -1L, "no term, as Venice writes data");
     assertEquals(j.get("newLeader").get("term").asLong(), 201L, "one above the highest term read");
     assertEquals(j.get("newLeader").get("declarationOffset").asLong(), 7L, "at the end offset");
@@ -180,8 +222,11 @@ public class ExplainCommandTest {
   public void anotherWriterAndTermCanBeAskedAbout() {
     Result r = explain(CLEAN_PARTITION, "--as-writer", "leader-b", "--term", "300");
     assertEquals(r.code(), 0, r.err());
-    assertTrue(r.outLines().get(0).startsWith("leader-b (term 300) on vt-explain_v1-1 must wait out"), r.out());
-    assertEquals(r.outLines().get(1), "Reason: STAMP_TERM_NOT_BELOW_MINE", "a term not above the stamp's");
+    assertTrue(
+        r.outLines().get(0).startsWith("leader-b (term 300) on vt-explain_v1-1 must wait out"),
+        r.out());
+    assertEquals(
+        r.outLines().get(1), "Reason: STAMP_TERM_NOT_BELOW_MINE", "a term not above the stamp's");
     assertContains(r.out(), "New leader: leader-b, term 300, declaration assumed at offset 4");
   }
 
@@ -189,17 +234,26 @@ public class ExplainCommandTest {
   public void readingFromInsideATenureShowsItsStartAsUnknown() {
     Result r = explain(CLEAN_PARTITION, "--from-offset", "1");
     assertEquals(r.code(), 0, r.err());
-    assertEquals(r.outLines().get(1), "Reason: STARTED_INSIDE_A_TENURE", "its declaration was not read");
-    assertTrue(r.outLines().stream().anyMatch(l -> l.matches(
-        "\\s+\\?\\s+\\?\\s+\\?\\s+3\\s+no: began before the first record read\\s+no")), r.out());
+    assertEquals(
+        r.outLines().get(1), "Reason: STARTED_INSIDE_A_TENURE", "its declaration was not read");
+    assertTrue(
+        r.outLines().stream()
+            .anyMatch(
+                l ->
+                    l.matches(
+                        "\\s+\\?\\s+\\?\\s+\\?\\s+3\\s+no: began before the first record read\\s+no")),
+        r.out());
   }
 
   @Test
   public void anEmptyPartitionHasNoEarlierTenure() {
     Result r = explain(EMPTY_PARTITION);
     assertEquals(r.code(), 0, r.err());
-    assertTrue(r.outLines().get(0).startsWith("handoff-explain (term 1) on vt-explain_v1-2 must wait out"), r.out());
-    assertEquals(r.outLines().get(1), "Reason: NO_EARLIER_TENURE", "nothing before the declaration");
+    assertTrue(
+        r.outLines().get(0).startsWith("handoff-explain (term 1) on vt-explain_v1-2 must wait out"),
+        r.out());
+    assertEquals(
+        r.outLines().get(1), "Reason: NO_EARLIER_TENURE", "nothing before the declaration");
     assertContains(r.out(), "Tenures read from vt-explain_v1-2: none");
   }
 
@@ -208,7 +262,9 @@ public class ExplainCommandTest {
     explain(ZOMBIE_PARTITION);
     explain(EMPTY_PARTITION);
     Result zombie = run("inspect", "-b", kafka.bootstrapServers(), "-t", TOPIC, "-p", "0");
-    assertEquals(zombie.outLines().get(zombie.outLines().size() - 1), "7 records: 4 DATA, 2 DOL, 1 STEP_DOWN_STAMP",
+    assertEquals(
+        zombie.outLines().get(zombie.outLines().size() - 1),
+        "7 records: 4 DATA, 2 DOL, 1 STEP_DOWN_STAMP",
         "the declaration is assumed, never produced");
     Result empty = run("inspect", "-b", kafka.bootstrapServers(), "-t", TOPIC, "-p", "2");
     assertEquals(empty.outLines().get(empty.outLines().size() - 1), "0 records", "still empty");
@@ -222,20 +278,25 @@ public class ExplainCommandTest {
 
   @Test
   public void verboseAddsTheStackTrace() {
-    Result r = run("explain", "-b", kafka.bootstrapServers(), "-t", "no-such-topic", "-p", "0", "-v");
+    Result r =
+        run("explain", "-b", kafka.bootstrapServers(), "-t", "no-such-topic", "-p", "0", "-v");
     assertEquals(r.code(), 1, r.err());
-    assertTrue(r.err().startsWith("handoff: error: Topic 'no-such-topic' does not exist at "), r.err());
+    assertTrue(
+        r.err().startsWith("handoff: error: Topic 'no-such-topic' does not exist at "), r.err());
     assertTrue(r.err().contains("\tat "), "a stack trace with -v: " + r.err());
   }
 
   @Test
   public void partitionOutOfRangeFails() {
-    assertOneLineError(explain(5), 1, "Partition 5 does not exist: topic '" + TOPIC + "' has 3 partitions");
+    assertOneLineError(
+        explain(5), 1, "Partition 5 does not exist: topic '" + TOPIC + "' has 3 partitions");
   }
 
   @Test
   public void fromOffsetBeyondTheEndFails() {
-    assertOneLineError(explain(CLEAN_PARTITION, "--from-offset", "9"), 1,
+    assertOneLineError(
+        explain(CLEAN_PARTITION, "--from-offset", "9"),
+        1,
         "Offset 9 is beyond the end of " + TOPIC + "-1: it holds offsets 0 to 3 (--from-offset)");
   }
 
@@ -259,11 +320,14 @@ public class ExplainCommandTest {
 
     Result blankWriter = explain(CLEAN_PARTITION, "--as-writer", " ");
     assertEquals(blankWriter.code(), 2, blankWriter.err());
-    assertTrue(blankWriter.err().startsWith("handoff: --as-writer must not be blank"), blankWriter.err());
+    assertTrue(
+        blankWriter.err().startsWith("handoff: --as-writer must not be blank"), blankWriter.err());
 
     Result negativeOffset = explain(CLEAN_PARTITION, "--from-offset", "-1");
     assertEquals(negativeOffset.code(), 2, negativeOffset.err());
-    assertTrue(negativeOffset.err().startsWith("handoff: --from-offset must be >= 0, got -1"), negativeOffset.err());
+    assertTrue(
+        negativeOffset.err().startsWith("handoff: --from-offset must be >= 0, got -1"),
+        negativeOffset.err());
 
     Result noTopic = run("explain", "-b", kafka.bootstrapServers(), "-p", "0");
     assertEquals(noTopic.code(), 2, noTopic.err());
@@ -274,8 +338,16 @@ public class ExplainCommandTest {
   public void helpNamesEveryOption() {
     Result r = run("explain", "--help");
     assertEquals(r.code(), 0, r.err());
-    for (String option : List.of("--bootstrap-servers", "--topic", "--partition", "--as-writer", "--term",
-        "--from-offset", "--json", "--timeout-ms")) {
+    for (String option :
+        List.of(
+            "--bootstrap-servers",
+            "--topic",
+            "--partition",
+            "--as-writer",
+            "--term",
+            "--from-offset",
+            "--json",
+            "--timeout-ms")) {
       assertContains(r.out(), option);
     }
     assertContains(run("--help").out(), "explain");

@@ -15,12 +15,10 @@ final class ExplainFixtures {
   private static final StampCodec CODEC = new StampCodec();
   private static final byte[] GUID = new byte[16];
 
-  private ExplainFixtures() {
-  }
+  private ExplainFixtures() {}
 
   /** One record's key and value, and whether it carries the {@code vtp} header a stamp carries. */
-  record Rec(byte[] key, byte[] value, boolean stamp) {
-  }
+  record Rec(byte[] key, byte[] value, boolean stamp) {}
 
   static Rec dol(String writer, long term) {
     return stamp(StampKind.DECLARATION_OF_LEADERSHIP, writer, term);
@@ -45,20 +43,31 @@ final class ExplainFixtures {
 
   static Rec put(String writer, long term) {
     byte[] key = StampCodec.dataKey("k".getBytes(StandardCharsets.UTF_8));
-    return new Rec(key, CODEC.encodePut(GUID, 0, 0, T0, "v".getBytes(StandardCharsets.UTF_8), 1, term, writer),
+    return new Rec(
+        key,
+        CODEC.encodePut(GUID, 0, 0, T0, "v".getBytes(StandardCharsets.UTF_8), 1, term, writer),
         false);
   }
 
   static Rec undecodable() {
-    return new Rec(StampCodec.dataKey(new byte[] {1}), "not an envelope".getBytes(StandardCharsets.UTF_8), false);
+    return new Rec(
+        StampCodec.dataKey(new byte[] {1}),
+        "not an envelope".getBytes(StandardCharsets.UTF_8),
+        false);
   }
 
   /**
-   * A zombie writes inside a tenure whose leader then stamps: Z declares 100 (0) and writes (1);
-   * A declares 200 (2) and writes (3); Z writes again (4); A writes (5) and stamps (6).
+   * A zombie writes inside a tenure whose leader then stamps: Z declares 100 (0) and writes (1); A
+   * declares 200 (2) and writes (3); Z writes again (4); A writes (5) and stamps (6).
    */
   static List<Rec> zombieInsideATenure() {
-    return List.of(dol(ZOMBIE, 100), put(ZOMBIE), dol(LEADER, 200), put(LEADER), put(ZOMBIE), put(LEADER),
+    return List.of(
+        dol(ZOMBIE, 100),
+        put(ZOMBIE),
+        dol(LEADER, 200),
+        put(LEADER),
+        put(ZOMBIE),
+        put(LEADER),
         stepDown(LEADER, 200));
   }
 

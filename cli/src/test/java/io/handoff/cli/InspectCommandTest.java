@@ -36,14 +36,15 @@ public class InspectCommandTest {
 
   /** Expected listing, in offset order: kind, term, writer. */
   private static final String[][] EXPECTED = {
-      {"DATA", "3", "leader-a"},
-      {"DATA", "3", "leader-a"},
-      {"DATA", "3", "leader-a"},
-      {"DOL", "4", "leader-b"},
-      {"STEP_DOWN_STAMP", "3", "leader-a"},
-      {"HEARTBEAT", "4", "leader-b"},
-      {"CONTROL:END_OF_PUSH", "-1", "-"},
-      {"UNDECODABLE", "-1", "-"}};
+    {"DATA", "3", "leader-a"},
+    {"DATA", "3", "leader-a"},
+    {"DATA", "3", "leader-a"},
+    {"DOL", "4", "leader-b"},
+    {"STEP_DOWN_STAMP", "3", "leader-a"},
+    {"HEARTBEAT", "4", "leader-b"},
+    {"CONTROL:END_OF_PUSH", "-1", "-"},
+    {"UNDECODABLE", "-1", "-"}
+  };
 
   private static final String FULL_SUMMARY =
       "8 records: 1 CONTROL:END_OF_PUSH, 3 DATA, 1 DOL, 1 HEARTBEAT, 1 STEP_DOWN_STAMP, 1 UNDECODABLE";
@@ -67,22 +68,43 @@ public class InspectCommandTest {
     List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       byte[] key = StampCodec.dataKey(("key-" + i).getBytes(StandardCharsets.UTF_8));
-      byte[] value = codec.encodePut(dataGuid, 1, i, T0 + i, ("v" + i).getBytes(StandardCharsets.UTF_8), 1, 3, "leader-a");
+      byte[] value =
+          codec.encodePut(
+              dataGuid, 1, i, T0 + i, ("v" + i).getBytes(StandardCharsets.UTF_8), 1, 3, "leader-a");
       records.add(record(records.size(), key, value));
     }
     records.add(stamp(records.size(), codec, StampKind.DECLARATION_OF_LEADERSHIP, 4, "leader-b"));
     records.add(stamp(records.size(), codec, StampKind.STEP_DOWN, 3, "leader-a"));
     records.add(stamp(records.size(), codec, StampKind.HEARTBEAT, 4, "leader-b"));
-    records.add(record(records.size(), controlKey, codec.encodeControl(controlGuid, 0, 0, T0,
-        StampCodec.CONTROL_END_OF_PUSH, StampCodec.CONTROL_END_OF_PUSH, -1, null)));
-    records.add(record(records.size(), "garbage".getBytes(StandardCharsets.UTF_8),
-        "not an envelope".getBytes(StandardCharsets.UTF_8)));
+    records.add(
+        record(
+            records.size(),
+            controlKey,
+            codec.encodeControl(
+                controlGuid,
+                0,
+                0,
+                T0,
+                StampCodec.CONTROL_END_OF_PUSH,
+                StampCodec.CONTROL_END_OF_PUSH,
+                -1,
+                null)));
+    records.add(
+        record(
+            records.size(),
+            "garbage".getBytes(StandardCharsets.UTF_8),
+            "not an envelope".getBytes(StandardCharsets.UTF_8)));
 
-    Map<String, Object> config = Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-        ProducerConfig.ACKS_CONFIG, "all",
-        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false",
-        ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
+    Map<String, Object> config =
+        Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            kafka.bootstrapServers(),
+            ProducerConfig.ACKS_CONFIG,
+            "all",
+            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+            "false",
+            ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION,
+            1);
     try (KafkaProducer<byte[], byte[]> producer =
         new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
       for (ProducerRecord<byte[], byte[]> r : records) {
@@ -95,8 +117,10 @@ public class InspectCommandTest {
     return new ProducerRecord<>(TOPIC, PARTITION, T0 + i * 1000L, key, value);
   }
 
-  private static ProducerRecord<byte[], byte[]> stamp(int i, StampCodec codec, StampKind kind, long term, String writer) {
-    ProducerRecord<byte[], byte[]> r = record(i, codec.key(kind), codec.encodeStamp(kind, term, 0, writer, T0 + i));
+  private static ProducerRecord<byte[], byte[]> stamp(
+      int i, StampCodec codec, StampKind kind, long term, String writer) {
+    ProducerRecord<byte[], byte[]> r =
+        record(i, codec.key(kind), codec.encodeStamp(kind, term, 0, writer, T0 + i));
     r.headers().add(new RecordHeader(StampCodec.VTP_HEADER, codec.vtpHeaderValue()));
     return r;
   }
@@ -124,8 +148,16 @@ public class InspectCommandTest {
   }
 
   private Result inspect(String... extra) {
-    List<String> args = new ArrayList<>(List.of("inspect", "--bootstrap-servers", kafka.bootstrapServers(),
-        "--topic", TOPIC, "--partition", Integer.toString(PARTITION)));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "inspect",
+                "--bootstrap-servers",
+                kafka.bootstrapServers(),
+                "--topic",
+                TOPIC,
+                "--partition",
+                Integer.toString(PARTITION)));
     args.addAll(List.of(extra));
     return run(args.toArray(String[]::new));
   }
@@ -139,8 +171,11 @@ public class InspectCommandTest {
     for (String line : lines.subList(1, lines.size() - 1)) {
       String[] cells = line.trim().split("\\s+", 6);
       rows.add(cells);
-      assertEquals(line.indexOf(cells[1]), header.indexOf("TIMESTAMP"), "timestamp column: " + line);
-      assertEquals(line.indexOf(cells[2], line.indexOf(cells[1]) + cells[1].length()), header.indexOf("KIND"),
+      assertEquals(
+          line.indexOf(cells[1]), header.indexOf("TIMESTAMP"), "timestamp column: " + line);
+      assertEquals(
+          line.indexOf(cells[2], line.indexOf(cells[1]) + cells[1].length()),
+          header.indexOf("KIND"),
           "kind column: " + line);
     }
     return rows;
@@ -186,8 +221,10 @@ public class InspectCommandTest {
     assertEquals(r.code(), 0, r.err());
     List<String> lines = r.outLines();
     assertEquals(lines.size(), EXPECTED.length, r.out());
-    Pattern json = Pattern.compile("\\{\"offset\":(\\d+),\"timestamp\":\"([^\"]+)\",\"kind\":\"([^\"]+)\","
-        + "\"term\":(-?\\d+),\"writer\":(null|\"[^\"]*\")(?:,\"error\":\"(.+)\")?}");
+    Pattern json =
+        Pattern.compile(
+            "\\{\"offset\":(\\d+),\"timestamp\":\"([^\"]+)\",\"kind\":\"([^\"]+)\","
+                + "\"term\":(-?\\d+),\"writer\":(null|\"[^\"]*\")(?:,\"error\":\"(.+)\")?}");
     for (int i = 0; i < lines.size(); i++) {
       Matcher m = json.matcher(lines.get(i));
       assertTrue(m.matches(), lines.get(i));
@@ -211,7 +248,9 @@ public class InspectCommandTest {
     List<String[]> rows = rows(r);
     assertEquals(rows.size(), 2, r.out());
     assertRows(rows, 6);
-    assertEquals(r.outLines().get(r.outLines().size() - 1), "2 records: 1 CONTROL:END_OF_PUSH, 1 UNDECODABLE");
+    assertEquals(
+        r.outLines().get(r.outLines().size() - 1),
+        "2 records: 1 CONTROL:END_OF_PUSH, 1 UNDECODABLE");
   }
 
   @Test
@@ -230,24 +269,52 @@ public class InspectCommandTest {
     assertEquals(atEnd.outLines().get(atEnd.outLines().size() - 1), "0 records");
 
     Result beyond = inspect("--from-offset", "9");
-    assertOneLineError(beyond, 1, "Offset 9 is beyond the end of " + TOPIC + "-" + PARTITION
-        + ": it holds offsets 0 to 7 (--from-offset)");
+    assertOneLineError(
+        beyond,
+        1,
+        "Offset 9 is beyond the end of "
+            + TOPIC
+            + "-"
+            + PARTITION
+            + ": it holds offsets 0 to 7 (--from-offset)");
   }
 
   @Test
   public void missingTopicFails() {
-    Result r = run("inspect", "--bootstrap-servers", kafka.bootstrapServers(), "--topic", "no-such-topic",
-        "--partition", "0");
+    Result r =
+        run(
+            "inspect",
+            "--bootstrap-servers",
+            kafka.bootstrapServers(),
+            "--topic",
+            "no-such-topic",
+            "--partition",
+            "0");
     assertOneLineError(r, 1, "Topic 'no-such-topic' does not exist at " + kafka.bootstrapServers());
     // Asking did not create it.
-    Result again = run("inspect", "--bootstrap-servers", kafka.bootstrapServers(), "--topic", "no-such-topic",
-        "--partition", "0");
+    Result again =
+        run(
+            "inspect",
+            "--bootstrap-servers",
+            kafka.bootstrapServers(),
+            "--topic",
+            "no-such-topic",
+            "--partition",
+            "0");
     assertEquals(again.code(), 1);
   }
 
   @Test
   public void partitionOutOfRangeFails() {
-    Result r = run("inspect", "--bootstrap-servers", kafka.bootstrapServers(), "--topic", TOPIC, "--partition", "5");
+    Result r =
+        run(
+            "inspect",
+            "--bootstrap-servers",
+            kafka.bootstrapServers(),
+            "--topic",
+            TOPIC,
+            "--partition",
+            "5");
     assertOneLineError(r, 1, "Partition 5 does not exist: topic '" + TOPIC + "' has 2 partitions");
   }
 
@@ -259,8 +326,17 @@ public class InspectCommandTest {
     }
     String servers = "127.0.0.1:" + port;
     long started = System.nanoTime();
-    Result r = run("inspect", "--bootstrap-servers", servers, "--topic", TOPIC, "--partition", "0",
-        "--timeout-ms", "2000");
+    Result r =
+        run(
+            "inspect",
+            "--bootstrap-servers",
+            servers,
+            "--topic",
+            TOPIC,
+            "--partition",
+            "0",
+            "--timeout-ms",
+            "2000");
     long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
     assertOneLineError(r, 1, "Cannot reach Kafka at " + servers + " within 2000 ms");
     assertTrue(elapsedMs < 8_000, "took " + elapsedMs + " ms");

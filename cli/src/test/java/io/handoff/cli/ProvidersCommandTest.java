@@ -11,8 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.regex.Pattern;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.testng.annotations.AfterClass;
 import org.testng.annotations.BeforeClass;
 import org.testng.annotations.Test;
@@ -60,12 +60,21 @@ public class ProvidersCommandTest {
 
   private static void assertSelected(Result r, String emitter, String observer) {
     assertEquals(r.code(), 0, r.err());
-    assertTrue(r.outLines().stream().anyMatch(l -> l.matches("\\s*emitter:\\s+" + emitter + "\\s+\\(.*\\)")), r.out());
-    assertTrue(r.outLines().stream().anyMatch(l -> l.matches("\\s*observer:\\s+" + observer + "\\s+\\(.*\\)")), r.out());
+    assertTrue(
+        r.outLines().stream()
+            .anyMatch(l -> l.matches("\\s*emitter:\\s+" + emitter + "\\s+\\(.*\\)")),
+        r.out());
+    assertTrue(
+        r.outLines().stream()
+            .anyMatch(l -> l.matches("\\s*observer:\\s+" + observer + "\\s+\\(.*\\)")),
+        r.out());
   }
 
   private static void assertSetting(Result r, String key, String value) {
-    assertTrue(r.outLines().stream().anyMatch(l -> l.matches("\\s*" + Pattern.quote(key) + "\\s+= " + Pattern.quote(value))),
+    assertTrue(
+        r.outLines().stream()
+            .anyMatch(
+                l -> l.matches("\\s*" + Pattern.quote(key) + "\\s+= " + Pattern.quote(value))),
         key + " = " + value + " in\n" + r.out());
   }
 
@@ -73,8 +82,14 @@ public class ProvidersCommandTest {
   public void listsNoopAndStampWithClassAndLocation() {
     Result r = run();
     assertEquals(r.code(), 0, r.err());
-    assertTrue(r.outLines().stream().anyMatch(l -> l.matches("\\s*noop\\s+io\\.handoff\\.noop\\.\\S+\\s+\\S+")), r.out());
-    assertTrue(r.outLines().stream().anyMatch(l -> l.matches("\\s*stamp\\s+io\\.handoff\\.stamp\\.\\S+\\s+\\S+")), r.out());
+    assertTrue(
+        r.outLines().stream()
+            .anyMatch(l -> l.matches("\\s*noop\\s+io\\.handoff\\.noop\\.\\S+\\s+\\S+")),
+        r.out());
+    assertTrue(
+        r.outLines().stream()
+            .anyMatch(l -> l.matches("\\s*stamp\\s+io\\.handoff\\.stamp\\.\\S+\\s+\\S+")),
+        r.out());
   }
 
   @Test
@@ -93,8 +108,12 @@ public class ProvidersCommandTest {
       closedPort = s.getLocalPort();
     }
     long started = System.nanoTime();
-    Result r = run("--set", EMIT + "=true",
-        "--set", "server.leader.handover.kafka.bootstrap.servers=127.0.0.1:" + closedPort);
+    Result r =
+        run(
+            "--set",
+            EMIT + "=true",
+            "--set",
+            "server.leader.handover.kafka.bootstrap.servers=127.0.0.1:" + closedPort);
     assertSelected(r, "stamp", "noop");
     assertSetting(r, "server.leader.handover.kafka.bootstrap.servers", "127.0.0.1:" + closedPort);
     assertTrue(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) < 5_000);
@@ -102,8 +121,11 @@ public class ProvidersCommandTest {
 
   @Test
   public void secretsNeverPrint() {
-    Result r = run("--set", "server.leader.handover.kafka.sasl.jaas.config="
-        + "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"u\" password=\"s3cr3t\";");
+    Result r =
+        run(
+            "--set",
+            "server.leader.handover.kafka.sasl.jaas.config="
+                + "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"u\" password=\"s3cr3t\";");
     assertEquals(r.code(), 0, r.err());
     assertFalse(r.out().contains("s3cr3t"), r.out());
     assertFalse(r.err().contains("s3cr3t"), r.err());
@@ -114,8 +136,13 @@ public class ProvidersCommandTest {
   public void invalidValueFailsWithTheExactError() {
     Result r = run("--set", EMIT + "=abc");
     assertEquals(r.code(), 1, r.err());
-    assertTrue(r.err().lines().anyMatch(l -> l.equals(
-        "Invalid value 'abc' for configuration server.leader.handover.emit.stepdown.stamp: must be true or false")),
+    assertTrue(
+        r.err()
+            .lines()
+            .anyMatch(
+                l ->
+                    l.equals(
+                        "Invalid value 'abc' for configuration server.leader.handover.emit.stepdown.stamp: must be true or false")),
         r.err());
     assertFalse(r.out().contains("Selected:"), r.out());
   }
@@ -124,8 +151,14 @@ public class ProvidersCommandTest {
   public void unknownStrategyFailsWithTheAvailableNames() {
     Result r = run("--set", "server.leader.handover.strategy=foo");
     assertEquals(r.code(), 1, r.err());
-    assertTrue(r.err().lines().anyMatch(l -> l.startsWith(
-        "Unknown strategy 'foo' for server.leader.handover.strategy. Available: [noop, stamp]")), r.err());
+    assertTrue(
+        r.err()
+            .lines()
+            .anyMatch(
+                l ->
+                    l.startsWith(
+                        "Unknown strategy 'foo' for server.leader.handover.strategy. Available: [noop, stamp]")),
+        r.err());
   }
 
   @Test
@@ -139,9 +172,15 @@ public class ProvidersCommandTest {
   @Test
   public void configFileIsReadAndOverlaidBySet() throws Exception {
     Path file = dir.resolve("handoff.properties");
-    Files.writeString(file, EMIT + "=true\n" + CONSUME + "=true\n"
-        + "server.leader.handover.emit.stepdown.stamp.ack.timeout.ms=2500\n"
-        + "server.leader.handover.kafka.ssl.key.password=hunter2\n", StandardCharsets.UTF_8);
+    Files.writeString(
+        file,
+        EMIT
+            + "=true\n"
+            + CONSUME
+            + "=true\n"
+            + "server.leader.handover.emit.stepdown.stamp.ack.timeout.ms=2500\n"
+            + "server.leader.handover.kafka.ssl.key.password=hunter2\n",
+        StandardCharsets.UTF_8);
     Result fileOnly = run("--config", file.toString());
     assertSelected(fileOnly, "stamp", "stamp");
     assertSetting(fileOnly, "server.leader.handover.emit.stepdown.stamp.ack.timeout.ms", "2500");
@@ -166,7 +205,9 @@ public class ProvidersCommandTest {
     Path missing = dir.resolve("missing.properties");
     Result r = run("--config", missing.toString());
     assertEquals(r.code(), 1, r.err());
-    assertEquals(r.err().strip(), "handoff: error: Cannot read configuration file " + missing + ": no such file");
+    assertEquals(
+        r.err().strip(),
+        "handoff: error: Cannot read configuration file " + missing + ": no such file");
   }
 
   @Test

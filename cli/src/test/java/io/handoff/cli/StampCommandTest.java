@@ -18,17 +18,20 @@ import org.testng.annotations.Test;
 /** {@code handoff stamp encode|decode}. */
 public class StampCommandTest {
 
-  private static final String STEP_DOWN_KEY_HEX = "02b203f86bede03a879b4067e1141f2ee40000000000000000";
+  private static final String STEP_DOWN_KEY_HEX =
+      "02b203f86bede03a879b4067e1141f2ee40000000000000000";
 
   record Result(int code, String out, String err) {
     /** The {@code name: value} lines as a map. */
     Map<String, String> fields() {
       Map<String, String> m = new LinkedHashMap<>();
-      out.lines().forEach(l -> {
-        int colon = l.indexOf(": ");
-        assertTrue(colon > 0, "not a 'name: value' line: " + l);
-        m.put(l.substring(0, colon), l.substring(colon + 2));
-      });
+      out.lines()
+          .forEach(
+              l -> {
+                int colon = l.indexOf(": ");
+                assertTrue(colon > 0, "not a 'name: value' line: " + l);
+                m.put(l.substring(0, colon), l.substring(colon + 2));
+              });
       return m;
     }
   }
@@ -52,14 +55,26 @@ public class StampCommandTest {
 
   @Test
   public void encodePrintsKeyValueAndVtp() {
-    Result r = run("stamp", "encode", "--term", "5", "--cluster-id", "0", "--writer-id", "w", "--timestamp", "0");
+    Result r =
+        run(
+            "stamp",
+            "encode",
+            "--term",
+            "5",
+            "--cluster-id",
+            "0",
+            "--writer-id",
+            "w",
+            "--timestamp",
+            "0");
     assertEquals(r.code(), 0, r.err());
     List<String> lines = r.out().lines().toList();
     assertEquals(lines.size(), 3, r.out());
     assertEquals(lines.get(0), "key: " + STEP_DOWN_KEY_HEX);
     assertTrue(lines.get(1).matches("value: [0-9a-f]+"), lines.get(1));
     assertTrue(lines.get(2).matches("vtp: [0-9a-f]+"), lines.get(2));
-    String vtp = new String(HexFormat.of().parseHex(lines.get(2).substring(5)), StandardCharsets.UTF_8);
+    String vtp =
+        new String(HexFormat.of().parseHex(lines.get(2).substring(5)), StandardCharsets.UTF_8);
     assertTrue(vtp.startsWith("{") && vtp.contains("\"KafkaMessageEnvelope\""), vtp);
     byte[] value = HexFormat.of().parseHex(lines.get(1).substring(7));
     assertEquals(value, new StampCodec().encodeStamp(StampKind.STEP_DOWN, 5, 0, "w", 0));
@@ -67,8 +82,19 @@ public class StampCommandTest {
 
   @Test
   public void encodedStampDecodesThroughTheDecodeCommand() {
-    Map<String, String> encoded = run("stamp", "encode", "--term", "5", "--cluster-id", "0", "--writer-id", "w",
-        "--timestamp", "0").fields();
+    Map<String, String> encoded =
+        run(
+                "stamp",
+                "encode",
+                "--term",
+                "5",
+                "--cluster-id",
+                "0",
+                "--writer-id",
+                "w",
+                "--timestamp",
+                "0")
+            .fields();
     Result r = run("stamp", "decode", "--key", encoded.get("key"), "--value", encoded.get("value"));
     assertEquals(r.code(), 0, r.err());
     Map<String, String> f = r.fields();
@@ -94,36 +120,53 @@ public class StampCommandTest {
   @Test
   public void encodeDefaultsTheTimestampToNow() {
     long before = System.currentTimeMillis();
-    Map<String, String> encoded = run("stamp", "encode", "--term", "7", "--cluster-id", "3", "--writer-id", "host-1")
-        .fields();
+    Map<String, String> encoded =
+        run("stamp", "encode", "--term", "7", "--cluster-id", "3", "--writer-id", "host-1")
+            .fields();
     long after = System.currentTimeMillis();
-    long ts = new StampCodec().decode(HexFormat.of().parseHex(encoded.get("value"))).messageTimestamp();
+    long ts =
+        new StampCodec().decode(HexFormat.of().parseHex(encoded.get("value"))).messageTimestamp();
     assertTrue(ts >= before && ts <= after, ts + " not in [" + before + ", " + after + "]");
   }
 
   @Test
   public void encodeRejectsANonPositiveTerm() {
-    assertOneLineError(run("stamp", "encode", "--term", "0", "--cluster-id", "0", "--writer-id", "w"),
-        "--term must be > 0", "got 0");
-    assertOneLineError(run("stamp", "encode", "--term", "-3", "--cluster-id", "0", "--writer-id", "w"),
-        "--term must be > 0", "got -3");
+    assertOneLineError(
+        run("stamp", "encode", "--term", "0", "--cluster-id", "0", "--writer-id", "w"),
+        "--term must be > 0",
+        "got 0");
+    assertOneLineError(
+        run("stamp", "encode", "--term", "-3", "--cluster-id", "0", "--writer-id", "w"),
+        "--term must be > 0",
+        "got -3");
   }
 
   @Test
   public void decodeNamesOtherKindsByKeyAndPayload() {
     StampCodec codec = new StampCodec();
     HexFormat hex = HexFormat.of();
-    Map<String, String> dol = run("stamp", "decode",
-        "--key", hex.formatHex(codec.key(StampKind.DECLARATION_OF_LEADERSHIP)),
-        "--value", hex.formatHex(codec.encodeStamp(StampKind.DECLARATION_OF_LEADERSHIP, 9, 1, "b", 5))).fields();
+    Map<String, String> dol =
+        run(
+                "stamp",
+                "decode",
+                "--key",
+                hex.formatHex(codec.key(StampKind.DECLARATION_OF_LEADERSHIP)),
+                "--value",
+                hex.formatHex(codec.encodeStamp(StampKind.DECLARATION_OF_LEADERSHIP, 9, 1, "b", 5)))
+            .fields();
     assertEquals(dol.get("kind"), "DOL");
     assertEquals(dol.get("termId"), "9");
 
     byte[] guid = new byte[16];
     guid[0] = 1;
-    Result put = run("stamp", "decode",
-        "--key", hex.formatHex(StampCodec.dataKey(new byte[] {7})),
-        "--value", hex.formatHex(codec.encodePut(guid, 2, 3, 4, new byte[] {(byte) 0xab}, 12, -1, null)));
+    Result put =
+        run(
+            "stamp",
+            "decode",
+            "--key",
+            hex.formatHex(StampCodec.dataKey(new byte[] {7})),
+            "--value",
+            hex.formatHex(codec.encodePut(guid, 2, 3, 4, new byte[] {(byte) 0xab}, 12, -1, null)));
     assertEquals(put.code(), 0, put.err());
     Map<String, String> f = put.fields();
     assertEquals(f.get("kind"), "DATA");
@@ -136,23 +179,35 @@ public class StampCommandTest {
     assertFalse(f.containsKey("termId"));
 
     // Upper case, 0x prefix and separators are accepted.
-    Result upper = run("stamp", "decode", "--key", "0x" + STEP_DOWN_KEY_HEX.toUpperCase(),
-        "--value", hex.formatHex(codec.encodeStamp(StampKind.HEARTBEAT, 1, 0, "h", 0)));
+    Result upper =
+        run(
+            "stamp",
+            "decode",
+            "--key",
+            "0x" + STEP_DOWN_KEY_HEX.toUpperCase(),
+            "--value",
+            hex.formatHex(codec.encodeStamp(StampKind.HEARTBEAT, 1, 0, "h", 0)));
     assertEquals(upper.fields().get("kind"), "STEP_DOWN_STAMP", "the key decides, not the payload");
   }
 
   @Test
   public void decodeRejectsBadHexAndBadBytes() {
-    assertOneLineError(run("stamp", "decode", "--key", STEP_DOWN_KEY_HEX, "--value", "17zz"),
-        "Invalid hex for --value", "'z'");
-    assertOneLineError(run("stamp", "decode", "--key", "abc", "--value", "170e"),
-        "Invalid hex for --key", "odd number of hex digits");
-    assertOneLineError(run("stamp", "decode", "--key", STEP_DOWN_KEY_HEX, "--value", "ff0e00"),
-        "WRONG_MAGIC_BYTE", "wrong magic byte: found 255, expected 23");
-    assertOneLineError(run("stamp", "decode", "--key", STEP_DOWN_KEY_HEX, "--value", "170e04"),
-        "TRUNCATED");
-    assertOneLineError(run("stamp", "decode", "--key", STEP_DOWN_KEY_HEX, "--value", ""),
-        "NULL_OR_EMPTY");
+    assertOneLineError(
+        run("stamp", "decode", "--key", STEP_DOWN_KEY_HEX, "--value", "17zz"),
+        "Invalid hex for --value",
+        "'z'");
+    assertOneLineError(
+        run("stamp", "decode", "--key", "abc", "--value", "170e"),
+        "Invalid hex for --key",
+        "odd number of hex digits");
+    assertOneLineError(
+        run("stamp", "decode", "--key", STEP_DOWN_KEY_HEX, "--value", "ff0e00"),
+        "WRONG_MAGIC_BYTE",
+        "wrong magic byte: found 255, expected 23");
+    assertOneLineError(
+        run("stamp", "decode", "--key", STEP_DOWN_KEY_HEX, "--value", "170e04"), "TRUNCATED");
+    assertOneLineError(
+        run("stamp", "decode", "--key", STEP_DOWN_KEY_HEX, "--value", ""), "NULL_OR_EMPTY");
   }
 
   @Test

@@ -6,20 +6,20 @@ package io.handoff.embedded;
  */
 public class EmbeddedKafkaException extends RuntimeException {
 
-    private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 1L;
 
-    /**
-     * @param message what failed
-     */
-    public EmbeddedKafkaException(String message) {
-        super(message);
-    }
+  /**
+   * @param message what failed
+   */
+  public EmbeddedKafkaException(String message) {
+    super(message);
+  }
 
-    /**
-     * @param message what failed
-     * @param cause   the underlying failure
-     */
-    public EmbeddedKafkaException(String message, Throwable cause) {
-        super(message, cause);
-    }
+  /**
+   * @param message what failed
+   * @param cause the underlying failure
+   */
+  public EmbeddedKafkaException(String message, Throwable cause) {
+    super(message, cause);
+  }
 }

@@ -17,8 +17,7 @@ public final class HandoffResources implements AutoCloseable {
   private final List<LeadershipHandoffEmitter> emitters = new ArrayList<>();
   private boolean closed;
 
-  HandoffResources() {
-  }
+  HandoffResources() {}
 
   LeadershipHandoffEmitter register(LeadershipHandoffEmitter emitter) {
     synchronized (this) {

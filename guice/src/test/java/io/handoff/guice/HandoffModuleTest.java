@@ -50,14 +50,16 @@ import org.testng.annotations.Test;
 public class HandoffModuleTest {
 
   private static Injector strictInjector(HandoffModule module) {
-    return Guice.createInjector(Stage.PRODUCTION, new AbstractModule() {
-      @Override
-      protected void configure() {
-        binder().requireExplicitBindings();
-        binder().requireAtInjectOnConstructors();
-        install(module);
-      }
-    });
+    return Guice.createInjector(
+        Stage.PRODUCTION,
+        new AbstractModule() {
+          @Override
+          protected void configure() {
+            binder().requireExplicitBindings();
+            binder().requireAtInjectOnConstructors();
+            install(module);
+          }
+        });
   }
 
   @Test
@@ -65,13 +67,23 @@ public class HandoffModuleTest {
     Injector injector = strictInjector(new HandoffModule(new Properties()));
     LeadershipHandoffEmitter emitter = injector.getInstance(LeadershipHandoffEmitter.class);
     HandoffObserverFactory observers = injector.getInstance(HandoffObserverFactory.class);
-    assertEquals(emitter.getClass().getName(), "io.handoff.noop.NoopEmitter", "emitting is off by default");
+    assertEquals(
+        emitter.getClass().getName(), "io.handoff.noop.NoopEmitter", "emitting is off by default");
     LeadershipHandoffObserver observer = observers.open("store_a_v7", "host-a");
-    assertEquals(observer.getClass().getName(), "io.handoff.spi.LegacyWaitObserver", "consuming is off by default");
+    assertEquals(
+        observer.getClass().getName(),
+        "io.handoff.spi.LegacyWaitObserver",
+        "consuming is off by default");
     assertEquals(observer.versionTopic(), "store_a_v7", "opened for the topic asked for");
     assertEquals(observer.localWriterId(), "host-a", "opened for the reader asked for");
-    assertSame(injector.getInstance(LeadershipHandoffEmitter.class), emitter, "the emitter is a singleton");
-    assertSame(injector.getInstance(HandoffObserverFactory.class), observers, "the factory is a singleton");
+    assertSame(
+        injector.getInstance(LeadershipHandoffEmitter.class),
+        emitter,
+        "the emitter is a singleton");
+    assertSame(
+        injector.getInstance(HandoffObserverFactory.class),
+        observers,
+        "the factory is a singleton");
     injector.getInstance(HandoffResources.class).close();
   }
 
@@ -81,44 +93,63 @@ public class HandoffModuleTest {
     // Per-partition state belongs to one version topic: a host opens an observer and creates the
     // terms per topic it hosts, so an injector must refuse to hand out a shared one.
     ConfigurationException observer =
-        expectThrows(ConfigurationException.class, () -> injector.getInstance(LeadershipHandoffObserver.class));
-    assertTrue(observer.getMessage().contains(LeadershipHandoffObserver.class.getSimpleName()), observer.getMessage());
+        expectThrows(
+            ConfigurationException.class,
+            () -> injector.getInstance(LeadershipHandoffObserver.class));
+    assertTrue(
+        observer.getMessage().contains(LeadershipHandoffObserver.class.getSimpleName()),
+        observer.getMessage());
     ConfigurationException terms =
         expectThrows(ConfigurationException.class, () -> injector.getInstance(LeaderTerms.class));
     assertTrue(terms.getMessage().contains(LeaderTerms.class.getSimpleName()), terms.getMessage());
     for (Key<?> key : injector.getAllBindings().keySet()) {
       Class<?> type = key.getTypeLiteral().getRawType();
-      for (Class<?> stateful : List.of(LeadershipHandoffObserver.class, LeaderTerms.class, TenureTracker.class)) {
-        assertFalse(stateful.isAssignableFrom(type), key + " holds per-partition state and must not be bound");
+      for (Class<?> stateful :
+          List.of(LeadershipHandoffObserver.class, LeaderTerms.class, TenureTracker.class)) {
+        assertFalse(
+            stateful.isAssignableFrom(type),
+            key + " holds per-partition state and must not be bound");
       }
     }
-    assertNotNull(injector.getExistingBinding(Key.get(HandoffObserverFactory.class)), "the factory is bound instead");
+    assertNotNull(
+        injector.getExistingBinding(Key.get(HandoffObserverFactory.class)),
+        "the factory is bound instead");
     injector.getInstance(HandoffResources.class).close();
   }
 
   @Test
   public void switchesSelectTheStrategyAndResourcesCloseItOnce() {
     CountingHandoffMetrics metrics = new CountingHandoffMetrics();
-    Injector injector = strictInjector(new HandoffModule(HandoffSettings.from(recordingSwitchedOn()), metrics));
+    Injector injector =
+        strictInjector(new HandoffModule(HandoffSettings.from(recordingSwitchedOn()), metrics));
     LeadershipHandoffEmitter emitter = injector.getInstance(LeadershipHandoffEmitter.class);
     assertTrue(emitter instanceof RecordingProvider.RecordingEmitter, emitter.getClass().getName());
     LeadershipHandoffObserver observer =
         injector.getInstance(HandoffObserverFactory.class).open("store_a_v7", "host-a");
-    assertTrue(observer instanceof RecordingProvider.RecordingObserver, observer.getClass().getName());
-    assertSame(injector.getInstance(HandoffMetrics.class), metrics, "the metrics given to the module are bound");
-    assertEquals(observer.decideHandover(0, 5, true), HandoverPath.LEGACY_WAIT, "nothing observed, window over");
+    assertTrue(
+        observer instanceof RecordingProvider.RecordingObserver, observer.getClass().getName());
+    assertSame(
+        injector.getInstance(HandoffMetrics.class),
+        metrics,
+        "the metrics given to the module are bound");
+    assertEquals(
+        observer.decideHandover(0, 5, true),
+        HandoverPath.LEGACY_WAIT,
+        "nothing observed, window over");
     assertEquals(metrics.legacyWait(), 1, "observers report to the bound metrics");
 
     HandoffResources resources = injector.getInstance(HandoffResources.class);
     resources.close();
     resources.close();
-    assertEquals(((RecordingProvider.RecordingEmitter) emitter).closes.get(), 1, "closed exactly once");
+    assertEquals(
+        ((RecordingProvider.RecordingEmitter) emitter).closes.get(), 1, "closed exactly once");
   }
 
   @Test
   public void theBoundFactoryOpensAnObserverPerVersionTopic() {
     Injector injector =
-        strictInjector(new HandoffModule(HandoffSettings.from(recordingSwitchedOn()), HandoffMetrics.NOOP));
+        strictInjector(
+            new HandoffModule(HandoffSettings.from(recordingSwitchedOn()), HandoffMetrics.NOOP));
     HandoffObserverFactory observers = injector.getInstance(HandoffObserverFactory.class);
     LeadershipHandoffObserver x = observers.open("storeX_v1", "host-b");
     LeadershipHandoffObserver y = observers.open("storeY_v2", "host-b");
@@ -127,38 +158,53 @@ public class HandoffModuleTest {
     assertEquals(y.versionTopic(), "storeY_v2");
     assertNotSame(observers.open("storeX_v1", "host-b"), x, "every open gives a new observer");
 
-    // Partition 3 of both topics: a clean handover on X, a zombie writer on Y, then host-b declares on both.
+    // Partition 3 of both topics: a clean handover on X, a zombie writer on Y, then host-b declares
+    // on both.
     y.observe(3, 0, new byte[] {0, 'k'}, "zombie", 4);
     x.observe(3, 0, RecordingProvider.DECLARATION_KEY, "host-a", 5);
     x.observe(3, 1, RecordingProvider.STEP_DOWN_KEY, "host-a", 5);
     x.observe(3, 2, RecordingProvider.DECLARATION_KEY, "host-b", 9);
     y.observe(3, 1, RecordingProvider.DECLARATION_KEY, "host-b", 9);
-    assertTrue(x.canSkipInactivityWait(3, 9), "storeX_v1-3 saw host-a's tenure closed by its stamp");
-    assertFalse(y.canSkipInactivityWait(3, 9), "storeX_v1's stamp must prove nothing for storeY_v2-3");
+    assertTrue(
+        x.canSkipInactivityWait(3, 9), "storeX_v1-3 saw host-a's tenure closed by its stamp");
+    assertFalse(
+        y.canSkipInactivityWait(3, 9), "storeX_v1's stamp must prove nothing for storeY_v2-3");
     injector.getInstance(HandoffResources.class).close();
   }
 
   @Test
   public void withMetricsFromInjectorTheHostsMetricsBindingFeedsEmitterAndObservers() {
     HandoffSettings on = HandoffSettings.from(recordingSwitchedOn());
-    ProviderRegistry registry = ProviderRegistry.of(List.of(new RecordingProvider(), new NoopProvider()));
-    List<HandoffModule> modules = List.of(HandoffModule.withMetricsFromInjector(on, HostResources.none()),
-        HandoffModule.withMetricsFromInjector(on, HostResources.none(), registry));
+    ProviderRegistry registry =
+        ProviderRegistry.of(List.of(new RecordingProvider(), new NoopProvider()));
+    List<HandoffModule> modules =
+        List.of(
+            HandoffModule.withMetricsFromInjector(on, HostResources.none()),
+            HandoffModule.withMetricsFromInjector(on, HostResources.none(), registry));
     for (HandoffModule module : modules) {
       CountingHandoffMetrics hostMetrics = new CountingHandoffMetrics();
-      Injector injector = Guice.createInjector(Stage.PRODUCTION, new AbstractModule() {
-        @Override
-        protected void configure() {
-          binder().requireExplicitBindings();
-          binder().requireAtInjectOnConstructors();
-          bind(HandoffMetrics.class).toInstance(hostMetrics);
-          install(module);
-        }
-      });
-      assertSame(injector.getInstance(HandoffMetrics.class), hostMetrics, "the host's binding, not the module's");
+      Injector injector =
+          Guice.createInjector(
+              Stage.PRODUCTION,
+              new AbstractModule() {
+                @Override
+                protected void configure() {
+                  binder().requireExplicitBindings();
+                  binder().requireAtInjectOnConstructors();
+                  bind(HandoffMetrics.class).toInstance(hostMetrics);
+                  install(module);
+                }
+              });
+      assertSame(
+          injector.getInstance(HandoffMetrics.class),
+          hostMetrics,
+          "the host's binding, not the module's");
       LeadershipHandoffObserver observer =
           injector.getInstance(HandoffObserverFactory.class).open("store_a_v7", "host-a");
-      assertEquals(observer.decideHandover(0, 5, true), HandoverPath.LEGACY_WAIT, "nothing observed, window over");
+      assertEquals(
+          observer.decideHandover(0, 5, true),
+          HandoverPath.LEGACY_WAIT,
+          "nothing observed, window over");
       assertEquals(hostMetrics.legacyWait(), 1, "the observer reports to the host's metrics");
       injector.getInstance(HandoffResources.class).close();
     }
@@ -166,9 +212,12 @@ public class HandoffModuleTest {
 
   @Test
   public void withMetricsFromInjectorAndNoMetricsBindingFailsNamingIt() {
-    HandoffModule module = HandoffModule.withMetricsFromInjector(HandoffSettings.defaults(), HostResources.none());
+    HandoffModule module =
+        HandoffModule.withMetricsFromInjector(HandoffSettings.defaults(), HostResources.none());
     CreationException e = expectThrows(CreationException.class, () -> strictInjector(module));
-    assertTrue(e.getMessage().contains(HandoffMetrics.class.getName()), "names the missing binding: " + e.getMessage());
+    assertTrue(
+        e.getMessage().contains(HandoffMetrics.class.getName()),
+        "names the missing binding: " + e.getMessage());
   }
 
   @Test
@@ -176,14 +225,29 @@ public class HandoffModuleTest {
     HandoffSettings s = HandoffSettings.defaults();
     HostResources r = HostResources.none();
     ProviderRegistry registry = ProviderRegistry.of(List.of(new NoopProvider()));
-    assertEquals(expectThrows(NullPointerException.class,
-        () -> HandoffModule.withMetricsFromInjector(null, r)).getMessage(), "settings is null", "message");
-    assertEquals(expectThrows(NullPointerException.class,
-        () -> HandoffModule.withMetricsFromInjector(s, null)).getMessage(), "resources is null", "message");
-    assertEquals(expectThrows(NullPointerException.class,
-        () -> HandoffModule.withMetricsFromInjector(s, r, null)).getMessage(), "registry is null", "message");
-    assertEquals(expectThrows(NullPointerException.class,
-        () -> new HandoffModule(s, null, r, registry)).getMessage(), "metrics is null", "the constructors still check");
+    assertEquals(
+        expectThrows(
+                NullPointerException.class, () -> HandoffModule.withMetricsFromInjector(null, r))
+            .getMessage(),
+        "settings is null",
+        "message");
+    assertEquals(
+        expectThrows(
+                NullPointerException.class, () -> HandoffModule.withMetricsFromInjector(s, null))
+            .getMessage(),
+        "resources is null",
+        "message");
+    assertEquals(
+        expectThrows(
+                NullPointerException.class, () -> HandoffModule.withMetricsFromInjector(s, r, null))
+            .getMessage(),
+        "registry is null",
+        "message");
+    assertEquals(
+        expectThrows(NullPointerException.class, () -> new HandoffModule(s, null, r, registry))
+            .getMessage(),
+        "metrics is null",
+        "the constructors still check");
   }
 
   @Test
@@ -191,7 +255,8 @@ public class HandoffModuleTest {
     Properties p = new Properties();
     p.setProperty(HandoffSettings.EMIT_STEPDOWN_STAMP, "yes");
     p.setProperty(HandoffSettings.ACK_TIMEOUT_MS, "1e3");
-    HandoffConfigException e = expectThrows(HandoffConfigException.class, () -> new HandoffModule(p));
+    HandoffConfigException e =
+        expectThrows(HandoffConfigException.class, () -> new HandoffModule(p));
     assertEquals(e.errors().size(), 2, e.getMessage());
   }
 
@@ -204,7 +269,8 @@ public class HandoffModuleTest {
     CreationException e = expectThrows(CreationException.class, () -> strictInjector(module));
     Throwable cause = e.getErrorMessages().iterator().next().getCause();
     assertTrue(cause instanceof HandoffConfigException, String.valueOf(cause));
-    assertEquals(cause.getMessage(),
+    assertEquals(
+        cause.getMessage(),
         "Unknown strategy 'foo' for server.leader.handover.strategy. Available: [noop, recording, stamp]");
   }
 
@@ -213,19 +279,27 @@ public class HandoffModuleTest {
     WriteBarrier barrier = (topic, partition) -> CompletableFuture.completedFuture(null);
     HostResources lent = HostResources.of(WriteBarrier.class, barrier);
     HandoffSettings on = HandoffSettings.from(recordingSwitchedOn());
-    ProviderRegistry registry = ProviderRegistry.of(List.of(new RecordingProvider(), new NoopProvider()));
-    List<HandoffModule> lending = List.of(new HandoffModule(on, HandoffMetrics.NOOP, lent),
-        new HandoffModule(on, HandoffMetrics.NOOP, lent, registry));
+    ProviderRegistry registry =
+        ProviderRegistry.of(List.of(new RecordingProvider(), new NoopProvider()));
+    List<HandoffModule> lending =
+        List.of(
+            new HandoffModule(on, HandoffMetrics.NOOP, lent),
+            new HandoffModule(on, HandoffMetrics.NOOP, lent, registry));
     for (HandoffModule module : lending) {
       Injector injector = strictInjector(module);
       RecordingProvider.RecordingEmitter emitter =
           (RecordingProvider.RecordingEmitter) injector.getInstance(LeadershipHandoffEmitter.class);
       assertSame(emitter.resources, lent, "the provider gets what the host lent, as it was lent");
-      assertSame(emitter.resources.find(WriteBarrier.class).orElseThrow(), barrier, "the host's own barrier");
+      assertSame(
+          emitter.resources.find(WriteBarrier.class).orElseThrow(),
+          barrier,
+          "the host's own barrier");
       injector.getInstance(HandoffResources.class).close();
     }
-    List<HandoffModule> lendingNothing = List.of(new HandoffModule(on, HandoffMetrics.NOOP),
-        new HandoffModule(on, HandoffMetrics.NOOP, registry));
+    List<HandoffModule> lendingNothing =
+        List.of(
+            new HandoffModule(on, HandoffMetrics.NOOP),
+            new HandoffModule(on, HandoffMetrics.NOOP, registry));
     for (HandoffModule module : lendingNothing) {
       Injector injector = strictInjector(module);
       RecordingProvider.RecordingEmitter emitter =
@@ -238,16 +312,21 @@ public class HandoffModuleTest {
   @Test
   public void stampSwitchedOnWithoutResourcesFailsWhenTheInjectorIsBuilt() {
     // A stamp that cannot be ordered after the leader's records must not be wired at all: the
-    // server fails at start, told what to lend, rather than stamping unordered at its first demotion.
-    List<HandoffModule> modules = List.of(new HandoffModule(stampSwitchedOn()),
-        new HandoffModule(HandoffSettings.from(stampSwitchedOn()), HandoffMetrics.NOOP));
+    // server fails at start, told what to lend, rather than stamping unordered at its first
+    // demotion.
+    List<HandoffModule> modules =
+        List.of(
+            new HandoffModule(stampSwitchedOn()),
+            new HandoffModule(HandoffSettings.from(stampSwitchedOn()), HandoffMetrics.NOOP));
     for (HandoffModule module : modules) {
       CreationException e = expectThrows(CreationException.class, () -> strictInjector(module));
       Throwable cause = e.getErrorMessages().iterator().next().getCause();
       assertTrue(cause instanceof IllegalArgumentException, String.valueOf(cause));
-      assertTrue(cause.getMessage().contains("HostResources.of(Producer.class, producer)"),
+      assertTrue(
+          cause.getMessage().contains("HostResources.of(Producer.class, producer)"),
           "names the data producer to lend: " + cause.getMessage());
-      assertTrue(cause.getMessage().contains("HostResources.of(WriteBarrier.class, barrier)"),
+      assertTrue(
+          cause.getMessage().contains("HostResources.of(WriteBarrier.class, barrier)"),
           "names the write barrier to lend: " + cause.getMessage());
     }
   }
@@ -257,13 +336,23 @@ public class HandoffModuleTest {
     String topic = "store_a_v7";
     Node broker = new Node(0, "localhost", 9092);
     Node[] replicas = {broker};
-    Cluster cluster = new Cluster("test-cluster", List.of(broker),
-        List.of(new PartitionInfo(topic, 0, broker, replicas, replicas)), Set.of(), Set.of());
+    Cluster cluster =
+        new Cluster(
+            "test-cluster",
+            List.of(broker),
+            List.of(new PartitionInfo(topic, 0, broker, replicas, replicas)),
+            Set.of(),
+            Set.of());
     MockProducer<byte[], byte[]> producer =
-        new MockProducer<>(cluster, true, null, new ByteArraySerializer(), new ByteArraySerializer());
+        new MockProducer<>(
+            cluster, true, null, new ByteArraySerializer(), new ByteArraySerializer());
     CountingHandoffMetrics metrics = new CountingHandoffMetrics();
-    Injector injector = strictInjector(new HandoffModule(HandoffSettings.from(stampSwitchedOn()), metrics,
-        HostResources.of(Producer.class, producer)));
+    Injector injector =
+        strictInjector(
+            new HandoffModule(
+                HandoffSettings.from(stampSwitchedOn()),
+                metrics,
+                HostResources.of(Producer.class, producer)));
     LeadershipHandoffEmitter emitter = injector.getInstance(LeadershipHandoffEmitter.class);
     assertTrue(emitter instanceof KafkaStampEmitter, String.valueOf(emitter));
 
@@ -277,7 +366,9 @@ public class HandoffModuleTest {
     assertEquals(metrics.emitSuccess(), 1, "leader_stepdown_stamp_emit_success");
 
     injector.getInstance(HandoffResources.class).close();
-    assertFalse(producer.closed(), "the producer stays the host's: closing the module's resources leaves it open");
+    assertFalse(
+        producer.closed(),
+        "the producer stays the host's: closing the module's resources leaves it open");
   }
 
   private static Properties stampSwitchedOn() {

@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A test strategy whose emitters count how often they are closed and keep what the host lent them,
- * and whose observers keep real tenure state, so that a test can tell whether two observers share it.
+ * and whose observers keep real tenure state, so that a test can tell whether two observers share
+ * it.
  */
 public final class RecordingProvider implements LeadershipHandoffProvider {
 
@@ -49,7 +50,11 @@ public final class RecordingProvider implements LeadershipHandoffProvider {
   }
 
   static final class RecordingObserver extends TenureObserver {
-    RecordingObserver(HandoffSettings settings, HandoffMetrics metrics, String versionTopic, String localWriterId) {
+    RecordingObserver(
+        HandoffSettings settings,
+        HandoffMetrics metrics,
+        String versionTopic,
+        String localWriterId) {
       super(settings, metrics, versionTopic, localWriterId);
     }
 
@@ -68,14 +73,14 @@ public final class RecordingProvider implements LeadershipHandoffProvider {
   }
 
   @Override
-  public LeadershipHandoffEmitter newEmitter(HandoffSettings settings, HandoffMetrics metrics,
-      HostResources resources) {
+  public LeadershipHandoffEmitter newEmitter(
+      HandoffSettings settings, HandoffMetrics metrics, HostResources resources) {
     return new RecordingEmitter(resources);
   }
 
   @Override
-  public LeadershipHandoffObserver newObserver(HandoffSettings settings, HandoffMetrics metrics, String versionTopic,
-      String localWriterId) {
+  public LeadershipHandoffObserver newObserver(
+      HandoffSettings settings, HandoffMetrics metrics, String versionTopic, String localWriterId) {
     return new RecordingObserver(settings, metrics, versionTopic, localWriterId);
   }
 }

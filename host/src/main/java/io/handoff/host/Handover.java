@@ -17,17 +17,33 @@ import io.handoff.spi.HandoverReason;
  *     leader's declaration of leadership
  * @param declarationReadAtNanos {@link System#nanoTime()} when the replica saw that it had read its
  *     declaration back; never before the acknowledgement, since only that tells its offset
- * @param reason why the observer allowed the fast path or refused it
- *     ({@link io.handoff.spi.LeadershipHandoffObserver#explain}); null when not known
+ * @param reason why the observer allowed the fast path or refused it ({@link
+ *     io.handoff.spi.LeadershipHandoffObserver#explain}); null when not known
  */
-public record Handover(int partition, long term, HandoverPath path, long promotedAtNanos, long writableAtNanos,
-    long declarationAckedAtNanos, long declarationReadAtNanos, HandoverReason reason) {
+public record Handover(
+    int partition,
+    long term,
+    HandoverPath path,
+    long promotedAtNanos,
+    long writableAtNanos,
+    long declarationAckedAtNanos,
+    long declarationReadAtNanos,
+    HandoverReason reason) {
 
   /**
-   * A handover whose declaration was not timed: its moments are taken as the decision's, which
-   * came after them, and its reason is not known.
+   * A handover whose declaration was not timed: its moments are taken as the decision's, which came
+   * after them, and its reason is not known.
    */
-  public Handover(int partition, long term, HandoverPath path, long promotedAtNanos, long writableAtNanos) {
-    this(partition, term, path, promotedAtNanos, writableAtNanos, writableAtNanos, writableAtNanos, null);
+  public Handover(
+      int partition, long term, HandoverPath path, long promotedAtNanos, long writableAtNanos) {
+    this(
+        partition,
+        term,
+        path,
+        promotedAtNanos,
+        writableAtNanos,
+        writableAtNanos,
+        writableAtNanos,
+        null);
   }
 }

@@ -15,10 +15,10 @@ import io.handoff.spi.LeadershipHandoffs;
 import io.handoff.spi.StepDown;
 import io.handoff.spi.WriteBarrier;
 import io.handoff.stamp.DecodedEnvelope;
+import io.handoff.stamp.SendTracker;
 import io.handoff.stamp.StampCodec;
 import io.handoff.stamp.StampKind;
 import io.handoff.stamp.StampRecords;
-import io.handoff.stamp.SendTracker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,7 +35,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -44,7 +43,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -60,23 +58,23 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li><b>follow</b>: a consumer thread reads the replica's partitions of the version topic, from
  *       the beginning or from a checkpoint, and hands every record to the observer of that topic
- *       through {@link StampRecords} (undecodable records included);</li>
+ *       through {@link StampRecords} (undecodable records included);
  *   <li><b>promote</b> (STANDBY -> LEADER): record the term in {@link LeaderTerms}, write a
- *       declaration of leadership (DoL) with it, read on until the DoL comes back, then ask
- *       {@link LeadershipHandoffObserver#decideHandover} on every loop turn until it says the
- *       replica may write: at once on the stamp fast path, or once the partition has been silent
- *       for the inactivity window; then mark the term established;</li>
+ *       declaration of leadership (DoL) with it, read on until the DoL comes back, then ask {@link
+ *       LeadershipHandoffObserver#decideHandover} on every loop turn until it says the replica may
+ *       write: at once on the stamp fast path, or once the partition has been silent for the
+ *       inactivity window; then mark the term established;
  *   <li><b>write</b>: asynchronously, on one data producer shared by the replica's partitions, with
  *       Kafka's default batching; data records carry the replica's id as host name and no term, as
- *       Venice's leaders write them (or the term too, when {@link Config#dataCarriesTerm()});</li>
- *   <li><b>demote</b> (LEADER -> STANDBY): stop writing, clear the term on every path, and
- *       {@link LeadershipHandoffEmitter#emitStepDown emit a step-down stamp}, which the emitter
- *       skips for a term that was never established. The stamp is ordered after the replica's own
- *       records: it travels on the data producer ({@link StampWiring#HOST_PRODUCER}), or on the
- *       emitter's producer once the data producer's sends to the partition completed
- *       ({@link StampWiring#AFTER_HOST_WRITES});</li>
+ *       Venice's leaders write them (or the term too, when {@link Config#dataCarriesTerm()});
+ *   <li><b>demote</b> (LEADER -> STANDBY): stop writing, clear the term on every path, and {@link
+ *       LeadershipHandoffEmitter#emitStepDown emit a step-down stamp}, which the emitter skips for
+ *       a term that was never established. The stamp is ordered after the replica's own records: it
+ *       travels on the data producer ({@link StampWiring#HOST_PRODUCER}), or on the emitter's
+ *       producer once the data producer's sends to the partition completed ({@link
+ *       StampWiring#AFTER_HOST_WRITES});
  *   <li><b>checkpoint</b>: after {@link #close()}, {@link #checkpoints()} gives each partition's
- *       next offset and the observer's exported state, from which a new replica resumes.</li>
+ *       next offset and the observer's exported state, from which a new replica resumes.
  * </ul>
  *
  * <p>The observer is only touched from the consumer thread, which keeps the SPI's per-partition
@@ -100,12 +98,19 @@ public final class ReferenceReplica implements AutoCloseable {
    * @param bootstrapServers the brokers of the version topic
    * @param topic the version topic
    * @param clusterId the local pub-sub cluster id written into stamps
-   * @param inactivityWindow how long a partition must be silent before a leader may write without a stamp
+   * @param inactivityWindow how long a partition must be silent before a leader may write without a
+   *     stamp
    * @param dataCarriesTerm whether data records carry the leader's term; Venice's leaders write -1
    * @param stampWiring how the stamp is ordered after the replica's own records
    */
-  public record Config(String replicaId, String bootstrapServers, String topic, int clusterId, Duration inactivityWindow,
-      boolean dataCarriesTerm, StampWiring stampWiring) {
+  public record Config(
+      String replicaId,
+      String bootstrapServers,
+      String topic,
+      int clusterId,
+      Duration inactivityWindow,
+      boolean dataCarriesTerm,
+      StampWiring stampWiring) {
     public Config {
       requireNonNull(replicaId, "replicaId is null");
       requireNonNull(bootstrapServers, "bootstrapServers is null");
@@ -115,18 +120,38 @@ public final class ReferenceReplica implements AutoCloseable {
     }
 
     /** Data records without a term, as Venice's leaders write them; stamps on the data producer. */
-    public Config(String replicaId, String bootstrapServers, String topic, int clusterId, Duration inactivityWindow) {
-      this(replicaId, bootstrapServers, topic, clusterId, inactivityWindow, false, StampWiring.HOST_PRODUCER);
+    public Config(
+        String replicaId,
+        String bootstrapServers,
+        String topic,
+        int clusterId,
+        Duration inactivityWindow) {
+      this(
+          replicaId,
+          bootstrapServers,
+          topic,
+          clusterId,
+          inactivityWindow,
+          false,
+          StampWiring.HOST_PRODUCER);
     }
 
     /** The same replica with another stamp wiring. */
     public Config withStampWiring(StampWiring wiring) {
-      return new Config(replicaId, bootstrapServers, topic, clusterId, inactivityWindow, dataCarriesTerm, wiring);
+      return new Config(
+          replicaId, bootstrapServers, topic, clusterId, inactivityWindow, dataCarriesTerm, wiring);
     }
 
     /** The same replica with data records that carry the term or not. */
     public Config withDataCarryingTerm(boolean carriesTerm) {
-      return new Config(replicaId, bootstrapServers, topic, clusterId, inactivityWindow, carriesTerm, stampWiring);
+      return new Config(
+          replicaId,
+          bootstrapServers,
+          topic,
+          clusterId,
+          inactivityWindow,
+          carriesTerm,
+          stampWiring);
     }
   }
 
@@ -134,7 +159,10 @@ public final class ReferenceReplica implements AutoCloseable {
   public enum StampWiring {
     /** The stamp travels on the replica's data producer: Kafka orders it after the data. */
     HOST_PRODUCER,
-    /** The stamp travels on the emitter's own producer, after a barrier over the data producer's sends. */
+    /**
+     * The stamp travels on the emitter's own producer, after a barrier over the data producer's
+     * sends.
+     */
     AFTER_HOST_WRITES
   }
 
@@ -162,7 +190,8 @@ public final class ReferenceReplica implements AutoCloseable {
     final long term;
     final long startedAt = System.nanoTime();
     final CompletableFuture<Handover> result = new CompletableFuture<>();
-    // Set by the producer's callback before dolOffset, so that whoever sees the offset sees the time.
+    // Set by the producer's callback before dolOffset, so that whoever sees the offset sees the
+    // time.
     volatile long dolAckedAt;
     volatile long dolOffset = -1;
     // Consumer-thread state.
@@ -191,11 +220,13 @@ public final class ReferenceReplica implements AutoCloseable {
   private final ConcurrentLinkedQueue<Integer> cancelled = new ConcurrentLinkedQueue<>();
   private final Set<Integer> writable = ConcurrentHashMap.newKeySet();
   private final Object transitions = new Object();
-  private final ExecutorService flusher = Executors.newSingleThreadExecutor(r -> {
-    Thread t = new Thread(r, "replica-flusher");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService flusher =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "replica-flusher");
+            t.setDaemon(true);
+            return t;
+          });
   private final Map<Integer, Integer> sequences = new ConcurrentHashMap<>();
   private volatile boolean running = true;
 
@@ -211,33 +242,43 @@ public final class ReferenceReplica implements AutoCloseable {
    * Starts following {@code partitions} of the topic from the beginning, with the emitter and the
    * observer the settings select.
    */
-  public ReferenceReplica(Config config, Collection<Integer> partitions, HandoffSettings settings, HandoffMetrics metrics) {
+  public ReferenceReplica(
+      Config config,
+      Collection<Integer> partitions,
+      HandoffSettings settings,
+      HandoffMetrics metrics) {
     this(config, partitions, settings, metrics, Map.of());
   }
 
   /**
-   * Starts following {@code partitions} of the topic, each from its checkpoint when
-   * {@code checkpoints} has one (restoring the observer's state when the checkpoint carries it),
-   * else from the beginning.
+   * Starts following {@code partitions} of the topic, each from its checkpoint when {@code
+   * checkpoints} has one (restoring the observer's state when the checkpoint carries it), else from
+   * the beginning.
    *
    * @throws IllegalArgumentException if a checkpoint's observer state is rejected by the observer
    */
-  public ReferenceReplica(Config config, Collection<Integer> partitions, HandoffSettings settings, HandoffMetrics metrics,
+  public ReferenceReplica(
+      Config config,
+      Collection<Integer> partitions,
+      HandoffSettings settings,
+      HandoffMetrics metrics,
       Map<Integer, Checkpoint> checkpoints) {
     this.config = requireNonNull(config, "config is null");
     requireNonNull(settings, "settings is null");
     requireNonNull(metrics, "metrics is null");
     requireNonNull(partitions, "partitions is null");
     requireNonNull(checkpoints, "checkpoints is null");
-    this.observer = LeadershipHandoffs.observers(settings, metrics).open(config.topic(), config.replicaId());
+    this.observer =
+        LeadershipHandoffs.observers(settings, metrics).open(config.topic(), config.replicaId());
     this.terms = new LeaderTerms(config.topic());
     this.partitions = List.copyOf(partitions);
     // Restored before any client exists, so that a rejected state leaves nothing open behind.
-    checkpoints.forEach((partition, c) -> {
-      if (c.observerState() != null) {
-        observer.restoreState(partition, c.nextOffset(), c.observerState());
-      }
-    });
+    checkpoints.forEach(
+        (partition, c) -> {
+          if (c.observerState() != null) {
+            observer.restoreState(partition, c.nextOffset(), c.observerState());
+          }
+        });
 
     // Kafka's defaults otherwise (acks=all, idempotence, linger and batching), as a server's
     // asynchronous writer has them.
@@ -250,8 +291,13 @@ public final class ReferenceReplica implements AutoCloseable {
     pp.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(DELIVERY_TIMEOUT_MS));
     this.producer = new KafkaProducer<>(pp, new ByteArraySerializer(), new ByteArraySerializer());
     this.sends = new SendTracker(producer);
-    this.emitter = LeadershipHandoffs.emitter(settings, metrics, config.stampWiring() == StampWiring.HOST_PRODUCER
-        ? HostResources.of(Producer.class, producer) : HostResources.of(WriteBarrier.class, sends));
+    this.emitter =
+        LeadershipHandoffs.emitter(
+            settings,
+            metrics,
+            config.stampWiring() == StampWiring.HOST_PRODUCER
+                ? HostResources.of(Producer.class, producer)
+                : HostResources.of(WriteBarrier.class, sends));
 
     Properties cp = new Properties();
     cp.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
@@ -259,7 +305,8 @@ public final class ReferenceReplica implements AutoCloseable {
     cp.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     cp.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "50");
     cp.put(ConsumerConfig.CLIENT_ID_CONFIG, config.replicaId() + "-follower");
-    this.consumer = new KafkaConsumer<>(cp, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    this.consumer =
+        new KafkaConsumer<>(cp, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     List<TopicPartition> tps = new ArrayList<>();
     partitions.forEach(p -> tps.add(new TopicPartition(config.topic(), p)));
     consumer.assign(tps);
@@ -315,8 +362,8 @@ public final class ReferenceReplica implements AutoCloseable {
 
   /**
    * STANDBY -> LEADER for {@code partition} with {@code term}: completes when the replica may
-   * write, by the fast path or after the legacy wait, with when its declaration was acknowledged and
-   * read back and the observer's reason for the path.
+   * write, by the fast path or after the legacy wait, with when its declaration was acknowledged
+   * and read back and the observer's reason for the path.
    */
   public CompletableFuture<Handover> promote(int partition, long term) {
     Promotion p = new Promotion(partition, term);
@@ -348,15 +395,32 @@ public final class ReferenceReplica implements AutoCloseable {
   }
 
   private void writeDeclaration(int partition, long term, Promotion promotion) {
-    byte[] value = codec.encodeStamp(StampKind.DECLARATION_OF_LEADERSHIP, term, config.clusterId(),
-        config.replicaId(), System.currentTimeMillis());
+    byte[] value =
+        codec.encodeStamp(
+            StampKind.DECLARATION_OF_LEADERSHIP,
+            term,
+            config.clusterId(),
+            config.replicaId(),
+            System.currentTimeMillis());
     RecordHeaders headers = new RecordHeaders();
     headers.add(StampCodec.VTP_HEADER, vtpHeader);
-    sends.send(new ProducerRecord<>(config.topic(), partition, null,
-        StampKind.DECLARATION_OF_LEADERSHIP.key(), value, headers), (metadata, e) -> {
+    sends.send(
+        new ProducerRecord<>(
+            config.topic(),
+            partition,
+            null,
+            StampKind.DECLARATION_OF_LEADERSHIP.key(),
+            value,
+            headers),
+        (metadata, e) -> {
           if (promotion == null) {
             if (e != null) {
-              LOG.warn("Declaration of leadership of {}-{} term {} failed: {}", config.topic(), partition, term, e.toString());
+              LOG.warn(
+                  "Declaration of leadership of {}-{} term {} failed: {}",
+                  config.topic(),
+                  partition,
+                  term,
+                  e.toString());
             }
           } else if (e != null) {
             promotion.result.completeExceptionally(e);
@@ -421,7 +485,8 @@ public final class ReferenceReplica implements AutoCloseable {
   /**
    * Writes {@code count} data records as the leader of {@code partition} and waits for their acks
    * (at most the data producer's delivery timeout, after which each is acknowledged or failed):
-   * host name this replica's id, term none (or the leader's, when {@link Config#dataCarriesTerm()}).
+   * host name this replica's id, term none (or the leader's, when {@link
+   * Config#dataCarriesTerm()}).
    *
    * @return the offsets written
    * @throws IllegalStateException if this replica may not write to the partition, or a write failed
@@ -440,16 +505,20 @@ public final class ReferenceReplica implements AutoCloseable {
   public CompletableFuture<List<Long>> writeDataAsync(int partition, int count) {
     synchronized (transitions) {
       if (!writable.contains(partition)) {
-        throw new IllegalStateException(config.replicaId() + " may not write to " + config.topic() + "-" + partition);
+        throw new IllegalStateException(
+            config.replicaId() + " may not write to " + config.topic() + "-" + partition);
       }
-      return send(partition, config.dataCarriesTerm() ? terms.termOf(partition) : LeaderTerms.NOT_LEADER, count);
+      return send(
+          partition,
+          config.dataCarriesTerm() ? terms.termOf(partition) : LeaderTerms.NOT_LEADER,
+          count);
     }
   }
 
   /**
-   * Writes data records carrying this replica's id and {@code term} (-1 for none) whatever its role,
-   * and waits for their acks: how a leader that has not noticed its demotion (a zombie) behaves.
-   * For tests and demonstrations.
+   * Writes data records carrying this replica's id and {@code term} (-1 for none) whatever its
+   * role, and waits for their acks: how a leader that has not noticed its demotion (a zombie)
+   * behaves. For tests and demonstrations.
    */
   public List<Long> writeDataWithTerm(int partition, long term, int count) {
     return await(send(partition, term, count), partition);
@@ -460,16 +529,26 @@ public final class ReferenceReplica implements AutoCloseable {
     for (int i = 0; i < count; i++) {
       int seq = sequences.merge(partition, 1, Integer::sum);
       byte[] key = StampCodec.dataKey(("key-" + seq).getBytes(StandardCharsets.UTF_8));
-      byte[] value = codec.encodePut(producerGuid, 1, seq, System.currentTimeMillis(),
-          ("value-" + seq).getBytes(StandardCharsets.UTF_8), DATA_SCHEMA_ID, term, config.replicaId());
+      byte[] value =
+          codec.encodePut(
+              producerGuid,
+              1,
+              seq,
+              System.currentTimeMillis(),
+              ("value-" + seq).getBytes(StandardCharsets.UTF_8),
+              DATA_SCHEMA_ID,
+              term,
+              config.replicaId());
       CompletableFuture<Long> offset = new CompletableFuture<>();
-      sends.send(new ProducerRecord<>(config.topic(), partition, key, value), (metadata, e) -> {
-        if (e == null) {
-          offset.complete(metadata.offset());
-        } else {
-          offset.completeExceptionally(e);
-        }
-      });
+      sends.send(
+          new ProducerRecord<>(config.topic(), partition, key, value),
+          (metadata, e) -> {
+            if (e == null) {
+              offset.complete(metadata.offset());
+            } else {
+              offset.completeExceptionally(e);
+            }
+          });
       offsets.add(offset);
     }
     return CompletableFuture.allOf(offsets.toArray(CompletableFuture[]::new))
@@ -481,9 +560,11 @@ public final class ReferenceReplica implements AutoCloseable {
       return written.get(DELIVERY_TIMEOUT_MS + 5_000, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while writing to " + config.topic() + "-" + partition, e);
+      throw new IllegalStateException(
+          "interrupted while writing to " + config.topic() + "-" + partition, e);
     } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-      throw new IllegalStateException("write to " + config.topic() + "-" + partition + " failed: " + e, e);
+      throw new IllegalStateException(
+          "write to " + config.topic() + "-" + partition + " failed: " + e, e);
     }
   }
 
@@ -499,7 +580,12 @@ public final class ReferenceReplica implements AutoCloseable {
     } catch (WakeupException e) {
       // close() asked the loop to stop.
     } catch (RuntimeException e) {
-      LOG.error("Replica {} stopped following {}: {}", config.replicaId(), config.topic(), e.toString(), e);
+      LOG.error(
+          "Replica {} stopped following {}: {}",
+          config.replicaId(),
+          config.topic(),
+          e.toString(),
+          e);
       promotions.values().forEach(p -> p.result.completeExceptionally(e));
     }
   }
@@ -524,8 +610,11 @@ public final class ReferenceReplica implements AutoCloseable {
     DecodedEnvelope envelope = records.observe(observer, r);
     recordsObserved++;
     long myTerm = terms.termOf(partition);
-    boolean own = envelope != null && myTerm > 0 && config.replicaId().equals(envelope.hostName())
-        && (envelope.term() == myTerm || envelope.term() == LeaderTerms.NOT_LEADER);
+    boolean own =
+        envelope != null
+            && myTerm > 0
+            && config.replicaId().equals(envelope.hostName())
+            && (envelope.term() == myTerm || envelope.term() == LeaderTerms.NOT_LEADER);
     if (!own) {
       lastOtherRecordAt.put(partition, System.nanoTime());
     }
@@ -550,12 +639,15 @@ public final class ReferenceReplica implements AutoCloseable {
         continue; // not caught up with our own declaration yet
       }
       if (!p.dolRead) {
-        // Not `now`: the ack may have been processed after it, and the read-back is only known after the ack.
+        // Not `now`: the ack may have been processed after it, and the read-back is only known
+        // after the ack.
         p.dolRead = true;
         p.dolReadAt = System.nanoTime();
       }
-      long silentSince = Math.max(p.startedAt, lastOtherRecordAt.getOrDefault(p.partition, Long.MIN_VALUE));
-      HandoverPath path = observer.decideHandover(p.partition, p.term, now - silentSince >= windowNanos);
+      long silentSince =
+          Math.max(p.startedAt, lastOtherRecordAt.getOrDefault(p.partition, Long.MIN_VALUE));
+      HandoverPath path =
+          observer.decideHandover(p.partition, p.term, now - silentSince >= windowNanos);
       if (path != HandoverPath.WAIT) {
         synchronized (transitions) {
           if (!terms.established(p.partition, p.term)) {
@@ -567,10 +659,19 @@ public final class ReferenceReplica implements AutoCloseable {
         }
         it.remove();
         long writableAt = System.nanoTime();
-        // Once per promotion, off the per-record path: the same reason the observer gave the metrics.
+        // Once per promotion, off the per-record path: the same reason the observer gave the
+        // metrics.
         HandoverReason reason = observer.explain(p.partition, p.term).reason();
-        p.result.complete(new Handover(p.partition, p.term, path, p.startedAt, writableAt, p.dolAckedAt, p.dolReadAt,
-            reason));
+        p.result.complete(
+            new Handover(
+                p.partition,
+                p.term,
+                path,
+                p.startedAt,
+                writableAt,
+                p.dolAckedAt,
+                p.dolReadAt,
+                reason));
       }
     }
   }
@@ -611,6 +712,12 @@ public final class ReferenceReplica implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "ReferenceReplica{" + config.replicaId() + ", " + config.topic() + ", leader of " + writable + "}";
+    return "ReferenceReplica{"
+        + config.replicaId()
+        + ", "
+        + config.topic()
+        + ", leader of "
+        + writable
+        + "}";
   }
 }

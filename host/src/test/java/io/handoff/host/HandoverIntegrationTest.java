@@ -23,11 +23,11 @@ import org.testng.annotations.BeforeClass;
 import org.testng.annotations.Test;
 
 /**
- * Replicas hand a partition over on a real broker: leader A writes data the way Venice's leaders
- * do (its host name, no term; or with its term, the other shape) and steps down; replica B,
- * following with a real consumer, writes its own DoL, reads it back and asks the observer. With the
- * stamp, B cuts the wait; without it, or when the stamp cannot vouch for every earlier writer, B
- * waits out the window.
+ * Replicas hand a partition over on a real broker: leader A writes data the way Venice's leaders do
+ * (its host name, no term; or with its term, the other shape) and steps down; replica B, following
+ * with a real consumer, writes its own DoL, reads it back and asks the observer. With the stamp, B
+ * cuts the wait; without it, or when the stamp cannot vouch for every earlier writer, B waits out
+ * the window.
  */
 public class HandoverIntegrationTest {
 
@@ -55,22 +55,35 @@ public class HandoverIntegrationTest {
     return p;
   }
 
-  private ReferenceReplica replica(String id, String topic, Duration window, Properties props,
-      CountingHandoffMetrics metrics) {
+  private ReferenceReplica replica(
+      String id, String topic, Duration window, Properties props, CountingHandoffMetrics metrics) {
     return replica(id, topic, window, props, metrics, false, Map.of());
   }
 
-  private ReferenceReplica replica(String id, String topic, Duration window, Properties props,
-      CountingHandoffMetrics metrics, boolean dataCarriesTerm, Map<Integer, ReferenceReplica.Checkpoint> checkpoints) {
+  private ReferenceReplica replica(
+      String id,
+      String topic,
+      Duration window,
+      Properties props,
+      CountingHandoffMetrics metrics,
+      boolean dataCarriesTerm,
+      Map<Integer, ReferenceReplica.Checkpoint> checkpoints) {
     return new ReferenceReplica(
-        new ReferenceReplica.Config(id, kafka.bootstrapServers(), topic, 0, window).withDataCarryingTerm(dataCarriesTerm),
-        List.of(0), HandoffSettings.from(props), metrics, checkpoints);
+        new ReferenceReplica.Config(id, kafka.bootstrapServers(), topic, 0, window)
+            .withDataCarryingTerm(dataCarriesTerm),
+        List.of(0),
+        HandoffSettings.from(props),
+        metrics,
+        checkpoints);
   }
 
   /** A becomes leader of a fresh partition (nothing to wait for) and writes data. */
   private static long leadAndWrite(ReferenceReplica a, long term) throws Exception {
     Handover first = a.promote(0, term).get(30, TimeUnit.SECONDS);
-    assertEquals(first.path(), HandoverPath.LEGACY_WAIT, "a fresh partition has no stamp; its window is short");
+    assertEquals(
+        first.path(),
+        HandoverPath.LEGACY_WAIT,
+        "a fresh partition has no stamp; its window is short");
     a.writeData(0, 10);
     return term;
   }
@@ -85,13 +98,16 @@ public class HandoverIntegrationTest {
     stampLetsTheNewLeaderCutTheWait("vt-stamp-termed", true);
   }
 
-  private void stampLetsTheNewLeaderCutTheWait(String topic, boolean dataCarriesTerm) throws Exception {
+  private void stampLetsTheNewLeaderCutTheWait(String topic, boolean dataCarriesTerm)
+      throws Exception {
     kafka.createTopic(topic, 1);
     Properties props = props(true, true);
     CountingHandoffMetrics metricsA = new CountingHandoffMetrics();
     CountingHandoffMetrics metricsB = new CountingHandoffMetrics();
-    try (ReferenceReplica a = replica("A", topic, Duration.ZERO, props, metricsA, dataCarriesTerm, Map.of());
-        ReferenceReplica b = replica("B", topic, LONG_WINDOW, props, metricsB, dataCarriesTerm, Map.of())) {
+    try (ReferenceReplica a =
+            replica("A", topic, Duration.ZERO, props, metricsA, dataCarriesTerm, Map.of());
+        ReferenceReplica b =
+            replica("B", topic, LONG_WINDOW, props, metricsB, dataCarriesTerm, Map.of())) {
       long t1 = leadAndWrite(a, 1_000);
 
       long start = System.nanoTime();
@@ -104,7 +120,9 @@ public class HandoverIntegrationTest {
       assertEquals(h.reason(), HandoverReason.CLEAN_STEP_DOWN, "the reason the observer gave");
       assertMomentsInOrder(h);
       long gapMs = TimeUnit.NANOSECONDS.toMillis(h.writableAtNanos() - start);
-      assertTrue(gapMs < LONG_WINDOW.toMillis(), "cut the " + LONG_WINDOW + " window, took " + gapMs + " ms");
+      assertTrue(
+          gapMs < LONG_WINDOW.toMillis(),
+          "cut the " + LONG_WINDOW + " window, took " + gapMs + " ms");
       assertEquals(metricsB.fastPath(), 1, "leader_handover_fast_path");
       assertEquals(metricsA.emitSuccess(), 1, "leader_stepdown_stamp_emit_success");
       assertEquals(metricsB.uncleanTenure(), 0, "A's tenure was clean");
@@ -130,10 +148,20 @@ public class HandoverIntegrationTest {
     CountingHandoffMetrics metricsA = new CountingHandoffMetrics();
     CountingHandoffMetrics metricsB = new CountingHandoffMetrics();
     HandoffSettings settings = HandoffSettings.from(props);
-    try (ReferenceReplica a = new ReferenceReplica(config("A", "vt-after-writes", Duration.ZERO)
-            .withStampWiring(ReferenceReplica.StampWiring.AFTER_HOST_WRITES), List.of(0), settings, metricsA);
-        ReferenceReplica b = new ReferenceReplica(config("B", "vt-after-writes", LONG_WINDOW)
-            .withStampWiring(ReferenceReplica.StampWiring.AFTER_HOST_WRITES), List.of(0), settings, metricsB)) {
+    try (ReferenceReplica a =
+            new ReferenceReplica(
+                config("A", "vt-after-writes", Duration.ZERO)
+                    .withStampWiring(ReferenceReplica.StampWiring.AFTER_HOST_WRITES),
+                List.of(0),
+                settings,
+                metricsA);
+        ReferenceReplica b =
+            new ReferenceReplica(
+                config("B", "vt-after-writes", LONG_WINDOW)
+                    .withStampWiring(ReferenceReplica.StampWiring.AFTER_HOST_WRITES),
+                List.of(0),
+                settings,
+                metricsB)) {
       a.startAsFirstLeader(0, 1_000);
       var inFlight = a.writeDataAsync(0, 500);
       assertEquals(a.demote(0).status(), EmitStatus.ACKED);
@@ -142,7 +170,8 @@ public class HandoverIntegrationTest {
       b.writeDataAsync(0, 500);
       assertEquals(b.demote(0).status(), EmitStatus.ACKED);
       assertEquals(a.promote(0, 3_000).get(60, TimeUnit.SECONDS).path(), HandoverPath.FAST_PATH);
-      assertEquals(metricsA.uncleanTenure() + metricsB.uncleanTenure(), 0, "every tenure was clean");
+      assertEquals(
+          metricsA.uncleanTenure() + metricsB.uncleanTenure(), 0, "every tenure was clean");
     }
   }
 
@@ -156,7 +185,8 @@ public class HandoverIntegrationTest {
     Properties consumeOnly = props(false, true);
     Duration window = Duration.ofSeconds(2);
     CountingHandoffMetrics metricsB = new CountingHandoffMetrics();
-    try (ReferenceReplica a = replica("A", "vt-nostamp", Duration.ZERO, consumeOnly, new CountingHandoffMetrics());
+    try (ReferenceReplica a =
+            replica("A", "vt-nostamp", Duration.ZERO, consumeOnly, new CountingHandoffMetrics());
         ReferenceReplica b = replica("B", "vt-nostamp", window, consumeOnly, metricsB)) {
       long t1 = leadAndWrite(a, 2_000);
       assertEquals(a.demote(0).status(), EmitStatus.SKIPPED_DISABLED);
@@ -164,7 +194,8 @@ public class HandoverIntegrationTest {
       assertEquals(h.path(), HandoverPath.LEGACY_WAIT);
       assertEquals(h.reason(), HandoverReason.NO_STAMP, "A never stamped: " + h);
       assertMomentsInOrder(h);
-      assertTrue(h.writableAtNanos() - h.promotedAtNanos() >= window.toNanos(), "waited the whole window");
+      assertTrue(
+          h.writableAtNanos() - h.promotedAtNanos() >= window.toNanos(), "waited the whole window");
       assertEquals(metricsB.legacyWait(), 1);
       assertEquals(metricsB.fastPath(), 0);
     }
@@ -176,15 +207,18 @@ public class HandoverIntegrationTest {
     Properties props = props(true, true);
     Duration window = Duration.ofSeconds(2);
     CountingHandoffMetrics metricsB = new CountingHandoffMetrics();
-    try (ReferenceReplica a = replica("A", "vt-zombie", Duration.ZERO, props, new CountingHandoffMetrics());
+    try (ReferenceReplica a =
+            replica("A", "vt-zombie", Duration.ZERO, props, new CountingHandoffMetrics());
         ReferenceReplica b = replica("B", "vt-zombie", window, props, metricsB)) {
       long t1 = leadAndWrite(a, 3_000);
       assertEquals(a.demote(0).status(), EmitStatus.ACKED);
       // A has not noticed its demotion and writes on, the way its data always looks: no term.
       a.writeDataWithTerm(0, -1, 3);
       Handover h = b.promote(0, t1 + 1).get(60, TimeUnit.SECONDS);
-      assertEquals(h.path(), HandoverPath.LEGACY_WAIT, "writes after the stamp forbid the fast path");
-      assertEquals(metricsB.uncleanTenure(), 1, "leader_handover_unclean_tenure, once for A's tenure");
+      assertEquals(
+          h.path(), HandoverPath.LEGACY_WAIT, "writes after the stamp forbid the fast path");
+      assertEquals(
+          metricsB.uncleanTenure(), 1, "leader_handover_unclean_tenure, once for A's tenure");
     }
   }
 
@@ -192,7 +226,8 @@ public class HandoverIntegrationTest {
   public void demotingAStandbyClearsNothingAndEmitsNothing() {
     kafka.createTopic("vt-standby", 1);
     Properties props = props(true, true);
-    try (ReferenceReplica a = replica("A", "vt-standby", Duration.ZERO, props, new CountingHandoffMetrics())) {
+    try (ReferenceReplica a =
+        replica("A", "vt-standby", Duration.ZERO, props, new CountingHandoffMetrics())) {
       EmitOutcome o = a.demote(0);
       assertEquals(o.status(), EmitStatus.SKIPPED_NO_TERM, "a standby holds no term");
       assertFalse(a.terms().isLeader(0));
@@ -200,10 +235,10 @@ public class HandoverIntegrationTest {
   }
 
   /**
-   * A leads (term 1000) and goes silent without stepping down; B is promoted (2000) and demoted while
-   * still inside its wait; C (3000) follows. B never checked that A had stopped, so it must emit
-   * nothing (rule E1), and C must wait out the window: if C cut the wait on a stamp of B's, a zombie
-   * A could write among C's records.
+   * A leads (term 1000) and goes silent without stepping down; B is promoted (2000) and demoted
+   * while still inside its wait; C (3000) follows. B never checked that A had stopped, so it must
+   * emit nothing (rule E1), and C must wait out the window: if C cut the wait on a stamp of B's, a
+   * zombie A could write among C's records.
    */
   @Test
   public void aLeaderDemotedDuringItsWaitStampsNothing() throws Exception {
@@ -212,7 +247,8 @@ public class HandoverIntegrationTest {
     Duration window = Duration.ofSeconds(2);
     CountingHandoffMetrics metricsB = new CountingHandoffMetrics();
     CountingHandoffMetrics metricsC = new CountingHandoffMetrics();
-    try (ReferenceReplica a = replica("A", "vt-unestablished", Duration.ZERO, props, new CountingHandoffMetrics());
+    try (ReferenceReplica a =
+            replica("A", "vt-unestablished", Duration.ZERO, props, new CountingHandoffMetrics());
         ReferenceReplica b = replica("B", "vt-unestablished", LONG_WINDOW, props, metricsB);
         ReferenceReplica c = replica("C", "vt-unestablished", window, props, metricsC)) {
       a.startAsFirstLeader(0, 1_000);
@@ -224,26 +260,37 @@ public class HandoverIntegrationTest {
       assertFalse(bPromotion.isDone(), "B is still inside its wait: A never stamped");
       EmitOutcome bStamp = b.demote(0);
       assertEquals(bStamp.status(), EmitStatus.SKIPPED_UNESTABLISHED, bStamp.toString());
-      assertEquals(metricsB.skippedUnestablished(), 1, "leader_stepdown_stamp_skipped_unestablished");
+      assertEquals(
+          metricsB.skippedUnestablished(), 1, "leader_stepdown_stamp_skipped_unestablished");
       assertEquals(metricsB.emitSuccess(), 0, "nothing was written for B");
-      expectThrows(java.util.concurrent.CancellationException.class, () -> bPromotion.get(10, TimeUnit.SECONDS));
+      expectThrows(
+          java.util.concurrent.CancellationException.class,
+          () -> bPromotion.get(10, TimeUnit.SECONDS));
 
       Handover h = c.promote(0, 3_000).get(60, TimeUnit.SECONDS);
       assertEquals(h.path(), HandoverPath.LEGACY_WAIT, "nothing vouches for A, so C waits");
-      assertTrue(h.writableAtNanos() - h.promotedAtNanos() >= window.toNanos(), "C waited the whole window");
+      assertTrue(
+          h.writableAtNanos() - h.promotedAtNanos() >= window.toNanos(),
+          "C waited the whole window");
       assertEquals(metricsC.fastPath(), 0);
     }
   }
 
   /** Promoted, declaration acknowledged, declaration read back, writable: in this order. */
   private static void assertMomentsInOrder(Handover h) {
-    assertTrue(h.declarationAckedAtNanos() - h.promotedAtNanos() >= 0, "declaration acked after the promotion: " + h);
-    assertTrue(h.declarationReadAtNanos() - h.declarationAckedAtNanos() >= 0, "read back after its ack: " + h);
-    assertTrue(h.writableAtNanos() - h.declarationReadAtNanos() >= 0, "decided after the read-back: " + h);
+    assertTrue(
+        h.declarationAckedAtNanos() - h.promotedAtNanos() >= 0,
+        "declaration acked after the promotion: " + h);
+    assertTrue(
+        h.declarationReadAtNanos() - h.declarationAckedAtNanos() >= 0,
+        "read back after its ack: " + h);
+    assertTrue(
+        h.writableAtNanos() - h.declarationReadAtNanos() >= 0, "decided after the read-back: " + h);
   }
 
   /** Waits until {@code replica} has observed {@code count} records. */
-  private static void awaitObserved(ReferenceReplica replica, long count) throws InterruptedException {
+  private static void awaitObserved(ReferenceReplica replica, long count)
+      throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (replica.recordsObserved() < count && System.nanoTime() < deadline) {
       Thread.sleep(10);
@@ -267,7 +314,8 @@ public class HandoverIntegrationTest {
     kafka.createTopic(topic, 1);
     Properties props = props(true, true);
     Duration window = Duration.ofSeconds(2);
-    try (ReferenceReplica a = replica("A", topic, Duration.ZERO, props, new CountingHandoffMetrics())) {
+    try (ReferenceReplica a =
+        replica("A", topic, Duration.ZERO, props, new CountingHandoffMetrics())) {
       a.startAsFirstLeader(0, 1_000);
       a.writeData(0, 5);
       ReferenceReplica.Checkpoint checkpoint;
@@ -280,11 +328,16 @@ public class HandoverIntegrationTest {
       a.writeData(0, 5);
       assertEquals(a.demote(0).status(), EmitStatus.ACKED);
 
-      ReferenceReplica.Checkpoint resumeFrom = restoreState ? checkpoint : checkpoint.withoutObserverState();
+      ReferenceReplica.Checkpoint resumeFrom =
+          restoreState ? checkpoint : checkpoint.withoutObserverState();
       CountingHandoffMetrics metrics = new CountingHandoffMetrics();
-      try (ReferenceReplica restarted = replica("R", topic, window, props, metrics, false, Map.of(0, resumeFrom))) {
+      try (ReferenceReplica restarted =
+          replica("R", topic, window, props, metrics, false, Map.of(0, resumeFrom))) {
         Handover h = restarted.promote(0, 2_000).get(60, TimeUnit.SECONDS);
-        assertEquals(restarted.recordsObserved(), 7, "five more data records, A's stamp and R's own DoL, from offset 6");
+        assertEquals(
+            restarted.recordsObserved(),
+            7,
+            "five more data records, A's stamp and R's own DoL, from offset 6");
         return h.path();
       }
     }
@@ -297,9 +350,21 @@ public class HandoverIntegrationTest {
     var observer = LeadershipHandoffs.observers(props).open("vt-restart-wrong", "R");
     observer.observe(1, 0, new byte[] {0, 1}, "A", -1);
     byte[] partitionOne = observer.exportState(1);
-    IllegalArgumentException e = expectThrows(IllegalArgumentException.class, () -> replica("R", "vt-restart-wrong",
-        Duration.ZERO, props, new CountingHandoffMetrics(), false, Map.of(0, new ReferenceReplica.Checkpoint(1, partitionOne))));
-    assertTrue(e.getMessage().contains("vt-restart-wrong-0") && e.getMessage().contains("vt-restart-wrong-1"),
+    IllegalArgumentException e =
+        expectThrows(
+            IllegalArgumentException.class,
+            () ->
+                replica(
+                    "R",
+                    "vt-restart-wrong",
+                    Duration.ZERO,
+                    props,
+                    new CountingHandoffMetrics(),
+                    false,
+                    Map.of(0, new ReferenceReplica.Checkpoint(1, partitionOne))));
+    assertTrue(
+        e.getMessage().contains("vt-restart-wrong-0")
+            && e.getMessage().contains("vt-restart-wrong-1"),
         e.getMessage());
   }
 }

@@ -40,14 +40,14 @@ import org.testng.annotations.Test;
 
 /**
  * A stamp must land after every record its leader sent before stepping down (rule E2). Each trial
- * gives one partition to one "leader": it hands a burst of puts (its host name, no term) to its data
- * producer (Kafka's defaults but {@code linger.ms}) without waiting, then steps down. Afterwards
- * every partition is read from the start, and any put of the leader found after its stamp is a
- * violation: a new leader that read the stamp would have cut the wait with the old leader's records
- * still arriving.
+ * gives one partition to one "leader": it hands a burst of puts (its host name, no term) to its
+ * data producer (Kafka's defaults but {@code linger.ms}) without waiting, then steps down.
+ * Afterwards every partition is read from the start, and any put of the leader found after its
+ * stamp is a violation: a new leader that read the stamp would have cut the wait with the old
+ * leader's records still arriving.
  *
- * <p>The first release's wiring (the stamp on a producer of its own, sent at once) is reproduced with
- * a raw producer, since the library no longer lets anyone build it: it loses the race in most
+ * <p>The first release's wiring (the stamp on a producer of its own, sent at once) is reproduced
+ * with a raw producer, since the library no longer lets anyone build it: it loses the race in most
  * trials. Both wirings the library allows, the stamp on the leader's own producer and the stamp on
  * the emitter's producer after a barrier over the leader's sends, must lose it in none, also when
  * the broker is restarted between the data and the stamp, with requests timing out mid-burst.
@@ -57,21 +57,30 @@ public class StampOrderingIT {
   private static final String TOPIC = "ordering_v1";
   private static final long[] LINGERS_MS = {0, 5, 20};
   private static final int[] BURSTS = {200, 2_000};
+
   /** Trials per ordered wiring: 3 lingers x 2 bursts x 34. */
   private static final int TRIALS_PER_CASE = 34;
+
   /** Trials of the first release's wiring per linger and burst. */
   private static final int UNORDERED_TRIALS = 3;
+
   private static final int RESTART_TRIALS = 2;
-  private static final int PARTITIONS = LINGERS_MS.length * BURSTS.length * (2 * TRIALS_PER_CASE + UNORDERED_TRIALS)
-      + 2 * RESTART_TRIALS;
+  private static final int PARTITIONS =
+      LINGERS_MS.length * BURSTS.length * (2 * TRIALS_PER_CASE + UNORDERED_TRIALS)
+          + 2 * RESTART_TRIALS;
 
   private final StampCodec codec = new StampCodec();
   private EmbeddedKafkaCluster kafka;
   private int nextPartition;
+
   /** Partition -> the leader's host name that wrote it. */
   private final Map<Integer, String> leaders = new HashMap<>();
 
-  enum Wiring { UNORDERED, HOST_PRODUCER, AFTER_HOST_WRITES }
+  enum Wiring {
+    UNORDERED,
+    HOST_PRODUCER,
+    AFTER_HOST_WRITES
+  }
 
   @BeforeClass
   public void start() {
@@ -115,11 +124,16 @@ public class StampOrderingIT {
       this.wiring = wiring;
       this.producer = dataProducer(lingerMs, requestTimeoutMs);
       this.sends = new SendTracker(producer);
-      this.emitter = switch (wiring) {
-        case HOST_PRODUCER -> KafkaStampEmitter.onHostProducer(settings(ackTimeoutMs), HandoffMetrics.NOOP, producer);
-        case AFTER_HOST_WRITES -> KafkaStampEmitter.afterHostWrites(settings(ackTimeoutMs), HandoffMetrics.NOOP, sends);
-        case UNORDERED -> null;
-      };
+      this.emitter =
+          switch (wiring) {
+            case HOST_PRODUCER ->
+                KafkaStampEmitter.onHostProducer(
+                    settings(ackTimeoutMs), HandoffMetrics.NOOP, producer);
+            case AFTER_HOST_WRITES ->
+                KafkaStampEmitter.afterHostWrites(
+                    settings(ackTimeoutMs), HandoffMetrics.NOOP, sends);
+            case UNORDERED -> null;
+          };
       this.unorderedStamps = wiring == Wiring.UNORDERED ? dataProducer(0, 30_000) : null;
     }
 
@@ -132,20 +146,27 @@ public class StampOrderingIT {
       guid[0] = (byte) partition;
       for (int i = 0; i < burst; i++) {
         byte[] key = StampCodec.dataKey(("k" + i).getBytes(StandardCharsets.UTF_8));
-        byte[] value = codec.encodePut(guid, 1, i, System.currentTimeMillis(), new byte[64], 1, -1, host);
+        byte[] value =
+            codec.encodePut(guid, 1, i, System.currentTimeMillis(), new byte[64], 1, -1, host);
         sends.send(new ProducerRecord<>(TOPIC, partition, key, value), null);
       }
       betweenDataAndStamp.run();
       if (wiring == Wiring.UNORDERED) {
-        byte[] stamp = codec.encodeStamp(StampKind.STEP_DOWN, 1_000 + partition, 0, host, System.currentTimeMillis());
+        byte[] stamp =
+            codec.encodeStamp(
+                StampKind.STEP_DOWN, 1_000 + partition, 0, host, System.currentTimeMillis());
         RecordHeaders headers = new RecordHeaders();
         headers.add(StampCodec.VTP_HEADER, codec.vtpHeaderValue());
-        unorderedStamps.send(new ProducerRecord<>(TOPIC, partition, null, StampKind.STEP_DOWN.key(), stamp, headers))
+        unorderedStamps
+            .send(
+                new ProducerRecord<>(
+                    TOPIC, partition, null, StampKind.STEP_DOWN.key(), stamp, headers))
             .get(30, TimeUnit.SECONDS);
         producer.flush();
         return EmitStatus.ACKED;
       }
-      EmitOutcome o = emitter.emitStepDown(StepDown.established(TOPIC, partition, 1_000 + partition, 0, host));
+      EmitOutcome o =
+          emitter.emitStepDown(StepDown.established(TOPIC, partition, 1_000 + partition, 0, host));
       producer.flush(); // so that a put that could land after the stamp has landed before the check
       return o.status();
     }
@@ -171,13 +192,18 @@ public class StampOrderingIT {
           List<Integer> partitions = new ArrayList<>();
           for (int t = 0; t < UNORDERED_TRIALS; t++) {
             partitions.add(nextPartition);
-            leader.trial(burst, () -> { });
+            leader.trial(burst, () -> {});
           }
           Map<Integer, Integer> after = putsAfterStamp(partitions);
           long racesLost = after.values().stream().filter(n -> n > 0).count();
           lost += racesLost;
-          System.out.printf("StampOrderingIT: unordered wiring, linger %d ms, bursts of %,d: %d of %d trials had puts"
-              + " after the stamp (%d puts in all)%n", linger, burst, racesLost, after.size(),
+          System.out.printf(
+              "StampOrderingIT: unordered wiring, linger %d ms, bursts of %,d: %d of %d trials had puts"
+                  + " after the stamp (%d puts in all)%n",
+              linger,
+              burst,
+              racesLost,
+              after.size(),
               after.values().stream().mapToInt(n -> n).sum());
         }
       }
@@ -203,7 +229,7 @@ public class StampOrderingIT {
         for (int burst : BURSTS) {
           for (int t = 0; t < TRIALS_PER_CASE; t++) {
             partitions.add(nextPartition);
-            if (leader.trial(burst, () -> { }) == EmitStatus.ACKED) {
+            if (leader.trial(burst, () -> {}) == EmitStatus.ACKED) {
               acked++;
             }
           }
@@ -212,19 +238,29 @@ public class StampOrderingIT {
     }
     Map<Integer, Integer> after = putsAfterStamp(partitions);
     assertEquals(after.size(), partitions.size(), "every trial's stamp is on its partition");
-    after.forEach((p, n) -> assertEquals((int) n, 0, wiring + ": puts of the leader after its stamp on partition " + p));
-    assertEquals(acked, partitions.size(), wiring + ": with a 10 s ack timeout every stamp is acknowledged");
-    System.out.printf("StampOrderingIT: %s: %d trials (lingers 0/5/20 ms, bursts of 200 and 2,000), 0 puts after"
-        + " the stamp%n", wiring, partitions.size());
+    after.forEach(
+        (p, n) ->
+            assertEquals(
+                (int) n, 0, wiring + ": puts of the leader after its stamp on partition " + p));
+    assertEquals(
+        acked, partitions.size(), wiring + ": with a 10 s ack timeout every stamp is acknowledged");
+    System.out.printf(
+        "StampOrderingIT: %s: %d trials (lingers 0/5/20 ms, bursts of 200 and 2,000), 0 puts after"
+            + " the stamp%n",
+        wiring, partitions.size());
   }
 
   /**
-   * The broker restarts between the data and the stamp, with the data producer's requests timing out
-   * while it is away: the producer retries, the stamp waits behind the data (or for the barrier), and
-   * still nothing of the leader lands after its stamp.
+   * The broker restarts between the data and the stamp, with the data producer's requests timing
+   * out while it is away: the producer retries, the stamp waits behind the data (or for the
+   * barrier), and still nothing of the leader lands after its stamp.
    */
-  @Test(dependsOnMethods = {"onTheHostProducerNothingLandsAfterTheStamp", "afterTheHostsWritesNothingLandsAfterTheStamp",
-      "theFirstReleasesWiringLetsDataLandAfterTheStamp"})
+  @Test(
+      dependsOnMethods = {
+        "onTheHostProducerNothingLandsAfterTheStamp",
+        "afterTheHostsWritesNothingLandsAfterTheStamp",
+        "theFirstReleasesWiringLetsDataLandAfterTheStamp"
+      })
   public void aBrokerRestartBetweenDataAndStampKeepsTheOrder() throws Exception {
     List<Integer> partitions = new ArrayList<>();
     Map<Integer, EmitStatus> statuses = new HashMap<>();
@@ -233,19 +269,36 @@ public class StampOrderingIT {
         for (int t = 0; t < RESTART_TRIALS; t++) {
           int partition = nextPartition;
           partitions.add(partition);
-          statuses.put(partition, leader.trial(2_000, () -> {
-            kafka.stopBroker(0);
-            kafka.startBroker(0);
-          }));
+          statuses.put(
+              partition,
+              leader.trial(
+                  2_000,
+                  () -> {
+                    kafka.stopBroker(0);
+                    kafka.startBroker(0);
+                  }));
         }
       }
     }
     Map<Integer, Integer> after = putsAfterStamp(partitions);
-    after.forEach((p, n) -> assertEquals((int) n, 0, "puts of the leader after its stamp on partition " + p
-        + " (stamp " + statuses.get(p) + ")"));
-    assertEquals(after.size(), partitions.size(), "every stamp landed once the broker was back: " + statuses);
-    System.out.printf("StampOrderingIT: broker restarted between data and stamp: %d trials, stamps %s, 0 puts after"
-        + " the stamp%n", partitions.size(), statuses.values());
+    after.forEach(
+        (p, n) ->
+            assertEquals(
+                (int) n,
+                0,
+                "puts of the leader after its stamp on partition "
+                    + p
+                    + " (stamp "
+                    + statuses.get(p)
+                    + ")"));
+    assertEquals(
+        after.size(),
+        partitions.size(),
+        "every stamp landed once the broker was back: " + statuses);
+    System.out.printf(
+        "StampOrderingIT: broker restarted between data and stamp: %d trials, stamps %s, 0 puts after"
+            + " the stamp%n",
+        partitions.size(), statuses.values());
   }
 
   /** For each partition that holds a stamp: how many puts of its leader lie after the stamp. */
@@ -257,14 +310,16 @@ public class StampOrderingIT {
     p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
     Map<Integer, Integer> after = new HashMap<>();
     Map<Integer, Boolean> stampSeen = new HashMap<>();
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
-        new ByteArrayDeserializer())) {
-      List<TopicPartition> tps = partitions.stream().map(q -> new TopicPartition(TOPIC, q)).toList();
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> tps =
+          partitions.stream().map(q -> new TopicPartition(TOPIC, q)).toList();
       consumer.assign(tps);
       consumer.seekToBeginning(tps);
       Map<TopicPartition, Long> ends = consumer.endOffsets(tps);
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (tps.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp)) && System.nanoTime() < deadline) {
+      while (tps.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))
+          && System.nanoTime() < deadline) {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
           String leader = leaders.get(r.partition());
           if (StampKeys.isStepDownKey(r.key())) {

@@ -10,7 +10,9 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 
-/** Writes nothing: every step-down is {@link EmitStatus#SKIPPED_DISABLED}, before and after close. */
+/**
+ * Writes nothing: every step-down is {@link EmitStatus#SKIPPED_DISABLED}, before and after close.
+ */
 final class NoopEmitter implements LeadershipHandoffEmitter {
 
   @Override

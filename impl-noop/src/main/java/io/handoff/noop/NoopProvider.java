@@ -12,8 +12,8 @@ import io.handoff.spi.LegacyWaitObserver;
 
 /**
  * The {@code noop} strategy: the rolling-upgrade default. Its emitter writes nothing and its
- * observer never lets a leader skip the inactivity wait, so a cluster behaves exactly as before
- * the library was added.
+ * observer never lets a leader skip the inactivity wait, so a cluster behaves exactly as before the
+ * library was added.
  */
 public final class NoopProvider implements LeadershipHandoffProvider {
 
@@ -25,8 +25,8 @@ public final class NoopProvider implements LeadershipHandoffProvider {
   }
 
   @Override
-  public LeadershipHandoffEmitter newEmitter(HandoffSettings settings, HandoffMetrics metrics,
-      HostResources resources) {
+  public LeadershipHandoffEmitter newEmitter(
+      HandoffSettings settings, HandoffMetrics metrics, HostResources resources) {
     requireNonNull(settings, "settings is null");
     requireNonNull(metrics, "metrics is null");
     requireNonNull(resources, "resources is null");
@@ -34,8 +34,8 @@ public final class NoopProvider implements LeadershipHandoffProvider {
   }
 
   @Override
-  public LeadershipHandoffObserver newObserver(HandoffSettings settings, HandoffMetrics metrics, String versionTopic,
-      String localWriterId) {
+  public LeadershipHandoffObserver newObserver(
+      HandoffSettings settings, HandoffMetrics metrics, String versionTopic, String localWriterId) {
     requireNonNull(settings, "settings is null");
     requireNonNull(metrics, "metrics is null");
     return new LegacyWaitObserver(metrics, versionTopic, localWriterId);

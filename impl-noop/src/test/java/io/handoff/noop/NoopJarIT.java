@@ -19,7 +19,8 @@ public class NoopJarIT {
     try (JarFile jar = new JarFile(new File(path))) {
       ZipEntry entry = jar.getEntry("META-INF/services/io.handoff.spi.LeadershipHandoffProvider");
       assertNotNull(entry, path + " lacks its ServiceLoader registration");
-      String text = new String(jar.getInputStream(entry).readAllBytes(), StandardCharsets.UTF_8).trim();
+      String text =
+          new String(jar.getInputStream(entry).readAllBytes(), StandardCharsets.UTF_8).trim();
       assertEquals(text, NoopProvider.class.getName());
       assertNotNull(jar.getEntry(NoopProvider.class.getName().replace('.', '/') + ".class"));
     }

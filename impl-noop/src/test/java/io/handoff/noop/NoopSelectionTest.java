@@ -32,8 +32,11 @@ public class NoopSelectionTest {
 
   @Test
   public void noopIsFoundThroughServiceLoader() {
-    ProviderInfo info = LeadershipHandoffs.availableProviders().stream()
-        .filter(p -> p.name().equals("noop")).findFirst().orElseThrow();
+    ProviderInfo info =
+        LeadershipHandoffs.availableProviders().stream()
+            .filter(p -> p.name().equals("noop"))
+            .findFirst()
+            .orElseThrow();
     assertEquals(info.className(), NoopProvider.class.getName());
   }
 
@@ -41,13 +44,23 @@ public class NoopSelectionTest {
   public void noPropertiesGiveTheNoopEmitterAndObserver() {
     try (LeadershipHandoffEmitter emitter = LeadershipHandoffs.emitter(new Properties())) {
       assertEquals(emitter.getClass(), NoopEmitter.class, "no properties select the no-op emitter");
-      assertEquals(emitter.emitStepDown(StepDown.established("vt_v1", 0, 5, 0, "h")).status(),
-          EmitStatus.SKIPPED_DISABLED, "the no-op emitter writes nothing, even for an established term");
+      assertEquals(
+          emitter.emitStepDown(StepDown.established("vt_v1", 0, 5, 0, "h")).status(),
+          EmitStatus.SKIPPED_DISABLED,
+          "the no-op emitter writes nothing, even for an established term");
     }
-    LeadershipHandoffObserver observer = LeadershipHandoffs.observer(new Properties(), "vt_v1", "host-a");
-    assertEquals(observer.getClass(), io.handoff.spi.LegacyWaitObserver.class, "no properties select the no-op observer");
-    assertEquals(observer.versionTopic(), "vt_v1", "the observer follows the topic it was opened for");
-    assertEquals(observer.localWriterId(), "host-a", "the observer decides for the writer it was opened for");
+    LeadershipHandoffObserver observer =
+        LeadershipHandoffs.observer(new Properties(), "vt_v1", "host-a");
+    assertEquals(
+        observer.getClass(),
+        io.handoff.spi.LegacyWaitObserver.class,
+        "no properties select the no-op observer");
+    assertEquals(
+        observer.versionTopic(), "vt_v1", "the observer follows the topic it was opened for");
+    assertEquals(
+        observer.localWriterId(),
+        "host-a",
+        "the observer decides for the writer it was opened for");
   }
 
   @Test
@@ -77,17 +90,22 @@ public class NoopSelectionTest {
 
   @Test
   public void theNoopEmitterNeedsNothingOfTheHostAndTouchesNothingItLends() {
-    // A host wires its resources once, whatever the switches say; with emitting off they must stay untouched.
+    // A host wires its resources once, whatever the switches say; with emitting off they must stay
+    // untouched.
     AtomicInteger asked = new AtomicInteger();
-    WriteBarrier barrier = (topic, partition) -> {
-      asked.incrementAndGet();
-      return CompletableFuture.completedFuture(null);
-    };
-    try (LeadershipHandoffEmitter emitter = LeadershipHandoffs.emitter(new Properties(), HandoffMetrics.NOOP,
-        HostResources.of(WriteBarrier.class, barrier))) {
+    WriteBarrier barrier =
+        (topic, partition) -> {
+          asked.incrementAndGet();
+          return CompletableFuture.completedFuture(null);
+        };
+    try (LeadershipHandoffEmitter emitter =
+        LeadershipHandoffs.emitter(
+            new Properties(), HandoffMetrics.NOOP, HostResources.of(WriteBarrier.class, barrier))) {
       assertEquals(emitter.getClass(), NoopEmitter.class, "emitting off selects the no-op emitter");
-      assertEquals(emitter.emitStepDown(StepDown.established("vt_v1", 0, 5, 0, "h")).status(),
-          EmitStatus.SKIPPED_DISABLED, "the no-op emitter writes nothing");
+      assertEquals(
+          emitter.emitStepDown(StepDown.established("vt_v1", 0, 5, 0, "h")).status(),
+          EmitStatus.SKIPPED_DISABLED,
+          "the no-op emitter writes nothing");
     }
     assertEquals(asked.get(), 0, "the no-op emitter never asks the host's barrier");
   }
@@ -96,16 +114,22 @@ public class NoopSelectionTest {
   public void stampSwitchedOnWithoutTheStampJarNamesTheChoices() {
     Properties p = new Properties();
     p.setProperty("server.leader.handover.emit.stepdown.stamp", "true");
-    HandoffConfigException e = expectThrows(HandoffConfigException.class, () -> LeadershipHandoffs.emitter(p));
-    assertEquals(e.getMessage(), "Unknown strategy 'stamp' for server.leader.handover.strategy. Available: [noop]");
+    HandoffConfigException e =
+        expectThrows(HandoffConfigException.class, () -> LeadershipHandoffs.emitter(p));
+    assertEquals(
+        e.getMessage(),
+        "Unknown strategy 'stamp' for server.leader.handover.strategy. Available: [noop]");
   }
 
   @Test
   public void unknownStrategyFailsEvenWhenSwitchedOff() {
     Properties p = new Properties();
     p.setProperty("server.leader.handover.strategy", "foo");
-    HandoffConfigException e = expectThrows(HandoffConfigException.class, () -> LeadershipHandoffs.observers(p));
-    assertEquals(e.getMessage(), "Unknown strategy 'foo' for server.leader.handover.strategy. Available: [noop]");
+    HandoffConfigException e =
+        expectThrows(HandoffConfigException.class, () -> LeadershipHandoffs.observers(p));
+    assertEquals(
+        e.getMessage(),
+        "Unknown strategy 'foo' for server.leader.handover.strategy. Available: [noop]");
   }
 
   @Test
@@ -114,7 +138,8 @@ public class NoopSelectionTest {
     Properties p = new Properties();
     p.setProperty("server.leader.handover.consume.stepdown.stamp", "true");
     p.setProperty("server.leader.handover.strategy", "noop");
-    LeadershipHandoffObserver observer = LeadershipHandoffs.observers(p, metrics).open("vt_v1", "host-b");
+    LeadershipHandoffObserver observer =
+        LeadershipHandoffs.observers(p, metrics).open("vt_v1", "host-b");
     // A whole clean handover in the stamp strategy's own keys: the stamp strategy would cut here.
     byte[] declarationKey = hex("024a5ead6ef3a932f0864e3b7c324c92750000000000000000");
     byte[] stepDownKey = hex("02b203f86bede03a879b4067e1141f2ee40000000000000000");
@@ -122,30 +147,38 @@ public class NoopSelectionTest {
     observer.observe(0, 1, new byte[] {0, 1}, "host-a", -1);
     observer.observe(0, 2, stepDownKey, "host-a", 1);
     observer.observe(0, 3, declarationKey, "host-b", 2);
-    assertFalse(observer.canSkipInactivityWait(0, 2), "the no-op observer never cuts, even after a stamp");
-    assertEquals(observer.decideHandover(0, 2, false), HandoverPath.WAIT, "no cut and the window is not over");
+    assertFalse(
+        observer.canSkipInactivityWait(0, 2), "the no-op observer never cuts, even after a stamp");
+    assertEquals(
+        observer.decideHandover(0, 2, false),
+        HandoverPath.WAIT,
+        "no cut and the window is not over");
     assertEquals(metrics.legacyWait(), 0, "WAIT is not a handover");
-    assertEquals(observer.decideHandover(0, 2, true), HandoverPath.LEGACY_WAIT, "the window is over");
+    assertEquals(
+        observer.decideHandover(0, 2, true), HandoverPath.LEGACY_WAIT, "the window is over");
     assertEquals(metrics.legacyWait(), 1, "leader_handover_legacy_wait");
     assertEquals(metrics.fastPath(), 0, "leader_handover_fast_path");
   }
 
   @Test
   public void stateIsEmptyAndRestoreAcceptsAnything() {
-    LeadershipHandoffObserver observer = LeadershipHandoffs.observer(new Properties(), "vt_v1", "host-a");
+    LeadershipHandoffObserver observer =
+        LeadershipHandoffs.observer(new Properties(), "vt_v1", "host-a");
     observer.observeUndecodable(0, 0);
     byte[] state = observer.exportState(0);
     assertEquals(state.length, 0, "the no-op observer keeps no state");
     observer.restoreState(1, 42, new byte[] {1, 2, 3});
     observer.restoreState(0, 1, state);
-    assertFalse(observer.canSkipInactivityWait(1, 2), "a restore cannot make the no-op observer cut");
+    assertFalse(
+        observer.canSkipInactivityWait(1, 2), "a restore cannot make the no-op observer cut");
     expectThrows(NullPointerException.class, () -> observer.restoreState(0, 1, null));
   }
 
   @Test
   public void observeAllocatesNothing() {
-    LeadershipHandoffObserver observer = new NoopProvider().newObserver(HandoffSettings.defaults(), HandoffMetrics.NOOP,
-        "vt_v1", "host-a");
+    LeadershipHandoffObserver observer =
+        new NoopProvider()
+            .newObserver(HandoffSettings.defaults(), HandoffMetrics.NOOP, "vt_v1", "host-a");
     ThreadMXBean mx = (ThreadMXBean) ManagementFactory.getThreadMXBean();
     byte[] key = {0, 1, 2};
     String writer = "host-a";
@@ -158,7 +191,8 @@ public class NoopSelectionTest {
     }
     long allocated = mx.getCurrentThreadAllocatedBytes() - before;
     // The measurement itself allocates a little; a per-record allocation would be >= 16 MB here.
-    assertTrue(allocated < 64 * 1024, "observe allocated " + allocated + " bytes for 1,000,000 records");
+    assertTrue(
+        allocated < 64 * 1024, "observe allocated " + allocated + " bytes for 1,000,000 records");
   }
 
   private static byte[] hex(String s) {

@@ -12,8 +12,8 @@ import org.apache.avro.Schema;
  * most 5 bytes for an int and 10 for a long, length-prefixed bytes and strings, union indexes as
  * ints, array and map blocks, negative block counts followed by a block size), but it knows its
  * position: every length is checked against the bytes left before anything is allocated, and a
- * caller can tell whether the input was consumed exactly. Every failure is a
- * {@link StampCodecException} naming the field and the offset. Not thread-safe; one per decode.
+ * caller can tell whether the input was consumed exactly. Every failure is a {@link
+ * StampCodecException} naming the field and the offset. Not thread-safe; one per decode.
  */
 final class BodyCursor {
 
@@ -177,8 +177,8 @@ final class BodyCursor {
   }
 
   /**
-   * Reads the item count of the next array or map block: 0 ends the array or map. A negative
-   * count is followed by the block's size in bytes, which is read and checked. Every item of the
+   * Reads the item count of the next array or map block: 0 ends the array or map. A negative count
+   * is followed by the block's size in bytes, which is read and checked. Every item of the
    * envelope's arrays and maps takes at least one byte, so a count larger than the bytes left is
    * reported as truncation before anything is allocated for it.
    */
@@ -194,8 +194,7 @@ final class BodyCursor {
       long size = readLong(field, " block size");
       if (size < 0) {
         throw new StampCodecException(
-            Reason.MALFORMED,
-            "negative block size " + size + " for " + field + " at offset " + at);
+            Reason.MALFORMED, "negative block size " + size + " for " + field + " at offset " + at);
       }
     }
     if (count > remaining()) {

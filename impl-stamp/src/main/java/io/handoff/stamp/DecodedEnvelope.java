@@ -8,10 +8,10 @@ import java.util.Map;
 /**
  * An immutable view of one fully decoded envelope (protocol version 14).
  *
- * <p>Only {@link StampCodec#decode(byte[])} creates it, and only after the whole value was read
- * and checked, so an instance never describes a half-read record. Accessors returning bytes
- * return copies. Fields that do not apply to the record's payload or footer read as {@code -1},
- * {@code null} or empty, as documented on each accessor.
+ * <p>Only {@link StampCodec#decode(byte[])} creates it, and only after the whole value was read and
+ * checked, so an instance never describes a half-read record. Accessors returning bytes return
+ * copies. Fields that do not apply to the record's payload or footer read as {@code -1}, {@code
+ * null} or empty, as documented on each accessor.
  */
 public final class DecodedEnvelope {
 
@@ -227,7 +227,9 @@ public final class DecodedEnvelope {
    * must not be observed as a stamp.
    */
   public boolean hasStampShape() {
-    return isControlMessage() && controlMessageType() == StampCodec.CONTROL_START_OF_SEGMENT && footerPresent;
+    return isControlMessage()
+        && controlMessageType() == StampCodec.CONTROL_START_OF_SEGMENT
+        && footerPresent;
   }
 
   /** True when the leaderMetadataFooter union holds a LeaderMetadata (branch 1). */

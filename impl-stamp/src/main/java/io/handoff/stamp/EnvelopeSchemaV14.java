@@ -19,10 +19,13 @@ final class EnvelopeSchemaV14 {
   static final String RESOURCE = "/io/handoff/stamp/KafkaMessageEnvelope-v14.avsc";
 
   static final Schema SCHEMA;
+
   /** The schema as compact JSON, UTF-8: the value of the {@code vtp} header. */
   static final byte[] JSON_UTF8;
+
   /** The payloadUnion branches, in branch order. */
   static final List<Schema> PAYLOAD_BRANCHES;
+
   /** The ControlMessage.controlMessageUnion branches, in branch order. */
   static final List<Schema> CONTROL_BRANCHES;
 
@@ -40,8 +43,7 @@ final class EnvelopeSchemaV14 {
     SCHEMA = schema;
     JSON_UTF8 = schema.toString().getBytes(StandardCharsets.UTF_8);
     PAYLOAD_BRANCHES = schema.getField("payloadUnion").schema().getTypes();
-    CONTROL_BRANCHES =
-        PAYLOAD_BRANCHES.get(3).getField("controlMessageUnion").schema().getTypes();
+    CONTROL_BRANCHES = PAYLOAD_BRANCHES.get(3).getField("controlMessageUnion").schema().getTypes();
   }
 
   private EnvelopeSchemaV14() {}

@@ -36,29 +36,29 @@ import org.slf4j.LoggerFactory;
  *   <li><b>On the host's producer</b> ({@link #onHostProducer}): the stamp travels on the producer
  *       the leader wrote its data with, so Kafka appends it after everything that producer sent to
  *       the partition before (the producer must be idempotent, Kafka's default, or allow one
- *       request in flight). The host owns, configures and closes the producer.</li>
+ *       request in flight). The host owns, configures and closes the producer.
  *   <li><b>On a producer of its own, after the host's writes</b> ({@link #afterHostWrites}): before
- *       sending a stamp the emitter waits, within the ack timeout, for the host's
- *       {@link WriteBarrier} to report every earlier write to that partition acknowledged. A stamp
- *       whose barrier does not complete in time is not sent at all ({@code TIMED_OUT}); one whose
- *       barrier fails is not sent either ({@code FAILED}). The producer is created on first use from
- *       {@code server.leader.handover.kafka.*} ({@link StampProducerConfig}).</li>
+ *       sending a stamp the emitter waits, within the ack timeout, for the host's {@link
+ *       WriteBarrier} to report every earlier write to that partition acknowledged. A stamp whose
+ *       barrier does not complete in time is not sent at all ({@code TIMED_OUT}); one whose barrier
+ *       fails is not sent either ({@code FAILED}). The producer is created on first use from {@code
+ *       server.leader.handover.kafka.*} ({@link StampProducerConfig}).
  * </ul>
  *
  * <p><b>Blocking.</b> Everything that can block inside the Kafka client (creating the producer,
  * waiting for metadata, {@code send} on a full buffer, a barrier) runs on the emitter's own sender
  * thread; the calling thread only waits, against one deadline of one ack timeout from the call,
- * whoever owns the producer. A stamp not handed over or not acknowledged by then is
- * {@code TIMED_OUT}. {@link #emitStepDowns} hands every stamp over first, stamps of partitions known
- * to exist ahead of the others, waits for each topic's metadata at most once, and then waits for all
+ * whoever owns the producer. A stamp not handed over or not acknowledged by then is {@code
+ * TIMED_OUT}. {@link #emitStepDowns} hands every stamp over first, stamps of partitions known to
+ * exist ahead of the others, waits for each topic's metadata at most once, and then waits for all
  * acks. A partition beyond the topic's partition count is {@code FAILED} without being sent.
  *
  * <p><b>How late can a stamp land?</b> One that was not {@code ACKED} may still land: on the
- * emitter's own producer within {@link StampProducerConfig#deliveryBoundMs} of its timestamp; on the
- * host's producer within that producer's {@code delivery.timeout.ms} (120 s by Kafka's default), or
- * later if a send was still blocked when the deadline passed. Either way it lands after the leader's
- * own records, so inside the next leader's tenure or after its declaration, where the tenure rules
- * never let it count (rules E4 and R3).
+ * emitter's own producer within {@link StampProducerConfig#deliveryBoundMs} of its timestamp; on
+ * the host's producer within that producer's {@code delivery.timeout.ms} (120 s by Kafka's
+ * default), or later if a send was still blocked when the deadline passed. Either way it lands
+ * after the leader's own records, so inside the next leader's tenure or after its declaration,
+ * where the tenure rules never let it count (rules E4 and R3).
  */
 public final class KafkaStampEmitter implements LeadershipHandoffEmitter {
 
@@ -75,8 +75,12 @@ public final class KafkaStampEmitter implements LeadershipHandoffEmitter {
   private ExecutorService senderThread;
   private volatile boolean closed;
 
-  private KafkaStampEmitter(HandoffSettings settings, HandoffMetrics metrics,
-      Supplier<Producer<byte[], byte[]>> producerFactory, boolean ownsProducer, WriteBarrier barrier) {
+  private KafkaStampEmitter(
+      HandoffSettings settings,
+      HandoffMetrics metrics,
+      Supplier<Producer<byte[], byte[]>> producerFactory,
+      boolean ownsProducer,
+      WriteBarrier barrier) {
     requireNonNull(settings, "settings is null");
     this.metrics = requireNonNull(metrics, "metrics is null");
     this.enabled = settings.emitStepDownStamp();
@@ -91,8 +95,8 @@ public final class KafkaStampEmitter implements LeadershipHandoffEmitter {
    * Stamps travel on {@code hostProducer}, the producer the host writes its data with; the host
    * owns and closes it.
    */
-  public static KafkaStampEmitter onHostProducer(HandoffSettings settings, HandoffMetrics metrics,
-      Producer<byte[], byte[]> hostProducer) {
+  public static KafkaStampEmitter onHostProducer(
+      HandoffSettings settings, HandoffMetrics metrics, Producer<byte[], byte[]> hostProducer) {
     requireNonNull(hostProducer, "hostProducer is null");
     return new KafkaStampEmitter(settings, metrics, () -> hostProducer, false, null);
   }
@@ -101,11 +105,11 @@ public final class KafkaStampEmitter implements LeadershipHandoffEmitter {
    * Stamps travel on a producer of the emitter's own, each only once {@code barrier} reports the
    * host's earlier writes to its partition acknowledged.
    *
-   * @throws IllegalArgumentException if emitting is on and the Kafka properties lack
-   *     {@code bootstrap.servers} or hold an invalid producer setting; the message names the key
+   * @throws IllegalArgumentException if emitting is on and the Kafka properties lack {@code
+   *     bootstrap.servers} or hold an invalid producer setting; the message names the key
    */
-  public static KafkaStampEmitter afterHostWrites(HandoffSettings settings, HandoffMetrics metrics,
-      WriteBarrier barrier) {
+  public static KafkaStampEmitter afterHostWrites(
+      HandoffSettings settings, HandoffMetrics metrics, WriteBarrier barrier) {
     requireNonNull(settings, "settings is null");
     requireNonNull(barrier, "barrier is null");
     Supplier<Producer<byte[], byte[]>> factory;
@@ -113,9 +117,10 @@ public final class KafkaStampEmitter implements LeadershipHandoffEmitter {
       var config = StampProducerConfig.of(settings);
       factory = () -> new KafkaProducer<>(config);
     } else {
-      factory = () -> {
-        throw new IllegalStateException("emitting is switched off");
-      };
+      factory =
+          () -> {
+            throw new IllegalStateException("emitting is switched off");
+          };
     }
     return new KafkaStampEmitter(settings, metrics, factory, true, barrier);
   }
@@ -127,13 +132,15 @@ public final class KafkaStampEmitter implements LeadershipHandoffEmitter {
    * @throws IllegalArgumentException if emitting is on and the host lent neither, naming both
    */
   @SuppressWarnings("unchecked")
-  public static KafkaStampEmitter from(HandoffSettings settings, HandoffMetrics metrics, HostResources resources) {
+  public static KafkaStampEmitter from(
+      HandoffSettings settings, HandoffMetrics metrics, HostResources resources) {
     requireNonNull(settings, "settings is null");
     requireNonNull(resources, "resources is null");
     Optional<Producer> producer = resources.find(Producer.class);
     if (producer.isPresent()) {
       if (settings.emitStepDownStamp() && !settings.kafkaProperties().isEmpty()) {
-        LOG.warn("The {}* settings are not used: stamps travel on the host's producer, with its configuration",
+        LOG.warn(
+            "The {}* settings are not used: stamps travel on the host's producer, with its configuration",
             HandoffSettings.KAFKA_PREFIX);
       }
       return onHostProducer(settings, metrics, (Producer<byte[], byte[]>) producer.get());
@@ -143,13 +150,18 @@ public final class KafkaStampEmitter implements LeadershipHandoffEmitter {
       return afterHostWrites(settings, metrics, barrier.get());
     }
     if (!settings.emitStepDownStamp()) {
-      return afterHostWrites(settings, metrics, (topic, partition) -> {
-        throw new IllegalStateException("emitting is switched off");
-      });
+      return afterHostWrites(
+          settings,
+          metrics,
+          (topic, partition) -> {
+            throw new IllegalStateException("emitting is switched off");
+          });
     }
-    throw new IllegalArgumentException("The stamp strategy cannot order its stamps after the leader's own records:"
-        + " lend it the host's data producer (HostResources.of(Producer.class, producer)) or a WriteBarrier over"
-        + " the host's sends (HostResources.of(WriteBarrier.class, barrier)); got " + resources);
+    throw new IllegalArgumentException(
+        "The stamp strategy cannot order its stamps after the leader's own records:"
+            + " lend it the host's data producer (HostResources.of(Producer.class, producer)) or a WriteBarrier over"
+            + " the host's sends (HostResources.of(WriteBarrier.class, barrier)); got "
+            + resources);
   }
 
   /** The ack timeout in force, after clamping. */
@@ -163,7 +175,8 @@ public final class KafkaStampEmitter implements LeadershipHandoffEmitter {
    * host's producer, whose {@code delivery.timeout.ms} decides.
    */
   public Optional<Duration> deliveryBound() {
-    return ownsProducer ? Optional.of(Duration.ofMillis(StampProducerConfig.deliveryBoundMs(ackTimeoutMs)))
+    return ownsProducer
+        ? Optional.of(Duration.ofMillis(StampProducerConfig.deliveryBoundMs(ackTimeoutMs)))
         : Optional.empty();
   }
 
@@ -207,9 +220,11 @@ public final class KafkaStampEmitter implements LeadershipHandoffEmitter {
     if (!interrupted) {
       try {
         int[] unsettled = batch.unsettled();
-        handOver = senderThread().submit(() -> sender.handOver(batch, unsettled, this::producer, barrier));
+        handOver =
+            senderThread().submit(() -> sender.handOver(batch, unsettled, this::producer, barrier));
       } catch (RuntimeException e) { // closed meanwhile
-        batch.failUnsettled(EmitStatus.FAILED, new IllegalStateException("the stamp emitter is closed", e));
+        batch.failUnsettled(
+            EmitStatus.FAILED, new IllegalStateException("the stamp emitter is closed", e));
         return;
       }
       try {
@@ -217,7 +232,8 @@ public final class KafkaStampEmitter implements LeadershipHandoffEmitter {
       } catch (InterruptedException e) {
         interrupted = true;
       } catch (TimeoutException e) {
-        // Stamps not yet handed over are reported below; the sender sends nothing after the deadline.
+        // Stamps not yet handed over are reported below; the sender sends nothing after the
+        // deadline.
       } catch (ExecutionException e) {
         batch.failUnsettled(EmitStatus.FAILED, e.getCause());
       }
@@ -238,11 +254,13 @@ public final class KafkaStampEmitter implements LeadershipHandoffEmitter {
         throw new IllegalStateException("the stamp emitter is closed");
       }
       if (senderThread == null) {
-        senderThread = Executors.newSingleThreadExecutor(r -> {
-          Thread t = new Thread(r, "handoff-stamp-sender");
-          t.setDaemon(true);
-          return t;
-        });
+        senderThread =
+            Executors.newSingleThreadExecutor(
+                r -> {
+                  Thread t = new Thread(r, "handoff-stamp-sender");
+                  t.setDaemon(true);
+                  return t;
+                });
       }
       return senderThread;
     }
@@ -280,24 +298,42 @@ public final class KafkaStampEmitter implements LeadershipHandoffEmitter {
     EmitStatus status = o.status();
     if (status == EmitStatus.ACKED) {
       metrics.stampEmitted(s, o.elapsedNanos());
-      LOG.info("Step-down stamp for {} term {} acked at offset {} in {} µs",
-          s.topicPartition(), s.leaderTerm(), o.offset(), o.elapsedNanos() / 1_000);
+      LOG.info(
+          "Step-down stamp for {} term {} acked at offset {} in {} µs",
+          s.topicPartition(),
+          s.leaderTerm(),
+          o.offset(),
+          o.elapsedNanos() / 1_000);
     } else if (status.isSkipped()) {
       metrics.stampSkipped(s, status);
       if (status == EmitStatus.SKIPPED_UNESTABLISHED) {
-        LOG.info("Step-down stamp for {} term {} not emitted: the term was never established (demoted before its"
-            + " handover finished); the next leader will wait out the inactivity window", s.topicPartition(), s.leaderTerm());
+        LOG.info(
+            "Step-down stamp for {} term {} not emitted: the term was never established (demoted before its"
+                + " handover finished); the next leader will wait out the inactivity window",
+            s.topicPartition(),
+            s.leaderTerm());
       } else if (status == EmitStatus.SKIPPED_NO_TERM) {
-        LOG.info("Step-down stamp for {} not emitted: no leadership term ({})", s.topicPartition(), s.leaderTerm());
+        LOG.info(
+            "Step-down stamp for {} not emitted: no leadership term ({})",
+            s.topicPartition(),
+            s.leaderTerm());
       }
     } else {
       metrics.stampEmitFailed(s, status, o.elapsedNanos());
-      LOG.warn("Step-down stamp for {} term {} {} after {} µs: {}; the next leader will wait out the inactivity window",
-          s.topicPartition(), s.leaderTerm(), status, o.elapsedNanos() / 1_000, StampBatch.describe(o.cause()));
+      LOG.warn(
+          "Step-down stamp for {} term {} {} after {} µs: {}; the next leader will wait out the inactivity window",
+          s.topicPartition(),
+          s.leaderTerm(),
+          status,
+          o.elapsedNanos() / 1_000,
+          StampBatch.describe(o.cause()));
     }
   }
 
-  /** Creates the producer and fetches the metadata of {@code topic}, within the ack timeout; see the SPI. */
+  /**
+   * Creates the producer and fetches the metadata of {@code topic}, within the ack timeout; see the
+   * SPI.
+   */
   @Override
   public void prepare(String topic) {
     requireNonNull(topic, "versionTopic is null");
@@ -306,12 +342,15 @@ public final class KafkaStampEmitter implements LeadershipHandoffEmitter {
     }
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ackTimeoutMs);
     try {
-      senderThread().submit(() -> sender.partitionCount(producer(), topic, deadline))
+      senderThread()
+          .submit(() -> sender.partitionCount(producer(), topic, deadline))
           .get(Math.max(1, ackTimeoutMs), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException | TimeoutException | RuntimeException e) {
-      LOG.warn("Could not fetch metadata of {} ahead of a step-down: {}", topic,
+      LOG.warn(
+          "Could not fetch metadata of {} ahead of a step-down: {}",
+          topic,
           e instanceof ExecutionException ? e.getCause().toString() : e.toString());
     }
   }
@@ -346,7 +385,14 @@ public final class KafkaStampEmitter implements LeadershipHandoffEmitter {
 
   @Override
   public String toString() {
-    return "KafkaStampEmitter{enabled=" + enabled + ", ackTimeoutMs=" + ackTimeoutMs + ", "
-        + (ownsProducer ? "own producer after host writes" : "on the host's producer") + ", closed=" + closed + "}";
+    return "KafkaStampEmitter{enabled="
+        + enabled
+        + ", ackTimeoutMs="
+        + ackTimeoutMs
+        + ", "
+        + (ownsProducer ? "own producer after host writes" : "on the host's producer")
+        + ", closed="
+        + closed
+        + "}";
   }
 }

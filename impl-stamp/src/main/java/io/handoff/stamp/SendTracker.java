@@ -16,9 +16,9 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * A {@link WriteBarrier} over a host's producer, for a host whose stamps travel on the emitter's
- * own producer ({@link KafkaStampEmitter#afterHostWrites}): the host sends its data through
- * {@link #send}, and the barrier completes once everything sent to a partition before the question
- * has been acknowledged.
+ * own producer ({@link KafkaStampEmitter#afterHostWrites}): the host sends its data through {@link
+ * #send}, and the barrier completes once everything sent to a partition before the question has
+ * been acknowledged.
  *
  * <p>Every record of the leader must go through {@link #send}; a record sent on the producer
  * directly is not waited for. That is the weakness of this wiring, and why stamping on the host's
@@ -31,10 +31,13 @@ import org.apache.kafka.common.TopicPartition;
  */
 public final class SendTracker implements WriteBarrier {
 
-  /** One partition: when everything sent so far is answered, and the first failure not yet cleared. */
+  /**
+   * One partition: when everything sent so far is answered, and the first failure not yet cleared.
+   */
   private static final class Partition {
     /** Completes, always normally, once every send registered before it is answered. */
     CompletableFuture<Void> answered = CompletableFuture.completedFuture(null);
+
     volatile Throwable failure;
   }
 
@@ -54,29 +57,34 @@ public final class SendTracker implements WriteBarrier {
   public Future<RecordMetadata> send(ProducerRecord<byte[], byte[]> record, Callback callback) {
     requireNonNull(record, "record is null");
     if (record.partition() == null) {
-      throw new IllegalArgumentException("A tracked record must name its partition: " + record.topic());
+      throw new IllegalArgumentException(
+          "A tracked record must name its partition: " + record.topic());
     }
-    Partition p = partitions.computeIfAbsent(new TopicPartition(record.topic(), record.partition()),
-        tp -> new Partition());
+    Partition p =
+        partitions.computeIfAbsent(
+            new TopicPartition(record.topic(), record.partition()), tp -> new Partition());
     CompletableFuture<Void> answered = new CompletableFuture<>();
     synchronized (p) {
       // An answered chain is dropped, so that it is only as long as what is still outstanding.
       p.answered = p.answered.isDone() ? answered : CompletableFuture.allOf(p.answered, answered);
     }
     try {
-      return producer.send(record, (metadata, e) -> {
-        // The host's own callback first: by the time the barrier opens, the host has seen the answer.
-        try {
-          if (callback != null) {
-            callback.onCompletion(metadata, e);
-          }
-        } finally {
-          if (e != null && p.failure == null) {
-            p.failure = e;
-          }
-          answered.complete(null);
-        }
-      });
+      return producer.send(
+          record,
+          (metadata, e) -> {
+            // The host's own callback first: by the time the barrier opens, the host has seen the
+            // answer.
+            try {
+              if (callback != null) {
+                callback.onCompletion(metadata, e);
+              }
+            } finally {
+              if (e != null && p.failure == null) {
+                p.failure = e;
+              }
+              answered.complete(null);
+            }
+          });
     } catch (RuntimeException e) {
       if (p.failure == null) {
         p.failure = e;
@@ -96,16 +104,19 @@ public final class SendTracker implements WriteBarrier {
     synchronized (p) {
       answered = p.answered;
     }
-    return answered.thenApply(v -> {
-      Throwable failure = p.failure;
-      if (failure != null) {
-        throw new CompletionException(failure);
-      }
-      return null;
-    });
+    return answered.thenApply(
+        v -> {
+          Throwable failure = p.failure;
+          if (failure != null) {
+            throw new CompletionException(failure);
+          }
+          return null;
+        });
   }
 
-  /** Forgets the failed sends of the partition so far, once the host knows they no longer matter. */
+  /**
+   * Forgets the failed sends of the partition so far, once the host knows they no longer matter.
+   */
   public void clear(String versionTopic, int partition) {
     Partition p = partitions.get(new TopicPartition(versionTopic, partition));
     if (p != null) {

@@ -14,9 +14,9 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 /**
  * One call's stamps, shared between the calling thread, which waits against the call's deadline,
  * and the emitter's sender thread, which hands them to the producer. Each stamp is settled once:
- * the first outcome recorded wins. Once the caller stops waiting for the hand-over
- * ({@link #closeHandOver}), the sender hands over nothing more: a stamp sent after its caller was
- * told {@code TIMED_OUT} could only land late.
+ * the first outcome recorded wins. Once the caller stops waiting for the hand-over ({@link
+ * #closeHandOver}), the sender hands over nothing more: a stamp sent after its caller was told
+ * {@code TIMED_OUT} could only land late.
  */
 final class StampBatch {
 
@@ -28,7 +28,11 @@ final class StampBatch {
   private final AtomicReferenceArray<Future<RecordMetadata>> sent;
   private final AtomicLongArray ackedAt;
   private volatile boolean handOverClosed;
-  /** What the sender is waiting for, to name in the outcome of a stamp it could not hand over in time. */
+
+  /**
+   * What the sender is waiting for, to name in the outcome of a stamp it could not hand over in
+   * time.
+   */
   private volatile String waitingFor = "the sender thread";
 
   StampBatch(StepDown[] stepDowns, long ackTimeoutMs) {
@@ -105,7 +109,9 @@ final class StampBatch {
     }
   }
 
-  /** Whether the sender may still hand stamps over: with a zero ack timeout nobody waits, so always. */
+  /**
+   * Whether the sender may still hand stamps over: with a zero ack timeout nobody waits, so always.
+   */
   boolean mayHandOver() {
     return !handOverClosed || ackTimeoutMs == 0;
   }
@@ -144,7 +150,10 @@ final class StampBatch {
       } catch (InterruptedException e) {
         return true;
       } catch (TimeoutException e) {
-        fail(i, EmitStatus.TIMED_OUT, new TimeoutException("no ack within the ack timeout of " + ackTimeoutMs + " ms"));
+        fail(
+            i,
+            EmitStatus.TIMED_OUT,
+            new TimeoutException("no ack within the ack timeout of " + ackTimeoutMs + " ms"));
       } catch (ExecutionException | RuntimeException e) {
         settle(i, completed(i, f));
       }
@@ -167,10 +176,17 @@ final class StampBatch {
       } else if (interrupted) {
         fail(i, EmitStatus.INTERRUPTED, null);
       } else {
-        fail(i, EmitStatus.TIMED_OUT, new TimeoutException(f == null
-            ? "the ack timeout of " + ackTimeoutMs + " ms passed before this stamp could be handed to the producer,"
-                + " while waiting for " + waitingFor
-            : "no ack within the ack timeout of " + ackTimeoutMs + " ms"));
+        fail(
+            i,
+            EmitStatus.TIMED_OUT,
+            new TimeoutException(
+                f == null
+                    ? "the ack timeout of "
+                        + ackTimeoutMs
+                        + " ms passed before this stamp could be handed to the producer,"
+                        + " while waiting for "
+                        + waitingFor
+                    : "no ack within the ack timeout of " + ackTimeoutMs + " ms"));
       }
     }
   }
@@ -192,8 +208,10 @@ final class StampBatch {
       return EmitOutcome.acked(s, elapsed, future.get(0, TimeUnit.NANOSECONDS).offset());
     } catch (ExecutionException e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
-      EmitStatus status = cause instanceof org.apache.kafka.common.errors.TimeoutException
-          ? EmitStatus.TIMED_OUT : EmitStatus.FAILED;
+      EmitStatus status =
+          cause instanceof org.apache.kafka.common.errors.TimeoutException
+              ? EmitStatus.TIMED_OUT
+              : EmitStatus.FAILED;
       return EmitOutcome.failed(s, status, elapsed, cause);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -209,7 +227,10 @@ final class StampBatch {
     }
   }
 
-  /** A cause and, when it adds something, its root cause: "Failed to construct kafka producer" alone names nothing. */
+  /**
+   * A cause and, when it adds something, its root cause: "Failed to construct kafka producer" alone
+   * names nothing.
+   */
   static String describe(Throwable cause) {
     if (cause == null) {
       return "no cause";

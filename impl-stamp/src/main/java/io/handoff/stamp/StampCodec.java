@@ -20,31 +20,33 @@ import org.apache.avro.io.EncoderFactory;
  * envelope schema {@code KafkaMessageEnvelope-v14.avsc} (on the class path next to this class).
  *
  * <p><b>Threading.</b> An instance is immutable, thread-safe and meant to be shared and reused:
- * create one and call it from any number of threads. Encoding reuses one Avro
- * {@link BinaryEncoder} and output buffer per thread (a {@link ThreadLocal}); decoding allocates
- * only the decoded view. No method blocks.
+ * create one and call it from any number of threads. Encoding reuses one Avro {@link BinaryEncoder}
+ * and output buffer per thread (a {@link ThreadLocal}); decoding allocates only the decoded view.
+ * No method blocks.
  *
- * <p><b>How it encodes.</b> The schema is loaded and checked with Avro's {@link Schema.Parser};
- * the body is written field by field in the schema's order with Avro's {@link BinaryEncoder}
- * primitives (no generic records are built, which keeps a stamp's encode and decode well under
- * two microseconds). Decoding reads the same primitives with bounds checks before every
- * allocation, validates every union index against the parsed schema's unions, and requires the
- * body to end exactly at the end of the value. Tests prove both directions equivalent to Avro's
- * {@code GenericDatumWriter} and {@code GenericDatumReader}.
+ * <p><b>How it encodes.</b> The schema is loaded and checked with Avro's {@link Schema.Parser}; the
+ * body is written field by field in the schema's order with Avro's {@link BinaryEncoder} primitives
+ * (no generic records are built, which keeps a stamp's encode and decode well under two
+ * microseconds). Decoding reads the same primitives with bounds checks before every allocation,
+ * validates every union index against the parsed schema's unions, and requires the body to end
+ * exactly at the end of the value. Tests prove both directions equivalent to Avro's {@code
+ * GenericDatumWriter} and {@code GenericDatumReader}.
  *
- * <p><b>Errors.</b> Bytes that are not a complete envelope of version 14 throw
- * {@link StampCodecException}, never a half-decoded view. Invalid non-byte arguments (a null
- * writer id, a term of zero) throw {@link IllegalArgumentException} or
- * {@link NullPointerException}.
+ * <p><b>Errors.</b> Bytes that are not a complete envelope of version 14 throw {@link
+ * StampCodecException}, never a half-decoded view. Invalid non-byte arguments (a null writer id, a
+ * term of zero) throw {@link IllegalArgumentException} or {@link NullPointerException}.
  */
 public final class StampCodec {
 
   /** The Kafka record header that carries the writer's envelope schema. */
   public static final String VTP_HEADER = "vtp";
+
   /** First byte of every envelope value. */
   public static final byte MAGIC_BYTE = 23;
+
   /** Second byte of every value this codec writes and the only one it reads. */
   public static final byte PROTOCOL_VERSION = 14;
+
   /** Key header byte of a data put or delete key. */
   public static final byte DATA_KEY_HEADER = 0;
 
@@ -63,8 +65,7 @@ public final class StampCodec {
   public static final int PAYLOAD_CONTROL_MESSAGE = 3;
 
   /**
-   * Control message types. Each is also the index of its payload's branch in
-   * controlMessageUnion.
+   * Control message types. Each is also the index of its payload's branch in controlMessageUnion.
    */
   public static final int CONTROL_START_OF_PUSH = 0;
 
@@ -86,8 +87,8 @@ public final class StampCodec {
   public static final int CHECKSUM_ADHASH = 4;
 
   /**
-   * The symbolic "earliest" pub-sub position in position wire format: magic 34, version 1, then
-   * the Avro record {type: -2, rawBytes: empty}.
+   * The symbolic "earliest" pub-sub position in position wire format: magic 34, version 1, then the
+   * Avro record {type: -2, rawBytes: empty}.
    */
   private static final byte[] EARLIEST_POSITION = {0x22, 0x01, 0x03, 0x00};
 
@@ -166,9 +167,9 @@ public final class StampCodec {
    * Encodes the value of a self-contained stamp of {@code kind}: a control message of type
    * StartOfSegment (checksum type of this codec, no upcoming aggregates, empty debugInfo) from the
    * kind's GUID with segment 0 and sequence 0, logical timestamp -1, and a leader metadata footer
-   * with host name {@code writerId}, upstream offset -1, upstream cluster id
-   * {@code localClusterId}, the "earliest" upstream position, term id {@code term} and upstream
-   * message timestamp -1.
+   * with host name {@code writerId}, upstream offset -1, upstream cluster id {@code
+   * localClusterId}, the "earliest" upstream position, term id {@code term} and upstream message
+   * timestamp -1.
    *
    * @param term the writer's leadership term; must be positive
    * @param timestampMs the writer's wall clock at send time
@@ -243,12 +244,12 @@ public final class StampCodec {
   }
 
   /**
-   * Encodes the value of a control message (messageType 2) of type {@code controlMessageType}
-   * whose controlMessageUnion holds branch {@code controlUnionBranch}, with empty debugInfo.
-   * Supported branches, written with their default or empty contents:
-   * {@link #CONTROL_START_OF_PUSH} (all defaults), {@link #CONTROL_END_OF_PUSH} (no fields) and
-   * {@link #CONTROL_START_OF_SEGMENT} (this codec's checksum type, no aggregates). Type and branch
-   * are written as given, even if they disagree.
+   * Encodes the value of a control message (messageType 2) of type {@code controlMessageType} whose
+   * controlMessageUnion holds branch {@code controlUnionBranch}, with empty debugInfo. Supported
+   * branches, written with their default or empty contents: {@link #CONTROL_START_OF_PUSH} (all
+   * defaults), {@link #CONTROL_END_OF_PUSH} (no fields) and {@link #CONTROL_START_OF_SEGMENT} (this
+   * codec's checksum type, no aggregates). Type and branch are written as given, even if they
+   * disagree.
    *
    * @param term as in {@link #encodePut}
    * @param writerId as in {@link #encodePut}: a footer when present, none when null
@@ -358,9 +359,9 @@ public final class StampCodec {
   // --------------------------------------------------------------------------------- decoding
 
   /**
-   * Decodes a whole record value. Either every byte is read and checked and the view returned, or
-   * a {@link StampCodecException} names what was wrong: a null or empty value, a wrong magic byte,
-   * an unknown protocol version, a truncated body, an unknown union branch, malformed encoding, or
+   * Decodes a whole record value. Either every byte is read and checked and the view returned, or a
+   * {@link StampCodecException} names what was wrong: a null or empty value, a wrong magic byte, an
+   * unknown protocol version, a truncated body, an unknown union branch, malformed encoding, or
    * bytes left over after the body.
    */
   public DecodedEnvelope decode(byte[] value) {
@@ -370,8 +371,7 @@ public final class StampCodec {
     } catch (StampCodecException e) {
       throw e;
     } catch (RuntimeException e) {
-      throw new StampCodecException(
-          Reason.MALFORMED, "cannot decode the envelope body: " + e, e);
+      throw new StampCodecException(Reason.MALFORMED, "cannot decode the envelope body: " + e, e);
     }
   }
 
@@ -390,9 +390,15 @@ public final class StampCodec {
     }
     DecodedEnvelope envelope = decode(value);
     if (StampKeys.isSelfContainedStamp(key) && !envelope.hasStampShape()) {
-      throw new StampCodecException(Reason.MALFORMED,
-          "the key is a " + StampKeys.kindOf(key) + " stamp key but the value is not a stamp (message type "
-              + envelope.messageType() + ", control type " + envelope.controlMessageType() + ")");
+      throw new StampCodecException(
+          Reason.MALFORMED,
+          "the key is a "
+              + StampKeys.kindOf(key)
+              + " stamp key but the value is not a stamp (message type "
+              + envelope.messageType()
+              + ", control type "
+              + envelope.controlMessageType()
+              + ")");
     }
     return envelope;
   }
@@ -424,7 +430,10 @@ public final class StampCodec {
     if (value[1] != PROTOCOL_VERSION) {
       throw new StampCodecException(
           Reason.UNKNOWN_PROTOCOL_VERSION,
-          "unknown protocol version: found " + (value[1] & 0xff) + ", expected " + PROTOCOL_VERSION);
+          "unknown protocol version: found "
+              + (value[1] & 0xff)
+              + ", expected "
+              + PROTOCOL_VERSION);
     }
   }
 

@@ -1,12 +1,12 @@
 package io.handoff.stamp;
 
 /**
- * The one exception the stamp codec throws for bytes it cannot accept: a record value that is not
- * a complete, well-formed envelope of protocol version 14, or a GUID argument of the wrong length.
+ * The one exception the stamp codec throws for bytes it cannot accept: a record value that is not a
+ * complete, well-formed envelope of protocol version 14, or a GUID argument of the wrong length.
  *
  * <p>The message names what was wrong and where; {@link #reason()} gives the same in a form code
- * can switch on. The codec does not know the topic-partition and offset a value came from: a
- * caller that does should add them when it reports or rethrows.
+ * can switch on. The codec does not know the topic-partition and offset a value came from: a caller
+ * that does should add them when it reports or rethrows.
  */
 public class StampCodecException extends RuntimeException {
 

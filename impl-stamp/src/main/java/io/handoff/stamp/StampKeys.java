@@ -6,8 +6,8 @@ import java.util.Arrays;
  * Hot-path predicates on Kafka record keys: is this record one of the self-contained stamps?
  *
  * <p>A stamp is identified by its key bytes alone, never by its payload. Every predicate is
- * null-safe (a null key is no stamp), allocates nothing, never hashes, and compares with
- * {@link Arrays#equals(byte[], byte[])} against private constants. Safe from any thread.
+ * null-safe (a null key is no stamp), allocates nothing, never hashes, and compares with {@link
+ * Arrays#equals(byte[], byte[])} against private constants. Safe from any thread.
  */
 public final class StampKeys {
 
@@ -34,9 +34,9 @@ public final class StampKeys {
   }
 
   /**
-   * True when {@code key} is the key of any self-contained stamp (step-down, DoL, heartbeat).
-   * Such records are not part of any producer's segment/sequence chain, so hosts call this to
-   * bypass data-integrity validation for them.
+   * True when {@code key} is the key of any self-contained stamp (step-down, DoL, heartbeat). Such
+   * records are not part of any producer's segment/sequence chain, so hosts call this to bypass
+   * data-integrity validation for them.
    */
   public static boolean isSelfContainedStamp(byte[] key) {
     return kindOf(key) != null;

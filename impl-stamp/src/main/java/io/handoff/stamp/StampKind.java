@@ -25,8 +25,10 @@ public enum StampKind {
 
   /** Length of a producer GUID in bytes. */
   public static final int GUID_LENGTH = 16;
+
   /** Length of a control-stamp key in bytes: header byte, GUID, segment, sequence. */
   public static final int KEY_LENGTH = 1 + GUID_LENGTH + 4 + 4;
+
   /** Key header byte of a control message. */
   public static final byte CONTROL_MESSAGE_KEY_HEADER = 2;
 

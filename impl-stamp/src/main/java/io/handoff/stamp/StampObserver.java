@@ -16,16 +16,21 @@ import io.handoff.spi.TenureObserver;
  */
 public final class StampObserver extends TenureObserver {
 
-  public StampObserver(HandoffSettings settings, HandoffMetrics metrics, String versionTopic, String localWriterId) {
+  public StampObserver(
+      HandoffSettings settings, HandoffMetrics metrics, String versionTopic, String localWriterId) {
     super(settings, metrics, versionTopic, localWriterId);
   }
 
   /**
-   * As {@link #StampObserver(HandoffSettings, HandoffMetrics, String, String)}, telling {@code listener}
-   * (which may be null) whenever a tenure begins, turns unclean or is closed: for tools that show an
-   * operator the tenures of a partition. A server has no use for it.
+   * As {@link #StampObserver(HandoffSettings, HandoffMetrics, String, String)}, telling {@code
+   * listener} (which may be null) whenever a tenure begins, turns unclean or is closed: for tools
+   * that show an operator the tenures of a partition. A server has no use for it.
    */
-  public StampObserver(HandoffSettings settings, HandoffMetrics metrics, String versionTopic, String localWriterId,
+  public StampObserver(
+      HandoffSettings settings,
+      HandoffMetrics metrics,
+      String versionTopic,
+      String localWriterId,
       TenureListener listener) {
     super(settings, metrics, versionTopic, localWriterId, listener);
   }

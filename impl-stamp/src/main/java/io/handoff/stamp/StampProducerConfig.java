@@ -27,13 +27,12 @@ public final class StampProducerConfig {
   /** Floor of one metadata wait; see {@link #metadataWaitMs}. */
   public static final long MIN_METADATA_WAIT_MS = 100L;
 
-  private StampProducerConfig() {
-  }
+  private StampProducerConfig() {}
 
   /**
-   * The user's Kafka properties with {@code acks=all}, idempotence, {@code linger.ms=0},
-   * {@code max.block.ms} of one metadata slice and request and delivery timeouts of the delivery
-   * bound forced.
+   * The user's Kafka properties with {@code acks=all}, idempotence, {@code linger.ms=0}, {@code
+   * max.block.ms} of one metadata slice and request and delivery timeouts of the delivery bound
+   * forced.
    *
    * @throws IllegalArgumentException naming the key of a missing or invalid producer setting
    */
@@ -41,8 +40,11 @@ public final class StampProducerConfig {
     Map<String, String> user = settings.kafkaProperties();
     String bootstrap = user.get(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG);
     if (bootstrap == null || bootstrap.isBlank()) {
-      throw new IllegalArgumentException("Missing configuration " + HandoffSettings.KAFKA_PREFIX
-          + ProducerConfig.BOOTSTRAP_SERVERS_CONFIG + ": the stamp producer needs the brokers of the version topics");
+      throw new IllegalArgumentException(
+          "Missing configuration "
+              + HandoffSettings.KAFKA_PREFIX
+              + ProducerConfig.BOOTSTRAP_SERVERS_CONFIG
+              + ": the stamp producer needs the brokers of the version topics");
     }
     Properties p = new Properties();
     p.putAll(user);
@@ -50,7 +52,10 @@ public final class StampProducerConfig {
     force(p, ProducerConfig.ACKS_CONFIG, "all");
     force(p, ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     force(p, ProducerConfig.LINGER_MS_CONFIG, "0");
-    force(p, ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(metadataWaitMs(settings.ackTimeoutMs())));
+    force(
+        p,
+        ProducerConfig.MAX_BLOCK_MS_CONFIG,
+        Long.toString(metadataWaitMs(settings.ackTimeoutMs())));
     force(p, ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(delivery));
     force(p, ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(delivery));
     force(p, ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
@@ -65,17 +70,26 @@ public final class StampProducerConfig {
       // Type and validator checks only: no connection, no logging of the values.
       parsed = ProducerConfig.configDef().parse(p);
     } catch (ConfigException e) {
-      throw new IllegalArgumentException("Invalid Kafka producer configuration under "
-          + HandoffSettings.KAFKA_PREFIX + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "Invalid Kafka producer configuration under "
+              + HandoffSettings.KAFKA_PREFIX
+              + ": "
+              + e.getMessage(),
+          e);
     }
     int inFlight = (Integer) parsed.get(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION);
     if (inFlight > 5) {
-      throw invalid(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, inFlight,
+      throw invalid(
+          ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION,
+          inFlight,
           "must be at most 5 (the stamp producer is idempotent)");
     }
     int retries = (Integer) parsed.get(ProducerConfig.RETRIES_CONFIG);
     if (retries == 0) {
-      throw invalid(ProducerConfig.RETRIES_CONFIG, retries, "must be at least 1 (the stamp producer is idempotent)");
+      throw invalid(
+          ProducerConfig.RETRIES_CONFIG,
+          retries,
+          "must be at least 1 (the stamp producer is idempotent)");
     }
     @SuppressWarnings("unchecked")
     List<String> servers = (List<String>) parsed.get(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG);
@@ -89,33 +103,43 @@ public final class StampProducerConfig {
   }
 
   /**
-   * The producer's {@code max.block.ms}: one slice of the ack timeout (an eighth, at least
-   * {@value #MIN_METADATA_WAIT_MS} ms). A metadata wait cannot be cut short, so the emitter waits in
-   * slices and stops starting new ones at the deadline.
+   * The producer's {@code max.block.ms}: one slice of the ack timeout (an eighth, at least {@value
+   * #MIN_METADATA_WAIT_MS} ms). A metadata wait cannot be cut short, so the emitter waits in slices
+   * and stops starting new ones at the deadline.
    */
   public static long metadataWaitMs(long ackTimeoutMs) {
     return Math.max(MIN_METADATA_WAIT_MS, ackTimeoutMs / 8);
   }
 
   /**
-   * How long after its timestamp a stamp sent on the emitter's own producer can still land:
-   * {@code max(ack timeout, }{@value #MIN_DELIVERY_TIMEOUT_MS}{@code  ms)}, the producer's request
-   * and delivery timeouts. The floor keeps a zero ack timeout ("send, don't wait") workable.
+   * How long after its timestamp a stamp sent on the emitter's own producer can still land: {@code
+   * max(ack timeout, }{@value #MIN_DELIVERY_TIMEOUT_MS}{@code ms)}, the producer's request and
+   * delivery timeouts. The floor keeps a zero ack timeout ("send, don't wait") workable.
    */
   public static long deliveryBoundMs(long ackTimeoutMs) {
     return Math.max(ackTimeoutMs, MIN_DELIVERY_TIMEOUT_MS);
   }
 
   private static IllegalArgumentException invalid(String key, Object value, String reason) {
-    return new IllegalArgumentException("Invalid value '" + value + "' for configuration "
-        + HandoffSettings.KAFKA_PREFIX + key + ": " + reason);
+    return new IllegalArgumentException(
+        "Invalid value '"
+            + value
+            + "' for configuration "
+            + HandoffSettings.KAFKA_PREFIX
+            + key
+            + ": "
+            + reason);
   }
 
   private static void force(Properties p, String key, String value) {
     Object old = p.put(key, value);
     if (old != null && !old.toString().trim().equalsIgnoreCase(value)) {
-      LOG.warn("Configuration {}{}={} is overridden with {}: the stamp emitter depends on it",
-          HandoffSettings.KAFKA_PREFIX, key, HandoffSettings.isSecret(key) ? HandoffSettings.HIDDEN : old, value);
+      LOG.warn(
+          "Configuration {}{}={} is overridden with {}: the stamp emitter depends on it",
+          HandoffSettings.KAFKA_PREFIX,
+          key,
+          HandoffSettings.isSecret(key) ? HandoffSettings.HIDDEN : old,
+          value);
     }
   }
 }

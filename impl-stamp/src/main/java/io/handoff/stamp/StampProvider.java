@@ -8,8 +8,8 @@ import io.handoff.spi.LeadershipHandoffObserver;
 import io.handoff.spi.LeadershipHandoffProvider;
 
 /**
- * The {@code stamp} strategy: a step-down stamp on the version topic, written by
- * {@link KafkaStampEmitter} and read by {@link StampObserver}.
+ * The {@code stamp} strategy: a step-down stamp on the version topic, written by {@link
+ * KafkaStampEmitter} and read by {@link StampObserver}.
  */
 public final class StampProvider implements LeadershipHandoffProvider {
 
@@ -28,13 +28,14 @@ public final class StampProvider implements LeadershipHandoffProvider {
    *     properties of an own producer are unusable
    */
   @Override
-  public LeadershipHandoffEmitter newEmitter(HandoffSettings settings, HandoffMetrics metrics, HostResources resources) {
+  public LeadershipHandoffEmitter newEmitter(
+      HandoffSettings settings, HandoffMetrics metrics, HostResources resources) {
     return KafkaStampEmitter.from(settings, metrics, resources);
   }
 
   @Override
-  public LeadershipHandoffObserver newObserver(HandoffSettings settings, HandoffMetrics metrics, String versionTopic,
-      String localWriterId) {
+  public LeadershipHandoffObserver newObserver(
+      HandoffSettings settings, HandoffMetrics metrics, String versionTopic, String localWriterId) {
     return new StampObserver(settings, metrics, versionTopic, localWriterId);
   }
 

@@ -30,23 +30,34 @@ public final class StampRecords {
    *     its topic-partition, offset and reason, and observed as undecodable)
    * @throws IllegalArgumentException if the record is not of the observer's version topic
    */
-  public DecodedEnvelope observe(LeadershipHandoffObserver observer, ConsumerRecord<byte[], byte[]> record) {
+  public DecodedEnvelope observe(
+      LeadershipHandoffObserver observer, ConsumerRecord<byte[], byte[]> record) {
     requireNonNull(observer, "observer is null");
     requireNonNull(record, "record is null");
     if (!observer.versionTopic().equals(record.topic())) {
-      throw new IllegalArgumentException("A record of " + record.topic() + "-" + record.partition()
-          + " cannot be observed by the observer of " + observer.versionTopic());
+      throw new IllegalArgumentException(
+          "A record of "
+              + record.topic()
+              + "-"
+              + record.partition()
+              + " cannot be observed by the observer of "
+              + observer.versionTopic());
     }
     DecodedEnvelope envelope;
     try {
       envelope = codec.decodeRecord(record.key(), record.value());
     } catch (StampCodecException e) {
-      LOG.warn("Undecodable record at {}-{} offset {}: {}; it makes the current tenure unclean", record.topic(),
-          record.partition(), record.offset(), e.getMessage());
+      LOG.warn(
+          "Undecodable record at {}-{} offset {}: {}; it makes the current tenure unclean",
+          record.topic(),
+          record.partition(),
+          record.offset(),
+          e.getMessage());
       observer.observeUndecodable(record.partition(), record.offset());
       return null;
     }
-    observer.observe(record.partition(), record.offset(), record.key(), envelope.hostName(), envelope.term());
+    observer.observe(
+        record.partition(), record.offset(), record.key(), envelope.hostName(), envelope.term());
     return envelope;
   }
 }

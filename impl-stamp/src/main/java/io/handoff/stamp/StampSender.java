@@ -24,19 +24,24 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  */
 final class StampSender {
 
-  /** Topics whose partition counts are remembered; the least recently used beyond it are dropped. */
+  /**
+   * Topics whose partition counts are remembered; the least recently used beyond it are dropped.
+   */
   static final int MAX_KNOWN_TOPICS = 4_096;
 
   private final long ackTimeoutMs;
   private final StampCodec codec = new StampCodec();
   private final byte[] vtpHeader = codec.vtpHeaderValue();
+
   /** Topic -> partitions known to exist (at least), from prepare() and acknowledged stamps. */
-  private final Map<String, Integer> knownPartitions = new LinkedHashMap<>(16, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
-      return size() > MAX_KNOWN_TOPICS;
-    }
-  };
+  private final Map<String, Integer> knownPartitions =
+      new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
+          return size() > MAX_KNOWN_TOPICS;
+        }
+      };
+
   private Producer<byte[], byte[]> producer;
 
   StampSender(long ackTimeoutMs) {
@@ -111,7 +116,11 @@ final class StampSender {
    * nothing after the deadline but the first stamp. With a zero ack timeout nobody waits: the
    * caller has already answered {@code TIMED_OUT}, and every stamp is still handed over.
    */
-  void handOver(StampBatch batch, int[] todo, Supplier<Producer<byte[], byte[]>> producers, WriteBarrier barrier) {
+  void handOver(
+      StampBatch batch,
+      int[] todo,
+      Supplier<Producer<byte[], byte[]>> producers,
+      WriteBarrier barrier) {
     int[] order = sendOrder(batch, todo);
     boolean[] done = new boolean[batch.size()];
     Map<Integer, CompletableFuture<?>> writesDone = new HashMap<>();
@@ -119,7 +128,8 @@ final class StampSender {
       for (int i : order) {
         StepDown s = batch.stepDown(i);
         try {
-          writesDone.put(i, barrier.writesCompleted(s.versionTopic(), s.partition()).toCompletableFuture());
+          writesDone.put(
+              i, barrier.writesCompleted(s.versionTopic(), s.partition()).toCompletableFuture());
         } catch (RuntimeException e) {
           batch.fail(i, EmitStatus.FAILED, e);
           done[i] = true;
@@ -138,8 +148,13 @@ final class StampSender {
         return;
       }
       if (batch.ackTimeoutMs() > 0 && !first && batch.pastDeadline()) {
-        batch.fail(i, EmitStatus.TIMED_OUT,
-            new TimeoutException("the ack timeout of " + batch.ackTimeoutMs() + " ms passed before this stamp could be sent"));
+        batch.fail(
+            i,
+            EmitStatus.TIMED_OUT,
+            new TimeoutException(
+                "the ack timeout of "
+                    + batch.ackTimeoutMs()
+                    + " ms passed before this stamp could be sent"));
         continue;
       }
       first = false;
@@ -155,7 +170,8 @@ final class StampSender {
       } catch (org.apache.kafka.common.errors.TimeoutException e) {
         batch.fail(i, EmitStatus.TIMED_OUT, e);
       } catch (InterruptException e) {
-        batch.fail(i, EmitStatus.FAILED, new IllegalStateException("the stamp emitter is closing", e));
+        batch.fail(
+            i, EmitStatus.FAILED, new IllegalStateException("the stamp emitter is closing", e));
         return;
       } catch (RuntimeException e) {
         batch.fail(i, EmitStatus.FAILED, e);
@@ -166,7 +182,8 @@ final class StampSender {
       }
     }
     if (barrier == null && p != null && batch.ackTimeoutMs() > 0 && batch.mayHandOver()) {
-      // On the host's producer a stamp would otherwise wait out its linger.ms like any record: flush
+      // On the host's producer a stamp would otherwise wait out its linger.ms like any record:
+      // flush
       // sends what is buffered at once. It returns when everything is answered, which the caller is
       // waiting for anyway.
       batch.waitingFor("the host's producer to send its buffered records");
@@ -174,27 +191,46 @@ final class StampSender {
     }
   }
 
-  /** Waits, until the deadline, for the host's writes before stamp {@code i}; settles it if they are not done. */
+  /**
+   * Waits, until the deadline, for the host's writes before stamp {@code i}; settles it if they are
+   * not done.
+   */
   private static boolean writesDone(StampBatch batch, int i, CompletableFuture<?> done) {
     StepDown s = batch.stepDown(i);
     batch.waitingFor("the host's writes to " + s.topicPartition());
     try {
       // With a zero ack timeout nobody waits for the outcome, but a barrier that never opens must
       // not hold up this emitter's later stamps for ever.
-      long wait = batch.ackTimeoutMs() == 0
-          ? TimeUnit.MILLISECONDS.toNanos(StampProducerConfig.MIN_DELIVERY_TIMEOUT_MS) : batch.remainingNanos();
+      long wait =
+          batch.ackTimeoutMs() == 0
+              ? TimeUnit.MILLISECONDS.toNanos(StampProducerConfig.MIN_DELIVERY_TIMEOUT_MS)
+              : batch.remainingNanos();
       done.get(wait, TimeUnit.NANOSECONDS);
       return true;
     } catch (TimeoutException e) {
-      batch.fail(i, EmitStatus.TIMED_OUT, new TimeoutException("the host's writes to " + s.topicPartition()
-          + " had not all completed within the ack timeout of " + batch.ackTimeoutMs()
-          + " ms; the stamp was not sent, so that it cannot land before them"));
+      batch.fail(
+          i,
+          EmitStatus.TIMED_OUT,
+          new TimeoutException(
+              "the host's writes to "
+                  + s.topicPartition()
+                  + " had not all completed within the ack timeout of "
+                  + batch.ackTimeoutMs()
+                  + " ms; the stamp was not sent, so that it cannot land before them"));
     } catch (ExecutionException e) {
-      batch.fail(i, EmitStatus.FAILED, new IllegalStateException("a write of the host to " + s.topicPartition()
-          + " failed, so the stamp was not sent: " + e.getCause(), e.getCause()));
+      batch.fail(
+          i,
+          EmitStatus.FAILED,
+          new IllegalStateException(
+              "a write of the host to "
+                  + s.topicPartition()
+                  + " failed, so the stamp was not sent: "
+                  + e.getCause(),
+              e.getCause()));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      batch.fail(i, EmitStatus.FAILED, new IllegalStateException("the stamp emitter is closing", e));
+      batch.fail(
+          i, EmitStatus.FAILED, new IllegalStateException("the stamp emitter is closing", e));
     }
     return false;
   }
@@ -217,7 +253,11 @@ final class StampSender {
     return order;
   }
 
-  private void send(StampBatch batch, int i, Producer<byte[], byte[]> p, Map<String, Integer> partitionCounts,
+  private void send(
+      StampBatch batch,
+      int i,
+      Producer<byte[], byte[]> p,
+      Map<String, Integer> partitionCounts,
       Map<String, RuntimeException> metadataFailures) {
     // Kafka's delivery timeout starts when the record enters the producer's buffer, after send()
     // has waited for metadata. Wait for the metadata first, once per topic and call, then check the
@@ -241,28 +281,43 @@ final class StampSender {
       partitionCounts.put(topic, count);
     }
     if (s.partition() >= count) {
-      throw new IllegalArgumentException("Partition " + s.partition() + " of topic " + topic
-          + " does not exist: the topic has " + count + " partition(s)");
+      throw new IllegalArgumentException(
+          "Partition "
+              + s.partition()
+              + " of topic "
+              + topic
+              + " does not exist: the topic has "
+              + count
+              + " partition(s)");
     }
     if (batch.ackTimeoutMs() > 0 && batch.pastDeadline()) {
       throw new org.apache.kafka.common.errors.TimeoutException(
-          "the ack timeout of " + batch.ackTimeoutMs() + " ms passed while waiting for the metadata of " + topic);
+          "the ack timeout of "
+              + batch.ackTimeoutMs()
+              + " ms passed while waiting for the metadata of "
+              + topic);
     }
     if (!batch.mayHandOver()) {
       return;
     }
     batch.waitingFor("the producer to accept the stamp of " + s.topicPartition());
     long now = System.currentTimeMillis();
-    byte[] value = codec.encodeStamp(StampKind.STEP_DOWN, s.leaderTerm(), s.localClusterId(), s.writerId(), now);
+    byte[] value =
+        codec.encodeStamp(
+            StampKind.STEP_DOWN, s.leaderTerm(), s.localClusterId(), s.writerId(), now);
     RecordHeaders headers = new RecordHeaders();
     headers.add(StampCodec.VTP_HEADER, vtpHeader);
-    ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, s.partition(), now,
-        StampKind.STEP_DOWN.key(), value, headers);
-    batch.handedOver(i, p.send(record, (metadata, exception) -> {
-      batch.answered(i);
-      if (exception == null) {
-        learn(topic, s.partition() + 1);
-      }
-    }));
+    ProducerRecord<byte[], byte[]> record =
+        new ProducerRecord<>(topic, s.partition(), now, StampKind.STEP_DOWN.key(), value, headers);
+    batch.handedOver(
+        i,
+        p.send(
+            record,
+            (metadata, exception) -> {
+              batch.answered(i);
+              if (exception == null) {
+                learn(topic, s.partition() + 1);
+              }
+            }));
   }
 }

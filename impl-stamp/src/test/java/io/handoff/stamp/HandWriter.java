@@ -97,7 +97,12 @@ final class HandWriter {
   }
 
   static byte[] stamp(
-      String guidHex, long timestampMs, int checksumType, String hostName, int clusterId, long term) {
+      String guidHex,
+      long timestampMs,
+      int checksumType,
+      String hostName,
+      int clusterId,
+      long term) {
     return stamp(guidHex, timestampMs, checksumType, hostName, clusterId, term, 3, 2, 1);
   }
 }

@@ -58,11 +58,13 @@ import org.testng.annotations.Test;
 public class KafkaStampEmitterBrokerTest {
 
   /** A barrier for topics the test writes no data to: no host write is ever outstanding. */
-  private static final WriteBarrier NOTHING_WRITTEN = (topic, partition) -> CompletableFuture.completedFuture(null);
+  private static final WriteBarrier NOTHING_WRITTEN =
+      (topic, partition) -> CompletableFuture.completedFuture(null);
 
   /**
    * How long the host's producer holds its data before sending it: long enough that the leader's
-   * last records are still in the buffer when it steps down, as with any batching producer under load.
+   * last records are still in the buffer when it steps down, as with any batching producer under
+   * load.
    */
   private static final long HOST_LINGER_MS = 3_000;
 
@@ -93,7 +95,10 @@ public class KafkaStampEmitterBrokerTest {
     return HandoffSettings.from(p);
   }
 
-  /** A producer as a host would write its data with: batching for {@code lingerMs}, idempotent by default. */
+  /**
+   * A producer as a host would write its data with: batching for {@code lingerMs}, idempotent by
+   * default.
+   */
   private KafkaProducer<byte[], byte[]> hostProducer(long lingerMs, Map<String, Object> extra) {
     Map<String, Object> c = new HashMap<>();
     c.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
@@ -107,7 +112,10 @@ public class KafkaStampEmitterBrokerTest {
   }
 
   private static ProducerRecord<byte[], byte[]> data(String topic, int partition, int i) {
-    return new ProducerRecord<>(topic, partition, ("data-" + i).getBytes(StandardCharsets.UTF_8),
+    return new ProducerRecord<>(
+        topic,
+        partition,
+        ("data-" + i).getBytes(StandardCharsets.UTF_8),
         ("value-" + i).getBytes(StandardCharsets.UTF_8));
   }
 
@@ -137,17 +145,24 @@ public class KafkaStampEmitterBrokerTest {
         consumer.poll(Duration.ofMillis(100)).forEach(out::add);
       }
     }
-    out.sort(Comparator.comparingInt((ConsumerRecord<byte[], byte[]> r) -> r.partition())
-        .thenComparingLong(ConsumerRecord::offset));
+    out.sort(
+        Comparator.comparingInt((ConsumerRecord<byte[], byte[]> r) -> r.partition())
+            .thenComparingLong(ConsumerRecord::offset));
     return out;
   }
 
-  /** The keys of one partition's records in offset order: "data-i" for data, "STAMP" for a step-down stamp. */
+  /**
+   * The keys of one partition's records in offset order: "data-i" for data, "STAMP" for a step-down
+   * stamp.
+   */
   private List<String> keysOf(String topic, int partitions, int partition) {
     List<String> keys = new ArrayList<>();
     for (ConsumerRecord<byte[], byte[]> r : readAll(topic, partitions)) {
       if (r.partition() == partition) {
-        keys.add(StampKeys.isStepDownKey(r.key()) ? "STAMP" : new String(r.key(), StandardCharsets.UTF_8));
+        keys.add(
+            StampKeys.isStepDownKey(r.key())
+                ? "STAMP"
+                : new String(r.key(), StandardCharsets.UTF_8));
       }
     }
     return keys;
@@ -167,12 +182,17 @@ public class KafkaStampEmitterBrokerTest {
     CountingHandoffMetrics metrics = new CountingHandoffMetrics();
     long before = System.currentTimeMillis();
     EmitOutcome o;
-    // Through the entry point a host uses, lending a barrier: the emitter stamps on its own producer.
-    try (LeadershipHandoffEmitter emitter = LeadershipHandoffs.emitter(switchedOn(), metrics,
-        HostResources.of(WriteBarrier.class, NOTHING_WRITTEN))) {
+    // Through the entry point a host uses, lending a barrier: the emitter stamps on its own
+    // producer.
+    try (LeadershipHandoffEmitter emitter =
+        LeadershipHandoffs.emitter(
+            switchedOn(), metrics, HostResources.of(WriteBarrier.class, NOTHING_WRITTEN))) {
       assertTrue(emitter instanceof KafkaStampEmitter, emitter.getClass().getName());
-      assertTrue(((KafkaStampEmitter) emitter).deliveryBound().isPresent(), "own producer: " + emitter);
-      o = emitter.emitStepDown(StepDown.established("store_v1", 1, 1_764_000_000_001L, 3, "host-a.example:1234"));
+      assertTrue(
+          ((KafkaStampEmitter) emitter).deliveryBound().isPresent(), "own producer: " + emitter);
+      o =
+          emitter.emitStepDown(
+              StepDown.established("store_v1", 1, 1_764_000_000_001L, 3, "host-a.example:1234"));
     }
     long after = System.currentTimeMillis();
     assertEquals(o.status(), EmitStatus.ACKED, o.toString());
@@ -187,8 +207,10 @@ public class KafkaStampEmitterBrokerTest {
 
     Header vtp = r.headers().lastHeader("vtp");
     assertNotNull(vtp, "every stamp carries the vtp header");
-    Schema headerSchema = new Schema.Parser().parse(new String(vtp.value(), StandardCharsets.UTF_8));
-    assertEquals(headerSchema, StampCodec.envelopeSchema(), "vtp carries the writer's envelope schema");
+    Schema headerSchema =
+        new Schema.Parser().parse(new String(vtp.value(), StandardCharsets.UTF_8));
+    assertEquals(
+        headerSchema, StampCodec.envelopeSchema(), "vtp carries the writer's envelope schema");
 
     assertEquals(r.value()[0], (byte) 23, "magic byte");
     assertEquals(r.value()[1], (byte) 14, "protocol version");
@@ -197,7 +219,8 @@ public class KafkaStampEmitterBrokerTest {
     assertEquals(e.producerGuid(), StampKind.STEP_DOWN.guid());
     assertEquals(e.segmentNumber(), 0);
     assertEquals(e.messageSequenceNumber(), 0);
-    assertTrue(e.messageTimestamp() >= before && e.messageTimestamp() <= after, "wall clock at send time");
+    assertTrue(
+        e.messageTimestamp() >= before && e.messageTimestamp() <= after, "wall clock at send time");
     assertEquals(e.logicalTimestamp(), -1);
     assertEquals(e.controlMessageType(), 2);
     assertTrue(e.debugInfo().isEmpty());
@@ -224,9 +247,12 @@ public class KafkaStampEmitterBrokerTest {
     List<EmitOutcome> outcomes;
     try (KafkaProducer<byte[], byte[]> host = hostProducer(0, Map.of())) {
       // The host lends its producer: the stamps travel on it, and it stays open for the host.
-      try (LeadershipHandoffEmitter emitter = LeadershipHandoffs.emitter(props, HandoffMetrics.NOOP,
-          HostResources.of(Producer.class, host))) {
-        assertEquals(((KafkaStampEmitter) emitter).deliveryBound(), Optional.empty(),
+      try (LeadershipHandoffEmitter emitter =
+          LeadershipHandoffs.emitter(
+              props, HandoffMetrics.NOOP, HostResources.of(Producer.class, host))) {
+        assertEquals(
+            ((KafkaStampEmitter) emitter).deliveryBound(),
+            Optional.empty(),
             "on the host's producer, its delivery.timeout.ms decides: " + emitter);
         outcomes = emitter.emitStepDowns(batch);
       }
@@ -242,7 +268,10 @@ public class KafkaStampEmitterBrokerTest {
       if (!StampKeys.isStepDownKey(r.key())) {
         continue; // the host's record written after the emitter was closed
       }
-      assertEquals(codec.readTerm(r.value()), 1_000 + r.partition(), "the stamp carries its own partition's term");
+      assertEquals(
+          codec.readTerm(r.value()),
+          1_000 + r.partition(),
+          "the stamp carries its own partition's term");
       perPartition.merge(r.partition(), 1, Integer::sum);
     }
     assertEquals(perPartition.size(), 200, "every partition stamped");
@@ -258,11 +287,13 @@ public class KafkaStampEmitterBrokerTest {
     try (LeadershipHandoffEmitter emitter = LeadershipHandoffs.emitter(p)) {
       assertFalse(emitter instanceof KafkaStampEmitter, emitter.getClass().getName());
       for (int i = 0; i < 2; i++) {
-        assertEquals(emitter.emitStepDown(StepDown.established("store_v3", i, 5, 0, "h")).status(),
+        assertEquals(
+            emitter.emitStepDown(StepDown.established("store_v3", i, 5, 0, "h")).status(),
             EmitStatus.SKIPPED_DISABLED);
       }
     }
-    assertTrue(readAll("store_v3", 2).isEmpty(), "nothing may be written with the default properties");
+    assertTrue(
+        readAll("store_v3", 2).isEmpty(), "nothing may be written with the default properties");
   }
 
   /**
@@ -276,13 +307,16 @@ public class KafkaStampEmitterBrokerTest {
     int n = 200;
     EmitOutcome o;
     try (KafkaProducer<byte[], byte[]> host = hostProducer(HOST_LINGER_MS, Map.of());
-        KafkaStampEmitter emitter = KafkaStampEmitter.onHostProducer(settings(HOST_LINGER_MS + 10_000),
-            HandoffMetrics.NOOP, host)) {
+        KafkaStampEmitter emitter =
+            KafkaStampEmitter.onHostProducer(
+                settings(HOST_LINGER_MS + 10_000), HandoffMetrics.NOOP, host)) {
       List<Future<?>> sent = new ArrayList<>();
       for (int i = 0; i < n; i++) {
         sent.add(host.send(data(topic, 0, i)));
       }
-      assertFalse(sent.get(n - 1).isDone(), "the leader's last record must still be in the buffer for this test");
+      assertFalse(
+          sent.get(n - 1).isDone(),
+          "the leader's last record must still be in the buffer for this test");
       o = emitter.emitStepDown(StepDown.established(topic, 0, 4_242, 0, "host-o"));
       assertTrue(sent.stream().allMatch(Future::isDone), "the stamp was acked after the data");
     }
@@ -295,8 +329,8 @@ public class KafkaStampEmitterBrokerTest {
 
   /**
    * Rule E2 on the emitter's own producer: the host writes through a {@link SendTracker}, its last
-   * records still in its producer's buffer when it steps down; the emitter sends the stamp only once
-   * the tracker reports them acknowledged, so it lands after all of them.
+   * records still in its producer's buffer when it steps down; the emitter sends the stamp only
+   * once the tracker reports them acknowledged, so it lands after all of them.
    */
   @Test
   public void afterTheBarrierTheStampLandsAfterTheLeadersBufferedData() throws Exception {
@@ -309,14 +343,20 @@ public class KafkaStampEmitterBrokerTest {
       for (int i = 0; i < n; i++) {
         tracker.send(data(topic, 0, i), null);
       }
-      assertFalse(tracker.writesCompleted(topic, 0).toCompletableFuture().isDone(),
+      assertFalse(
+          tracker.writesCompleted(topic, 0).toCompletableFuture().isDone(),
           "the leader's records must still be in the buffer for this test");
-      assertTrue(tracker.writesCompleted(topic, 1).toCompletableFuture().isDone(), "nothing written to partition 1");
-      try (KafkaStampEmitter emitter = KafkaStampEmitter.afterHostWrites(settings(HOST_LINGER_MS + 10_000),
-          HandoffMetrics.NOOP, tracker)) {
+      assertTrue(
+          tracker.writesCompleted(topic, 1).toCompletableFuture().isDone(),
+          "nothing written to partition 1");
+      try (KafkaStampEmitter emitter =
+          KafkaStampEmitter.afterHostWrites(
+              settings(HOST_LINGER_MS + 10_000), HandoffMetrics.NOOP, tracker)) {
         o = emitter.emitStepDown(StepDown.established(topic, 0, 4_343, 0, "host-t"));
       }
-      assertTrue(tracker.writesCompleted(topic, 0).toCompletableFuture().isDone(), "the stamp waited for the data");
+      assertTrue(
+          tracker.writesCompleted(topic, 0).toCompletableFuture().isDone(),
+          "the stamp waited for the data");
     }
     assertEquals(o.status(), EmitStatus.ACKED, o.toString());
     assertEquals(o.offset(), n, "the stamp is appended after the leader's " + n + " records");
@@ -341,11 +381,14 @@ public class KafkaStampEmitterBrokerTest {
       for (int i = 0; i < n; i++) {
         sent.add(host.send(data(topic, 0, i)));
       }
-      try (KafkaStampEmitter emitter = KafkaStampEmitter.afterHostWrites(settings(HOST_LINGER_MS + 10_000),
-          HandoffMetrics.NOOP, NOTHING_WRITTEN)) {
+      try (KafkaStampEmitter emitter =
+          KafkaStampEmitter.afterHostWrites(
+              settings(HOST_LINGER_MS + 10_000), HandoffMetrics.NOOP, NOTHING_WRITTEN)) {
         o = emitter.emitStepDown(StepDown.established(topic, 0, 4_444, 0, "host-x"));
       }
-      assertFalse(sent.get(n - 1).isDone(), "the data must still have been buffered when the stamp was acked");
+      assertFalse(
+          sent.get(n - 1).isDone(),
+          "the data must still have been buffered when the stamp was acked");
       host.flush();
     }
     assertEquals(o.status(), EmitStatus.ACKED, o.toString());
@@ -354,35 +397,47 @@ public class KafkaStampEmitterBrokerTest {
     assertEquals(keys.size(), n + 1, keys.toString());
   }
 
-  /** A barrier that completes 100 ms after it is asked holds the stamp back until then, and no longer. */
+  /**
+   * A barrier that completes 100 ms after it is asked holds the stamp back until then, and no
+   * longer.
+   */
   @Test
   public void aBarrierThatCompletesLaterHoldsTheStampBackUntilThen() {
     String topic = "later_v1";
     kafka.createTopic(topic, 4);
     List<String> asked = new CopyOnWriteArrayList<>();
     AtomicLong completedAtMs = new AtomicLong();
-    WriteBarrier later = (t, partition) -> {
-      asked.add(t + "-" + partition);
-      CompletableFuture<Void> done = new CompletableFuture<>();
-      CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS).execute(() -> {
-        completedAtMs.set(System.currentTimeMillis());
-        done.complete(null);
-      });
-      return done;
-    };
+    WriteBarrier later =
+        (t, partition) -> {
+          asked.add(t + "-" + partition);
+          CompletableFuture<Void> done = new CompletableFuture<>();
+          CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS)
+              .execute(
+                  () -> {
+                    completedAtMs.set(System.currentTimeMillis());
+                    done.complete(null);
+                  });
+          return done;
+        };
     EmitOutcome o;
-    try (KafkaStampEmitter emitter = KafkaStampEmitter.afterHostWrites(settings(10_000), HandoffMetrics.NOOP, later)) {
+    try (KafkaStampEmitter emitter =
+        KafkaStampEmitter.afterHostWrites(settings(10_000), HandoffMetrics.NOOP, later)) {
       o = emitter.emitStepDown(StepDown.established(topic, 3, 4_545, 0, "host-l"));
     }
     assertEquals(o.status(), EmitStatus.ACKED, o.toString());
-    assertEquals(asked, List.of(topic + "-3"), "the barrier is asked once, for the stamp's topic-partition");
+    assertEquals(
+        asked, List.of(topic + "-3"), "the barrier is asked once, for the stamp's topic-partition");
     List<ConsumerRecord<byte[], byte[]>> records = readAll(topic, 4);
     assertEquals(records.size(), 1, "one stamp");
     ConsumerRecord<byte[], byte[]> r = records.get(0);
     assertEquals(r.partition(), 3);
     // The record's timestamp is the moment the emitter handed the stamp to its producer.
-    assertTrue(r.timestamp() >= completedAtMs.get(), "the stamp was sent at " + r.timestamp()
-        + ", before the barrier completed at " + completedAtMs.get());
+    assertTrue(
+        r.timestamp() >= completedAtMs.get(),
+        "the stamp was sent at "
+            + r.timestamp()
+            + ", before the barrier completed at "
+            + completedAtMs.get());
   }
 
   /**
@@ -396,24 +451,36 @@ public class KafkaStampEmitterBrokerTest {
     EmitOutcome refused;
     EmitOutcome afterClear;
     // A record above max.request.size fails in the producer, reported through its callback.
-    try (KafkaProducer<byte[], byte[]> host = hostProducer(0, Map.of(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, "1024"))) {
+    try (KafkaProducer<byte[], byte[]> host =
+        hostProducer(0, Map.of(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, "1024"))) {
       SendTracker tracker = new SendTracker(host);
       tracker.send(data(topic, 0, 0), null).get(30, TimeUnit.SECONDS);
-      tracker.send(new ProducerRecord<>(topic, 0, "too-large".getBytes(StandardCharsets.UTF_8), new byte[4_096]), null);
-      try (KafkaStampEmitter emitter = KafkaStampEmitter.afterHostWrites(settings(10_000), HandoffMetrics.NOOP,
-          tracker)) {
+      tracker.send(
+          new ProducerRecord<>(
+              topic, 0, "too-large".getBytes(StandardCharsets.UTF_8), new byte[4_096]),
+          null);
+      try (KafkaStampEmitter emitter =
+          KafkaStampEmitter.afterHostWrites(settings(10_000), HandoffMetrics.NOOP, tracker)) {
         refused = emitter.emitStepDown(StepDown.established(topic, 0, 4_646, 0, "host-f"));
         tracker.clear(topic, 0);
         afterClear = emitter.emitStepDown(StepDown.established(topic, 0, 4_647, 0, "host-f"));
       }
     }
     assertEquals(refused.status(), EmitStatus.FAILED, refused.toString());
-    assertTrue(refused.cause().getMessage().contains(topic + "-0"), "names the topic-partition: " + refused);
+    assertTrue(
+        refused.cause().getMessage().contains(topic + "-0"),
+        "names the topic-partition: " + refused);
     assertTrue(refused.cause().getMessage().contains("not sent"), refused.toString());
-    assertTrue(refused.cause().getCause() instanceof RecordTooLargeException, "the host's failure: " + refused);
+    assertTrue(
+        refused.cause().getCause() instanceof RecordTooLargeException,
+        "the host's failure: " + refused);
     assertEquals(afterClear.status(), EmitStatus.ACKED, afterClear.toString());
     List<ConsumerRecord<byte[], byte[]>> records = readAll(topic, 1);
-    assertEquals(keysOf(topic, 1, 0), List.of("data-0", "STAMP"), "the refused stamp is not on the topic");
-    assertEquals(new StampCodec().readTerm(records.get(1).value()), 4_647, "only the stamp written after clear()");
+    assertEquals(
+        keysOf(topic, 1, 0), List.of("data-0", "STAMP"), "the refused stamp is not on the topic");
+    assertEquals(
+        new StampCodec().readTerm(records.get(1).value()),
+        4_647,
+        "only the stamp written after clear()");
   }
 }

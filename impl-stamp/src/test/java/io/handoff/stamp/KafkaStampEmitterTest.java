@@ -54,15 +54,18 @@ import org.testng.annotations.Test;
 /**
  * Each answer and failure of the producer staged with Mockito, on an emitter that stamps on the
  * host's producer ({@link KafkaStampEmitter#onHostProducer}): the stamp carries every field, each
- * failure becomes an outcome (never an exception), waits are bounded by one ack timeout shared by
- * a batch, nothing is sent for a skipped step-down, and the configuration of the emitter's own
+ * failure becomes an outcome (never an exception), waits are bounded by one ack timeout shared by a
+ * batch, nothing is sent for a skipped step-down, and the configuration of the emitter's own
  * producer ({@link StampProducerConfig}) forces what the emitter's bounds depend on.
  */
 public class KafkaStampEmitterTest {
 
-  private static final StepDown STEP_DOWN = StepDown.established("store_v3", 2, 1_700_000_000_123L, 7, "host-a");
+  private static final StepDown STEP_DOWN =
+      StepDown.established("store_v3", 2, 1_700_000_000_123L, 7, "host-a");
 
-  /** Every emitter a test creates, closed after it: each holds a sender thread once it has emitted. */
+  /**
+   * Every emitter a test creates, closed after it: each holds a sender thread once it has emitted.
+   */
   private final List<KafkaStampEmitter> emitters = new ArrayList<>();
 
   @AfterMethod(alwaysRun = true)
@@ -71,19 +74,24 @@ public class KafkaStampEmitterTest {
     emitters.clear();
   }
 
-  private KafkaStampEmitter onHost(HandoffSettings settings, HandoffMetrics metrics, Producer<byte[], byte[]> p) {
+  private KafkaStampEmitter onHost(
+      HandoffSettings settings, HandoffMetrics metrics, Producer<byte[], byte[]> p) {
     KafkaStampEmitter e = KafkaStampEmitter.onHostProducer(settings, metrics, p);
     emitters.add(e);
     return e;
   }
 
   /** A barrier for the tests of the own producer's configuration, which never get to emit. */
-  private static final WriteBarrier NOTHING_WRITTEN = (topic, partition) -> CompletableFuture.completedFuture(null);
+  private static final WriteBarrier NOTHING_WRITTEN =
+      (topic, partition) -> CompletableFuture.completedFuture(null);
 
   private static HandoffSettings settings(long ackTimeoutMs) {
-    return HandoffSettings.from(Map.of(
-        HandoffSettings.EMIT_STEPDOWN_STAMP, "true",
-        HandoffSettings.ACK_TIMEOUT_MS, Long.toString(ackTimeoutMs)));
+    return HandoffSettings.from(
+        Map.of(
+            HandoffSettings.EMIT_STEPDOWN_STAMP,
+            "true",
+            HandoffSettings.ACK_TIMEOUT_MS,
+            Long.toString(ackTimeoutMs)));
   }
 
   /** A producer whose every topic has 256 partitions. */
@@ -103,15 +111,19 @@ public class KafkaStampEmitterTest {
         new RecordMetadata(new TopicPartition("store_v3", 2), offset, 0, 0L, 25, 100));
   }
 
-  /** Answers send() with {@code future} and runs the callback as the producer's I/O thread would. */
+  /**
+   * Answers send() with {@code future} and runs the callback as the producer's I/O thread would.
+   */
   private static void answer(Producer<byte[], byte[]> p, Future<RecordMetadata> future) {
-    when(p.send(any(), any())).thenAnswer(inv -> {
-      Callback cb = inv.getArgument(1);
-      if (future.isDone() && cb != null) {
-        cb.onCompletion(null, null);
-      }
-      return future;
-    });
+    when(p.send(any(), any()))
+        .thenAnswer(
+            inv -> {
+              Callback cb = inv.getArgument(1);
+              if (future.isDone() && cb != null) {
+                cb.onCompletion(null, null);
+              }
+              return future;
+            });
   }
 
   @Test
@@ -128,7 +140,8 @@ public class KafkaStampEmitterTest {
     assertEquals(metrics.emitSuccess(), 1);
     assertEquals(metrics.emitFailure(), 0);
     @SuppressWarnings("unchecked")
-    ArgumentCaptor<ProducerRecord<byte[], byte[]>> sent = ArgumentCaptor.forClass(ProducerRecord.class);
+    ArgumentCaptor<ProducerRecord<byte[], byte[]>> sent =
+        ArgumentCaptor.forClass(ProducerRecord.class);
     verify(p).send(sent.capture(), any());
     ProducerRecord<byte[], byte[]> r = sent.getValue();
     assertEquals(r.topic(), "store_v3");
@@ -139,7 +152,8 @@ public class KafkaStampEmitterTest {
     assertEquals(e.term(), 1_700_000_000_123L);
     assertEquals(e.hostName(), "host-a");
     assertEquals(e.upstreamKafkaClusterId(), 7);
-    assertEquals(e.messageTimestamp(), r.timestamp().longValue(), "record and envelope share the send time");
+    assertEquals(
+        e.messageTimestamp(), r.timestamp().longValue(), "record and envelope share the send time");
   }
 
   @Test
@@ -186,8 +200,10 @@ public class KafkaStampEmitterTest {
   @Test
   public void clientTimeoutInTheFutureIsTimedOut() {
     Producer<byte[], byte[]> p = producer();
-    answer(p, CompletableFuture.failedFuture(
-        new TimeoutException("Topic store_v3 not present in metadata after 1000 ms")));
+    answer(
+        p,
+        CompletableFuture.failedFuture(
+            new TimeoutException("Topic store_v3 not present in metadata after 1000 ms")));
 
     EmitOutcome o = onHost(settings(1000), new CountingHandoffMetrics(), p).emitStepDown(STEP_DOWN);
 
@@ -206,7 +222,8 @@ public class KafkaStampEmitterTest {
     try {
       o = emitter.emitStepDown(STEP_DOWN);
     } finally {
-      assertTrue(Thread.interrupted(), "the interrupt status must be restored (and is cleared here)");
+      assertTrue(
+          Thread.interrupted(), "the interrupt status must be restored (and is cleared here)");
     }
     assertEquals(o.status(), EmitStatus.INTERRUPTED);
   }
@@ -216,27 +233,34 @@ public class KafkaStampEmitterTest {
     Producer<byte[], byte[]> p = producer();
     CountDownLatch sent = new CountDownLatch(1);
     CompletableFuture<RecordMetadata> never = new CompletableFuture<>();
-    when(p.send(any(), any())).thenAnswer(inv -> {
-      sent.countDown();
-      return never;
-    });
+    when(p.send(any(), any()))
+        .thenAnswer(
+            inv -> {
+              sent.countDown();
+              return never;
+            });
     KafkaStampEmitter emitter = onHost(settings(30_000), new CountingHandoffMetrics(), p);
     AtomicReference<EmitOutcome> outcome = new AtomicReference<>();
     AtomicBoolean flagAfter = new AtomicBoolean();
-    Thread demoter = new Thread(() -> {
-      outcome.set(emitter.emitStepDown(STEP_DOWN));
-      flagAfter.set(Thread.currentThread().isInterrupted());
-    });
+    Thread demoter =
+        new Thread(
+            () -> {
+              outcome.set(emitter.emitStepDown(STEP_DOWN));
+              flagAfter.set(Thread.currentThread().isInterrupted());
+            });
     demoter.start();
     assertTrue(sent.await(10, TimeUnit.SECONDS));
     long start = System.nanoTime();
     demoter.interrupt();
     demoter.join(5_000);
-    assertFalse(demoter.isAlive(), "the emitter must return after an interrupt, not at the 30 s ack timeout");
+    assertFalse(
+        demoter.isAlive(),
+        "the emitter must return after an interrupt, not at the 30 s ack timeout");
     assertTrue(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) < 5_000);
     assertEquals(outcome.get().status(), EmitStatus.INTERRUPTED);
     Throwable cause = outcome.get().cause();
-    assertTrue(cause == null || cause instanceof InterruptedException,
+    assertTrue(
+        cause == null || cause instanceof InterruptedException,
         "the caller's own interrupt, not an exception of the Kafka client: " + cause);
     assertTrue(flagAfter.get(), "interrupt flag kept");
   }
@@ -253,7 +277,9 @@ public class KafkaStampEmitterTest {
     assertEquals(o.status(), EmitStatus.TIMED_OUT, "an ack not yet there is not waited for");
     assertTrue(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) < 1_000);
     // Nobody waits, but the stamp is still handed over, on the sender thread, maybe after the call.
-    assertEquals(sendsWithin(pending, 1, 5_000), 1,
+    assertEquals(
+        sendsWithin(pending, 1, 5_000),
+        1,
         "with a zero ack timeout the stamp must still be handed to the producer: " + o);
 
     // An ack that is there by the time the caller looks is taken; with no wait at all the caller
@@ -262,7 +288,9 @@ public class KafkaStampEmitterTest {
     answer(done, acked(5));
     EmitOutcome d = onHost(s, new CountingHandoffMetrics(), done).emitStepDown(STEP_DOWN);
     assertTrue(d.status() == EmitStatus.ACKED || d.status() == EmitStatus.TIMED_OUT, d.toString());
-    assertEquals(sendsWithin(done, 1, 5_000), 1,
+    assertEquals(
+        sendsWithin(done, 1, 5_000),
+        1,
         "with a zero ack timeout the stamp must still be handed to the producer: " + d);
   }
 
@@ -270,21 +298,35 @@ public class KafkaStampEmitterTest {
   public void zeroAckTimeoutStillSendsEveryStampOfABatch() {
     Producer<byte[], byte[]> p = producer();
     answer(p, new CompletableFuture<>());
-    List<StepDown> batch = List.of(StepDown.established("t", 0, 5, 0, "h"), StepDown.established("t", 1, 5, 0, "h"),
-        StepDown.established("t", 2, 5, 0, "h"));
-    List<EmitOutcome> out = onHost(settings(0), new CountingHandoffMetrics(), p).emitStepDowns(batch);
+    List<StepDown> batch =
+        List.of(
+            StepDown.established("t", 0, 5, 0, "h"),
+            StepDown.established("t", 1, 5, 0, "h"),
+            StepDown.established("t", 2, 5, 0, "h"));
+    List<EmitOutcome> out =
+        onHost(settings(0), new CountingHandoffMetrics(), p).emitStepDowns(batch);
     out.forEach(o -> assertEquals(o.status(), EmitStatus.TIMED_OUT, o.toString()));
     // Handed over on the sender thread after the call returned: wait for it, not for the acks.
-    assertEquals(sendsWithin(p, 3, 5_000), 3,
-        "with a zero ack timeout every stamp of the batch must still be handed to the producer: " + out);
+    assertEquals(
+        sendsWithin(p, 3, 5_000),
+        3,
+        "with a zero ack timeout every stamp of the batch must still be handed to the producer: "
+            + out);
   }
 
-  /** How many times {@code send} was called on {@code p}, after waiting up to {@code ms} for {@code expected}. */
+  /**
+   * How many times {@code send} was called on {@code p}, after waiting up to {@code ms} for {@code
+   * expected}.
+   */
   private static long sendsWithin(Producer<byte[], byte[]> p, int expected, long ms) {
     long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
     long n;
-    while ((n = mockingDetails(p).getInvocations().stream().filter(i -> i.getMethod().getName().equals("send"))
-        .count()) < expected && System.nanoTime() < until) {
+    while ((n =
+                mockingDetails(p).getInvocations().stream()
+                    .filter(i -> i.getMethod().getName().equals("send"))
+                    .count())
+            < expected
+        && System.nanoTime() < until) {
       try {
         Thread.sleep(10);
       } catch (InterruptedException e) {
@@ -300,14 +342,19 @@ public class KafkaStampEmitterTest {
     Producer<byte[], byte[]> p = producer();
     CountingHandoffMetrics metrics = new CountingHandoffMetrics();
     KafkaStampEmitter on = onHost(settings(1000), metrics, p);
-    assertEquals(on.emitStepDown(StepDown.established("t", 0, 0, 0, "h")).status(), EmitStatus.SKIPPED_NO_TERM);
-    assertEquals(on.emitStepDown(StepDown.established("t", 0, -1, 0, "h")).status(), EmitStatus.SKIPPED_NO_TERM);
+    assertEquals(
+        on.emitStepDown(StepDown.established("t", 0, 0, 0, "h")).status(),
+        EmitStatus.SKIPPED_NO_TERM);
+    assertEquals(
+        on.emitStepDown(StepDown.established("t", 0, -1, 0, "h")).status(),
+        EmitStatus.SKIPPED_NO_TERM);
 
     KafkaStampEmitter off = onHost(HandoffSettings.defaults(), metrics, p);
     assertEquals(off.emitStepDown(STEP_DOWN).status(), EmitStatus.SKIPPED_DISABLED);
 
     verifyNoInteractions(p);
-    assertEquals(metrics.emitSuccess() + metrics.emitFailure(), 0, "skips are neither success nor failure");
+    assertEquals(
+        metrics.emitSuccess() + metrics.emitFailure(), 0, "skips are neither success nor failure");
   }
 
   /**
@@ -328,8 +375,12 @@ public class KafkaStampEmitterTest {
     assertTrue(o.status().isSkipped(), o.toString());
     assertSame(o.stepDown(), unestablished);
     verifyNoInteractions(p);
-    assertEquals(metrics.skippedUnestablished(), 1, "counted in " + HandoffMetrics.EMIT_SKIPPED_UNESTABLISHED);
-    assertEquals(metrics.emitSuccess() + metrics.emitFailure(), 0, "a skip is neither success nor failure");
+    assertEquals(
+        metrics.skippedUnestablished(),
+        1,
+        "counted in " + HandoffMetrics.EMIT_SKIPPED_UNESTABLISHED);
+    assertEquals(
+        metrics.emitSuccess() + metrics.emitFailure(), 0, "a skip is neither success nor failure");
 
     // In a batch only the unestablished one is skipped; the established one is still written.
     List<EmitOutcome> out = emitter.emitStepDowns(List.of(unestablished, STEP_DOWN));
@@ -345,34 +396,42 @@ public class KafkaStampEmitterTest {
     Producer<byte[], byte[]> p = producer();
     // Written by the sender thread, read by the acker: a list safe for that.
     List<CompletableFuture<RecordMetadata>> futures = new CopyOnWriteArrayList<>();
-    when(p.send(any(), any())).thenAnswer(inv -> {
-      CompletableFuture<RecordMetadata> f = new CompletableFuture<>();
-      futures.add(f);
-      return f;
-    });
+    when(p.send(any(), any()))
+        .thenAnswer(
+            inv -> {
+              CompletableFuture<RecordMetadata> f = new CompletableFuture<>();
+              futures.add(f);
+              return f;
+            });
     List<StepDown> batch = new ArrayList<>();
     for (int i = 0; i < 50; i++) {
       batch.add(StepDown.established("t", i, 9, 0, "h"));
     }
     // Complete every other stamp only after all 50 were sent: a per-stamp send-and-wait would
     // time out each unacknowledged one separately and take 25 x the ack timeout.
-    Thread acker = new Thread(() -> {
-      while (futures.size() < 50) {
-        Thread.onSpinWait();
-      }
-      for (int i = 0; i < 50; i += 2) {
-        futures.get(i).complete(new RecordMetadata(new TopicPartition("t", i), i, 0, 0L, 25, 100));
-      }
-    });
+    Thread acker =
+        new Thread(
+            () -> {
+              while (futures.size() < 50) {
+                Thread.onSpinWait();
+              }
+              for (int i = 0; i < 50; i += 2) {
+                futures
+                    .get(i)
+                    .complete(new RecordMetadata(new TopicPartition("t", i), i, 0, 0L, 25, 100));
+              }
+            });
     acker.start();
     long start = System.nanoTime();
-    List<EmitOutcome> out = onHost(settings(300), new CountingHandoffMetrics(), p).emitStepDowns(batch);
+    List<EmitOutcome> out =
+        onHost(settings(300), new CountingHandoffMetrics(), p).emitStepDowns(batch);
     long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 
     assertEquals(out.size(), 50);
     for (int i = 0; i < 50; i++) {
       assertSame(out.get(i).stepDown(), batch.get(i));
-      assertEquals(out.get(i).status(), i % 2 == 0 ? EmitStatus.ACKED : EmitStatus.TIMED_OUT, "stamp " + i);
+      assertEquals(
+          out.get(i).status(), i % 2 == 0 ? EmitStatus.ACKED : EmitStatus.TIMED_OUT, "stamp " + i);
     }
     assertTrue(tookMs < 3_000, "one shared deadline of 300 ms, took " + tookMs + " ms");
   }
@@ -380,10 +439,12 @@ public class KafkaStampEmitterTest {
   @Test
   public void partitionBeyondTheTopicFailsWithoutSending() {
     Producer<byte[], byte[]> p = producer();
-    EmitOutcome o = onHost(settings(1000), new CountingHandoffMetrics(), p)
-        .emitStepDown(StepDown.established("store_v3", 300, 5, 0, "h"));
+    EmitOutcome o =
+        onHost(settings(1000), new CountingHandoffMetrics(), p)
+            .emitStepDown(StepDown.established("store_v3", 300, 5, 0, "h"));
     assertEquals(o.status(), EmitStatus.FAILED);
-    assertTrue(o.cause().getMessage().contains("Partition 300 of topic store_v3 does not exist"),
+    assertTrue(
+        o.cause().getMessage().contains("Partition 300 of topic store_v3 does not exist"),
         o.cause().getMessage());
     verify(p, never()).send(any(), any());
   }
@@ -392,24 +453,33 @@ public class KafkaStampEmitterTest {
   public void metadataIsWaitedForInSlicesUntilTheDeadlineOncePerTopic() {
     Producer<byte[], byte[]> p = producer();
     // Like the real producer: each lookup blocks one slice (max.block.ms), then gives up.
-    when(p.partitionsFor("gone")).thenAnswer(inv -> {
-      Thread.sleep(100);
-      throw new TimeoutException("Topic gone not present in metadata after 100 ms.");
-    });
+    when(p.partitionsFor("gone"))
+        .thenAnswer(
+            inv -> {
+              Thread.sleep(100);
+              throw new TimeoutException("Topic gone not present in metadata after 100 ms.");
+            });
     answer(p, acked(3));
     KafkaStampEmitter emitter = onHost(settings(400), new CountingHandoffMetrics(), p);
     emitter.prepare("store_v3"); // as a leader does when it takes the partition over
     long start = System.nanoTime();
-    List<EmitOutcome> out = emitter.emitStepDowns(List.of(
-        StepDown.established("gone", 0, 5, 0, "h"), StepDown.established("store_v3", 0, 5, 0, "h"),
-        StepDown.established("gone", 1, 5, 0, "h")));
+    List<EmitOutcome> out =
+        emitter.emitStepDowns(
+            List.of(
+                StepDown.established("gone", 0, 5, 0, "h"),
+                StepDown.established("store_v3", 0, 5, 0, "h"),
+                StepDown.established("gone", 1, 5, 0, "h")));
     long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
     assertEquals(out.get(0).status(), EmitStatus.TIMED_OUT);
-    assertEquals(out.get(1).status(), EmitStatus.ACKED, "a topic without metadata holds up no prepared topic's stamp");
+    assertEquals(
+        out.get(1).status(),
+        EmitStatus.ACKED,
+        "a topic without metadata holds up no prepared topic's stamp");
     assertEquals(out.get(2).status(), EmitStatus.TIMED_OUT);
     // The metadata wait runs on the sender thread; the caller waits for it up to the deadline and
     // no longer (the documented bound: ack timeout + 200 ms), whatever slice is still running.
-    assertTrue(tookMs >= 390 && tookMs <= 400 + 200, "waited up to the deadline: " + tookMs + " ms");
+    assertTrue(
+        tookMs >= 390 && tookMs <= 400 + 200, "waited up to the deadline: " + tookMs + " ms");
     // About four slices for the first stamp, none for the second stamp of the same topic.
     verify(p, atMost(5)).partitionsFor("gone");
     verify(p, times(1)).send(any(), any());
@@ -440,56 +510,98 @@ public class KafkaStampEmitterTest {
     assertEquals(p.getProperty(ProducerConfig.ACKS_CONFIG), "all");
     assertEquals(p.getProperty(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG), "true");
     assertEquals(p.getProperty(ProducerConfig.LINGER_MS_CONFIG), "0");
-    assertEquals(p.getProperty(ProducerConfig.MAX_BLOCK_MS_CONFIG), "100", "metadata waits in slices, at least 100 ms");
-    assertEquals(StampProducerConfig.metadataWaitMs(8_000), 1_000, "a slice is an eighth of the ack timeout");
-    assertEquals(StampProducerConfig.metadataWaitMs(0), StampProducerConfig.MIN_METADATA_WAIT_MS, "floor of a slice");
-    assertEquals(p.getProperty(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG), "1000", "floor of the delivery bound");
+    assertEquals(
+        p.getProperty(ProducerConfig.MAX_BLOCK_MS_CONFIG),
+        "100",
+        "metadata waits in slices, at least 100 ms");
+    assertEquals(
+        StampProducerConfig.metadataWaitMs(8_000),
+        1_000,
+        "a slice is an eighth of the ack timeout");
+    assertEquals(
+        StampProducerConfig.metadataWaitMs(0),
+        StampProducerConfig.MIN_METADATA_WAIT_MS,
+        "floor of a slice");
+    assertEquals(
+        p.getProperty(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG),
+        "1000",
+        "floor of the delivery bound");
     assertEquals(p.getProperty(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG), "1000");
-    assertEquals(StampProducerConfig.deliveryBoundMs(5_000), 5_000, "the ack timeout above the floor");
-    assertEquals(StampProducerConfig.deliveryBoundMs(0), StampProducerConfig.MIN_DELIVERY_TIMEOUT_MS,
+    assertEquals(
+        StampProducerConfig.deliveryBoundMs(5_000), 5_000, "the ack timeout above the floor");
+    assertEquals(
+        StampProducerConfig.deliveryBoundMs(0),
+        StampProducerConfig.MIN_DELIVERY_TIMEOUT_MS,
         "a zero ack timeout still gets a workable delivery timeout");
-    assertEquals(p.getProperty(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG),
-        ByteArraySerializer.class.getName(), "stamps are bytes");
-    assertEquals(p.getProperty(ProducerConfig.CLIENT_ID_CONFIG), "handoff-stamp-emitter", "a default client id");
+    assertEquals(
+        p.getProperty(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG),
+        ByteArraySerializer.class.getName(),
+        "stamps are bytes");
+    assertEquals(
+        p.getProperty(ProducerConfig.CLIENT_ID_CONFIG),
+        "handoff-stamp-emitter",
+        "a default client id");
   }
 
   @Test
   public void producerConfigRefusesSettingsThatBreakIdempotence() {
-    for (String[] bad : new String[][] {{"max.in.flight.requests.per.connection", "6"}, {"retries", "0"},
-        {"bootstrap.servers", "no-port-here"}}) {
+    for (String[] bad :
+        new String[][] {
+          {"max.in.flight.requests.per.connection", "6"},
+          {"retries", "0"},
+          {"bootstrap.servers", "no-port-here"}
+        }) {
       Map<String, String> m = new HashMap<>();
       m.put(HandoffSettings.EMIT_STEPDOWN_STAMP, "true");
       m.put(HandoffSettings.KAFKA_PREFIX + "bootstrap.servers", "127.0.0.1:9");
       m.put(HandoffSettings.KAFKA_PREFIX + bad[0], bad[1]);
       HandoffSettings s = HandoffSettings.from(m);
-      IllegalArgumentException e = expectThrows(IllegalArgumentException.class, () -> StampProducerConfig.of(s));
-      assertTrue(e.getMessage().contains(HandoffSettings.KAFKA_PREFIX + bad[0]), "names the key: " + e.getMessage());
+      IllegalArgumentException e =
+          expectThrows(IllegalArgumentException.class, () -> StampProducerConfig.of(s));
+      assertTrue(
+          e.getMessage().contains(HandoffSettings.KAFKA_PREFIX + bad[0]),
+          "names the key: " + e.getMessage());
     }
   }
 
   @Test
   public void missingBootstrapServersFailsAtCreationNamingTheKey() {
     HandoffSettings s = settings(1000);
-    IllegalArgumentException e = expectThrows(IllegalArgumentException.class,
-        () -> KafkaStampEmitter.afterHostWrites(s, new CountingHandoffMetrics(), NOTHING_WRITTEN));
-    assertTrue(e.getMessage().contains("server.leader.handover.kafka.bootstrap.servers"), e.getMessage());
+    IllegalArgumentException e =
+        expectThrows(
+            IllegalArgumentException.class,
+            () ->
+                KafkaStampEmitter.afterHostWrites(
+                    s, new CountingHandoffMetrics(), NOTHING_WRITTEN));
+    assertTrue(
+        e.getMessage().contains("server.leader.handover.kafka.bootstrap.servers"), e.getMessage());
   }
 
   @Test
   public void invalidProducerSettingFailsAtCreationNamingTheKey() {
-    HandoffSettings s = HandoffSettings.from(Map.of(
-        HandoffSettings.EMIT_STEPDOWN_STAMP, "true",
-        HandoffSettings.KAFKA_PREFIX + "bootstrap.servers", "127.0.0.1:9",
-        HandoffSettings.KAFKA_PREFIX + "batch.size", "lots"));
-    IllegalArgumentException e = expectThrows(IllegalArgumentException.class,
-        () -> KafkaStampEmitter.afterHostWrites(s, new CountingHandoffMetrics(), NOTHING_WRITTEN));
+    HandoffSettings s =
+        HandoffSettings.from(
+            Map.of(
+                HandoffSettings.EMIT_STEPDOWN_STAMP,
+                "true",
+                HandoffSettings.KAFKA_PREFIX + "bootstrap.servers",
+                "127.0.0.1:9",
+                HandoffSettings.KAFKA_PREFIX + "batch.size",
+                "lots"));
+    IllegalArgumentException e =
+        expectThrows(
+            IllegalArgumentException.class,
+            () ->
+                KafkaStampEmitter.afterHostWrites(
+                    s, new CountingHandoffMetrics(), NOTHING_WRITTEN));
     assertTrue(e.getMessage().contains("batch.size"), e.getMessage());
   }
 
   @Test
   public void switchedOffEmitterNeedsNoKafkaSettings() {
-    KafkaStampEmitter off = KafkaStampEmitter.afterHostWrites(HandoffSettings.defaults(), new CountingHandoffMetrics(),
-        NOTHING_WRITTEN);
+    KafkaStampEmitter off =
+        KafkaStampEmitter.afterHostWrites(
+            HandoffSettings.defaults(), new CountingHandoffMetrics(), NOTHING_WRITTEN);
     assertNotNull(off);
     assertEquals(off.emitStepDown(STEP_DOWN).status(), EmitStatus.SKIPPED_DISABLED);
     off.close();

@@ -40,11 +40,11 @@ import org.testng.annotations.Test;
  * {@link SendTracker}, the {@link io.handoff.spi.WriteBarrier} a host puts over its producer when
  * the stamps travel on the emitter's own: the barrier of a partition completes once every record
  * sent to it before the question was acknowledged, in whatever order the acks come, and does not
- * wait for later records; a failed send keeps the partition's barrier failed until
- * {@link SendTracker#clear}; partitions (and the same partition number of two topics) are
- * independent; a record without a partition is refused before it reaches the producer; the host's
- * callback and the producer's future pass through. The producer is a Mockito mock whose sends the
- * test acknowledges or fails, one by one.
+ * wait for later records; a failed send keeps the partition's barrier failed until {@link
+ * SendTracker#clear}; partitions (and the same partition number of two topics) are independent; a
+ * record without a partition is refused before it reaches the producer; the host's callback and the
+ * producer's future pass through. The producer is a Mockito mock whose sends the test acknowledges
+ * or fails, one by one.
  */
 public class SendTrackerTest {
 
@@ -65,24 +65,31 @@ public class SendTrackerTest {
     producer = mock(Producer.class);
     // Like the real producer: send() returns at once; the callback runs when the broker answers,
     // which here is when the test says so.
-    when(producer.send(any(), any())).thenAnswer(inv -> {
-      CompletableFuture<RecordMetadata> f = new CompletableFuture<>();
-      synchronized (this) {
-        records.add(inv.getArgument(0));
-        callbacks.add(inv.getArgument(1));
-        futures.add(f);
-      }
-      return f;
-    });
+    when(producer.send(any(), any()))
+        .thenAnswer(
+            inv -> {
+              CompletableFuture<RecordMetadata> f = new CompletableFuture<>();
+              synchronized (this) {
+                records.add(inv.getArgument(0));
+                callbacks.add(inv.getArgument(1));
+                futures.add(f);
+              }
+              return f;
+            });
     tracker = new SendTracker(producer);
   }
 
   private static ProducerRecord<byte[], byte[]> record(String topic, int partition) {
-    return new ProducerRecord<>(topic, partition, "k".getBytes(StandardCharsets.UTF_8),
+    return new ProducerRecord<>(
+        topic,
+        partition,
+        "k".getBytes(StandardCharsets.UTF_8),
         "v".getBytes(StandardCharsets.UTF_8));
   }
 
-  /** Sends one record through the tracker and returns its index, for {@link #ack} and {@link #fail}. */
+  /**
+   * Sends one record through the tracker and returns its index, for {@link #ack} and {@link #fail}.
+   */
   private int send(String topic, int partition) {
     tracker.send(record(topic, partition), null);
     return callbacks.size() - 1;
@@ -90,7 +97,8 @@ public class SendTrackerTest {
 
   private void ack(int i) {
     ProducerRecord<byte[], byte[]> r = records.get(i);
-    RecordMetadata m = new RecordMetadata(new TopicPartition(r.topic(), r.partition()), i, 0, 0L, 1, 1);
+    RecordMetadata m =
+        new RecordMetadata(new TopicPartition(r.topic(), r.partition()), i, 0, 0L, 1, 1);
     callbacks.get(i).onCompletion(m, null);
     futures.get(i).complete(m);
   }
@@ -108,7 +116,10 @@ public class SendTrackerTest {
     return f.isDone() && !f.isCompletedExceptionally();
   }
 
-  /** The failure a barrier reports, unwrapped from the CompletionException a chain of stages may add. */
+  /**
+   * The failure a barrier reports, unwrapped from the CompletionException a chain of stages may
+   * add.
+   */
   private static Throwable failureOf(CompletableFuture<?> f) {
     try {
       f.get(0, TimeUnit.NANOSECONDS);
@@ -168,9 +179,11 @@ public class SendTrackerTest {
   public void partitionsAndTopicsAreIndependent() {
     int r = send(TOPIC, 3);
     assertFalse(barrier(TOPIC, 3).isDone(), "outstanding on " + TOPIC + "-3");
-    assertTrue(completedNormally(barrier(TOPIC, 2)), "another partition of the topic waits for nothing");
+    assertTrue(
+        completedNormally(barrier(TOPIC, 2)), "another partition of the topic waits for nothing");
     // Rule S1: partition 3 of another version topic is another partition altogether.
-    assertTrue(completedNormally(barrier("other_v1", 3)), "the same partition number of another topic");
+    assertTrue(
+        completedNormally(barrier("other_v1", 3)), "the same partition number of another topic");
     fail(r, new NotEnoughReplicasException("one replica in sync"));
     assertTrue(barrier(TOPIC, 3).isCompletedExceptionally(), "failed on " + TOPIC + "-3");
     assertTrue(completedNormally(barrier(TOPIC, 2)), "a failure stays on its own partition");
@@ -182,12 +195,14 @@ public class SendTrackerTest {
     int r0 = send(TOPIC, 1);
     NotEnoughReplicasException broker = new NotEnoughReplicasException("one replica in sync");
     fail(r0, broker);
-    assertSame(failureOf(barrier(TOPIC, 1)), broker, "the barrier fails with the host's own failure");
+    assertSame(
+        failureOf(barrier(TOPIC, 1)), broker, "the barrier fails with the host's own failure");
 
     // A later success does not heal it: the failed record may still land, and nobody knows when.
     int r1 = send(TOPIC, 1);
     ack(r1);
-    assertSame(failureOf(barrier(TOPIC, 1)), broker, "still failed after a later record was acknowledged");
+    assertSame(
+        failureOf(barrier(TOPIC, 1)), broker, "still failed after a later record was acknowledged");
 
     tracker.clear(TOPIC, 1);
     assertTrue(completedNormally(barrier(TOPIC, 1)), "cleared: nothing outstanding");
@@ -225,25 +240,30 @@ public class SendTrackerTest {
     assertFalse(b.isDone(), "the later record is still outstanding");
     ack(r1);
     assertTrue(b.isDone(), "acknowledged");
-    assertFalse(b.isCompletedExceptionally(), "the failure of the first record was cleared before the later"
-        + " record was acknowledged, yet the barrier fails with it: "
-        + (b.isCompletedExceptionally() ? failureOf(b) : ""));
+    assertFalse(
+        b.isCompletedExceptionally(),
+        "the failure of the first record was cleared before the later"
+            + " record was acknowledged, yet the barrier fails with it: "
+            + (b.isCompletedExceptionally() ? failureOf(b) : ""));
   }
 
   @Test
   public void aSendThatThrowsIsRethrownAndFailsThePartition() {
     KafkaException fenced = new KafkaException("producer fenced");
     when(producer.send(any(), any())).thenThrow(fenced);
-    KafkaException thrown = expectThrows(KafkaException.class, () -> tracker.send(record(TOPIC, 5), null));
+    KafkaException thrown =
+        expectThrows(KafkaException.class, () -> tracker.send(record(TOPIC, 5), null));
     assertSame(thrown, fenced, "the host sees its producer's exception");
     assertSame(failureOf(barrier(TOPIC, 5)), fenced, "and the partition's barrier fails with it");
   }
 
   @Test
   public void aRecordWithoutPartitionIsRefusedBeforeTheProducer() {
-    ProducerRecord<byte[], byte[]> noPartition = new ProducerRecord<>(TOPIC, "k".getBytes(StandardCharsets.UTF_8),
-        "v".getBytes(StandardCharsets.UTF_8));
-    IllegalArgumentException e = expectThrows(IllegalArgumentException.class, () -> tracker.send(noPartition, null));
+    ProducerRecord<byte[], byte[]> noPartition =
+        new ProducerRecord<>(
+            TOPIC, "k".getBytes(StandardCharsets.UTF_8), "v".getBytes(StandardCharsets.UTF_8));
+    IllegalArgumentException e =
+        expectThrows(IllegalArgumentException.class, () -> tracker.send(noPartition, null));
     assertTrue(e.getMessage().contains("partition"), e.getMessage());
     assertTrue(e.getMessage().contains(TOPIC), "names the topic: " + e.getMessage());
     verify(producer, never()).send(any(), any());
@@ -256,10 +276,13 @@ public class SendTrackerTest {
   public void theHostsCallbackAndTheProducersFuturePassThrough() throws Exception {
     AtomicReference<RecordMetadata> seen = new AtomicReference<>();
     AtomicReference<Exception> seenError = new AtomicReference<>();
-    Future<RecordMetadata> f = tracker.send(record(TOPIC, 0), (m, e) -> {
-      seen.set(m);
-      seenError.set(e);
-    });
+    Future<RecordMetadata> f =
+        tracker.send(
+            record(TOPIC, 0),
+            (m, e) -> {
+              seen.set(m);
+              seenError.set(e);
+            });
     assertSame(f, futures.get(0), "the producer's own future");
     assertEquals(records.get(0).topic(), TOPIC, "the record as the host built it");
     ack(0);
@@ -275,13 +298,18 @@ public class SendTrackerTest {
 
   @Test
   public void nullsAreProgrammingErrors() {
-    assertEquals(expectThrows(NullPointerException.class, () -> new SendTracker(null)).getMessage(),
+    assertEquals(
+        expectThrows(NullPointerException.class, () -> new SendTracker(null)).getMessage(),
         "producer is null");
-    assertEquals(expectThrows(NullPointerException.class, () -> tracker.send(null, null)).getMessage(),
+    assertEquals(
+        expectThrows(NullPointerException.class, () -> tracker.send(null, null)).getMessage(),
         "record is null");
   }
 
-  /** Concurrent senders on one partition: no record is lost from the barrier, whatever the interleaving. */
+  /**
+   * Concurrent senders on one partition: no record is lost from the barrier, whatever the
+   * interleaving.
+   */
   @Test
   public void concurrentSendsToOnePartitionAreAllWaitedFor() throws Exception {
     int threads = 4;
@@ -291,13 +319,15 @@ public class SendTrackerTest {
     List<Future<?>> done = new ArrayList<>();
     try {
       for (int t = 0; t < threads; t++) {
-        done.add(pool.submit(() -> {
-          start.await();
-          for (int i = 0; i < perThread; i++) {
-            tracker.send(record(TOPIC, 7), null);
-          }
-          return null;
-        }));
+        done.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  for (int i = 0; i < perThread; i++) {
+                    tracker.send(record(TOPIC, 7), null);
+                  }
+                  return null;
+                }));
       }
       start.countDown();
       for (Future<?> f : done) {

@@ -55,7 +55,8 @@ public class StampCodecBadBytesTest {
   public void unknownProtocolVersion() {
     byte[] v = stepDown();
     v[1] = 13;
-    rejects(v, Reason.UNKNOWN_PROTOCOL_VERSION, "unknown protocol version", "found 13", "expected 14");
+    rejects(
+        v, Reason.UNKNOWN_PROTOCOL_VERSION, "unknown protocol version", "found 13", "expected 14");
     v[1] = 15;
     rejects(v, Reason.UNKNOWN_PROTOCOL_VERSION, "found 15", "expected 14");
   }
@@ -122,13 +123,15 @@ public class StampCodecBadBytesTest {
   @Test
   public void unknownControlMessageUnionBranch() {
     byte[] v = HandWriter.stamp(STEP_DOWN_GUID, 1L, 0, "h", 0, 1L, 3, 9, 1);
-    rejects(v, Reason.UNKNOWN_UNION_BRANCH, "unknown union branch 9", "controlMessageUnion", "0..8");
+    rejects(
+        v, Reason.UNKNOWN_UNION_BRANCH, "unknown union branch 9", "controlMessageUnion", "0..8");
   }
 
   @Test
   public void unknownFooterUnionBranch() {
     byte[] v = HandWriter.stamp(STEP_DOWN_GUID, 1L, 0, "h", 0, 1L, 3, 2, 2);
-    rejects(v, Reason.UNKNOWN_UNION_BRANCH, "unknown union branch 2", "leaderMetadataFooter", "0..1");
+    rejects(
+        v, Reason.UNKNOWN_UNION_BRANCH, "unknown union branch 2", "leaderMetadataFooter", "0..1");
     v = HandWriter.stamp(STEP_DOWN_GUID, 1L, 0, "h", 0, 1L, 3, 2, -1);
     rejects(v, Reason.UNKNOWN_UNION_BRANCH, "unknown union branch -1", "leaderMetadataFooter");
   }
@@ -172,7 +175,8 @@ public class StampCodecBadBytesTest {
   @Test
   public void malformedEncodings() {
     // messageType as an int varint of six bytes
-    byte[] overlong = new HandWriter().raw(23, 14).raw(0xff, 0xff, 0xff, 0xff, 0xff, 0x01).toByteArray();
+    byte[] overlong =
+        new HandWriter().raw(23, 14).raw(0xff, 0xff, 0xff, 0xff, 0xff, 0x01).toByteArray();
     rejects(overlong, Reason.MALFORMED, "malformed int varint", "messageType");
 
     // negative hostName length
@@ -232,10 +236,19 @@ public class StampCodecBadBytesTest {
     Random random = new Random(seed);
     byte[][] bases = {
       stepDown(),
-      codec.encodePut(hex("00112233445566778899aabbccddeeff"), 3, 4, 5L, new byte[] {1, 2, 3}, 6, 7L, "w"),
+      codec.encodePut(
+          hex("00112233445566778899aabbccddeeff"), 3, 4, 5L, new byte[] {1, 2, 3}, 6, 7L, "w"),
       codec.encodeControl(new byte[16], 1, 1, 1L, 0, 0, 2L, "x"),
       codec.encodeControl(new byte[16], 1, 1, 1L, 1, 1, -1L, null),
-      codec.encodePut(hex("00112233445566778899aabbccddeeff"), 3, 4, 5L, new byte[] {4}, 6, -1L, "venice-leader"),
+      codec.encodePut(
+          hex("00112233445566778899aabbccddeeff"),
+          3,
+          4,
+          5L,
+          new byte[] {4},
+          6,
+          -1L,
+          "venice-leader"),
     };
     int accepted = 0;
     for (int i = 0; i < 20_000; i++) {

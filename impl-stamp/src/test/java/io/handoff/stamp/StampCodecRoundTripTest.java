@@ -125,25 +125,38 @@ public class StampCodecRoundTripTest {
     assertEquals(d.upstreamPubSubPosition(), new byte[0]);
     assertEquals(d.upstreamMessageTimestamp(), -1L);
     GenericRecord footer = (GenericRecord) readWithAvro(schema, put).get("leaderMetadataFooter");
-    assertEquals(footer.get("hostName").toString(), "venice-leader-1", "Avro reads the same footer");
+    assertEquals(
+        footer.get("hostName").toString(), "venice-leader-1", "Avro reads the same footer");
     assertEquals(footer.get("termId"), -1L);
     DecodedEnvelope record = codec.decodeRecord(StampCodec.dataKey(new byte[] {1}), put);
     assertEquals(record.hostName(), "venice-leader-1", "the writer id the observer is given");
     assertEquals(record.term(), -1L, "the term the observer is given");
 
-    byte[] control = codec.encodeControl(
-        GUID, 0, 1, 4L, StampCodec.CONTROL_END_OF_PUSH, StampCodec.CONTROL_END_OF_PUSH, -1L, "venice-leader-1");
+    byte[] control =
+        codec.encodeControl(
+            GUID,
+            0,
+            1,
+            4L,
+            StampCodec.CONTROL_END_OF_PUSH,
+            StampCodec.CONTROL_END_OF_PUSH,
+            -1L,
+            "venice-leader-1");
     d = codec.decode(control);
     assertTrue(d.hasLeaderMetadataFooter(), "a control message with a writer id gets a footer too");
     assertEquals(d.hostName(), "venice-leader-1");
     assertEquals(d.term(), -1L);
-    assertEquals(((GenericRecord) readWithAvro(schema, control).get("leaderMetadataFooter")).get("termId"), -1L);
+    assertEquals(
+        ((GenericRecord) readWithAvro(schema, control).get("leaderMetadataFooter")).get("termId"),
+        -1L);
 
     // Only a missing writer id leaves the footer out: the two shapes differ in exactly that.
     byte[] anonymous = codec.encodePut(GUID, 2, 3, 4L, new byte[] {7}, 1, -1L, null);
     assertFalse(codec.decode(anonymous).hasLeaderMetadataFooter());
     assertNull(codec.decode(anonymous).hostName());
-    assertTrue(put.length > anonymous.length, "the footer takes bytes: " + put.length + " vs " + anonymous.length);
+    assertTrue(
+        put.length > anonymous.length,
+        "the footer takes bytes: " + put.length + " vs " + anonymous.length);
   }
 
   @Test
@@ -163,7 +176,14 @@ public class StampCodecRoundTripTest {
   public void endOfPushControlMessageRoundTrips() throws IOException {
     byte[] value =
         codec.encodeControl(
-            GUID, 3, 1000, 42L, StampCodec.CONTROL_END_OF_PUSH, StampCodec.CONTROL_END_OF_PUSH, 11L, "w2");
+            GUID,
+            3,
+            1000,
+            42L,
+            StampCodec.CONTROL_END_OF_PUSH,
+            StampCodec.CONTROL_END_OF_PUSH,
+            11L,
+            "w2");
     DecodedEnvelope d = codec.decode(value);
     assertEquals(d.messageType(), StampCodec.MESSAGE_TYPE_CONTROL_MESSAGE);
     assertTrue(d.isControlMessage());
@@ -177,7 +197,8 @@ public class StampCodecRoundTripTest {
 
     GenericRecord cm = (GenericRecord) readWithAvro(schema, value).get("payloadUnion");
     assertEquals(cm.get("controlMessageType"), 1);
-    assertEquals(((GenericRecord) cm.get("controlMessageUnion")).getSchema().getName(), "EndOfPush");
+    assertEquals(
+        ((GenericRecord) cm.get("controlMessageUnion")).getSchema().getName(), "EndOfPush");
   }
 
   @Test
@@ -188,12 +209,15 @@ public class StampCodecRoundTripTest {
     assertEquals(d.controlMessageUnionBranch(), 0);
     assertEquals(d.term(), -1L);
     GenericRecord sopRecord =
-        (GenericRecord) ((GenericRecord) readWithAvro(schema, sop).get("payloadUnion")).get("controlMessageUnion");
+        (GenericRecord)
+            ((GenericRecord) readWithAvro(schema, sop).get("payloadUnion"))
+                .get("controlMessageUnion");
     assertEquals(sopRecord.getSchema().getName(), "StartOfPush");
     assertEquals(sopRecord.get("sorted"), false);
     assertNull(sopRecord.get("compressionDictionary"));
 
-    byte[] sos = new StampCodec(StampCodec.CHECKSUM_MD5).encodeControl(GUID, 1, 0, 1L, 2, 2, 3L, "w");
+    byte[] sos =
+        new StampCodec(StampCodec.CHECKSUM_MD5).encodeControl(GUID, 1, 0, 1L, 2, 2, 3L, "w");
     d = codec.decode(sos);
     assertEquals(d.controlMessageUnionBranch(), 2);
     assertEquals(d.checksumType(), StampCodec.CHECKSUM_MD5);
@@ -230,26 +254,36 @@ public class StampCodecRoundTripTest {
             StampCodecException.class,
             () -> codec.encodePut(new byte[15], 0, 0, 0L, new byte[0], 1, -1L, null));
     assertEquals(e.reason(), StampCodecException.Reason.INVALID_GUID_LENGTH);
-    assertTrue(e.getMessage().contains("invalid GUID length: 15 bytes, expected 16"), e.getMessage());
-    e = expectThrows(
-        StampCodecException.class,
-        () -> codec.encodeControl(new byte[17], 0, 0, 0L, 1, 1, -1L, null));
+    assertTrue(
+        e.getMessage().contains("invalid GUID length: 15 bytes, expected 16"), e.getMessage());
+    e =
+        expectThrows(
+            StampCodecException.class,
+            () -> codec.encodeControl(new byte[17], 0, 0, 0L, 1, 1, -1L, null));
     assertEquals(e.reason(), StampCodecException.Reason.INVALID_GUID_LENGTH);
-    e = expectThrows(
-        StampCodecException.class,
-        () -> codec.encodePut(null, 0, 0, 0L, new byte[0], 1, -1L, null));
+    e =
+        expectThrows(
+            StampCodecException.class,
+            () -> codec.encodePut(null, 0, 0, 0L, new byte[0], 1, -1L, null));
     assertEquals(e.reason(), StampCodecException.Reason.INVALID_GUID_LENGTH);
 
     expectThrows(
-        IllegalArgumentException.class, () -> codec.encodeStamp(StampKind.STEP_DOWN, 0L, 1, "w", 1L));
+        IllegalArgumentException.class,
+        () -> codec.encodeStamp(StampKind.STEP_DOWN, 0L, 1, "w", 1L));
     expectThrows(
-        IllegalArgumentException.class, () -> codec.encodeStamp(StampKind.HEARTBEAT, -1L, 1, "w", 1L));
-    expectThrows(NullPointerException.class, () -> codec.encodeStamp(StampKind.STEP_DOWN, 1L, 1, null, 1L));
+        IllegalArgumentException.class,
+        () -> codec.encodeStamp(StampKind.HEARTBEAT, -1L, 1, "w", 1L));
+    expectThrows(
+        NullPointerException.class, () -> codec.encodeStamp(StampKind.STEP_DOWN, 1L, 1, null, 1L));
     expectThrows(NullPointerException.class, () -> codec.encodeStamp(null, 1L, 1, "w", 1L));
-    expectThrows(IllegalArgumentException.class, () -> codec.encodeControl(GUID, 0, 0, 0L, 3, 3, -1L, null));
+    expectThrows(
+        IllegalArgumentException.class, () -> codec.encodeControl(GUID, 0, 0, 0L, 3, 3, -1L, null));
     // A term without a writer id would be a footer nobody can attribute.
-    expectThrows(NullPointerException.class, () -> codec.encodePut(GUID, 0, 0, 0L, new byte[0], 1, 5L, null));
-    expectThrows(NullPointerException.class, () -> codec.encodeControl(GUID, 0, 0, 0L, 1, 1, 0L, null));
+    expectThrows(
+        NullPointerException.class,
+        () -> codec.encodePut(GUID, 0, 0, 0L, new byte[0], 1, 5L, null));
+    expectThrows(
+        NullPointerException.class, () -> codec.encodeControl(GUID, 0, 0, 0L, 1, 1, 0L, null));
     expectThrows(IllegalArgumentException.class, () -> new StampCodec(5));
   }
 
@@ -262,7 +296,8 @@ public class StampCodecRoundTripTest {
 
   @Test
   public void decodedViewReturnsCopies() {
-    DecodedEnvelope d = codec.decode(codec.encodePut(GUID, 0, 0, 0L, new byte[] {1, 2}, 1, 1L, "w"));
+    DecodedEnvelope d =
+        codec.decode(codec.encodePut(GUID, 0, 0, 0L, new byte[] {1, 2}, 1, 1L, "w"));
     d.producerGuid()[0] = 9;
     d.value()[0] = 9;
     assertEquals(d.producerGuid(), GUID);
@@ -284,7 +319,9 @@ public class StampCodecRoundTripTest {
                     String writer = "w" + thread + "-" + i;
                     byte[] v = codec.encodeStamp(StampKind.STEP_DOWN, term, thread, writer, i);
                     DecodedEnvelope d = codec.decode(v);
-                    if (d.term() != term || !d.hostName().equals(writer) || d.messageTimestamp() != i) {
+                    if (d.term() != term
+                        || !d.hostName().equals(writer)
+                        || d.messageTimestamp() != i) {
                       throw new AssertionError("mixed-up value on thread " + thread + ": " + d);
                     }
                   }
@@ -329,7 +366,11 @@ public class StampCodecRoundTripTest {
   }
 
   private Schema control(int branch) {
-    return payload("ControlMessage").getField("controlMessageUnion").schema().getTypes().get(branch);
+    return payload("ControlMessage")
+        .getField("controlMessageUnion")
+        .schema()
+        .getTypes()
+        .get(branch);
   }
 
   private GenericRecord controlMessage(int type, GenericRecord body) {
@@ -344,7 +385,8 @@ public class StampCodecRoundTripTest {
   }
 
   private GenericRecord footer(long term) {
-    return new GenericRecordBuilder(schema.getField("leaderMetadataFooter").schema().getTypes().get(1))
+    return new GenericRecordBuilder(
+            schema.getField("leaderMetadataFooter").schema().getTypes().get(1))
         .set("hostName", "avro-host")
         .set("upstreamOffset", 1234L)
         .set("upstreamKafkaClusterId", 6)
@@ -494,7 +536,8 @@ public class StampCodecRoundTripTest {
         assertEquals(d.controlMessageType(), controlBranch, what);
         assertEquals(d.debugInfo(), Map.of("host", "h1", "why", "test"), what);
         assertEquals(d.checksumType(), controlBranch == 2 ? 3 : -1, what);
-        assertEquals(d.upcomingAggregates(), controlBranch == 2 ? List.of("a", "bb") : List.of(), what);
+        assertEquals(
+            d.upcomingAggregates(), controlBranch == 2 ? List.of("a", "bb") : List.of(), what);
         assertEquals(d.schemaId(), -1, what);
     }
     GenericRecord footer = (GenericRecord) written.get("leaderMetadataFooter");

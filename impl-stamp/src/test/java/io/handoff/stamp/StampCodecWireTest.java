@@ -80,7 +80,13 @@ public class StampCodecWireTest {
 
   @Test(dataProvider = "stamps")
   public void stampsMatchHandBuiltValues(
-      StampKind kind, String guidHex, long term, int cluster, String writer, long ts, int checksum) {
+      StampKind kind,
+      String guidHex,
+      long term,
+      int cluster,
+      String writer,
+      long ts,
+      int checksum) {
     StampCodec c = new StampCodec(checksum);
     byte[] value = c.encodeStamp(kind, term, cluster, writer, ts);
     assertEquals(hex(value), hex(HandWriter.stamp(guidHex, ts, checksum, writer, cluster, term)));
@@ -145,7 +151,8 @@ public class StampCodecWireTest {
     assertEquals(StampCodec.VTP_HEADER, "vtp");
     byte[] header = codec.vtpHeaderValue();
     Schema writerSchema = new Schema.Parser().parse(new String(header, StandardCharsets.UTF_8));
-    assertEquals(writerSchema.getFullName(), "com.linkedin.venice.kafka.protocol.KafkaMessageEnvelope");
+    assertEquals(
+        writerSchema.getFullName(), "com.linkedin.venice.kafka.protocol.KafkaMessageEnvelope");
     assertEquals(writerSchema, resourceSchema(), "vtp header must be the v14 schema file");
     assertEquals(writerSchema, StampCodec.envelopeSchema());
 
@@ -188,7 +195,9 @@ public class StampCodecWireTest {
     Schema lmS = s.getField("leaderMetadataFooter").schema().getTypes().get(1);
 
     GenericRecord pm = new GenericData.Record(pmS);
-    pm.put("producerGUID", new GenericData.Fixed(pmS.getField("producerGUID").schema(), hex(STEP_DOWN_GUID)));
+    pm.put(
+        "producerGUID",
+        new GenericData.Fixed(pmS.getField("producerGUID").schema(), hex(STEP_DOWN_GUID)));
     pm.put("segmentNumber", 0);
     pm.put("messageSequenceNumber", 0);
     pm.put("messageTimestamp", TS);

@@ -37,7 +37,8 @@ public class StampKeysTest {
     assertEquals(hex(StampKind.DECLARATION_OF_LEADERSHIP.guid()), DOL_GUID_HEX);
     assertEquals(
         hex(StampKind.DECLARATION_OF_LEADERSHIP.key()), "02" + DOL_GUID_HEX + "0000000000000000");
-    assertEquals(hex(StampKeys.declarationOfLeadershipKey()), "02" + DOL_GUID_HEX + "0000000000000000");
+    assertEquals(
+        hex(StampKeys.declarationOfLeadershipKey()), "02" + DOL_GUID_HEX + "0000000000000000");
   }
 
   @Test
@@ -115,8 +116,13 @@ public class StampKeysTest {
     return new Object[][] {
       {"null", null},
       {"empty", new byte[0]},
-      {"data key of the user key 'abc'", StampCodec.dataKey("abc".getBytes(StandardCharsets.UTF_8))},
-      {"data key of the step-down GUID", StampCodec.dataKey(hex(STEP_DOWN_GUID_HEX + "0000000000000000"))},
+      {
+        "data key of the user key 'abc'", StampCodec.dataKey("abc".getBytes(StandardCharsets.UTF_8))
+      },
+      {
+        "data key of the step-down GUID",
+        StampCodec.dataKey(hex(STEP_DOWN_GUID_HEX + "0000000000000000"))
+      },
       {"24-byte prefix of the step-down key", Arrays.copyOf(stepDown, 24)},
       {"step-down key without its header byte", Arrays.copyOfRange(stepDown, 1, 25)},
       {"26 bytes: step-down key plus a zero", Arrays.copyOf(stepDown, 26)},

@@ -29,10 +29,10 @@ import org.testng.SkipException;
 import org.testng.annotations.Test;
 
 /**
- * {@code observe} is on the ingestion hot path: once a partition has been seen it allocates
- * nothing in the steady state of a healthy cluster, whatever the record (data with and without a
- * term, heartbeats, control messages, keyless records, repeated declarations and stamps), including
- * the declarations that start new tenures, and keep the tenure they end for explanations, when, as a
+ * {@code observe} is on the ingestion hot path: once a partition has been seen it allocates nothing
+ * in the steady state of a healthy cluster, whatever the record (data with and without a term,
+ * heartbeats, control messages, keyless records, repeated declarations and stamps), including the
+ * declarations that start new tenures, and keep the tenure they end for explanations, when, as a
  * host's decoder gives them, writer ids are Strings. The decision itself allocates nothing either,
  * nor does a turn of a new leader's wait loop that answers {@link HandoverPath#WAIT}; and while
  * warnings are off, tenures that turn unclean in every way (a zombie inside, an undecodable record
@@ -48,23 +48,57 @@ public class StampObserverAllocationTest {
    * One partition's pass: three tenures, each closed by its own stamp; after record 11 the reader's
    * own tenure is current and A's clean tenure just before it, so the reader of term 2 may cut.
    */
-  private static final List<Rec> SCRIPT = List.of(
-      dol(A, 1), data(A), data(A, 1), hb(A, 1), ctl(A, NO_TERM), dol(A, 1), noKey(A, NO_TERM), stamp(A, 1),
-      stamp(A, 1), dol(READER, 2), data(READER), data(READER, 2), hb(READER, 2), stamp(READER, 2),
-      dol(B, 3), stamp(B, 3));
+  private static final List<Rec> SCRIPT =
+      List.of(
+          dol(A, 1),
+          data(A),
+          data(A, 1),
+          hb(A, 1),
+          ctl(A, NO_TERM),
+          dol(A, 1),
+          noKey(A, NO_TERM),
+          stamp(A, 1),
+          stamp(A, 1),
+          dol(READER, 2),
+          data(READER),
+          data(READER, 2),
+          hb(READER, 2),
+          stamp(READER, 2),
+          dol(B, 3),
+          stamp(B, 3));
+
   private static final int CUT_AFTER = 11;
 
   /**
-   * One partition's pass of unclean tenures, each followed by the reader's declaration, which makes it the
-   * tenure the reader's explanation names: a zombie inside, an undecodable record inside, A's write after its
-   * stamp, an undecodable record after A's stamp. After the last record the reader's answer is
-   * {@link HandoverReason#STAMP_NOT_LAST}.
+   * One partition's pass of unclean tenures, each followed by the reader's declaration, which makes
+   * it the tenure the reader's explanation names: a zombie inside, an undecodable record inside,
+   * A's write after its stamp, an undecodable record after A's stamp. After the last record the
+   * reader's answer is {@link HandoverReason#STAMP_NOT_LAST}.
    */
-  private static final List<Rec> UNCLEAN_SCRIPT = List.of(
-      dol(A, 1), data(A), data(Z), stamp(A, 1), dol(READER, 2), data(READER),
-      dol(A, 3), undecodable(), data(A), stamp(A, 3), dol(READER, 4),
-      dol(A, 5), stamp(A, 5), data(A), dol(READER, 6), data(READER),
-      dol(A, 7), hb(A, 7), stamp(A, 7), undecodable(), dol(READER, 8));
+  private static final List<Rec> UNCLEAN_SCRIPT =
+      List.of(
+          dol(A, 1),
+          data(A),
+          data(Z),
+          stamp(A, 1),
+          dol(READER, 2),
+          data(READER),
+          dol(A, 3),
+          undecodable(),
+          data(A),
+          stamp(A, 3),
+          dol(READER, 4),
+          dol(A, 5),
+          stamp(A, 5),
+          data(A),
+          dol(READER, 6),
+          data(READER),
+          dol(A, 7),
+          hb(A, 7),
+          stamp(A, 7),
+          undecodable(),
+          dol(READER, 8));
+
   private static final int UNCLEAN_TENURES_PER_PASS = 4;
 
   /** A script laid out for a measured loop, every partition taking the same record in turn. */
@@ -129,8 +163,9 @@ public class StampObserverAllocationTest {
   }
 
   /**
-   * Feeds {@code calls} records; returns how many times the reader was allowed the cut. After every record a
-   * reader of term 9, declared nowhere, takes a turn of its wait loop, which must answer WAIT.
+   * Feeds {@code calls} records; returns how many times the reader was allowed the cut. After every
+   * record a reader of term 9, declared nowhere, takes a turn of its wait loop, which must answer
+   * WAIT.
    */
   private static long run(Stream s, StampObserver o, int calls) {
     long cuts = 0;
@@ -156,17 +191,31 @@ public class StampObserverAllocationTest {
 
     // warm-up: every partition seen, hot code compiled
     long warmCuts = run(s, o, 3 * calls);
-    assertEquals(warmCuts, 3L * calls / SCRIPT.size(), "every pass must end with the reader's cut on every partition");
+    assertEquals(
+        warmCuts,
+        3L * calls / SCRIPT.size(),
+        "every pass must end with the reader's cut on every partition");
 
     long before = bean.getCurrentThreadAllocatedBytes();
     long cuts = run(s, o, calls);
     long allocated = bean.getCurrentThreadAllocatedBytes() - before;
 
-    assertEquals(cuts, (long) calls / SCRIPT.size(), "the measured loop decided as the warm-up did");
+    assertEquals(
+        cuts, (long) calls / SCRIPT.size(), "the measured loop decided as the warm-up did");
     assertEquals(metrics.uncleanTenure(), 0, "a healthy cluster: no tenure turned unclean");
-    assertEquals(metrics.legacyWait() + metrics.fastPath(), 0L, "turns of the wait loop are no handovers");
-    assertEquals(allocated, 0L, calls + " observe() calls, " + cuts + " decisions and " + calls
-        + " turns of a wait loop allocated " + allocated + " bytes");
+    assertEquals(
+        metrics.legacyWait() + metrics.fastPath(), 0L, "turns of the wait loop are no handovers");
+    assertEquals(
+        allocated,
+        0L,
+        calls
+            + " observe() calls, "
+            + cuts
+            + " decisions and "
+            + calls
+            + " turns of a wait loop allocated "
+            + allocated
+            + " bytes");
   }
 
   @Test
@@ -191,13 +240,20 @@ public class StampObserverAllocationTest {
       long allocated = bean.getCurrentThreadAllocatedBytes() - before;
 
       long passes = 4L * calls / UNCLEAN_SCRIPT.size();
-      assertEquals(metrics.uncleanTenure(), UNCLEAN_TENURES_PER_PASS * passes, "every tenure of A turned unclean");
+      assertEquals(
+          metrics.uncleanTenure(),
+          UNCLEAN_TENURES_PER_PASS * passes,
+          "every tenure of A turned unclean");
       for (int partition : PARTITIONS) {
-        assertEquals(o.explain(partition, 8).reason(), HandoverReason.STAMP_NOT_LAST,
+        assertEquals(
+            o.explain(partition, 8).reason(),
+            HandoverReason.STAMP_NOT_LAST,
             "partition " + partition + " ended with an undecodable record after A's stamp");
       }
-      assertEquals(allocated, 0L, calls + " observe() calls in tenures turning unclean allocated " + allocated
-          + " bytes");
+      assertEquals(
+          allocated,
+          0L,
+          calls + " observe() calls in tenures turning unclean allocated " + allocated + " bytes");
     } finally {
       logger.setLevel(previous);
     }

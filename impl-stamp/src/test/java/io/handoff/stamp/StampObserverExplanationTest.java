@@ -33,15 +33,17 @@ import org.testng.annotations.DataProvider;
 import org.testng.annotations.Test;
 
 /**
- * The stamp observer explains its decisions about real records: every {@link HandoverReason} arises from a
- * partition of encoded declarations, stamps, heartbeats and puts (data without a term, as Venice's leaders write
- * it) fed through {@link StampRecords#observe}, including records nobody can decode (a newer envelope version, a
- * null value, a stamp key on a put). Each explanation names the reason, the record responsible (its offset,
- * writer id and term, or that it could not be decoded), the tenure before the reader's and the reader's own (with
- * the offsets of their declarations), and says so in {@code describe()}; it agrees with
- * {@code canSkipInactivityWait}; {@code decideHandover} counts each handover with that reason and a wait not at
- * all; the {@link LegacyWaitObserver} fed the same records explains {@link HandoverReason#CONSUMING_OFF}; and a
- * checkpoint at any offset, restored into a restarted replica, changes neither the decision nor the reason.
+ * The stamp observer explains its decisions about real records: every {@link HandoverReason} arises
+ * from a partition of encoded declarations, stamps, heartbeats and puts (data without a term, as
+ * Venice's leaders write it) fed through {@link StampRecords#observe}, including records nobody can
+ * decode (a newer envelope version, a null value, a stamp key on a put). Each explanation names the
+ * reason, the record responsible (its offset, writer id and term, or that it could not be decoded),
+ * the tenure before the reader's and the reader's own (with the offsets of their declarations), and
+ * says so in {@code describe()}; it agrees with {@code canSkipInactivityWait}; {@code
+ * decideHandover} counts each handover with that reason and a wait not at all; the {@link
+ * LegacyWaitObserver} fed the same records explains {@link HandoverReason#CONSUMING_OFF}; and a
+ * checkpoint at any offset, restored into a restarted replica, changes neither the decision nor the
+ * reason.
  */
 public class StampObserverExplanationTest {
 
@@ -66,7 +68,8 @@ public class StampObserverExplanationTest {
     }
 
     long dol(String writer, long term) {
-      return append(StampKeys.declarationOfLeadershipKey(),
+      return append(
+          StampKeys.declarationOfLeadershipKey(),
           stampValue(StampKind.DECLARATION_OF_LEADERSHIP, writer, term));
     }
 
@@ -85,13 +88,15 @@ public class StampObserverExplanationTest {
 
     /** A put with a term, or (writer null) without a leader metadata footer at all. */
     long data(String writer, long term) {
-      byte[] value = CODEC.encodePut(GUID, 0, records.size(), TS, "v".getBytes(UTF_8), 1, term, writer);
+      byte[] value =
+          CODEC.encodePut(GUID, 0, records.size(), TS, "v".getBytes(UTF_8), 1, term, writer);
       return append(StampObserverFixtures.DATA_KEY.clone(), value);
     }
 
     /** A put of a newer writer, whose envelope version this codec does not know. */
     long newerEnvelope(String writer) {
-      byte[] value = CODEC.encodePut(GUID, 0, records.size(), TS, "v".getBytes(UTF_8), 1, NO_TERM, writer);
+      byte[] value =
+          CODEC.encodePut(GUID, 0, records.size(), TS, "v".getBytes(UTF_8), 1, NO_TERM, writer);
       value[1] = 15;
       return append(StampObserverFixtures.DATA_KEY.clone(), value);
     }
@@ -102,11 +107,15 @@ public class StampObserverExplanationTest {
 
     /** A step-down key on a put of {@code writer}: forged or corrupt, never a stamp. */
     long stampKeyOnAPut(String writer) {
-      byte[] value = CODEC.encodePut(GUID, 0, records.size(), TS, "v".getBytes(UTF_8), 1, NO_TERM, writer);
+      byte[] value =
+          CODEC.encodePut(GUID, 0, records.size(), TS, "v".getBytes(UTF_8), 1, NO_TERM, writer);
       return append(StampKeys.stepDownKey(), value);
     }
 
-    /** A's clean tenure of {@code term}: its declaration, data, a heartbeat, its stamp. Returns the declaration. */
+    /**
+     * A's clean tenure of {@code term}: its declaration, data, a heartbeat, its stamp. Returns the
+     * declaration.
+     */
     long cleanTenure(String writer, long term) {
       long declared = dol(writer, term);
       data(writer);
@@ -130,19 +139,35 @@ public class StampObserverExplanationTest {
   }
 
   /**
-   * A partition's records, the index of the first one the observer reads (0, or later for a replica that
-   * restarted without its state), the reader's question and the explanation it must get.
+   * A partition's records, the index of the first one the observer reads (0, or later for a replica
+   * that restarted without its state), the reader's question and the explanation it must get.
    */
-  record Case(String name, Log log, int startAt, long myTerm, boolean consume, HandoverReason reason,
-      Record culprit, Tenure earlier, Tenure current) {
+  record Case(
+      String name,
+      Log log,
+      int startAt,
+      long myTerm,
+      boolean consume,
+      HandoverReason reason,
+      Record culprit,
+      Tenure earlier,
+      Tenure current) {
 
     @Override
     public String toString() {
-      return reason + ": " + name + ", " + READER + " with term " + myTerm + (consume ? "" : ", consume off");
+      return reason
+          + ": "
+          + name
+          + ", "
+          + READER
+          + " with term "
+          + myTerm
+          + (consume ? "" : ", consume off");
     }
   }
 
-  private static Tenure tenure(String writer, long term, long declaredAt, boolean stamped, boolean clean) {
+  private static Tenure tenure(
+      String writer, long term, long declaredAt, boolean stamped, boolean clean) {
     return new Tenure(writer, term, declaredAt, stamped, clean);
   }
 
@@ -162,191 +187,401 @@ public class StampObserverExplanationTest {
   static List<Case> cases() {
     List<Case> c = new ArrayList<>();
     for (boolean consume : new boolean[] {true, false}) {
-      c.add(build(log -> {
-        long a = log.cleanTenure(A, 5);
-        long me = log.dol(READER, 7);
-        log.data(READER);
-        return new Case("A's clean tenure closed by its stamp, the reader's declaration read back", log, 0, 7,
-            consume, consume ? HandoverReason.CLEAN_STEP_DOWN : HandoverReason.CONSUMING_OFF, null,
-            tenure(A, 5, a, true, true), tenure(READER, 7, me, false, true));
-      }));
+      c.add(
+          build(
+              log -> {
+                long a = log.cleanTenure(A, 5);
+                long me = log.dol(READER, 7);
+                log.data(READER);
+                return new Case(
+                    "A's clean tenure closed by its stamp, the reader's declaration read back",
+                    log,
+                    0,
+                    7,
+                    consume,
+                    consume ? HandoverReason.CLEAN_STEP_DOWN : HandoverReason.CONSUMING_OFF,
+                    null,
+                    tenure(A, 5, a, true, true),
+                    tenure(READER, 7, me, false, true));
+              }));
     }
     for (long term : new long[] {0, -1}) {
-      c.add(build(log -> {
-        long a = log.cleanTenure(A, 5);
-        long me = log.dol(READER, 7);
-        return new Case("a reader that holds no term", log, 0, term, true, HandoverReason.NOT_LEADER, null,
-            tenure(A, 5, a, true, true), tenure(READER, 7, me, false, true));
-      }));
+      c.add(
+          build(
+              log -> {
+                long a = log.cleanTenure(A, 5);
+                long me = log.dol(READER, 7);
+                return new Case(
+                    "a reader that holds no term",
+                    log,
+                    0,
+                    term,
+                    true,
+                    HandoverReason.NOT_LEADER,
+                    null,
+                    tenure(A, 5, a, true, true),
+                    tenure(READER, 7, me, false, true));
+              }));
     }
-    c.add(build(log -> {
-      long a = log.cleanTenure(A, 5);
-      return new Case("the reader's declaration not read back yet", log, 0, 7, true,
-          HandoverReason.OWN_DECLARATION_NOT_READ, null, null, tenure(A, 5, a, true, true));
-    }));
-    c.add(build(log -> {
-      log.cleanTenure(A, 5);
-      long me = log.dol(READER, 7);
-      long b = log.dol(B, 8);
-      return new Case("B declared after the reader", log, 0, 7, true, HandoverReason.OWN_DECLARATION_NOT_READ,
-          null, tenure(READER, 7, me, false, true), tenure(B, 8, b, false, true));
-    }));
-    c.add(build(log -> {
-      long a = log.cleanTenure(A, 5);
-      long me = log.dol(READER, 7);
-      log.data(READER);
-      long zombie = log.data(Z);
-      log.data(READER);
-      return new Case("a zombie's put after the reader's declaration", log, 0, 7, true,
-          HandoverReason.OWN_TENURE_UNCLEAN, record(zombie, Z, NO_TERM), tenure(A, 5, a, true, true),
-          tenure(READER, 7, me, false, false));
-    }));
-    c.add(build(log -> {
-      long a = log.cleanTenure(A, 5);
-      long me = log.dol(READER, 7);
-      long newer = log.newerEnvelope(A);
-      return new Case("a newer envelope after the reader's declaration", log, 0, 7, true,
-          HandoverReason.OWN_TENURE_UNCLEAN, undecodableAt(newer), tenure(A, 5, a, true, true),
-          tenure(READER, 7, me, false, false));
-    }));
-    c.add(build(log -> {
-      long a = log.cleanTenure(A, 5);
-      long me = log.dol(READER, 7);
-      long footless = log.data(null, NO_TERM);
-      return new Case("a put without leader metadata after the reader's declaration", log, 0, 7, true,
-          HandoverReason.OWN_TENURE_UNCLEAN, record(footless, null, NO_TERM), tenure(A, 5, a, true, true),
-          tenure(READER, 7, me, false, false));
-    }));
-    c.add(build(log -> {
-      long a = log.cleanTenure(A, 5);
-      long me = log.dol(READER, 7);
-      log.data(READER);
-      log.stamp(READER, 7);
-      return new Case("the reader stamped its own tenure", log, 0, 7, true, HandoverReason.OWN_TENURE_STEPPED_DOWN,
-          null, tenure(A, 5, a, true, true), tenure(READER, 7, me, true, true));
-    }));
-    c.add(build(log -> {
-      long me = log.dol(READER, 7);
-      log.data(READER);
-      return new Case("the reader's declaration is the partition's first record", log, 0, 7, true,
-          HandoverReason.NO_EARLIER_TENURE, null, null, tenure(READER, 7, me, false, true));
-    }));
-    c.add(build(log -> {
-      log.dol(A, 5);
-      log.data(A);
-      log.data(A);
-      log.heartbeat(A, 5);
-      log.stamp(A, 5);
-      long me = log.dol(READER, 7);
-      return new Case("a replica restarted from a checkpoint without its state, inside A's tenure", log, 2, 7, true,
-          HandoverReason.STARTED_INSIDE_A_TENURE, null, tenure(null, NO_TERM, -1, false, false),
-          tenure(READER, 7, me, false, true));
-    }));
-    c.add(build(log -> {
-      log.dol(Z, 3);
-      log.data(Z);
-      long a = log.dol(A, 5);
-      log.data(A);
-      long zombie = log.data(Z);
-      log.data(A);
-      log.stamp(A, 5);
-      long me = log.dol(READER, 7);
-      return new Case("a zombie's put inside A's tenure", log, 0, 7, true, HandoverReason.EARLIER_TENURE_UNCLEAN,
-          record(zombie, Z, NO_TERM), tenure(A, 5, a, true, false), tenure(READER, 7, me, false, true));
-    }));
-    c.add(build(log -> {
-      log.dol(Z, 3);
-      long a = log.dol(A, 5);
-      long zombie = log.heartbeat(Z, 3);
-      log.stamp(A, 5);
-      long me = log.dol(READER, 7);
-      return new Case("a zombie's heartbeat with its old term inside A's tenure", log, 0, 7, true,
-          HandoverReason.EARLIER_TENURE_UNCLEAN, record(zombie, Z, 3), tenure(A, 5, a, true, false),
-          tenure(READER, 7, me, false, true));
-    }));
-    c.add(build(log -> {
-      long a = log.dol(A, 5);
-      log.data(A);
-      long newer = log.newerEnvelope(B);
-      log.stamp(A, 5);
-      long me = log.dol(READER, 7);
-      return new Case("a newer envelope inside A's tenure", log, 0, 7, true, HandoverReason.EARLIER_TENURE_UNCLEAN,
-          undecodableAt(newer), tenure(A, 5, a, true, false), tenure(READER, 7, me, false, true));
-    }));
-    c.add(build(log -> {
-      long a = log.dol(A, 5);
-      long empty = log.nullValue();
-      log.stamp(A, 5);
-      long me = log.dol(READER, 7);
-      return new Case("a null value inside A's tenure", log, 0, 7, true, HandoverReason.EARLIER_TENURE_UNCLEAN,
-          undecodableAt(empty), tenure(A, 5, a, true, false), tenure(READER, 7, me, false, true));
-    }));
-    c.add(build(log -> {
-      long a = log.dol(A, 5);
-      long forged = log.stampKeyOnAPut(A);
-      log.stamp(A, 5);
-      long me = log.dol(READER, 7);
-      return new Case("a step-down key on a put inside A's tenure", log, 0, 7, true,
-          HandoverReason.EARLIER_TENURE_UNCLEAN, undecodableAt(forged), tenure(A, 5, a, true, false),
-          tenure(READER, 7, me, false, true));
-    }));
-    c.add(build(log -> {
-      long a = log.dol(A, 5);
-      long footless = log.data(null, NO_TERM);
-      log.stamp(A, 5);
-      long me = log.dol(READER, 7);
-      return new Case("a put without leader metadata inside A's tenure", log, 0, 7, true,
-          HandoverReason.EARLIER_TENURE_UNCLEAN, record(footless, null, NO_TERM), tenure(A, 5, a, true, false),
-          tenure(READER, 7, me, false, true));
-    }));
-    c.add(build(log -> {
-      long a = log.dol(A, 5);
-      log.data(A);
-      log.stamp(A, 5);
-      long after = log.data(A);
-      long me = log.dol(READER, 7);
-      return new Case("A's put after its own stamp", log, 0, 7, true, HandoverReason.STAMP_NOT_LAST,
-          record(after, A, NO_TERM), tenure(A, 5, a, true, false), tenure(READER, 7, me, false, true));
-    }));
-    c.add(build(log -> {
-      long a = log.dol(A, 5);
-      log.stamp(A, 5);
-      log.stamp(A, 5);
-      long zombie = log.data(Z);
-      long me = log.dol(READER, 7);
-      return new Case("a zombie's put after A's stamp and its repeat", log, 0, 7, true,
-          HandoverReason.STAMP_NOT_LAST, record(zombie, Z, NO_TERM), tenure(A, 5, a, true, false),
-          tenure(READER, 7, me, false, true));
-    }));
-    c.add(build(log -> {
-      long a = log.dol(A, 5);
-      log.stamp(A, 5);
-      long newer = log.newerEnvelope(A);
-      long me = log.dol(READER, 7);
-      return new Case("a newer envelope after A's stamp", log, 0, 7, true, HandoverReason.STAMP_NOT_LAST,
-          undecodableAt(newer), tenure(A, 5, a, true, false), tenure(READER, 7, me, false, true));
-    }));
-    c.add(build(log -> {
-      long a = log.dol(A, 5);
-      log.data(A);
-      log.heartbeat(A, 5);
-      long me = log.dol(READER, 7);
-      return new Case("A never stamped", log, 0, 7, true, HandoverReason.NO_STAMP, null,
-          tenure(A, 5, a, false, true), tenure(READER, 7, me, false, true));
-    }));
-    c.add(build(log -> {
-      long a = log.cleanTenure(A, 7);
-      long me = log.dol(READER, 7);
-      return new Case("A's stamp has the reader's term", log, 0, 7, true, HandoverReason.STAMP_TERM_NOT_BELOW_MINE,
-          null, tenure(A, 7, a, true, true), tenure(READER, 7, me, false, true));
-    }));
-    c.add(build(log -> {
-      long a = log.cleanTenure(A, 9);
-      long me = log.dol(READER, 7);
-      return new Case("A's stamp has a term above the reader's", log, 0, 7, true,
-          HandoverReason.STAMP_TERM_NOT_BELOW_MINE, null, tenure(A, 9, a, true, true),
-          tenure(READER, 7, me, false, true));
-    }));
+    c.add(
+        build(
+            log -> {
+              long a = log.cleanTenure(A, 5);
+              return new Case(
+                  "the reader's declaration not read back yet",
+                  log,
+                  0,
+                  7,
+                  true,
+                  HandoverReason.OWN_DECLARATION_NOT_READ,
+                  null,
+                  null,
+                  tenure(A, 5, a, true, true));
+            }));
+    c.add(
+        build(
+            log -> {
+              log.cleanTenure(A, 5);
+              long me = log.dol(READER, 7);
+              long b = log.dol(B, 8);
+              return new Case(
+                  "B declared after the reader",
+                  log,
+                  0,
+                  7,
+                  true,
+                  HandoverReason.OWN_DECLARATION_NOT_READ,
+                  null,
+                  tenure(READER, 7, me, false, true),
+                  tenure(B, 8, b, false, true));
+            }));
+    c.add(
+        build(
+            log -> {
+              long a = log.cleanTenure(A, 5);
+              long me = log.dol(READER, 7);
+              log.data(READER);
+              long zombie = log.data(Z);
+              log.data(READER);
+              return new Case(
+                  "a zombie's put after the reader's declaration",
+                  log,
+                  0,
+                  7,
+                  true,
+                  HandoverReason.OWN_TENURE_UNCLEAN,
+                  record(zombie, Z, NO_TERM),
+                  tenure(A, 5, a, true, true),
+                  tenure(READER, 7, me, false, false));
+            }));
+    c.add(
+        build(
+            log -> {
+              long a = log.cleanTenure(A, 5);
+              long me = log.dol(READER, 7);
+              long newer = log.newerEnvelope(A);
+              return new Case(
+                  "a newer envelope after the reader's declaration",
+                  log,
+                  0,
+                  7,
+                  true,
+                  HandoverReason.OWN_TENURE_UNCLEAN,
+                  undecodableAt(newer),
+                  tenure(A, 5, a, true, true),
+                  tenure(READER, 7, me, false, false));
+            }));
+    c.add(
+        build(
+            log -> {
+              long a = log.cleanTenure(A, 5);
+              long me = log.dol(READER, 7);
+              long footless = log.data(null, NO_TERM);
+              return new Case(
+                  "a put without leader metadata after the reader's declaration",
+                  log,
+                  0,
+                  7,
+                  true,
+                  HandoverReason.OWN_TENURE_UNCLEAN,
+                  record(footless, null, NO_TERM),
+                  tenure(A, 5, a, true, true),
+                  tenure(READER, 7, me, false, false));
+            }));
+    c.add(
+        build(
+            log -> {
+              long a = log.cleanTenure(A, 5);
+              long me = log.dol(READER, 7);
+              log.data(READER);
+              log.stamp(READER, 7);
+              return new Case(
+                  "the reader stamped its own tenure",
+                  log,
+                  0,
+                  7,
+                  true,
+                  HandoverReason.OWN_TENURE_STEPPED_DOWN,
+                  null,
+                  tenure(A, 5, a, true, true),
+                  tenure(READER, 7, me, true, true));
+            }));
+    c.add(
+        build(
+            log -> {
+              long me = log.dol(READER, 7);
+              log.data(READER);
+              return new Case(
+                  "the reader's declaration is the partition's first record",
+                  log,
+                  0,
+                  7,
+                  true,
+                  HandoverReason.NO_EARLIER_TENURE,
+                  null,
+                  null,
+                  tenure(READER, 7, me, false, true));
+            }));
+    c.add(
+        build(
+            log -> {
+              log.dol(A, 5);
+              log.data(A);
+              log.data(A);
+              log.heartbeat(A, 5);
+              log.stamp(A, 5);
+              long me = log.dol(READER, 7);
+              return new Case(
+                  "a replica restarted from a checkpoint without its state, inside A's tenure",
+                  log,
+                  2,
+                  7,
+                  true,
+                  HandoverReason.STARTED_INSIDE_A_TENURE,
+                  null,
+                  tenure(null, NO_TERM, -1, false, false),
+                  tenure(READER, 7, me, false, true));
+            }));
+    c.add(
+        build(
+            log -> {
+              log.dol(Z, 3);
+              log.data(Z);
+              long a = log.dol(A, 5);
+              log.data(A);
+              long zombie = log.data(Z);
+              log.data(A);
+              log.stamp(A, 5);
+              long me = log.dol(READER, 7);
+              return new Case(
+                  "a zombie's put inside A's tenure",
+                  log,
+                  0,
+                  7,
+                  true,
+                  HandoverReason.EARLIER_TENURE_UNCLEAN,
+                  record(zombie, Z, NO_TERM),
+                  tenure(A, 5, a, true, false),
+                  tenure(READER, 7, me, false, true));
+            }));
+    c.add(
+        build(
+            log -> {
+              log.dol(Z, 3);
+              long a = log.dol(A, 5);
+              long zombie = log.heartbeat(Z, 3);
+              log.stamp(A, 5);
+              long me = log.dol(READER, 7);
+              return new Case(
+                  "a zombie's heartbeat with its old term inside A's tenure",
+                  log,
+                  0,
+                  7,
+                  true,
+                  HandoverReason.EARLIER_TENURE_UNCLEAN,
+                  record(zombie, Z, 3),
+                  tenure(A, 5, a, true, false),
+                  tenure(READER, 7, me, false, true));
+            }));
+    c.add(
+        build(
+            log -> {
+              long a = log.dol(A, 5);
+              log.data(A);
+              long newer = log.newerEnvelope(B);
+              log.stamp(A, 5);
+              long me = log.dol(READER, 7);
+              return new Case(
+                  "a newer envelope inside A's tenure",
+                  log,
+                  0,
+                  7,
+                  true,
+                  HandoverReason.EARLIER_TENURE_UNCLEAN,
+                  undecodableAt(newer),
+                  tenure(A, 5, a, true, false),
+                  tenure(READER, 7, me, false, true));
+            }));
+    c.add(
+        build(
+            log -> {
+              long a = log.dol(A, 5);
+              long empty = log.nullValue();
+              log.stamp(A, 5);
+              long me = log.dol(READER, 7);
+              return new Case(
+                  "a null value inside A's tenure",
+                  log,
+                  0,
+                  7,
+                  true,
+                  HandoverReason.EARLIER_TENURE_UNCLEAN,
+                  undecodableAt(empty),
+                  tenure(A, 5, a, true, false),
+                  tenure(READER, 7, me, false, true));
+            }));
+    c.add(
+        build(
+            log -> {
+              long a = log.dol(A, 5);
+              long forged = log.stampKeyOnAPut(A);
+              log.stamp(A, 5);
+              long me = log.dol(READER, 7);
+              return new Case(
+                  "a step-down key on a put inside A's tenure",
+                  log,
+                  0,
+                  7,
+                  true,
+                  HandoverReason.EARLIER_TENURE_UNCLEAN,
+                  undecodableAt(forged),
+                  tenure(A, 5, a, true, false),
+                  tenure(READER, 7, me, false, true));
+            }));
+    c.add(
+        build(
+            log -> {
+              long a = log.dol(A, 5);
+              long footless = log.data(null, NO_TERM);
+              log.stamp(A, 5);
+              long me = log.dol(READER, 7);
+              return new Case(
+                  "a put without leader metadata inside A's tenure",
+                  log,
+                  0,
+                  7,
+                  true,
+                  HandoverReason.EARLIER_TENURE_UNCLEAN,
+                  record(footless, null, NO_TERM),
+                  tenure(A, 5, a, true, false),
+                  tenure(READER, 7, me, false, true));
+            }));
+    c.add(
+        build(
+            log -> {
+              long a = log.dol(A, 5);
+              log.data(A);
+              log.stamp(A, 5);
+              long after = log.data(A);
+              long me = log.dol(READER, 7);
+              return new Case(
+                  "A's put after its own stamp",
+                  log,
+                  0,
+                  7,
+                  true,
+                  HandoverReason.STAMP_NOT_LAST,
+                  record(after, A, NO_TERM),
+                  tenure(A, 5, a, true, false),
+                  tenure(READER, 7, me, false, true));
+            }));
+    c.add(
+        build(
+            log -> {
+              long a = log.dol(A, 5);
+              log.stamp(A, 5);
+              log.stamp(A, 5);
+              long zombie = log.data(Z);
+              long me = log.dol(READER, 7);
+              return new Case(
+                  "a zombie's put after A's stamp and its repeat",
+                  log,
+                  0,
+                  7,
+                  true,
+                  HandoverReason.STAMP_NOT_LAST,
+                  record(zombie, Z, NO_TERM),
+                  tenure(A, 5, a, true, false),
+                  tenure(READER, 7, me, false, true));
+            }));
+    c.add(
+        build(
+            log -> {
+              long a = log.dol(A, 5);
+              log.stamp(A, 5);
+              long newer = log.newerEnvelope(A);
+              long me = log.dol(READER, 7);
+              return new Case(
+                  "a newer envelope after A's stamp",
+                  log,
+                  0,
+                  7,
+                  true,
+                  HandoverReason.STAMP_NOT_LAST,
+                  undecodableAt(newer),
+                  tenure(A, 5, a, true, false),
+                  tenure(READER, 7, me, false, true));
+            }));
+    c.add(
+        build(
+            log -> {
+              long a = log.dol(A, 5);
+              log.data(A);
+              log.heartbeat(A, 5);
+              long me = log.dol(READER, 7);
+              return new Case(
+                  "A never stamped",
+                  log,
+                  0,
+                  7,
+                  true,
+                  HandoverReason.NO_STAMP,
+                  null,
+                  tenure(A, 5, a, false, true),
+                  tenure(READER, 7, me, false, true));
+            }));
+    c.add(
+        build(
+            log -> {
+              long a = log.cleanTenure(A, 7);
+              long me = log.dol(READER, 7);
+              return new Case(
+                  "A's stamp has the reader's term",
+                  log,
+                  0,
+                  7,
+                  true,
+                  HandoverReason.STAMP_TERM_NOT_BELOW_MINE,
+                  null,
+                  tenure(A, 7, a, true, true),
+                  tenure(READER, 7, me, false, true));
+            }));
+    c.add(
+        build(
+            log -> {
+              long a = log.cleanTenure(A, 9);
+              long me = log.dol(READER, 7);
+              return new Case(
+                  "A's stamp has a term above the reader's",
+                  log,
+                  0,
+                  7,
+                  true,
+                  HandoverReason.STAMP_TERM_NOT_BELOW_MINE,
+                  null,
+                  tenure(A, 9, a, true, true),
+                  tenure(READER, 7, me, false, true));
+            }));
     return c;
   }
 
@@ -381,19 +616,28 @@ public class StampObserverExplanationTest {
     assertEquals(e.partition(), P, k + ": partition");
     assertEquals(e.reader(), READER, k + ": reader");
     assertEquals(e.myTerm(), k.myTerm(), k + ": term");
-    assertEquals(e.mayCut(), o.canSkipInactivityWait(P, k.myTerm()), k + ": agrees with the decision");
-    assertEquals(e.mayCut(), k.reason() == HandoverReason.CLEAN_STEP_DOWN, k + ": only a clean step-down cuts");
+    assertEquals(
+        e.mayCut(), o.canSkipInactivityWait(P, k.myTerm()), k + ": agrees with the decision");
+    assertEquals(
+        e.mayCut(),
+        k.reason() == HandoverReason.CLEAN_STEP_DOWN,
+        k + ": only a clean step-down cuts");
 
     String text = e.describe();
-    assertTrue(text.startsWith(READER + " (term " + k.myTerm() + ") on " + TOPIC + "-" + P),
+    assertTrue(
+        text.startsWith(READER + " (term " + k.myTerm() + ") on " + TOPIC + "-" + P),
         k + ": names the reader, its term and the partition: " + text);
     Record culprit = e.culprit();
     if (culprit != null) {
-      assertTrue(text.contains("offset " + culprit.offset()), k + ": the culprit's offset: " + text);
+      assertTrue(
+          text.contains("offset " + culprit.offset()), k + ": the culprit's offset: " + text);
       if (culprit.undecodable()) {
-        assertTrue(text.contains("could not be decoded"), k + ": the culprit could not be decoded: " + text);
+        assertTrue(
+            text.contains("could not be decoded"),
+            k + ": the culprit could not be decoded: " + text);
       } else if (culprit.writerId() == null) {
-        assertTrue(text.contains("without writer id"), k + ": the culprit has no writer id: " + text);
+        assertTrue(
+            text.contains("without writer id"), k + ": the culprit has no writer id: " + text);
       } else {
         assertTrue(text.contains(culprit.writerId()), k + ": the culprit's writer: " + text);
       }
@@ -402,16 +646,25 @@ public class StampObserverExplanationTest {
       }
     }
     switch (k.reason()) {
-      case CLEAN_STEP_DOWN, EARLIER_TENURE_UNCLEAN, STAMP_NOT_LAST, NO_STAMP, STAMP_TERM_NOT_BELOW_MINE -> {
-        assertTrue(text.contains(e.earlier().writerId()), k + ": the earlier tenure's writer: " + text);
-        assertTrue(text.contains("term " + e.earlier().term()), k + ": the earlier tenure's term: " + text);
+      case CLEAN_STEP_DOWN,
+          EARLIER_TENURE_UNCLEAN,
+          STAMP_NOT_LAST,
+          NO_STAMP,
+          STAMP_TERM_NOT_BELOW_MINE -> {
+        assertTrue(
+            text.contains(e.earlier().writerId()), k + ": the earlier tenure's writer: " + text);
+        assertTrue(
+            text.contains("term " + e.earlier().term()),
+            k + ": the earlier tenure's term: " + text);
       }
-      case OWN_DECLARATION_NOT_READ -> assertTrue(text.contains(e.current().toString()),
-          k + ": the tenure current instead of the reader's: " + text);
-      case CONSUMING_OFF -> assertTrue(text.contains(HandoffSettings.CONSUME_STEPDOWN_STAMP),
-          k + ": the setting: " + text);
-      default -> {
-      }
+      case OWN_DECLARATION_NOT_READ ->
+          assertTrue(
+              text.contains(e.current().toString()),
+              k + ": the tenure current instead of the reader's: " + text);
+      case CONSUMING_OFF ->
+          assertTrue(
+              text.contains(HandoffSettings.CONSUME_STEPDOWN_STAMP), k + ": the setting: " + text);
+      default -> {}
     }
   }
 
@@ -424,11 +677,13 @@ public class StampObserverExplanationTest {
     HandoverPath open = o.decideHandover(P, k.myTerm(), false);
     assertEquals(open, cuts ? HandoverPath.FAST_PATH : HandoverPath.WAIT, k + ": window open");
     HandoverPath elapsed = o.decideHandover(P, k.myTerm(), true);
-    assertEquals(elapsed, cuts ? HandoverPath.FAST_PATH : HandoverPath.LEGACY_WAIT, k + ": window elapsed");
+    assertEquals(
+        elapsed, cuts ? HandoverPath.FAST_PATH : HandoverPath.LEGACY_WAIT, k + ": window elapsed");
     assertEquals(m.fastPath(), cuts ? 2L : 0L, k + ": fast paths");
     assertEquals(m.legacyWait(), cuts ? 0L : 1L, k + ": legacy waits, the wait not counted");
     for (HandoverReason r : HandoverReason.values()) {
-      assertEquals(m.handovers(r), r == k.reason() ? (cuts ? 2L : 1L) : 0L, k + ": handovers for " + r);
+      assertEquals(
+          m.handovers(r), r == k.reason() ? (cuts ? 2L : 1L) : 0L, k + ": handovers for " + r);
     }
   }
 
@@ -443,12 +698,17 @@ public class StampObserverExplanationTest {
     assertNull(e.culprit(), k + ": it keeps no records");
     assertNull(e.earlier(), k + ": it keeps no tenures");
     assertEquals(o.decideHandover(P, k.myTerm(), false), HandoverPath.WAIT, k + ": window open");
-    assertEquals(o.decideHandover(P, k.myTerm(), true), HandoverPath.LEGACY_WAIT, k + ": window elapsed");
-    assertEquals(m.handovers(HandoverReason.CONSUMING_OFF), 1L, k + ": one legacy wait, consuming off");
+    assertEquals(
+        o.decideHandover(P, k.myTerm(), true), HandoverPath.LEGACY_WAIT, k + ": window elapsed");
+    assertEquals(
+        m.handovers(HandoverReason.CONSUMING_OFF), 1L, k + ": one legacy wait, consuming off");
     assertEquals(m.legacyWait(), 1L, k + ": one legacy wait");
   }
 
-  /** A replica that restarted at record {@code cut} of the log and restored the state exported there. */
+  /**
+   * A replica that restarted at record {@code cut} of the log and restored the state exported
+   * there.
+   */
   private static StampObserver restartedAt(Case k, int cut) {
     StampObserver first = StampObserverFixtures.observer(k.consume(), HandoffMetrics.NOOP);
     StampRecords helper = new StampRecords();
@@ -466,16 +726,20 @@ public class StampObserverExplanationTest {
     boolean whole = observe(k, HandoffMetrics.NOOP).canSkipInactivityWait(P, k.myTerm());
     for (int cut = k.startAt(); cut <= k.log().size(); cut++) {
       StampObserver restarted = restartedAt(k, cut);
-      assertEquals(restarted.canSkipInactivityWait(P, k.myTerm()), whole,
+      assertEquals(
+          restarted.canSkipInactivityWait(P, k.myTerm()),
+          whole,
           k + ", restored at offset " + (FIRST + cut) + ": the decision");
-      assertEquals(restarted.explain(P, k.myTerm()).mayCut(), whole,
+      assertEquals(
+          restarted.explain(P, k.myTerm()).mayCut(),
+          whole,
           k + ", restored at offset " + (FIRST + cut) + ": the explanation's verdict");
     }
   }
 
   /**
-   * After a restore the record responsible may be unknown (the culprit is then null), but the reason must stay
-   * right, and a culprit that is named must be the right one.
+   * After a restore the record responsible may be unknown (the culprit is then null), but the
+   * reason must stay right, and a culprit that is named must be the right one.
    */
   @Test(dataProvider = "reasons")
   public void aCheckpointAtAnyOffsetLeavesTheReasonRight(Case k) {
@@ -489,26 +753,44 @@ public class StampObserverExplanationTest {
         wrong.add("restored at offset " + (FIRST + cut) + ": culprit " + e.culprit());
       }
     }
-    assertTrue(wrong.isEmpty(), k + ": explanations after a checkpoint restored into a restarted replica, where"
-        + " the uninterrupted one says " + whole.reason() + ": " + wrong);
+    assertTrue(
+        wrong.isEmpty(),
+        k
+            + ": explanations after a checkpoint restored into a restarted replica, where"
+            + " the uninterrupted one says "
+            + whole.reason()
+            + ": "
+            + wrong);
   }
 
   /**
-   * The replica restarted without its state sees only the end of A's tenure and must say so; restoring the state
-   * exported at the same offset lets the same records cut the wait.
+   * The replica restarted without its state sees only the end of A's tenure and must say so;
+   * restoring the state exported at the same offset lets the same records cut the wait.
    */
   @Test
   public void restoringTheStateTurnsAStartInsideATenureIntoACleanStepDown() {
-    Case k = cases().stream().filter(c -> c.reason() == HandoverReason.STARTED_INSIDE_A_TENURE).findFirst()
-        .orElseThrow();
+    Case k =
+        cases().stream()
+            .filter(c -> c.reason() == HandoverReason.STARTED_INSIDE_A_TENURE)
+            .findFirst()
+            .orElseThrow();
     StampObserver stateless = observe(k, HandoffMetrics.NOOP);
     HandoverExplanation without = stateless.explain(P, 7);
-    assertEquals(without.reason(), HandoverReason.STARTED_INSIDE_A_TENURE, "without the state: " + without.describe());
-    assertTrue(without.describe().contains("checkpoint"), "suggests the restart: " + without.describe());
+    assertEquals(
+        without.reason(),
+        HandoverReason.STARTED_INSIDE_A_TENURE,
+        "without the state: " + without.describe());
+    assertTrue(
+        without.describe().contains("checkpoint"), "suggests the restart: " + without.describe());
 
-    HandoverExplanation with = restartedAt(new Case(k.name(), k.log(), 0, 7, true, k.reason(), null, null, null),
-        k.startAt()).explain(P, 7);
-    assertEquals(with.reason(), HandoverReason.CLEAN_STEP_DOWN, "with the state restored: " + with.describe());
+    HandoverExplanation with =
+        restartedAt(
+                new Case(k.name(), k.log(), 0, 7, true, k.reason(), null, null, null), k.startAt())
+            .explain(P, 7);
+    assertEquals(
+        with.reason(),
+        HandoverReason.CLEAN_STEP_DOWN,
+        "with the state restored: " + with.describe());
     assertNotNull(with.earlier(), "A's tenure is known");
     assertEquals(with.earlier().writerId(), A, "by its writer");
     assertEquals(with.earlier().term(), 5L, "and its term");

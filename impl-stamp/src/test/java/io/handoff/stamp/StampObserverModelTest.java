@@ -37,12 +37,12 @@ import org.testng.annotations.DataProvider;
 import org.testng.annotations.Test;
 
 /**
- * Compares the stamp observer with an independent reference model of rules R1 to R5 of
- * {@code docs/ARCHITECTURE.md}, on random histories of several version topics, partitions and
- * writers, with equal terms across writers, re-promotions, demotions during a wait, zombies,
- * stale and repeated stamps, records without writer id, undecodable records, checkpoints restored
- * mid-stream (a restore at the right offset must change no later answer) and forgotten partitions.
- * Every question is also put to {@code explain}, whose verdict must be the observer's own answer.
+ * Compares the stamp observer with an independent reference model of rules R1 to R5 of {@code
+ * docs/ARCHITECTURE.md}, on random histories of several version topics, partitions and writers,
+ * with equal terms across writers, re-promotions, demotions during a wait, zombies, stale and
+ * repeated stamps, records without writer id, undecodable records, checkpoints restored mid-stream
+ * (a restore at the right offset must change no later answer) and forgotten partitions. Every
+ * question is also put to {@code explain}, whose verdict must be the observer's own answer.
  *
  * <p>The model keeps every record of a partition in a list and answers each question by scanning
  * the list backwards; it shares no code and no state machine with {@link TenureTracker}. It is
@@ -55,14 +55,19 @@ public class StampObserverModelTest {
 
   private static final int SEQUENCES = 50_000;
   private static final String[] TOPICS = {"storeA_v1", "storeB_v3", "storeC_v7"};
+
   /** The same partition numbers in every topic: state must still never be shared (rule S1). */
   private static final int[] PARTITIONS = {0, 3, 9};
+
   private static final String[] HOSTS = {"host-a", "host-b", "host-c", "host-d"};
+
   /** Terms are drawn from a small range so that writers often hold equal terms. */
   private static final int MAX_TERM = 6;
+
   private static final long TS = 1_700_000_000_000L;
   private static final StampCodec CODEC = new StampCodec();
   private static final byte[] GUID = HandWriter.hex("00112233445566778899aabbccddeeff");
+
   /** One key array per kind, shared by every call: the observer must neither keep nor modify it. */
   private static final byte[][] KEYS = new byte[Kind.values().length][];
 
@@ -86,15 +91,20 @@ public class StampObserverModelTest {
     enum Verdict {
       /** Everything belongs to the tenure, which its own stamp has not closed. */
       OPEN,
-      /** Everything belongs; the tenure's own stamp closed it, followed by nothing but its repeats. */
+      /**
+       * Everything belongs; the tenure's own stamp closed it, followed by nothing but its repeats.
+       */
       CLOSED,
-      /** Something does not belong: another writer, none, an undecodable record, a write after the stamp. */
+      /**
+       * Something does not belong: another writer, none, an undecodable record, a write after the
+       * stamp.
+       */
       UNCLEAN
     }
 
     /**
-     * The index of the DoL that started the tenure current after {@code v[0..end)}: every DoL starts
-     * a tenure, so it is the last DoL; -1 when no DoL was seen.
+     * The index of the DoL that started the tenure current after {@code v[0..end)}: every DoL
+     * starts a tenure, so it is the last DoL; -1 when no DoL was seen.
      */
     static int tenureStart(List<Rec> v, int end) {
       for (int k = end - 1; k >= 0; k--) {
@@ -106,7 +116,9 @@ public class StampObserverModelTest {
     }
 
     private static boolean isOwnStamp(Rec r, Rec dol) {
-      return r.kind() == Kind.STEP_DOWN && r.writer() != null && r.writer().equals(dol.writer())
+      return r.kind() == Kind.STEP_DOWN
+          && r.writer() != null
+          && r.writer().equals(dol.writer())
           && r.term() == dol.term();
     }
 
@@ -122,7 +134,8 @@ public class StampObserverModelTest {
           return Verdict.UNCLEAN;
         } else if (r.kind() == Kind.UNDECODABLE || r.kind() == Kind.STEP_DOWN) {
           return Verdict.UNCLEAN;
-        } else if (r.writer() == null || !r.writer().equals(dol.writer())
+        } else if (r.writer() == null
+            || !r.writer().equals(dol.writer())
             || (r.term() != NO_TERM && r.term() != dol.term())) {
           return Verdict.UNCLEAN;
         }
@@ -139,7 +152,9 @@ public class StampObserverModelTest {
         return false;
       }
       int current = tenureStart(v, v.size());
-      if (current < 0 || !isOwnDol(v.get(current), me, myTerm) || judge(v, current, v.size()) != Verdict.OPEN) {
+      if (current < 0
+          || !isOwnDol(v.get(current), me, myTerm)
+          || judge(v, current, v.size()) != Verdict.OPEN) {
         return false;
       }
       int before = tenureStart(v, current); // R5: -1 when the tenure before began out of sight
@@ -147,14 +162,21 @@ public class StampObserverModelTest {
         return false;
       }
       Rec dol = v.get(before);
-      return dol.writer() != null && dol.term() > 0 && dol.term() < myTerm
+      return dol.writer() != null
+          && dol.term() > 0
+          && dol.term() < myTerm
           && judge(v, before, current) == Verdict.CLOSED;
     }
 
-    /** Whether the reader's own clean DoL of {@code myTerm} is current: the answer hangs on the tenure before. */
+    /**
+     * Whether the reader's own clean DoL of {@code myTerm} is current: the answer hangs on the
+     * tenure before.
+     */
     static boolean ownTenureCurrent(List<Rec> v, String me, long myTerm) {
       int current = tenureStart(v, v.size());
-      return myTerm > 0 && current >= 0 && isOwnDol(v.get(current), me, myTerm)
+      return myTerm > 0
+          && current >= 0
+          && isOwnDol(v.get(current), me, myTerm)
           && judge(v, current, v.size()) == Verdict.OPEN;
     }
 
@@ -196,17 +218,28 @@ public class StampObserverModelTest {
 
   @DataProvider(name = "rules")
   public Object[][] rules() {
-    return StampObserverFixtures.ruleCases().stream().map(c -> new Object[] {c}).toArray(Object[][]::new);
+    return StampObserverFixtures.ruleCases().stream()
+        .map(c -> new Object[] {c})
+        .toArray(Object[][]::new);
   }
 
   @Test
   public void theReferenceCountsUncleanTenuresAsWorkedOutByHand() {
-    assertEquals(Reference.uncleanTenures(seq(dol(A, 1), data(Z), data(Z), dol(B, 2), data(B), stamp(B, 2), data(B))),
-        2, "Z inside A's tenure; B's write after its own stamp");
-    assertEquals(Reference.uncleanTenures(seq(data(Z), undecodable(), dol(A, 1), data(A), stamp(A, 1), stamp(A, 1))),
-        0, "before the first DoL nothing can turn unclean; a repeated stamp is no write");
-    assertEquals(Reference.uncleanTenures(seq(dol(null, 1), data(Z), dol(A, 0), data(Z), dol(A, 1), dol(A, 1),
-        undecodable())), 1, "only A's two tenures of 1 could be clean; the second holds the undecodable record");
+    assertEquals(
+        Reference.uncleanTenures(
+            seq(dol(A, 1), data(Z), data(Z), dol(B, 2), data(B), stamp(B, 2), data(B))),
+        2,
+        "Z inside A's tenure; B's write after its own stamp");
+    assertEquals(
+        Reference.uncleanTenures(
+            seq(data(Z), undecodable(), dol(A, 1), data(A), stamp(A, 1), stamp(A, 1))),
+        0,
+        "before the first DoL nothing can turn unclean; a repeated stamp is no write");
+    assertEquals(
+        Reference.uncleanTenures(
+            seq(dol(null, 1), data(Z), dol(A, 0), data(Z), dol(A, 1), dol(A, 1), undecodable())),
+        1,
+        "only A's two tenures of 1 could be clean; the second holds the undecodable record");
   }
 
   // --------------------------------------------------------------------- the random histories
@@ -255,7 +288,10 @@ public class StampObserverModelTest {
     long lastStampTerm;
   }
 
-  /** One random history over every topic, partition and host, checked record by record against the model. */
+  /**
+   * One random history over every topic, partition and host, checked record by record against the
+   * model.
+   */
   private final class Sequence {
     private final Random rnd;
     private final StringBuilder trace;
@@ -266,7 +302,8 @@ public class StampObserverModelTest {
     private final boolean direct;
     private final int[][][] viewStart = new int[TOPICS.length][PARTITIONS.length][HOSTS.length];
     private final Lane[][] lanes = new Lane[TOPICS.length][PARTITIONS.length];
-    private final LeadershipHandoffObserver[][] observers = new LeadershipHandoffObserver[TOPICS.length][HOSTS.length];
+    private final LeadershipHandoffObserver[][] observers =
+        new LeadershipHandoffObserver[TOPICS.length][HOSTS.length];
     private final StringBuilder reusedWriterBuffer = new StringBuilder();
     private long expectedUnclean;
     private long expectedFast;
@@ -275,7 +312,12 @@ public class StampObserverModelTest {
     private int t;
     private int p;
 
-    Sequence(long seed, int index, HandoffObserverFactory factory, SwitchableMetrics metrics, Stats stats,
+    Sequence(
+        long seed,
+        int index,
+        HandoffObserverFactory factory,
+        SwitchableMetrics metrics,
+        Stats stats,
         StringBuilder trace) {
       this.rnd = new Random(seed);
       this.trace = trace;
@@ -299,7 +341,8 @@ public class StampObserverModelTest {
 
     private LeadershipHandoffObserver open(int topic, int host) {
       return direct
-          ? new StampObserver(StampObserverFixtures.settings(consume), metrics, TOPICS[topic], HOSTS[host])
+          ? new StampObserver(
+              StampObserverFixtures.settings(consume), metrics, TOPICS[topic], HOSTS[host])
           : factory.open(TOPICS[topic], HOSTS[host]);
     }
 
@@ -307,7 +350,10 @@ public class StampObserverModelTest {
     String run() {
       metrics.target = new CountingHandoffMetrics();
       if (tracing()) {
-        note("consume " + consume + (direct ? ", observers built directly" : ", observers opened by the factory"));
+        note(
+            "consume "
+                + consume
+                + (direct ? ", observers built directly" : ", observers opened by the factory"));
       }
       int steps = 15 + rnd.nextInt(45);
       t = rnd.nextInt(TOPICS.length);
@@ -327,10 +373,19 @@ public class StampObserverModelTest {
       }
       CountingHandoffMetrics m = metrics.target;
       stats.uncleanTenures += m.uncleanTenure();
-      if (mismatch == null && (m.uncleanTenure() != expectedUnclean || m.fastPath() != expectedFast
-          || m.legacyWait() != expectedLegacy)) {
-        mismatch = "metrics: expected unclean tenures " + expectedUnclean + ", fast path " + expectedFast
-            + ", legacy wait " + expectedLegacy + "; observers counted " + m;
+      if (mismatch == null
+          && (m.uncleanTenure() != expectedUnclean
+              || m.fastPath() != expectedFast
+              || m.legacyWait() != expectedLegacy)) {
+        mismatch =
+            "metrics: expected unclean tenures "
+                + expectedUnclean
+                + ", fast path "
+                + expectedFast
+                + ", legacy wait "
+                + expectedLegacy
+                + "; observers counted "
+                + m;
       }
       return mismatch;
     }
@@ -380,8 +435,12 @@ public class StampObserverModelTest {
         if (led) {
           String w = HOSTS[lane.leader];
           int kind = rnd.nextInt(3);
-          append(kind == 0 ? StampObserverFixtures.hb(w, lane.term)
-              : kind == 1 ? StampObserverFixtures.ctl(w, NO_TERM) : StampObserverFixtures.noKey(w, lane.term));
+          append(
+              kind == 0
+                  ? StampObserverFixtures.hb(w, lane.term)
+                  : kind == 1
+                      ? StampObserverFixtures.ctl(w, NO_TERM)
+                      : StampObserverFixtures.noKey(w, lane.term));
         } else {
           zombie();
         }
@@ -405,7 +464,10 @@ public class StampObserverModelTest {
         append(stamp(HOSTS[rnd.nextInt(HOSTS.length)], rnd.nextInt(8) == 0 ? NO_TERM : term()));
       } else if (r < 69) {
         // a DoL of a writer that did not get the leadership, or one no rule lets count
-        append(dol(rnd.nextInt(7) == 0 ? null : HOSTS[rnd.nextInt(HOSTS.length)], rnd.nextInt(MAX_TERM + 2) - 1));
+        append(
+            dol(
+                rnd.nextInt(7) == 0 ? null : HOSTS[rnd.nextInt(HOSTS.length)],
+                rnd.nextInt(MAX_TERM + 2) - 1));
       } else if (r < 71) {
         append(data(null, rnd.nextInt(5) == 0 ? term() : NO_TERM));
       } else if (r < 73) {
@@ -477,7 +539,13 @@ public class StampObserverModelTest {
       boolean helper = rnd.nextInt(10) == 0;
       ConsumerRecord<byte[], byte[]> encoded = helper ? encode(rec, offset) : null;
       if (tracing()) {
-        note(lane(t, p) + " @" + offset + " " + rec + (encoded != null ? " (encoded, through StampRecords)" : ""));
+        note(
+            lane(t, p)
+                + " @"
+                + offset
+                + " "
+                + rec
+                + (encoded != null ? " (encoded, through StampRecords)" : ""));
       }
       for (int h = 0; h < HOSTS.length; h++) {
         LeadershipHandoffObserver o = observers[t][h];
@@ -487,12 +555,20 @@ public class StampObserverModelTest {
         } else if (rec.kind() == Kind.UNDECODABLE) {
           o.observeUndecodable(PARTITIONS[p], offset);
         } else {
-          o.observe(PARTITIONS[p], offset, KEYS[rec.kind().ordinal()], writerId(rec.writer()), rec.term());
+          o.observe(
+              PARTITIONS[p],
+              offset,
+              KEYS[rec.kind().ordinal()],
+              writerId(rec.writer()),
+              rec.term());
         }
       }
     }
 
-    /** The writer id the way some host's decoder might hand it over: a String, a fresh or a reused buffer. */
+    /**
+     * The writer id the way some host's decoder might hand it over: a String, a fresh or a reused
+     * buffer.
+     */
     private CharSequence writerId(String writer) {
       if (writer == null) {
         return null;
@@ -520,8 +596,10 @@ public class StampObserverModelTest {
           if (w == null || term <= 0) {
             return null;
           }
-          StampKind kind = rec.kind() == Kind.DOL ? StampKind.DECLARATION_OF_LEADERSHIP
-              : rec.kind() == Kind.STEP_DOWN ? StampKind.STEP_DOWN : StampKind.HEARTBEAT;
+          StampKind kind =
+              rec.kind() == Kind.DOL
+                  ? StampKind.DECLARATION_OF_LEADERSHIP
+                  : rec.kind() == Kind.STEP_DOWN ? StampKind.STEP_DOWN : StampKind.HEARTBEAT;
           value = CODEC.encodeStamp(kind, term, 0, w, TS);
           break;
         case DATA:
@@ -534,8 +612,16 @@ public class StampObserverModelTest {
           if (w == null && term != NO_TERM) {
             return null;
           }
-          value = CODEC.encodeControl(GUID, 0, (int) offset, TS, StampCodec.CONTROL_END_OF_PUSH,
-              StampCodec.CONTROL_END_OF_PUSH, term, w);
+          value =
+              CODEC.encodeControl(
+                  GUID,
+                  0,
+                  (int) offset,
+                  TS,
+                  StampCodec.CONTROL_END_OF_PUSH,
+                  StampCodec.CONTROL_END_OF_PUSH,
+                  term,
+                  w);
           break;
         case UNDECODABLE:
           value = CODEC.encodePut(GUID, 0, 0, TS, new byte[] {1}, 1, NO_TERM, "host-x");
@@ -544,7 +630,8 @@ public class StampObserverModelTest {
         default:
           return null; // no key: the record helper takes that for corrupt
       }
-      return new ConsumerRecord<>(TOPICS[t], PARTITIONS[p], offset, KEYS[rec.kind().ordinal()], value);
+      return new ConsumerRecord<>(
+          TOPICS[t], PARTITIONS[p], offset, KEYS[rec.kind().ordinal()], value);
     }
 
     private void query() {
@@ -587,8 +674,21 @@ public class StampObserverModelTest {
         stats.decisions++;
         actual = path == HandoverPath.FAST_PATH;
         if (path != want) {
-          mismatch = "decideHandover(" + PARTITIONS[partition] + ", " + myTerm + ", " + elapsed + ") of "
-              + HOSTS[host] + " on " + TOPICS[topic] + ": model says " + want + ", observer says " + path;
+          mismatch =
+              "decideHandover("
+                  + PARTITIONS[partition]
+                  + ", "
+                  + myTerm
+                  + ", "
+                  + elapsed
+                  + ") of "
+                  + HOSTS[host]
+                  + " on "
+                  + TOPICS[topic]
+                  + ": model says "
+                  + want
+                  + ", observer says "
+                  + path;
         }
       } else {
         actual = o.canSkipInactivityWait(PARTITIONS[partition], myTerm);
@@ -603,19 +703,50 @@ public class StampObserverModelTest {
         }
       }
       if (tracing()) {
-        note("? " + HOSTS[host] + " with term " + myTerm + " on " + lane(topic, partition) + ": model "
-            + expected + ", observer " + actual);
+        note(
+            "? "
+                + HOSTS[host]
+                + " with term "
+                + myTerm
+                + " on "
+                + lane(topic, partition)
+                + ": model "
+                + expected
+                + ", observer "
+                + actual);
       }
       if (mismatch == null && actual != expected) {
-        mismatch = HOSTS[host] + " asks with term " + myTerm + " on " + lane(topic, partition) + ", having seen "
-            + v + ": model says " + expected + ", observer says " + actual;
+        mismatch =
+            HOSTS[host]
+                + " asks with term "
+                + myTerm
+                + " on "
+                + lane(topic, partition)
+                + ", having seen "
+                + v
+                + ": model says "
+                + expected
+                + ", observer says "
+                + actual;
       }
       boolean canSkip = decide ? o.canSkipInactivityWait(PARTITIONS[partition], myTerm) : actual;
       HandoverExplanation explanation = o.explain(PARTITIONS[partition], myTerm);
       if (mismatch == null && explanation.mayCut() != canSkip) {
-        mismatch = HOSTS[host] + " asks with term " + myTerm + " on " + lane(topic, partition) + ", having seen "
-            + v + ": canSkipInactivityWait says " + canSkip + ", explain says " + explanation.reason() + " ("
-            + explanation.describe() + ")";
+        mismatch =
+            HOSTS[host]
+                + " asks with term "
+                + myTerm
+                + " on "
+                + lane(topic, partition)
+                + ", having seen "
+                + v
+                + ": canSkipInactivityWait says "
+                + canSkip
+                + ", explain says "
+                + explanation.reason()
+                + " ("
+                + explanation.describe()
+                + ")";
       }
     }
 
@@ -635,20 +766,30 @@ public class StampObserverModelTest {
       stats.forgets++;
     }
 
-    /** A checkpoint of one partition, restored at the offset it was taken at: nothing may change. */
+    /**
+     * A checkpoint of one partition, restored at the offset it was taken at: nothing may change.
+     */
     private void exportAndRestore() {
       int host = rnd.nextInt(HOSTS.length);
       LeadershipHandoffObserver o = observers[t][host];
       byte[] state = o.exportState(PARTITIONS[p]);
       o.forget(PARTITIONS[p]);
       if (tracing()) {
-        note("export and restore " + lane(t, p) + " on " + HOSTS[host] + " at offset " + nextOffset(t, p));
+        note(
+            "export and restore "
+                + lane(t, p)
+                + " on "
+                + HOSTS[host]
+                + " at offset "
+                + nextOffset(t, p));
       }
       o.restoreState(PARTITIONS[p], nextOffset(t, p), state);
       stats.restores++;
     }
 
-    /** A host restarts: a new observer of the topic, every partition restored from its checkpoint. */
+    /**
+     * A host restarts: a new observer of the topic, every partition restored from its checkpoint.
+     */
     private void restart() {
       int host = rnd.nextInt(HOSTS.length);
       LeadershipHandoffObserver old = observers[t][host];
@@ -663,7 +804,10 @@ public class StampObserverModelTest {
       stats.restarts++;
     }
 
-    /** A checkpoint that does not fit: rejected, and the partition starts over as if nothing had been seen. */
+    /**
+     * A checkpoint that does not fit: rejected, and the partition starts over as if nothing had
+     * been seen.
+     */
     private void misfittingRestore() {
       int host = rnd.nextInt(HOSTS.length);
       LeadershipHandoffObserver o = observers[t][host];
@@ -712,8 +856,17 @@ public class StampObserverModelTest {
         stats.rejectedRestores++;
       }
       if (rejected != mustReject && mismatch == null) {
-        mismatch = "restoring " + lane(t, p) + " on " + HOSTS[host] + " from " + what + ": expected "
-            + (mustReject ? "a rejection" : "success") + ", got " + (rejected ? "a rejection" : "success");
+        mismatch =
+            "restoring "
+                + lane(t, p)
+                + " on "
+                + HOSTS[host]
+                + " from "
+                + what
+                + ": expected "
+                + (mustReject ? "a rejection" : "success")
+                + ", got "
+                + (rejected ? "a rejection" : "success");
       }
     }
   }
@@ -721,10 +874,13 @@ public class StampObserverModelTest {
   @Test
   public void theObserverAgreesWithTheReferenceOnRandomHistories() {
     String property = System.getProperty("handoff.seed");
-    long seed = property != null && !property.isBlank()
-        ? Long.parseLong(property.trim()) : new SecureRandom().nextLong();
+    long seed =
+        property != null && !property.isBlank()
+            ? Long.parseLong(property.trim())
+            : new SecureRandom().nextLong();
     SwitchableMetrics metrics = new SwitchableMetrics();
-    HandoffObserverFactory factory = LeadershipHandoffs.observers(StampObserverFixtures.settings(true), metrics);
+    HandoffObserverFactory factory =
+        LeadershipHandoffs.observers(StampObserverFixtures.settings(true), metrics);
     Stats stats = new Stats();
     long start = System.nanoTime();
     // Every unclean tenure and undecodable record is warned about; tens of thousands of lines would
@@ -749,8 +905,18 @@ public class StampObserverModelTest {
             } catch (RuntimeException e) {
               again = "the observer threw " + e;
             }
-            stats.firstMismatch = "seed " + seed + " (replay with -Dhandoff.seed=" + seed + "), sequence " + i
-                + ": " + mismatch + (again == null ? " (not reproduced on replay)" : "") + "; the history:" + trace;
+            stats.firstMismatch =
+                "seed "
+                    + seed
+                    + " (replay with -Dhandoff.seed="
+                    + seed
+                    + "), sequence "
+                    + i
+                    + ": "
+                    + mismatch
+                    + (again == null ? " (not reproduced on replay)" : "")
+                    + "; the history:"
+                    + trace;
           }
         }
       }
@@ -758,22 +924,44 @@ public class StampObserverModelTest {
       quiet.close();
     }
     long millis = (System.nanoTime() - start) / 1_000_000;
-    System.out.printf("%s: seed %d, %d sequences, %d records (%d through StampRecords), %d queries (%d decisions):"
+    System.out.printf(
+        "%s: seed %d, %d sequences, %d records (%d through StampRecords), %d queries (%d decisions):"
             + " %d cuts, %d waits (%d of them with the reader's own tenure current), %d restores, %d restarts,"
             + " %d rejected restores, %d forgets, %d unclean tenures, %d ms%n",
-        getClass().getSimpleName(), seed, SEQUENCES, stats.records, stats.viaRecordHelper, stats.queries,
-        stats.decisions, stats.cuts, stats.waits, stats.waitsWithOwnTenureCurrent, stats.restores, stats.restarts,
-        stats.rejectedRestores, stats.forgets, stats.uncleanTenures, millis);
+        getClass().getSimpleName(),
+        seed,
+        SEQUENCES,
+        stats.records,
+        stats.viaRecordHelper,
+        stats.queries,
+        stats.decisions,
+        stats.cuts,
+        stats.waits,
+        stats.waitsWithOwnTenureCurrent,
+        stats.restores,
+        stats.restarts,
+        stats.rejectedRestores,
+        stats.forgets,
+        stats.uncleanTenures,
+        millis);
 
-    assertEquals(stats.mismatchingSequences, 0, "sequences where the observer and the model disagree; first: "
-        + stats.firstMismatch);
-    // the histories must give both answers, and the interesting ones, often enough to mean something
-    assertTrue(stats.cuts >= stats.queries / 50,
+    assertEquals(
+        stats.mismatchingSequences,
+        0,
+        "sequences where the observer and the model disagree; first: " + stats.firstMismatch);
+    // the histories must give both answers, and the interesting ones, often enough to mean
+    // something
+    assertTrue(
+        stats.cuts >= stats.queries / 50,
         "too few cuts: " + stats.cuts + " of " + stats.queries + ", seed " + seed);
-    assertTrue(stats.waits >= stats.queries / 4, "too few waits: " + stats.waits + ", seed " + seed);
-    assertTrue(stats.waitsWithOwnTenureCurrent >= stats.queries / 100,
-        "too few waits decided by the tenure before the reader's: " + stats.waitsWithOwnTenureCurrent
-            + ", seed " + seed);
+    assertTrue(
+        stats.waits >= stats.queries / 4, "too few waits: " + stats.waits + ", seed " + seed);
+    assertTrue(
+        stats.waitsWithOwnTenureCurrent >= stats.queries / 100,
+        "too few waits decided by the tenure before the reader's: "
+            + stats.waitsWithOwnTenureCurrent
+            + ", seed "
+            + seed);
     assertTrue(stats.restores + stats.restarts >= SEQUENCES / 5, "too few restores, seed " + seed);
     assertTrue(stats.rejectedRestores >= SEQUENCES / 20, "too few rejected restores, seed " + seed);
     assertTrue(stats.uncleanTenures >= SEQUENCES / 5, "too few unclean tenures, seed " + seed);

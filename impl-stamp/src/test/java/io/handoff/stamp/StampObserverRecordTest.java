@@ -27,10 +27,10 @@ import org.testng.annotations.Test;
 
 /**
  * Raw Kafka records through {@link StampRecords#observe}: values encoded by {@link StampCodec} are
- * observed with the writer id and term of their leader metadata (Venice-style data: a writer id
- * and term -1), so the tenure rules hold on real bytes; a record that cannot be decoded is logged
- * and makes the current tenure unclean instead of being skipped; a record of another version topic
- * is refused.
+ * observed with the writer id and term of their leader metadata (Venice-style data: a writer id and
+ * term -1), so the tenure rules hold on real bytes; a record that cannot be decoded is logged and
+ * makes the current tenure unclean instead of being skipped; a record of another version topic is
+ * refused.
  */
 public class StampObserverRecordTest {
 
@@ -47,16 +47,25 @@ public class StampObserverRecordTest {
   }
 
   private static ConsumerRecord<byte[], byte[]> dolRec(long offset, String writer, long term) {
-    return rec(offset, StampKeys.declarationOfLeadershipKey(),
+    return rec(
+        offset,
+        StampKeys.declarationOfLeadershipKey(),
         CODEC.encodeStamp(StampKind.DECLARATION_OF_LEADERSHIP, term, 0, writer, TS));
   }
 
   private static ConsumerRecord<byte[], byte[]> stampRec(long offset, String writer, long term) {
-    return rec(offset, StampKeys.stepDownKey(), CODEC.encodeStamp(StampKind.STEP_DOWN, term, 0, writer, TS));
+    return rec(
+        offset,
+        StampKeys.stepDownKey(),
+        CODEC.encodeStamp(StampKind.STEP_DOWN, term, 0, writer, TS));
   }
 
-  private static ConsumerRecord<byte[], byte[]> heartbeatRec(long offset, String writer, long term) {
-    return rec(offset, StampKeys.heartbeatKey(), CODEC.encodeStamp(StampKind.HEARTBEAT, term, 0, writer, TS));
+  private static ConsumerRecord<byte[], byte[]> heartbeatRec(
+      long offset, String writer, long term) {
+    return rec(
+        offset,
+        StampKeys.heartbeatKey(),
+        CODEC.encodeStamp(StampKind.HEARTBEAT, term, 0, writer, TS));
   }
 
   /** A put the way Venice's leaders write it: their host name, no term. */
@@ -70,7 +79,8 @@ public class StampObserverRecordTest {
 
   /** A's clean tenure of term 5 at offsets 10..13. */
   private List<ConsumerRecord<byte[], byte[]>> cleanTenureOfA() {
-    return List.of(dolRec(10, A, 5), dataRec(11, GUID_A, A), heartbeatRec(12, A, 5), stampRec(13, A, 5));
+    return List.of(
+        dolRec(10, A, 5), dataRec(11, GUID_A, A), heartbeatRec(12, A, 5), stampRec(13, A, 5));
   }
 
   private void observeAll(StampObserver o, List<ConsumerRecord<byte[], byte[]>> recs) {
@@ -92,41 +102,66 @@ public class StampObserverRecordTest {
       assertEquals(own.term(), 7L);
       assertTrue(o.canSkipInactivityWait(P, 7), "A's tenure was clean and closed by its stamp");
       // the reader's own Venice-style data, and a control message with its writer id and no term
-      observeAll(o, List.of(dataRec(15, GUID_Z, READER),
-          rec(16, StampObserverFixtures.OTHER_CONTROL_KEY.clone(), CODEC.encodeControl(GUID_Z, 0, 0, TS,
-              StampCodec.CONTROL_END_OF_PUSH, StampCodec.CONTROL_END_OF_PUSH, -1L, READER))));
+      observeAll(
+          o,
+          List.of(
+              dataRec(15, GUID_Z, READER),
+              rec(
+                  16,
+                  StampObserverFixtures.OTHER_CONTROL_KEY.clone(),
+                  CODEC.encodeControl(
+                      GUID_Z,
+                      0,
+                      0,
+                      TS,
+                      StampCodec.CONTROL_END_OF_PUSH,
+                      StampCodec.CONTROL_END_OF_PUSH,
+                      -1L,
+                      READER))));
       assertTrue(o.canSkipInactivityWait(P, 7), "the reader's own records");
       assertEquals(log.warnings(), List.of(), "good records are not warned about");
     }
   }
 
-  /** Venice-style data carries its writer through the footer: another writer's data is told apart. */
+  /**
+   * Venice-style data carries its writer through the footer: another writer's data is told apart.
+   */
   @Test
   public void venicesDataIsAttributedByItsHostName() {
     StampObserver o = observer(HandoffMetrics.NOOP);
-    observeAll(o, List.of(dolRec(10, A, 5), dataRec(11, GUID_Z, Z), stampRec(12, A, 5), dolRec(13, READER, 7)));
-    assertFalse(o.canSkipInactivityWait(P, 7), "Z's put inside A's tenure, though it carries no term");
+    observeAll(
+        o,
+        List.of(
+            dolRec(10, A, 5), dataRec(11, GUID_Z, Z), stampRec(12, A, 5), dolRec(13, READER, 7)));
+    assertFalse(
+        o.canSkipInactivityWait(P, 7), "Z's put inside A's tenure, though it carries no term");
   }
 
   @Test
   public void dataWithoutLeaderMetadataIsAnUnknownWriter() {
     StampObserver o = observer(HandoffMetrics.NOOP);
     byte[] anonymous = CODEC.encodePut(GUID_A, 0, 1, TS, "v".getBytes(UTF_8), 1, -1L, null);
-    DecodedEnvelope e = records.observe(o, rec(10, StampObserverFixtures.DATA_KEY.clone(), anonymous));
+    DecodedEnvelope e =
+        records.observe(o, rec(10, StampObserverFixtures.DATA_KEY.clone(), anonymous));
     assertNotNull(e, "a put without footer decodes");
     assertNull(e.hostName());
     StampObserver inside = observer(HandoffMetrics.NOOP);
     observeAll(inside, List.of(dolRec(10, A, 5), dataRec(11, GUID_A, A)));
     records.observe(inside, rec(12, StampObserverFixtures.DATA_KEY.clone(), anonymous));
     observeAll(inside, List.of(stampRec(13, A, 5), dolRec(14, READER, 7)));
-    assertFalse(inside.canSkipInactivityWait(P, 7), "a record nobody can attribute inside A's tenure");
+    assertFalse(
+        inside.canSkipInactivityWait(P, 7), "a record nobody can attribute inside A's tenure");
   }
 
   @Test
   public void aStampWithAnotherChecksumTypeIsStillAStamp() {
     StampObserver o = observer(HandoffMetrics.NOOP);
-    byte[] crcStamp = new StampCodec(StampCodec.CHECKSUM_CRC32).encodeStamp(StampKind.STEP_DOWN, 5, 0, A, TS);
-    observeAll(o, List.of(dolRec(10, A, 5), rec(11, StampKeys.stepDownKey(), crcStamp), dolRec(12, READER, 7)));
+    byte[] crcStamp =
+        new StampCodec(StampCodec.CHECKSUM_CRC32).encodeStamp(StampKind.STEP_DOWN, 5, 0, A, TS);
+    observeAll(
+        o,
+        List.of(
+            dolRec(10, A, 5), rec(11, StampKeys.stepDownKey(), crcStamp), dolRec(12, READER, 7)));
     assertTrue(o.canSkipInactivityWait(P, 7));
   }
 
@@ -151,8 +186,19 @@ public class StampObserverRecordTest {
       {"the step-down key on a put", StampKeys.stepDownKey(), put},
       {"the DoL key on a put", StampKeys.declarationOfLeadershipKey(), put},
       {"the heartbeat key on a put", StampKeys.heartbeatKey(), put},
-      {"the step-down key on an EndOfPush", StampKeys.stepDownKey(), CODEC.encodeControl(StampKind.STEP_DOWN.guid(),
-          0, 0, TS, StampCodec.CONTROL_END_OF_PUSH, StampCodec.CONTROL_END_OF_PUSH, 5, A)},
+      {
+        "the step-down key on an EndOfPush",
+        StampKeys.stepDownKey(),
+        CODEC.encodeControl(
+            StampKind.STEP_DOWN.guid(),
+            0,
+            0,
+            TS,
+            StampCodec.CONTROL_END_OF_PUSH,
+            StampCodec.CONTROL_END_OF_PUSH,
+            5,
+            A)
+      },
       {"a record without a key", null, stamp5},
     };
   }
@@ -180,7 +226,9 @@ public class StampObserverRecordTest {
       assertEquals(w.size(), 1, name + ": one WARN of the record helper: " + log.text());
       assertTrue(w.get(0).contains(TOPIC + "-" + P), name + ": names the topic-partition: " + w);
       assertTrue(w.get(0).contains("offset 14"), name + ": names the offset: " + w);
-      assertEquals(log.warnings(TenureTracker.class).size(), 1,
+      assertEquals(
+          log.warnings(TenureTracker.class).size(),
+          1,
           name + ": and the tenure turned unclean: " + log.text());
     }
     assertNull(decoded, name + ": reported as undecodable");
@@ -199,7 +247,8 @@ public class StampObserverRecordTest {
   }
 
   @Test(dataProvider = "undecodable")
-  public void anUndecodableRecordAfterTheReadersDeclarationKeepsTheWait(String name, byte[] key, byte[] value) {
+  public void anUndecodableRecordAfterTheReadersDeclarationKeepsTheWait(
+      String name, byte[] key, byte[] value) {
     StampObserver o = observer(HandoffMetrics.NOOP);
     observeAll(o, cleanTenureOfA());
     observeAll(o, List.of(dolRec(14, READER, 7)));
@@ -224,10 +273,13 @@ public class StampObserverRecordTest {
   public void aRecordOfAnotherTopicIsRefusedAndNotObserved() {
     StampObserver o = observer(HandoffMetrics.NOOP);
     observeAll(o, cleanTenureOfA());
-    ConsumerRecord<byte[], byte[]> foreign = new ConsumerRecord<>("storeY_v2", P, 14, StampObserverFixtures.DATA_KEY
-        .clone(), putValue(GUID_Z, Z));
-    IllegalArgumentException e = expectThrows(IllegalArgumentException.class, () -> records.observe(o, foreign));
-    assertTrue(e.getMessage().contains("storeY_v2") && e.getMessage().contains(TOPIC), e.getMessage());
+    ConsumerRecord<byte[], byte[]> foreign =
+        new ConsumerRecord<>(
+            "storeY_v2", P, 14, StampObserverFixtures.DATA_KEY.clone(), putValue(GUID_Z, Z));
+    IllegalArgumentException e =
+        expectThrows(IllegalArgumentException.class, () -> records.observe(o, foreign));
+    assertTrue(
+        e.getMessage().contains("storeY_v2") && e.getMessage().contains(TOPIC), e.getMessage());
     observeAll(o, List.of(dolRec(14, READER, 7)));
     assertTrue(o.canSkipInactivityWait(P, 7), "the refused record was not observed");
   }
@@ -245,15 +297,30 @@ public class StampObserverRecordTest {
     StampObserver o = observer(HandoffMetrics.NOOP);
     List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>();
     for (int p = 0; p < 3; p++) {
-      all.add(new ConsumerRecord<>(TOPIC, p, 1, StampKeys.declarationOfLeadershipKey(),
-          CODEC.encodeStamp(StampKind.DECLARATION_OF_LEADERSHIP, 5, 0, A, TS)));
-      all.add(new ConsumerRecord<>(TOPIC, p, 2, StampKeys.stepDownKey(),
-          CODEC.encodeStamp(StampKind.STEP_DOWN, 5, 0, A, TS)));
+      all.add(
+          new ConsumerRecord<>(
+              TOPIC,
+              p,
+              1,
+              StampKeys.declarationOfLeadershipKey(),
+              CODEC.encodeStamp(StampKind.DECLARATION_OF_LEADERSHIP, 5, 0, A, TS)));
+      all.add(
+          new ConsumerRecord<>(
+              TOPIC,
+              p,
+              2,
+              StampKeys.stepDownKey(),
+              CODEC.encodeStamp(StampKind.STEP_DOWN, 5, 0, A, TS)));
     }
     all.add(new ConsumerRecord<>(TOPIC, 1, 3, StampKeys.stepDownKey(), null));
     for (int p = 0; p < 3; p++) {
-      all.add(new ConsumerRecord<>(TOPIC, p, 4, StampKeys.declarationOfLeadershipKey(),
-          CODEC.encodeStamp(StampKind.DECLARATION_OF_LEADERSHIP, 7, 0, READER, TS)));
+      all.add(
+          new ConsumerRecord<>(
+              TOPIC,
+              p,
+              4,
+              StampKeys.declarationOfLeadershipKey(),
+              CODEC.encodeStamp(StampKind.DECLARATION_OF_LEADERSHIP, 7, 0, READER, TS)));
     }
     all.forEach(r -> records.observe(o, r));
     assertTrue(o.canSkipInactivityWait(0, 7));

@@ -47,7 +47,9 @@ public class StampObserverRulesTest {
 
   @DataProvider(name = "rules")
   public Object[][] rules() {
-    return StampObserverFixtures.ruleCases().stream().map(c -> new Object[] {c}).toArray(Object[][]::new);
+    return StampObserverFixtures.ruleCases().stream()
+        .map(c -> new Object[] {c})
+        .toArray(Object[][]::new);
   }
 
   @Test(dataProvider = "rules")
@@ -57,10 +59,14 @@ public class StampObserverRulesTest {
       new Feed(o).add(partition, c.records());
       String what = c.describe() + " [partition " + partition + "]";
       assertEquals(o.canSkipInactivityWait(partition, c.readerTerm()), c.expected(), what);
-      assertEquals(o.canSkipInactivityWait(partition, c.readerTerm()), c.expected(),
+      assertEquals(
+          o.canSkipInactivityWait(partition, c.readerTerm()),
+          c.expected(),
           "a pure query, asked twice: " + what);
       if (partition > 0) {
-        assertFalse(o.canSkipInactivityWait(partition - 1, c.readerTerm()), "nothing leaks to a neighbour: " + what);
+        assertFalse(
+            o.canSkipInactivityWait(partition - 1, c.readerTerm()),
+            "nothing leaks to a neighbour: " + what);
       }
     }
   }
@@ -80,17 +86,22 @@ public class StampObserverRulesTest {
   public void onlyTheReaderWhoseDeclarationIsCurrentMayCut() {
     List<Rec> records = seq(cleanTenure(A, 1), dol(B, 2));
     for (String reader : new String[] {READER, A, Z}) {
-      StampObserver o = new StampObserver(StampObserverFixtures.settings(true), HandoffMetrics.NOOP, TOPIC, reader);
+      StampObserver o =
+          new StampObserver(
+              StampObserverFixtures.settings(true), HandoffMetrics.NOOP, TOPIC, reader);
       new Feed(o).add(P, records);
       assertFalse(o.canSkipInactivityWait(P, 2), "B's DoL is not " + reader + "'s");
     }
-    StampObserver b = new StampObserver(StampObserverFixtures.settings(true), HandoffMetrics.NOOP, TOPIC, B);
+    StampObserver b =
+        new StampObserver(StampObserverFixtures.settings(true), HandoffMetrics.NOOP, TOPIC, B);
     new Feed(b).add(P, records);
     assertTrue(b.canSkipInactivityWait(P, 2), "B itself, whose DoL of 2 is current");
     assertFalse(b.canSkipInactivityWait(P, 3), "B with a term it did not declare");
   }
 
-  /** The fast path opens when the reader's DoL is read back, and closes on the first foreign record. */
+  /**
+   * The fast path opens when the reader's DoL is read back, and closes on the first foreign record.
+   */
   @Test
   public void theAnswerFollowsTheLogRecordByRecord() {
     Feed f = new Feed(observer(HandoffMetrics.NOOP));
@@ -105,7 +116,8 @@ public class StampObserverRulesTest {
     f.add(P, data(Z));
     assertFalse(f.cut(P, 2), "a foreign record in the reader's tenure");
     f.add(P, data(READER));
-    assertFalse(f.cut(P, 2), "unclean for good: the reader's own records do not make it clean again");
+    assertFalse(
+        f.cut(P, 2), "unclean for good: the reader's own records do not make it clean again");
   }
 
   // ------------------------------------------------------------------ keys and writer ids
@@ -122,7 +134,8 @@ public class StampObserverRulesTest {
     Arrays.fill(dolKey, (byte) 0); // the host reuses its buffers
     Arrays.fill(stampKey, (byte) 0);
     o.observe(P, 3, StampKeys.declarationOfLeadershipKey(), READER, 2);
-    assertTrue(o.canSkipInactivityWait(P, 2), "the state must not depend on the caller's key buffers");
+    assertTrue(
+        o.canSkipInactivityWait(P, 2), "the state must not depend on the caller's key buffers");
   }
 
   @Test
@@ -138,8 +151,9 @@ public class StampObserverRulesTest {
       o.observe(P, 1, StampKeys.declarationOfLeadershipKey(), A, 1);
       o.observe(P, 2, almost, A, 1); // A's own record of its term: belongs, closes nothing
       o.observe(P, 3, StampKeys.declarationOfLeadershipKey(), READER, 2);
-      assertFalse(o.canSkipInactivityWait(P, 2), "not a stamp, so A's tenure was never closed: "
-          + HandWriter.hex(almost));
+      assertFalse(
+          o.canSkipInactivityWait(P, 2),
+          "not a stamp, so A's tenure was never closed: " + HandWriter.hex(almost));
     }
   }
 
@@ -151,7 +165,9 @@ public class StampObserverRulesTest {
     o.observe(P, 3, Kind.DATA.key(), new StringBuilder().append("host-").append('a'), NO_TERM);
     o.observe(P, 4, StampKeys.stepDownKey(), java.nio.CharBuffer.wrap(A.toCharArray()), 1);
     o.observe(P, 5, StampKeys.declarationOfLeadershipKey(), new StringBuilder(READER), 2);
-    assertTrue(o.canSkipInactivityWait(P, 2), "String, StringBuilder and CharBuffer of one host are one writer");
+    assertTrue(
+        o.canSkipInactivityWait(P, 2),
+        "String, StringBuilder and CharBuffer of one host are one writer");
   }
 
   /** A host decoding into one reused buffer hands the observer the same object for every record. */
@@ -167,7 +183,8 @@ public class StampObserverRulesTest {
     }
     buffer.setLength(0);
     buffer.append(Z); // the next record's writer, decoded into the same buffer
-    assertTrue(o.canSkipInactivityWait(P, 2), "the reader's tenure must not follow the caller's buffer");
+    assertTrue(
+        o.canSkipInactivityWait(P, 2), "the reader's tenure must not follow the caller's buffer");
     o.observe(P, offset, Kind.DATA.key(), buffer, NO_TERM);
     assertFalse(o.canSkipInactivityWait(P, 2), "and Z's record, in that buffer, is Z's");
   }
@@ -220,9 +237,13 @@ public class StampObserverRulesTest {
     StampObserver o = observer(HandoffMetrics.NOOP);
     byte[] key = Kind.DATA.key();
     assertThrows(IllegalArgumentException.class, () -> o.observe(-1, 0, key, A, NO_TERM));
-    assertThrows(IllegalArgumentException.class, () -> o.observe(Integer.MIN_VALUE, 0, key, A, NO_TERM));
-    assertThrows(IllegalArgumentException.class, () -> o.observe(io.handoff.spi.TenureTracker.MAX_PARTITION + 1, 0, key, A, NO_TERM));
-    assertThrows(IllegalArgumentException.class, () -> o.observe(Integer.MAX_VALUE, 0, key, A, NO_TERM));
+    assertThrows(
+        IllegalArgumentException.class, () -> o.observe(Integer.MIN_VALUE, 0, key, A, NO_TERM));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> o.observe(io.handoff.spi.TenureTracker.MAX_PARTITION + 1, 0, key, A, NO_TERM));
+    assertThrows(
+        IllegalArgumentException.class, () -> o.observe(Integer.MAX_VALUE, 0, key, A, NO_TERM));
     assertThrows(IllegalArgumentException.class, () -> o.observeUndecodable(-1, 0));
     assertThrows(IllegalArgumentException.class, () -> o.forget(-1));
     assertFalse(o.canSkipInactivityWait(-1, 2), "a query of an impossible partition is simply no");
@@ -232,11 +253,13 @@ public class StampObserverRulesTest {
     assertTrue(o.canSkipInactivityWait(P, 2));
   }
 
-  /** Rule S1: a server opens one observer per version topic from one factory; they share nothing. */
+  /**
+   * Rule S1: a server opens one observer per version topic from one factory; they share nothing.
+   */
   @Test
   public void observersOfOneFactoryShareNothing() {
-    HandoffObserverFactory factory = LeadershipHandoffs.observers(StampObserverFixtures.settings(true),
-        HandoffMetrics.NOOP);
+    HandoffObserverFactory factory =
+        LeadershipHandoffs.observers(StampObserverFixtures.settings(true), HandoffMetrics.NOOP);
     LeadershipHandoffObserver x = factory.open("storeX_v1", READER);
     LeadershipHandoffObserver y = factory.open("storeY_v2", READER);
     assertTrue(x instanceof StampObserver, "the stamp strategy is selected: " + x);
@@ -248,18 +271,26 @@ public class StampObserverRulesTest {
     assertTrue(x.canSkipInactivityWait(3, 9), "storeX_v1-3");
     assertFalse(y.canSkipInactivityWait(3, 9), "storeY_v2-3 has its own records only");
     LeadershipHandoffObserver again = factory.open("storeX_v1", READER);
-    assertFalse(again.canSkipInactivityWait(3, 9), "every open returns a new observer with no state");
+    assertFalse(
+        again.canSkipInactivityWait(3, 9), "every open returns a new observer with no state");
   }
 
   @Test
   public void constructionIsChecked() {
     HandoffSettings s = StampObserverFixtures.settings(true);
-    assertThrows(IllegalArgumentException.class, () -> new StampObserver(s, HandoffMetrics.NOOP, " ", READER));
-    assertThrows(IllegalArgumentException.class, () -> new StampObserver(s, HandoffMetrics.NOOP, TOPIC, ""));
-    assertThrows(NullPointerException.class, () -> new StampObserver(s, HandoffMetrics.NOOP, null, READER));
-    assertThrows(NullPointerException.class, () -> new StampObserver(s, HandoffMetrics.NOOP, TOPIC, null));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new StampObserver(s, HandoffMetrics.NOOP, " ", READER));
+    assertThrows(
+        IllegalArgumentException.class, () -> new StampObserver(s, HandoffMetrics.NOOP, TOPIC, ""));
+    assertThrows(
+        NullPointerException.class, () -> new StampObserver(s, HandoffMetrics.NOOP, null, READER));
+    assertThrows(
+        NullPointerException.class, () -> new StampObserver(s, HandoffMetrics.NOOP, TOPIC, null));
     assertThrows(NullPointerException.class, () -> new StampObserver(s, null, TOPIC, READER));
-    assertThrows(NullPointerException.class, () -> new StampObserver(null, HandoffMetrics.NOOP, TOPIC, READER));
+    assertThrows(
+        NullPointerException.class,
+        () -> new StampObserver(null, HandoffMetrics.NOOP, TOPIC, READER));
     StampObserver o = observer(HandoffMetrics.NOOP);
     assertEquals(o.versionTopic(), TOPIC);
     assertEquals(o.localWriterId(), READER);
@@ -268,7 +299,10 @@ public class StampObserverRulesTest {
 
   // --------------------------------------------------------------------- decideHandover
 
-  /** Whether the records allow the cut, consuming, whether the window elapsed, the answer, counter deltas. */
+  /**
+   * Whether the records allow the cut, consuming, whether the window elapsed, the answer, counter
+   * deltas.
+   */
   @DataProvider(name = "decide")
   public Object[][] decide() {
     return new Object[][] {
@@ -282,12 +316,23 @@ public class StampObserverRulesTest {
   }
 
   @Test(dataProvider = "decide")
-  public void decideHandoverAnswersAndCountsOnce(String name, boolean proof, boolean consume, boolean elapsed,
-      HandoverPath expected, int fastDelta, int legacyDelta) {
+  public void decideHandoverAnswersAndCountsOnce(
+      String name,
+      boolean proof,
+      boolean consume,
+      boolean elapsed,
+      HandoverPath expected,
+      int fastDelta,
+      int legacyDelta) {
     CountingHandoffMetrics m = new CountingHandoffMetrics();
     StampObserver o = observer(consume, m);
     // without proof, A's tenure was never stamped
-    new Feed(o).add(6, proof ? seq(cleanTenure(A, 1), dol(READER, 2)) : seq(dol(A, 1), data(A), dol(READER, 2)));
+    new Feed(o)
+        .add(
+            6,
+            proof
+                ? seq(cleanTenure(A, 1), dol(READER, 2))
+                : seq(dol(A, 1), data(A), dol(READER, 2)));
     assertEquals(o.decideHandover(6, 2, elapsed), expected, name);
     assertEquals(m.fastPath(), fastDelta, name + ": fast path counter");
     assertEquals(m.legacyWait(), legacyDelta, name + ": legacy wait counter");
@@ -333,12 +378,13 @@ public class StampObserverRulesTest {
   @Test
   public void decideHandoverReportsItsTopicPartitionAndPath() {
     List<String> reported = new ArrayList<>();
-    HandoffMetrics recording = new HandoffMetrics() {
-      @Override
-      public void handover(String versionTopic, int partition, HandoverPath path) {
-        reported.add(versionTopic + "-" + partition + ":" + path);
-      }
-    };
+    HandoffMetrics recording =
+        new HandoffMetrics() {
+          @Override
+          public void handover(String versionTopic, int partition, HandoverPath path) {
+            reported.add(versionTopic + "-" + partition + ":" + path);
+          }
+        };
     StampObserver o = observer(recording);
     new Feed(o).add(1000, seq(cleanTenure(A, 1), dol(READER, 2))).add(5, dol(A, 1), dol(READER, 2));
     assertEquals(o.decideHandover(5, 2, false), HandoverPath.WAIT);

@@ -27,10 +27,10 @@ import org.testng.annotations.DataProvider;
 import org.testng.annotations.Test;
 
 /**
- * Rule R5 and the life of a partition's state: an observer that starts inside a tenure never
- * counts it; a checkpointed state restored at the offset it was taken at continues exactly where it
- * left off; anything that does not fit is rejected with a message naming the mismatch and leaves
- * the partition as if nothing had been seen; {@code forget} drops one partition only.
+ * Rule R5 and the life of a partition's state: an observer that starts inside a tenure never counts
+ * it; a checkpointed state restored at the offset it was taken at continues exactly where it left
+ * off; anything that does not fit is rejected with a message naming the mismatch and leaves the
+ * partition as if nothing had been seen; {@code forget} drops one partition only.
  */
 public class StampObserverStateTest {
 
@@ -46,19 +46,26 @@ public class StampObserverStateTest {
       byte[] state = before.exportState(P);
       long resumeAt = f.nextOffset(P);
       if (split > 0) {
-        assertEquals(TenureTracker.resumeOffsetOf(state), resumeAt, "the export names where to resume");
+        assertEquals(
+            TenureTracker.resumeOffsetOf(state), resumeAt, "the export names where to resume");
       }
 
       StampObserver after = observer(HandoffMetrics.NOOP);
       after.restoreState(P, resumeAt, state);
       new Feed(after).resumeAt(P, resumeAt).add(P, records.subList(split, records.size()));
-      assertTrue(after.canSkipInactivityWait(P, 2), "restored after " + split + " record(s) of " + records);
+      assertTrue(
+          after.canSkipInactivityWait(P, 2),
+          "restored after " + split + " record(s) of " + records);
 
       StampObserver notRestored = observer(HandoffMetrics.NOOP);
       new Feed(notRestored).resumeAt(P, resumeAt).add(P, records.subList(split, records.size()));
       boolean sawADol = records.subList(split, records.size()).contains(dol(A, 1));
-      assertEquals(notRestored.canSkipInactivityWait(P, 2), sawADol,
-          "without a restore, only an observer that saw A's DoL itself may cut (split " + split + ")");
+      assertEquals(
+          notRestored.canSkipInactivityWait(P, 2),
+          sawADol,
+          "without a restore, only an observer that saw A's DoL itself may cut (split "
+              + split
+              + ")");
     }
   }
 
@@ -71,7 +78,10 @@ public class StampObserverStateTest {
     assertNotNull(o.exportState(P + 1), "a partition never seen exports too");
   }
 
-  /** An export taken before anything was seen may be restored at any offset: there is nothing to resume. */
+  /**
+   * An export taken before anything was seen may be restored at any offset: there is nothing to
+   * resume.
+   */
   @Test
   public void anEmptyStateRestoresAnywhere() {
     byte[] empty = observer(HandoffMetrics.NOOP).exportState(P);
@@ -104,40 +114,55 @@ public class StampObserverStateTest {
   }
 
   @Test(dataProvider = "misfits")
-  public void aRestoreThatDoesNotFitIsRejectedAndLeavesNothingSeen(String name, byte[] bytes, int partition,
-      long resumeAt, String named) {
+  public void aRestoreThatDoesNotFitIsRejectedAndLeavesNothingSeen(
+      String name, byte[] bytes, int partition, long resumeAt, String named) {
     StampObserver o = observer(HandoffMetrics.NOOP);
     // the partition held a handover the reader could have cut on
     Feed f = new Feed(o).add(partition, seq(cleanTenure(A, 1), dol(READER, 2)));
     assertTrue(o.canSkipInactivityWait(partition, 2), "precondition");
-    IllegalArgumentException e = expectThrows(IllegalArgumentException.class,
-        () -> o.restoreState(partition, resumeAt, bytes));
-    assertTrue(e.getMessage().contains(TOPIC + "-" + partition), name + ": names the partition: " + e.getMessage());
-    assertTrue(e.getMessage().contains(named), name + ": names the mismatch (" + named + "): " + e.getMessage());
+    IllegalArgumentException e =
+        expectThrows(
+            IllegalArgumentException.class, () -> o.restoreState(partition, resumeAt, bytes));
+    assertTrue(
+        e.getMessage().contains(TOPIC + "-" + partition),
+        name + ": names the partition: " + e.getMessage());
+    assertTrue(
+        e.getMessage().contains(named),
+        name + ": names the mismatch (" + named + "): " + e.getMessage());
     assertFalse(o.canSkipInactivityWait(partition, 2), name + ": the earlier state is gone");
     // as if nothing had been seen: the next records are the middle of a tenure
     f.resumeAt(partition, resumeAt).add(partition, stamp(A, 1), dol(READER, 3));
-    assertFalse(o.canSkipInactivityWait(partition, 3), name + ": A's DoL was not seen since the reset");
+    assertFalse(
+        o.canSkipInactivityWait(partition, 3), name + ": A's DoL was not seen since the reset");
     f.add(partition, seq(cleanTenure(A, 3), dol(READER, 4)));
-    assertTrue(o.canSkipInactivityWait(partition, 4), name + ": a tenure begun in sight counts again");
+    assertTrue(
+        o.canSkipInactivityWait(partition, 4), name + ": a tenure begun in sight counts again");
   }
 
   @Test
   public void aStateOfAnotherTopicIsRejected() {
-    StampObserver x = new StampObserver(StampObserverFixtures.settings(true), HandoffMetrics.NOOP, "storeX_v1", READER);
+    StampObserver x =
+        new StampObserver(
+            StampObserverFixtures.settings(true), HandoffMetrics.NOOP, "storeX_v1", READER);
     Feed f = new Feed(x).add(P, cleanTenure(A, 1));
     byte[] state = x.exportState(P);
-    StampObserver y = new StampObserver(StampObserverFixtures.settings(true), HandoffMetrics.NOOP, "storeY_v2", READER);
-    IllegalArgumentException e = expectThrows(IllegalArgumentException.class,
-        () -> y.restoreState(P, f.nextOffset(P), state));
-    assertTrue(e.getMessage().contains("storeY_v2-" + P) && e.getMessage().contains("storeX_v1-" + P), e.getMessage());
+    StampObserver y =
+        new StampObserver(
+            StampObserverFixtures.settings(true), HandoffMetrics.NOOP, "storeY_v2", READER);
+    IllegalArgumentException e =
+        expectThrows(
+            IllegalArgumentException.class, () -> y.restoreState(P, f.nextOffset(P), state));
+    assertTrue(
+        e.getMessage().contains("storeY_v2-" + P) && e.getMessage().contains("storeX_v1-" + P),
+        e.getMessage());
     new Feed(y).resumeAt(P, f.nextOffset(P)).add(P, dol(READER, 2));
     assertFalse(y.canSkipInactivityWait(P, 2), "storeX_v1's state proves nothing for storeY_v2");
   }
 
   @Test
   public void aNullStateIsAProgrammingError() {
-    assertThrows(NullPointerException.class, () -> observer(HandoffMetrics.NOOP).restoreState(P, 0, null));
+    assertThrows(
+        NullPointerException.class, () -> observer(HandoffMetrics.NOOP).restoreState(P, 0, null));
   }
 
   // ------------------------------------------------------------------------------- forget
@@ -154,7 +179,9 @@ public class StampObserverStateTest {
     assertFalse(o.canSkipInactivityWait(2, 2), "forget drops the partition's state");
     assertTrue(o.canSkipInactivityWait(700, 2));
     f.add(2, stamp(A, 1), dol(READER, 3));
-    assertFalse(o.canSkipInactivityWait(2, 3), "after forget the partition starts from scratch, mid-tenure");
+    assertFalse(
+        o.canSkipInactivityWait(2, 3),
+        "after forget the partition starts from scratch, mid-tenure");
     f.add(2, seq(cleanTenure(A, 3), dol(READER, 4)));
     assertTrue(o.canSkipInactivityWait(2, 4));
   }
@@ -170,6 +197,8 @@ public class StampObserverStateTest {
     o.forget(100_000);
     assertTrue(o.canSkipInactivityWait(5, 2));
     assertFalse(o.canSkipInactivityWait(100_000, 2));
-    assertThrows(IllegalArgumentException.class, () -> o.forget(io.handoff.spi.TenureTracker.MAX_PARTITION + 1));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> o.forget(io.handoff.spi.TenureTracker.MAX_PARTITION + 1));
   }
 }

@@ -46,7 +46,16 @@ public class StampObserverUncleanTenureTest {
     assertEquals(m.uncleanTenure(), 0, "A's own records");
     f.add(P, data(Z));
     assertEquals(m.uncleanTenure(), 1, "Z's write inside A's tenure");
-    f.add(P, data(Z), hb(B, 1), undecodable(), data(null, NO_TERM), data(A, 7), stamp(B, 1), stamp(A, 1), data(A));
+    f.add(
+        P,
+        data(Z),
+        hb(B, 1),
+        undecodable(),
+        data(null, NO_TERM),
+        data(A, 7),
+        stamp(B, 1),
+        stamp(A, 1),
+        data(A));
     assertEquals(m.uncleanTenure(), 1, "the same tenure again: counted once");
     f.add(P, dol(B, 2), data(B));
     assertEquals(m.uncleanTenure(), 1, "B's new tenure starts clean");
@@ -56,10 +65,19 @@ public class StampObserverUncleanTenureTest {
 
   @Test
   public void everyKindOfForeignRecordCounts() {
-    List<List<StampObserverFixtures.Rec>> intruders = List.of(
-        seq(data(Z)), seq(hb(Z, 1)), seq(ctl(Z, NO_TERM)), seq(stamp(Z, 1)), seq(stamp(A, 2)),
-        seq(data(A, 2)), seq(data(null, NO_TERM)), seq(undecodable()),
-        seq(stamp(A, 1), data(A)), seq(stamp(A, 1), hb(A, 1)), seq(stamp(A, 1), undecodable()));
+    List<List<StampObserverFixtures.Rec>> intruders =
+        List.of(
+            seq(data(Z)),
+            seq(hb(Z, 1)),
+            seq(ctl(Z, NO_TERM)),
+            seq(stamp(Z, 1)),
+            seq(stamp(A, 2)),
+            seq(data(A, 2)),
+            seq(data(null, NO_TERM)),
+            seq(undecodable()),
+            seq(stamp(A, 1), data(A)),
+            seq(stamp(A, 1), hb(A, 1)),
+            seq(stamp(A, 1), undecodable()));
     for (List<StampObserverFixtures.Rec> intruder : intruders) {
       CountingHandoffMetrics m = new CountingHandoffMetrics();
       StampObserver o = observer(m);
@@ -73,11 +91,23 @@ public class StampObserverUncleanTenureTest {
   public void cleanTenuresAndTenuresThatCannotBeCleanAreNotCounted() {
     CountingHandoffMetrics m = new CountingHandoffMetrics();
     Feed f = new Feed(observer(m));
-    f.add(P, seq(cleanTenure(A, 1), stamp(A, 1), cleanTenure(B, 2), dol(READER, 3), data(READER), data(READER, 3)));
-    assertEquals(m.uncleanTenure(), 0, "healthy handovers, repeated stamps and the reader's own records");
+    f.add(
+        P,
+        seq(
+            cleanTenure(A, 1),
+            stamp(A, 1),
+            cleanTenure(B, 2),
+            dol(READER, 3),
+            data(READER),
+            data(READER, 3)));
+    assertEquals(
+        m.uncleanTenure(), 0, "healthy handovers, repeated stamps and the reader's own records");
     // R5: records before the first DoL belong to a tenure whose beginning was never seen
     f.add(P + 1, data(Z), undecodable(), stamp(A, 1), data(null, NO_TERM));
-    assertEquals(m.uncleanTenure(), 0, "a tenure seen from its middle was never clean, so never turned unclean");
+    assertEquals(
+        m.uncleanTenure(),
+        0,
+        "a tenure seen from its middle was never clean, so never turned unclean");
     // a DoL that can never make a clean tenure
     f.add(P + 2, dol(null, 1), data(Z), dol(A, 0), data(Z), dol(A, NO_TERM), data(Z));
     assertEquals(m.uncleanTenure(), 0, "DoLs without writer id or with a term <= 0");
@@ -105,27 +135,37 @@ public class StampObserverUncleanTenureTest {
       assertTrue(warning.contains(TOPIC + "-" + P), "topic-partition: " + warning);
       assertTrue(warning.contains("offset 102"), "offset: " + warning);
       assertTrue(warning.contains(Z), "the writer of the foreign record: " + warning);
-      assertTrue(warning.contains(A) && warning.contains("200"), "the tenure it broke into: " + warning);
+      assertTrue(
+          warning.contains(A) && warning.contains("200"), "the tenure it broke into: " + warning);
 
       f.add(P, dol(B, 300), stamp(B, 300), data(B)); // offsets 104..106
       w = log.warnings();
       assertEquals(w.size(), 2, log.text());
       assertTrue(w.get(1).contains("offset 106") && w.get(1).contains(B), w.get(1));
-      assertTrue(w.get(1).contains("follows the step-down stamp"), "a write after the writer's own stamp: " + w.get(1));
+      assertTrue(
+          w.get(1).contains("follows the step-down stamp"),
+          "a write after the writer's own stamp: " + w.get(1));
     }
   }
 
   @Test
   public void theMetricNamesTheVersionTopicAndPartition() {
     List<String> reported = new ArrayList<>();
-    HandoffMetrics recording = new HandoffMetrics() {
-      @Override
-      public void uncleanTenure(String versionTopic, int partition) {
-        reported.add(versionTopic + "-" + partition);
-      }
-    };
-    Feed x = new Feed(new StampObserver(StampObserverFixtures.settings(true), recording, "storeX_v1", READER));
-    Feed y = new Feed(new StampObserver(StampObserverFixtures.settings(true), recording, "storeY_v2", READER));
+    HandoffMetrics recording =
+        new HandoffMetrics() {
+          @Override
+          public void uncleanTenure(String versionTopic, int partition) {
+            reported.add(versionTopic + "-" + partition);
+          }
+        };
+    Feed x =
+        new Feed(
+            new StampObserver(
+                StampObserverFixtures.settings(true), recording, "storeX_v1", READER));
+    Feed y =
+        new Feed(
+            new StampObserver(
+                StampObserverFixtures.settings(true), recording, "storeY_v2", READER));
     x.add(3, dol(A, 1), data(Z));
     y.add(3, dol(A, 1), data(A));
     y.add(1000, dol(B, 1), undecodable());
@@ -141,14 +181,17 @@ public class StampObserverUncleanTenureTest {
     assertEquals(m.uncleanTenure(), 1);
     o.forget(P);
     f.add(P, data(Z));
-    assertEquals(m.uncleanTenure(), 1, "after forget the partition is seen from the middle of a tenure");
+    assertEquals(
+        m.uncleanTenure(), 1, "after forget the partition is seen from the middle of a tenure");
     f.add(P, dol(B, 2), data(Z));
     assertEquals(m.uncleanTenure(), 2, "a tenure begun after forget counts");
     f.add(P + 1, data(A));
     assertEquals(m.uncleanTenure(), 2, "the other partition is untouched");
   }
 
-  /** The exported state carries the tenure's cleanliness: a restore does not count a tenure twice. */
+  /**
+   * The exported state carries the tenure's cleanliness: a restore does not count a tenure twice.
+   */
   @Test
   public void aRestoredUncleanTenureIsNotCountedAgain() {
     CountingHandoffMetrics m = new CountingHandoffMetrics();

@@ -55,7 +55,10 @@ public class StampProviderTckTest extends LeadershipHandoffProviderTck {
     return HostResources.of(WriteBarrier.class, nothingWritten);
   }
 
-  /** Switched on, the stamp emitter refuses to exist without a producer or barrier of the host (rule E2). */
+  /**
+   * Switched on, the stamp emitter refuses to exist without a producer or barrier of the host (rule
+   * E2).
+   */
   @Override
   protected boolean needsHostResources() {
     return true;

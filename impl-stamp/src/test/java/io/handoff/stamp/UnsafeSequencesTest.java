@@ -38,13 +38,13 @@ import org.testng.annotations.Test;
 
 /**
  * The sequences that let a new leader skip the inactivity wait unsafely under the first release's
- * rules, each now answered safely, through the public API a host uses: one observer and one
- * {@link LeaderTerms} per version topic, records as real {@link ConsumerRecord}s encoded by
- * {@link StampCodec} and fed through {@link StampRecords}, stamps written by
- * {@link KafkaStampEmitter}. Each test also runs the sequence without its unsafe ingredient and
- * shows the fast path then opens, so that the safe answer is owed to the rule and not to a
- * sequence that could never cut. Sequence 2 is made safe on the emit side (rule E1); one test pins
- * that the log alone could not have done it.
+ * rules, each now answered safely, through the public API a host uses: one observer and one {@link
+ * LeaderTerms} per version topic, records as real {@link ConsumerRecord}s encoded by {@link
+ * StampCodec} and fed through {@link StampRecords}, stamps written by {@link KafkaStampEmitter}.
+ * Each test also runs the sequence without its unsafe ingredient and shows the fast path then
+ * opens, so that the safe answer is owed to the rule and not to a sequence that could never cut.
+ * Sequence 2 is made safe on the emit side (rule E1); one test pins that the log alone could not
+ * have done it.
  */
 public class UnsafeSequencesTest {
 
@@ -52,12 +52,15 @@ public class UnsafeSequencesTest {
   private static final StampCodec CODEC = new StampCodec();
   private static final byte[] GUID_A = HandWriter.hex("00112233445566778899aabbccddeeff");
   private static final byte[] GUID_Z = HandWriter.hex("ffeeddccbbaa99887766554433221100");
-  private static final HandoffSettings CONSUME = HandoffSettings.from(
-      Map.of(HandoffSettings.CONSUME_STEPDOWN_STAMP, "true"));
+  private static final HandoffSettings CONSUME =
+      HandoffSettings.from(Map.of(HandoffSettings.CONSUME_STEPDOWN_STAMP, "true"));
 
   private final StampRecords records = new StampRecords();
 
-  /** One replica's consumer of one version-topic partition: offsets in order, through the record helper. */
+  /**
+   * One replica's consumer of one version-topic partition: offsets in order, through the record
+   * helper.
+   */
   private final class Log {
     private final String topic;
     private final int partition;
@@ -74,17 +77,20 @@ public class UnsafeSequencesTest {
     }
 
     Log dol(String writer, long term) {
-      return append(StampKeys.declarationOfLeadershipKey(),
+      return append(
+          StampKeys.declarationOfLeadershipKey(),
           CODEC.encodeStamp(StampKind.DECLARATION_OF_LEADERSHIP, term, 0, writer, TS));
     }
 
     Log stamp(String writer, long term) {
-      return append(StampKeys.stepDownKey(), CODEC.encodeStamp(StampKind.STEP_DOWN, term, 0, writer, TS));
+      return append(
+          StampKeys.stepDownKey(), CODEC.encodeStamp(StampKind.STEP_DOWN, term, 0, writer, TS));
     }
 
     /** A put the way Venice's leaders write it: the writer's host name and no term. */
     Log put(byte[] guid, String writer) {
-      return append(StampCodec.dataKey("user-key".getBytes(UTF_8)),
+      return append(
+          StampCodec.dataKey("user-key".getBytes(UTF_8)),
           CODEC.encodePut(guid, 0, written.size(), TS, "v".getBytes(UTF_8), 1, -1L, writer));
     }
 
@@ -104,7 +110,8 @@ public class UnsafeSequencesTest {
     }
   }
 
-  private static StampObserver observer(String topic, String reader, CountingHandoffMetrics metrics) {
+  private static StampObserver observer(
+      String topic, String reader, CountingHandoffMetrics metrics) {
     return new StampObserver(CONSUME, metrics, topic, reader);
   }
 
@@ -112,9 +119,9 @@ public class UnsafeSequencesTest {
 
   /**
    * Sequence 1, state per version topic (rule S1): zombie data on {@code storeY_v2-3}, a clean
-   * tenure closed by its stamp on {@code storeX_v1-3}; the server's replica is promoted on
-   * {@code storeY_v2-3} with term 9 and reads its own DoL back. Its observer of storeY_v2 knows
-   * nothing of storeX_v1's stamp and keeps the wait; the terms of the two topics stay apart.
+   * tenure closed by its stamp on {@code storeX_v1-3}; the server's replica is promoted on {@code
+   * storeY_v2-3} with term 9 and reads its own DoL back. Its observer of storeY_v2 knows nothing of
+   * storeX_v1's stamp and keeps the wait; the terms of the two topics stay apart.
    */
   @Test
   public void seq1_stateIsPerVersionTopic() {
@@ -124,18 +131,26 @@ public class UnsafeSequencesTest {
     LeadershipHandoffObserver y = factory.open("storeY_v2", "host-n");
 
     Log ly = new Log("storeY_v2", 3).put(GUID_Z, "zombie-y").dol("host-n", 9);
-    Log lx = new Log("storeX_v1", 3).dol("leader-x", 5).put(GUID_A, "leader-x").stamp("leader-x", 5)
-        .dol("host-n", 9);
+    Log lx =
+        new Log("storeX_v1", 3)
+            .dol("leader-x", 5)
+            .put(GUID_A, "leader-x")
+            .stamp("leader-x", 5)
+            .dol("host-n", 9);
     ly.readBy(y);
     lx.readBy(x);
 
-    assertFalse(y.canSkipInactivityWait(3, 9), "storeX_v1's stamp must prove nothing for storeY_v2-3");
+    assertFalse(
+        y.canSkipInactivityWait(3, 9), "storeX_v1's stamp must prove nothing for storeY_v2-3");
     assertEquals(y.decideHandover(3, 9, false), HandoverPath.WAIT);
-    assertTrue(x.canSkipInactivityWait(3, 9), "the same records on storeX_v1-3 itself do allow the cut");
+    assertTrue(
+        x.canSkipInactivityWait(3, 9), "the same records on storeX_v1-3 itself do allow the cut");
     // and a record of one topic cannot be fed to the other topic's observer by mistake
-    IllegalArgumentException e = expectThrows(IllegalArgumentException.class,
-        () -> records.observe(y, lx.written.get(2)));
-    assertTrue(e.getMessage().contains("storeX_v1") && e.getMessage().contains("storeY_v2"), e.getMessage());
+    IllegalArgumentException e =
+        expectThrows(IllegalArgumentException.class, () -> records.observe(y, lx.written.get(2)));
+    assertTrue(
+        e.getMessage().contains("storeX_v1") && e.getMessage().contains("storeY_v2"),
+        e.getMessage());
 
     LeaderTerms termsX = new LeaderTerms("storeX_v1");
     LeaderTerms termsY = new LeaderTerms("storeY_v2");
@@ -175,28 +190,36 @@ public class UnsafeSequencesTest {
     StepDown stepDown = bTerms.demoted(p, 0, "host-b");
     assertEquals(stepDown.leaderTerm(), 2000);
     assertFalse(stepDown.established(), "B was demoted before its handover finished");
-    assertFalse(bTerms.established(p, 2000), "a late decision cannot establish a term no longer held");
+    assertFalse(
+        bTerms.established(p, 2000), "a late decision cannot establish a term no longer held");
 
     Producer<byte[], byte[]> producer = ackingProducer(topic, p);
     // B's own producer carries its stamps, so a stamp would be ordered after B's records (rule E2);
     // rule E1 decides whether there is one at all.
-    KafkaStampEmitter emitter = KafkaStampEmitter.onHostProducer(HandoffSettings.from(Map.of(
-        HandoffSettings.EMIT_STEPDOWN_STAMP, "true",
-        HandoffSettings.ACK_TIMEOUT_MS, "1000")), metrics, producer);
+    KafkaStampEmitter emitter =
+        KafkaStampEmitter.onHostProducer(
+            HandoffSettings.from(
+                Map.of(
+                    HandoffSettings.EMIT_STEPDOWN_STAMP, "true",
+                    HandoffSettings.ACK_TIMEOUT_MS, "1000")),
+            metrics,
+            producer);
     EmitOutcome outcome = emitter.emitStepDown(stepDown);
     assertEquals(outcome.status(), EmitStatus.SKIPPED_UNESTABLISHED, outcome.toString());
     verify(producer, never()).send(any(), any());
     assertEquals(metrics.skippedUnestablished(), 1, "leader_stepdown_stamp_skipped_unestablished");
 
     // C, promoted with 3000, reads what is in the partition: A's tenure, B's DoL, its own DoL
-    LeadershipHandoffObserver c = log.dol("host-c", 3000).readBy(observer(topic, "host-c", metrics));
+    LeadershipHandoffObserver c =
+        log.dol("host-c", 3000).readBy(observer(topic, "host-c", metrics));
     assertFalse(c.canSkipInactivityWait(p, 3000), "B's tenure was never closed by a stamp");
 
     // the same promotion of B, established this time, does stamp: the skip is owed to E1
     LeaderTerms established = new LeaderTerms(topic);
     established.promoted(p, 2000);
     assertTrue(established.established(p, 2000));
-    assertEquals(emitter.emitStepDown(established.demoted(p, 0, "host-b")).status(), EmitStatus.ACKED);
+    assertEquals(
+        emitter.emitStepDown(established.demoted(p, 0, "host-b")).status(), EmitStatus.ACKED);
     emitter.close();
   }
 
@@ -213,14 +236,24 @@ public class UnsafeSequencesTest {
     final String topic = "store_v5";
     final int p = 2;
     Log upToB = new Log(topic, p).dol("host-a", 1000).put(GUID_A, "host-a").dol("host-b", 2000);
-    LeadershipHandoffObserver kept = upToB.copy().dol("host-c", 3000)
-        .readBy(observer(topic, "host-c", new CountingHandoffMetrics()));
-    assertFalse(kept.canSkipInactivityWait(p, 3000), "B emitted nothing: B's tenure was never closed");
+    LeadershipHandoffObserver kept =
+        upToB
+            .copy()
+            .dol("host-c", 3000)
+            .readBy(observer(topic, "host-c", new CountingHandoffMetrics()));
+    assertFalse(
+        kept.canSkipInactivityWait(p, 3000), "B emitted nothing: B's tenure was never closed");
 
-    LeadershipHandoffObserver broken = upToB.copy().stamp("host-b", 2000).dol("host-c", 3000)
-        .readBy(observer(topic, "host-c", new CountingHandoffMetrics()));
-    assertTrue(broken.canSkipInactivityWait(p, 3000), "with B's stamp in the log, B's tenure is clean and closed in"
-        + " C's sight; the observer cannot know B never finished its wait, so only rule E1 keeps this out");
+    LeadershipHandoffObserver broken =
+        upToB
+            .copy()
+            .stamp("host-b", 2000)
+            .dol("host-c", 3000)
+            .readBy(observer(topic, "host-c", new CountingHandoffMetrics()));
+    assertTrue(
+        broken.canSkipInactivityWait(p, 3000),
+        "with B's stamp in the log, B's tenure is clean and closed in"
+            + " C's sight; the observer cannot know B never finished its wait, so only rule E1 keeps this out");
   }
 
   /** A mock producer whose topics have 16 partitions and which acknowledges every send. */
@@ -232,15 +265,18 @@ public class UnsafeSequencesTest {
       partitions.add(new PartitionInfo(topic, i, null, null, null));
     }
     when(p.partitionsFor(anyString())).thenReturn(partitions);
-    CompletableFuture<RecordMetadata> acked = CompletableFuture.completedFuture(
-        new RecordMetadata(new TopicPartition(topic, partition), 1, 0, 0L, 25, 100));
-    when(p.send(any(), any())).thenAnswer(inv -> {
-      Callback cb = inv.getArgument(1);
-      if (cb != null) {
-        cb.onCompletion(acked.get(), null);
-      }
-      return acked;
-    });
+    CompletableFuture<RecordMetadata> acked =
+        CompletableFuture.completedFuture(
+            new RecordMetadata(new TopicPartition(topic, partition), 1, 0, 0L, 25, 100));
+    when(p.send(any(), any()))
+        .thenAnswer(
+            inv -> {
+              Callback cb = inv.getArgument(1);
+              if (cb != null) {
+                cb.onCompletion(acked.get(), null);
+              }
+              return acked;
+            });
     return p;
   }
 
@@ -266,19 +302,32 @@ public class UnsafeSequencesTest {
       String what = after == null ? "a null value" : "envelope version " + after[1];
       CountingHandoffMetrics metrics = new CountingHandoffMetrics();
       LeadershipHandoffObserver o = clean.readBy(observer(topic, "host-7", metrics));
-      ConsumerRecord<byte[], byte[]> bad = new ConsumerRecord<>(topic, p, 3, StampCodec.dataKey(new byte[] {1}), after);
+      ConsumerRecord<byte[], byte[]> bad =
+          new ConsumerRecord<>(topic, p, 3, StampCodec.dataKey(new byte[] {1}), after);
       try (LogCapture logs = new LogCapture()) {
         assertNull(records.observe(o, bad), what + " is reported as undecodable");
-        assertTrue(logs.warnings(StampRecords.class).get(0).contains(topic + "-" + p + " offset 3"), logs.text());
+        assertTrue(
+            logs.warnings(StampRecords.class).get(0).contains(topic + "-" + p + " offset 3"),
+            logs.text());
       }
-      records.observe(o, new ConsumerRecord<>(topic, p, 4, StampKeys.declarationOfLeadershipKey(),
-          CODEC.encodeStamp(StampKind.DECLARATION_OF_LEADERSHIP, 7, 0, "host-7", TS)));
+      records.observe(
+          o,
+          new ConsumerRecord<>(
+              topic,
+              p,
+              4,
+              StampKeys.declarationOfLeadershipKey(),
+              CODEC.encodeStamp(StampKind.DECLARATION_OF_LEADERSHIP, 7, 0, "host-7", TS)));
       assertFalse(o.canSkipInactivityWait(p, 7), what + " after the stamp must keep the wait");
       assertEquals(metrics.uncleanTenure(), 1, what + " makes A's tenure unclean");
     }
-    LeadershipHandoffObserver without = clean.copy().dol("host-7", 7).readBy(observer(topic, "host-7",
-        new CountingHandoffMetrics()));
-    assertTrue(without.canSkipInactivityWait(p, 7), "without the undecodable record the reader may cut");
+    LeadershipHandoffObserver without =
+        clean
+            .copy()
+            .dol("host-7", 7)
+            .readBy(observer(topic, "host-7", new CountingHandoffMetrics()));
+    assertTrue(
+        without.canSkipInactivityWait(p, 7), "without the undecodable record the reader may cut");
   }
 
   // -------------------------------------------------------------------------------- sequence 4
@@ -286,31 +335,38 @@ public class UnsafeSequencesTest {
   /**
    * Sequence 4, tenures by writer id and term (rules R1, R4): after A's stamp of 5, ANOTHER writer
    * declares 7 and writes data of term 7; the reader, promoted with 7 as well, reads its own DoL
-   * afterwards. The other writer's records are not the reader's: the tenure before the reader's
-   * is the other writer's, never closed, and the reader keeps the wait.
+   * afterwards. The other writer's records are not the reader's: the tenure before the reader's is
+   * the other writer's, never closed, and the reader keeps the wait.
    */
   @Test
   public void seq4_anotherWritersEqualTermIsAnotherTenure() {
     final String topic = "store_v9";
     final int p = 1;
     Log log = new Log(topic, p).dol("host-old", 5).put(GUID_A, "host-old").stamp("host-old", 5);
-    Log other = log.copy().dol("host-other", 7)
-        .append(StampCodec.dataKey("k".getBytes(UTF_8)),
-            CODEC.encodePut(GUID_Z, 0, 9, TS, "v".getBytes(UTF_8), 1, 7, "host-other"))
-        .put(GUID_Z, "host-other");
+    Log other =
+        log.copy()
+            .dol("host-other", 7)
+            .append(
+                StampCodec.dataKey("k".getBytes(UTF_8)),
+                CODEC.encodePut(GUID_Z, 0, 9, TS, "v".getBytes(UTF_8), 1, 7, "host-other"))
+            .put(GUID_Z, "host-other");
     LeaderTerms terms = new LeaderTerms(topic);
     terms.promoted(p, 7);
 
-    LeadershipHandoffObserver before = other.copy().readBy(observer(topic, "host-r", new CountingHandoffMetrics()));
-    assertFalse(before.canSkipInactivityWait(p, terms.termOf(p)), "another writer's DoL of 7 is not the reader's");
-    LeadershipHandoffObserver o = other.dol("host-r", 7)
-        .readBy(observer(topic, "host-r", new CountingHandoffMetrics()));
-    assertFalse(o.canSkipInactivityWait(p, terms.termOf(p)),
+    LeadershipHandoffObserver before =
+        other.copy().readBy(observer(topic, "host-r", new CountingHandoffMetrics()));
+    assertFalse(
+        before.canSkipInactivityWait(p, terms.termOf(p)),
+        "another writer's DoL of 7 is not the reader's");
+    LeadershipHandoffObserver o =
+        other.dol("host-r", 7).readBy(observer(topic, "host-r", new CountingHandoffMetrics()));
+    assertFalse(
+        o.canSkipInactivityWait(p, terms.termOf(p)),
         "the tenure before the reader's is host-other's of 7, never closed");
     assertEquals(o.decideHandover(p, 7, false), HandoverPath.WAIT);
 
-    LeadershipHandoffObserver without = log.dol("host-r", 7).readBy(observer(topic, "host-r",
-        new CountingHandoffMetrics()));
+    LeadershipHandoffObserver without =
+        log.dol("host-r", 7).readBy(observer(topic, "host-r", new CountingHandoffMetrics()));
     assertTrue(without.canSkipInactivityWait(p, 7), "without the other writer the reader may cut");
   }
 
@@ -327,23 +383,38 @@ public class UnsafeSequencesTest {
     final String topic = "store_v11";
     final int p = 4;
     CountingHandoffMetrics metrics = new CountingHandoffMetrics();
-    Log log = new Log(topic, p).dol("host-z", 100).put(GUID_Z, "host-z").dol("host-a", 200)
-        .put(GUID_Z, "host-z") // offset 3: Z, inside A's tenure
-        .put(GUID_A, "host-a").stamp("host-a", 200).dol("host-r", 300);
+    Log log =
+        new Log(topic, p)
+            .dol("host-z", 100)
+            .put(GUID_Z, "host-z")
+            .dol("host-a", 200)
+            .put(GUID_Z, "host-z") // offset 3: Z, inside A's tenure
+            .put(GUID_A, "host-a")
+            .stamp("host-a", 200)
+            .dol("host-r", 300);
     LeadershipHandoffObserver o;
     try (LogCapture logs = new LogCapture()) {
       o = log.readBy(observer(topic, "host-r", metrics));
       List<String> w = logs.warnings();
       assertEquals(w.size(), 1, logs.text());
-      assertTrue(w.get(0).contains(topic + "-" + p + " offset 3") && w.get(0).contains("host-z"), w.get(0));
+      assertTrue(
+          w.get(0).contains(topic + "-" + p + " offset 3") && w.get(0).contains("host-z"),
+          w.get(0));
     }
     assertFalse(o.canSkipInactivityWait(p, 300), "Z wrote inside A's tenure and never stamped");
     assertEquals(metrics.uncleanTenure(), 1, "leader_handover_unclean_tenure");
 
-    Log withoutZ = new Log(topic, p).dol("host-z", 100).put(GUID_Z, "host-z").dol("host-a", 200)
-        .put(GUID_A, "host-a").stamp("host-a", 200).dol("host-r", 300);
+    Log withoutZ =
+        new Log(topic, p)
+            .dol("host-z", 100)
+            .put(GUID_Z, "host-z")
+            .dol("host-a", 200)
+            .put(GUID_A, "host-a")
+            .stamp("host-a", 200)
+            .dol("host-r", 300);
     CountingHandoffMetrics clean = new CountingHandoffMetrics();
-    assertTrue(withoutZ.readBy(observer(topic, "host-r", clean)).canSkipInactivityWait(p, 300),
+    assertTrue(
+        withoutZ.readBy(observer(topic, "host-r", clean)).canSkipInactivityWait(p, 300),
         "without Z's write inside A's tenure the reader may cut");
     assertEquals(clean.uncleanTenure(), 0);
   }
@@ -360,17 +431,29 @@ public class UnsafeSequencesTest {
   public void seq6_aRepromotedReaderNeedsItsOwnEarlierTenureClosed() {
     final String topic = "store_v13";
     final int p = 0;
-    Log log = new Log(topic, p).dol("host-a", 3).put(GUID_A, "host-a").stamp("host-a", 3)
-        .dol("host-r", 5).put(GUID_Z, "host-r");
-    LeadershipHandoffObserver first = log.copy().readBy(observer(topic, "host-r", new CountingHandoffMetrics()));
-    assertTrue(first.canSkipInactivityWait(p, 5), "the first promotion, with term 5, could cut on A's stamp");
+    Log log =
+        new Log(topic, p)
+            .dol("host-a", 3)
+            .put(GUID_A, "host-a")
+            .stamp("host-a", 3)
+            .dol("host-r", 5)
+            .put(GUID_Z, "host-r");
+    LeadershipHandoffObserver first =
+        log.copy().readBy(observer(topic, "host-r", new CountingHandoffMetrics()));
+    assertTrue(
+        first.canSkipInactivityWait(p, 5),
+        "the first promotion, with term 5, could cut on A's stamp");
 
-    LeadershipHandoffObserver o = log.copy().dol("host-r", 7).readBy(observer(topic, "host-r",
-        new CountingHandoffMetrics()));
-    assertFalse(o.canSkipInactivityWait(p, 7), "its own term-5 tenure was never closed by its stamp");
+    LeadershipHandoffObserver o =
+        log.copy().dol("host-r", 7).readBy(observer(topic, "host-r", new CountingHandoffMetrics()));
+    assertFalse(
+        o.canSkipInactivityWait(p, 7), "its own term-5 tenure was never closed by its stamp");
 
-    LeadershipHandoffObserver stamped = log.stamp("host-r", 5).dol("host-r", 7).readBy(observer(topic, "host-r",
-        new CountingHandoffMetrics()));
-    assertTrue(stamped.canSkipInactivityWait(p, 7), "had it stamped its term-5 tenure, it could cut");
+    LeadershipHandoffObserver stamped =
+        log.stamp("host-r", 5)
+            .dol("host-r", 7)
+            .readBy(observer(topic, "host-r", new CountingHandoffMetrics()));
+    assertTrue(
+        stamped.canSkipInactivityWait(p, 7), "had it stamped its term-5 tenure, it could cut");
   }
 }

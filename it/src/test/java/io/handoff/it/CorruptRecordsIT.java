@@ -42,18 +42,20 @@ import org.testng.annotations.Test;
  * Corrupt records on a real version-topic partition, read back with a real consumer and handed to
  * the observer through {@link StampRecords#observe}: each is reported as undecodable with one WARN
  * naming its topic-partition and offset, and makes the tenure it lands in unclean, so that nothing
- * after it in that tenure lets the next leader skip the wait (rule R2 of the architecture document).
- * A tenure that begins in sight afterwards is judged on its own records again. Then the reference
- * host follows partitions holding such records: its consumer thread keeps going and promotions
- * complete, by the legacy wait wherever corruption touched the tenure before them.
+ * after it in that tenure lets the next leader skip the wait (rule R2 of the architecture
+ * document). A tenure that begins in sight afterwards is judged on its own records again. Then the
+ * reference host follows partitions holding such records: its consumer thread keeps going and
+ * promotions complete, by the legacy wait wherever corruption touched the tenure before them.
  */
 public class CorruptRecordsIT {
 
   private static final String OBSERVED = "CorruptRecordsIT";
   private static final String TOPIC = "vt_corrupt";
   private static final int PARTITION = 0;
+
   /** The leader of every tenure the reader follows, which steps down each time. */
   private static final String OLD_LEADER = "host-a";
+
   /** The reader whose observer decides, and the writer of every declaration it makes. */
   private static final String READER = "host-b";
 
@@ -68,15 +70,15 @@ public class CorruptRecordsIT {
   /**
    * One record of the sequence, and what the observer must make of it.
    *
-   * @param readerTerm the reader's term when it asks after this record: that of its next declaration
+   * @param readerTerm the reader's term when it asks after this record: that of its next
+   *     declaration
    * @param cutAfter whether the reader may skip the wait after this record
    */
-  private record Step(String name, byte[] key, byte[] value, boolean valid, long readerTerm, boolean cutAfter) {
-  }
+  private record Step(
+      String name, byte[] key, byte[] value, boolean valid, long readerTerm, boolean cutAfter) {}
 
   /** A corrupt record, before it is placed in the sequence. */
-  private record Corruption(String name, byte[] key, byte[] value) {
-  }
+  private record Corruption(String name, byte[] key, byte[] value) {}
 
   private List<Step> steps;
 
@@ -94,11 +96,15 @@ public class CorruptRecordsIT {
     kafka.createTopic(TOPIC, 1);
     steps = sequence();
     for (Step s : steps) {
-      producer.send(new ProducerRecord<>(TOPIC, PARTITION, s.key(), s.value())).get(30, TimeUnit.SECONDS);
+      producer
+          .send(new ProducerRecord<>(TOPIC, PARTITION, s.key(), s.value()))
+          .get(30, TimeUnit.SECONDS);
     }
-    ItSupport.startObserved(OBSERVED,
+    ItSupport.startObserved(
+        OBSERVED,
         "| offset | record | StampRecords.observe | reader term: may skip the wait | WARN |"
-            + System.lineSeparator() + "|---|---|---|---|---|");
+            + System.lineSeparator()
+            + "|---|---|---|---|---|");
   }
 
   @AfterClass(alwaysRun = true)
@@ -117,10 +123,20 @@ public class CorruptRecordsIT {
     return StampCodec.dataKey(("key-" + seq).getBytes(StandardCharsets.UTF_8));
   }
 
-  /** A data put of {@code writer} with {@code term} in its footer (-1: none, as Venice's leaders write). */
+  /**
+   * A data put of {@code writer} with {@code term} in its footer (-1: none, as Venice's leaders
+   * write).
+   */
   private byte[] put(String writer, long term) {
-    return codec.encodePut(OLD_LEADER.equals(writer) ? guidA : guidB, 1, ++seq, System.currentTimeMillis(),
-        ("value-" + seq).getBytes(StandardCharsets.UTF_8), 1, term, writer);
+    return codec.encodePut(
+        OLD_LEADER.equals(writer) ? guidA : guidB,
+        1,
+        ++seq,
+        System.currentTimeMillis(),
+        ("value-" + seq).getBytes(StandardCharsets.UTF_8),
+        1,
+        term,
+        writer);
   }
 
   private byte[] stamp(StampKind kind, String writer, long term) {
@@ -140,9 +156,9 @@ public class CorruptRecordsIT {
   }
 
   /**
-   * Every kind of record the codec must refuse, built from the old leader's records of
-   * {@code term}: cut or padded bytes, a wrong magic byte, the protocol versions of an older and a
-   * newer writer, null and empty values, and stamp keys on values that are no stamps.
+   * Every kind of record the codec must refuse, built from the old leader's records of {@code
+   * term}: cut or padded bytes, a wrong magic byte, the protocol versions of an older and a newer
+   * writer, null and empty values, and stamp keys on values that are no stamps.
    */
   private List<Corruption> corruptions(long term) {
     byte[] sd = StampKeys.stepDownKey();
@@ -151,30 +167,47 @@ public class CorruptRecordsIT {
     byte[] validPut = put(OLD_LEADER, -1);
     return List.of(
         new Corruption("step-down stamp truncated to 20 bytes", sd, Arrays.copyOf(validStamp, 20)),
-        new Corruption("data put with its last byte cut", dataKey(), Arrays.copyOf(validPut, validPut.length - 1)),
+        new Corruption(
+            "data put with its last byte cut",
+            dataKey(),
+            Arrays.copyOf(validPut, validPut.length - 1)),
         new Corruption("data put with wrong magic byte 22", dataKey(), with(validPut, 0, 22)),
         new Corruption("step-down stamp with magic byte 0", sd, with(validStamp, 0, 0)),
         new Corruption("step-down stamp with protocol version 15", sd, with(validStamp, 1, 15)),
         new Corruption("data put with protocol version 13", dataKey(), with(validPut, 1, 13)),
         new Corruption("data put with protocol version 15", dataKey(), with(validPut, 1, 15)),
-        new Corruption("forged step-down key on a put value of the leader's term", sd, put(OLD_LEADER, term)),
-        new Corruption("heartbeat key on a put value of the leader's term", StampKeys.heartbeatKey(),
+        new Corruption(
+            "forged step-down key on a put value of the leader's term", sd, put(OLD_LEADER, term)),
+        new Corruption(
+            "heartbeat key on a put value of the leader's term",
+            StampKeys.heartbeatKey(),
             put(OLD_LEADER, term)),
-        new Corruption("declaration key on a put value of the leader's term", dol, put(OLD_LEADER, term)),
-        new Corruption("declaration of leadership truncated by one byte", dol,
-            Arrays.copyOf(stamp(StampKind.DECLARATION_OF_LEADERSHIP, OLD_LEADER, term), validStamp.length - 1)),
+        new Corruption(
+            "declaration key on a put value of the leader's term", dol, put(OLD_LEADER, term)),
+        new Corruption(
+            "declaration of leadership truncated by one byte",
+            dol,
+            Arrays.copyOf(
+                stamp(StampKind.DECLARATION_OF_LEADERSHIP, OLD_LEADER, term),
+                validStamp.length - 1)),
         new Corruption("empty value", dataKey(), new byte[0]),
         new Corruption("null value (tombstone)", dataKey(), null),
         new Corruption("null key on a valid put", null, validPut),
-        new Corruption("valid step-down stamp plus one trailing byte", sd, concat(validStamp, (byte) 0)),
+        new Corruption(
+            "valid step-down stamp plus one trailing byte", sd, concat(validStamp, (byte) 0)),
         new Corruption("magic byte only", dataKey(), new byte[] {StampCodec.MAGIC_BYTE}),
-        new Corruption("valid prefix, garbage body", dataKey(),
+        new Corruption(
+            "valid prefix, garbage body",
+            dataKey(),
             new byte[] {23, 14, 0x7f, (byte) 0xff, (byte) 0xff, 1, 2}),
         new Corruption("null value with the step-down key", sd, null),
         new Corruption("empty value with the step-down key", sd, new byte[0]));
   }
 
-  /** Builds the sequence: rounds of one old-leader tenure each, closed by its stamp, then the reader's declaration. */
+  /**
+   * Builds the sequence: rounds of one old-leader tenure each, closed by its stamp, then the
+   * reader's declaration.
+   */
   private final class Sequence {
     final List<Step> steps = new ArrayList<>();
 
@@ -190,27 +223,48 @@ public class CorruptRecordsIT {
     /** The old leader's tenure of {@code term} up to its stamp, with a data put and a heartbeat. */
     void oldLeader(long term, Corruption inside) {
       long readerTerm = term + 1;
-      valid("declaration of leadership, " + OLD_LEADER + " term " + term, StampKeys.declarationOfLeadershipKey(),
-          stamp(StampKind.DECLARATION_OF_LEADERSHIP, OLD_LEADER, term), readerTerm, false);
-      valid("data put of " + OLD_LEADER + ", no term", dataKey(), put(OLD_LEADER, -1), readerTerm, false);
+      valid(
+          "declaration of leadership, " + OLD_LEADER + " term " + term,
+          StampKeys.declarationOfLeadershipKey(),
+          stamp(StampKind.DECLARATION_OF_LEADERSHIP, OLD_LEADER, term),
+          readerTerm,
+          false);
+      valid(
+          "data put of " + OLD_LEADER + ", no term",
+          dataKey(),
+          put(OLD_LEADER, -1),
+          readerTerm,
+          false);
       if (inside != null) {
         corrupt(inside, "inside the tenure of " + OLD_LEADER + " term " + term, readerTerm);
       }
-      valid("heartbeat of " + OLD_LEADER + " term " + term, StampKeys.heartbeatKey(),
-          stamp(StampKind.HEARTBEAT, OLD_LEADER, term), readerTerm, false);
-      valid("step-down stamp of " + OLD_LEADER + " term " + term, StampKeys.stepDownKey(),
-          stamp(StampKind.STEP_DOWN, OLD_LEADER, term), readerTerm, false);
+      valid(
+          "heartbeat of " + OLD_LEADER + " term " + term,
+          StampKeys.heartbeatKey(),
+          stamp(StampKind.HEARTBEAT, OLD_LEADER, term),
+          readerTerm,
+          false);
+      valid(
+          "step-down stamp of " + OLD_LEADER + " term " + term,
+          StampKeys.stepDownKey(),
+          stamp(StampKind.STEP_DOWN, OLD_LEADER, term),
+          readerTerm,
+          false);
     }
 
     void reader(long term, boolean cut) {
-      valid("declaration of leadership, " + READER + " term " + term, StampKeys.declarationOfLeadershipKey(),
-          stamp(StampKind.DECLARATION_OF_LEADERSHIP, READER, term), term, cut);
+      valid(
+          "declaration of leadership, " + READER + " term " + term,
+          StampKeys.declarationOfLeadershipKey(),
+          stamp(StampKind.DECLARATION_OF_LEADERSHIP, READER, term),
+          term,
+          cut);
     }
   }
 
   /**
-   * A clean round, where the reader's declaration opens the fast path and a corrupt record after
-   * it closes it again; then one round per kind of corruption, placed alternately inside the old
+   * A clean round, where the reader's declaration opens the fast path and a corrupt record after it
+   * closes it again; then one round per kind of corruption, placed alternately inside the old
    * leader's tenure and after its stamp, none of which may cut; and a last clean round, which cuts:
    * corruption spoils the tenure it lands in, not the partition for good.
    */
@@ -219,8 +273,11 @@ public class CorruptRecordsIT {
     s.oldLeader(1, null);
     s.reader(2, true);
     s.valid("data put of " + READER + ", no term", dataKey(), put(READER, -1), 2, true);
-    s.corrupt(new Corruption("data put with wrong magic byte 22", dataKey(), with(put(OLD_LEADER, -1), 0, 22)),
-        "after the reader's own declaration", 2);
+    s.corrupt(
+        new Corruption(
+            "data put with wrong magic byte 22", dataKey(), with(put(OLD_LEADER, -1), 0, 22)),
+        "after the reader's own declaration",
+        2);
     int kinds = corruptions(1).size();
     for (int i = 0; i < kinds; i++) {
       long term = 10L * (i + 1) + 1;
@@ -253,11 +310,13 @@ public class CorruptRecordsIT {
 
   @Test
   public void corruptRecordsMakeTheirTenureUnclean() {
-    List<ConsumerRecord<byte[], byte[]>> records = ItSupport.readPartition(kafka.bootstrapServers(), TOPIC, PARTITION);
+    List<ConsumerRecord<byte[], byte[]>> records =
+        ItSupport.readPartition(kafka.bootstrapServers(), TOPIC, PARTITION);
     assertEquals(records.size(), steps.size(), "every record of the sequence is on the partition");
 
     CountingHandoffMetrics metrics = new CountingHandoffMetrics();
-    LeadershipHandoffObserver observer = LeadershipHandoffs.observers(props(), metrics).open(TOPIC, READER);
+    LeadershipHandoffObserver observer =
+        LeadershipHandoffs.observers(props(), metrics).open(TOPIC, READER);
     assertTrue(observer instanceof StampObserver, String.valueOf(observer));
     StampRecords stampRecords = new StampRecords();
 
@@ -274,11 +333,17 @@ public class CorruptRecordsIT {
         boolean cut = observer.canSkipInactivityWait(PARTITION, step.readerTerm());
         List<ILoggingEvent> newWarns = logs.events(Level.WARN, e -> true);
         newWarns = newWarns.subList(warnsBefore, newWarns.size());
-        List<ILoggingEvent> undecodableWarns = newWarns.stream()
-            .filter(e -> e.getFormattedMessage().startsWith("Undecodable record at " + where + ":"))
-            .toList();
-        ItSupport.observed(OBSERVED, Long.toString(r.offset()), (step.valid() ? "" : "CORRUPT: ") + step.name(),
-            decoded == null ? "undecodable" : "decoded", step.readerTerm() + ": " + cut,
+        List<ILoggingEvent> undecodableWarns =
+            newWarns.stream()
+                .filter(
+                    e -> e.getFormattedMessage().startsWith("Undecodable record at " + where + ":"))
+                .toList();
+        ItSupport.observed(
+            OBSERVED,
+            Long.toString(r.offset()),
+            (step.valid() ? "" : "CORRUPT: ") + step.name(),
+            decoded == null ? "undecodable" : "decoded",
+            step.readerTerm() + ": " + cut,
             newWarns.isEmpty() ? "" : newWarns.get(0).getFormattedMessage());
 
         String ctx = "offset " + i + " (" + step.name() + ")";
@@ -287,15 +352,28 @@ public class CorruptRecordsIT {
           assertTrue(newWarns.isEmpty(), ctx + ": no WARN for a valid record: " + newWarns);
         } else {
           assertNull(decoded, ctx + ": a corrupt record is reported as undecodable");
-          assertEquals(undecodableWarns.size(), 1, ctx + ": one WARN naming " + where + "; got "
-              + newWarns.stream().map(ILoggingEvent::getFormattedMessage).toList());
+          assertEquals(
+              undecodableWarns.size(),
+              1,
+              ctx
+                  + ": one WARN naming "
+                  + where
+                  + "; got "
+                  + newWarns.stream().map(ILoggingEvent::getFormattedMessage).toList());
         }
-        assertEquals(cut, step.cutAfter(), ctx + ": may the reader of term " + step.readerTerm() + " skip the wait");
+        assertEquals(
+            cut,
+            step.cutAfter(),
+            ctx + ": may the reader of term " + step.readerTerm() + " skip the wait");
       }
     }
-    assertEquals(metrics.uncleanTenure(), corruptCount(),
+    assertEquals(
+        metrics.uncleanTenure(),
+        corruptCount(),
         "each corrupt record spoiled one clean tenure: leader_handover_unclean_tenure");
-    assertEquals(observer.decideHandover(PARTITION, 1002, false), HandoverPath.FAST_PATH,
+    assertEquals(
+        observer.decideHandover(PARTITION, 1002, false),
+        HandoverPath.FAST_PATH,
         "the last tenure, begun after all the corruption, was closed cleanly");
     assertEquals(metrics.fastPath(), 1, "leader_handover_fast_path");
   }
@@ -304,11 +382,18 @@ public class CorruptRecordsIT {
   public void recordsOfAnotherVersionTopicAreRefused() {
     LeadershipHandoffObserver observer = LeadershipHandoffs.observers(props()).open(TOPIC, READER);
     byte[] before = observer.exportState(PARTITION);
-    ConsumerRecord<byte[], byte[]> foreign = new ConsumerRecord<>(TOPIC + "_other", PARTITION, 0L,
-        StampKeys.stepDownKey(), stamp(StampKind.STEP_DOWN, OLD_LEADER, 1));
+    ConsumerRecord<byte[], byte[]> foreign =
+        new ConsumerRecord<>(
+            TOPIC + "_other",
+            PARTITION,
+            0L,
+            StampKeys.stepDownKey(),
+            stamp(StampKind.STEP_DOWN, OLD_LEADER, 1));
     IllegalArgumentException e =
-        expectThrows(IllegalArgumentException.class, () -> new StampRecords().observe(observer, foreign));
-    assertTrue(e.getMessage().contains(TOPIC + "_other-" + PARTITION) && e.getMessage().contains(TOPIC),
+        expectThrows(
+            IllegalArgumentException.class, () -> new StampRecords().observe(observer, foreign));
+    assertTrue(
+        e.getMessage().contains(TOPIC + "_other-" + PARTITION) && e.getMessage().contains(TOPIC),
         "the refusal names both topics: " + e.getMessage());
     assertEquals(observer.exportState(PARTITION), before, "a refused record changes nothing");
   }
@@ -319,19 +404,25 @@ public class CorruptRecordsIT {
    * A replica of {@code topic} with the stamp strategy on both sides; it stamps on its own data
    * producer, so it needs nothing but the settings.
    */
-  private ReferenceReplica follower(String id, String topic, Duration window, CountingHandoffMetrics metrics) {
+  private ReferenceReplica follower(
+      String id, String topic, Duration window, CountingHandoffMetrics metrics) {
     HandoffSettings settings = HandoffSettings.from(props());
-    assertTrue(LeadershipHandoffs.observers(settings, metrics).open(topic, id) instanceof StampObserver,
+    assertTrue(
+        LeadershipHandoffs.observers(settings, metrics).open(topic, id) instanceof StampObserver,
         "the stamp strategy observes");
-    return new ReferenceReplica(new ReferenceReplica.Config(id, kafka.bootstrapServers(), topic, 0, window),
-        List.of(PARTITION), settings, metrics);
+    return new ReferenceReplica(
+        new ReferenceReplica.Config(id, kafka.bootstrapServers(), topic, 0, window),
+        List.of(PARTITION),
+        settings,
+        metrics);
   }
 
   private static void awaitObserved(ReferenceReplica replica, long count) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (replica.recordsObserved() < count) {
       if (System.nanoTime() - deadline >= 0) {
-        throw new AssertionError(replica + " observed only " + replica.recordsObserved() + " of " + count + " records");
+        throw new AssertionError(
+            replica + " observed only " + replica.recordsObserved() + " of " + count + " records");
       }
       ItSupport.sleep(10);
     }
@@ -342,8 +433,11 @@ public class CorruptRecordsIT {
   }
 
   private static List<ILoggingEvent> undecodableWarns(LogCapture logs, String topic) {
-    return logs.events(Level.WARN,
-        e -> e.getFormattedMessage().startsWith("Undecodable record at " + topic + "-" + PARTITION + " offset "));
+    return logs.events(
+        Level.WARN,
+        e ->
+            e.getFormattedMessage()
+                .startsWith("Undecodable record at " + topic + "-" + PARTITION + " offset "));
   }
 
   @Test
@@ -353,16 +447,28 @@ public class CorruptRecordsIT {
     try (LogCapture logs = LogCapture.on(StampRecords.class.getName());
         ReferenceReplica c = follower("host-c", TOPIC, window, metrics)) {
       awaitObserved(c, steps.size());
-      assertEquals(c.recordsObserved(), steps.size(), "every record, corrupt or not, reached the observer");
+      assertEquals(
+          c.recordsObserved(), steps.size(), "every record, corrupt or not, reached the observer");
       long hostWarns = undecodableWarns(logs, TOPIC).size();
       assertEquals(hostWarns, corruptCount(), "each corrupt record is reported once");
-      assertEquals(metrics.uncleanTenure(), corruptCount(), "the host's observer saw every spoiled tenure");
+      assertEquals(
+          metrics.uncleanTenure(), corruptCount(), "the host's observer saw every spoiled tenure");
 
       Handover h = c.promote(PARTITION, 2000).get(30, TimeUnit.SECONDS);
-      ItSupport.observed(OBSERVED, "host", "reference host over the whole sequence (" + steps.size() + " records, "
-          + corruptCount() + " corrupt)", "recordsObserved " + steps.size(), "promotion term 2000 -> " + h.path(),
+      ItSupport.observed(
+          OBSERVED,
+          "host",
+          "reference host over the whole sequence ("
+              + steps.size()
+              + " records, "
+              + corruptCount()
+              + " corrupt)",
+          "recordsObserved " + steps.size(),
+          "promotion term 2000 -> " + h.path(),
           hostWarns + " WARNs 'Undecodable record at …'");
-      assertEquals(h.path(), HandoverPath.LEGACY_WAIT,
+      assertEquals(
+          h.path(),
+          HandoverPath.LEGACY_WAIT,
           "the last tenure, " + READER + "'s, was never closed by a stamp");
       assertTrue(c.isWritable(PARTITION), "the new leader may write");
       assertEquals(c.writeData(PARTITION, 2).size(), 2, "the new leader writes");
@@ -371,10 +477,16 @@ public class CorruptRecordsIT {
     }
   }
 
-  /** The old leader's clean tenure of term 1 closed by its stamp, on a new topic; returns the record count. */
+  /**
+   * The old leader's clean tenure of term 1 closed by its stamp, on a new topic; returns the record
+   * count.
+   */
   private int cleanTenure(String topic) throws Exception {
     kafka.createTopic(topic, 1);
-    produce(topic, StampKeys.declarationOfLeadershipKey(), stamp(StampKind.DECLARATION_OF_LEADERSHIP, OLD_LEADER, 1));
+    produce(
+        topic,
+        StampKeys.declarationOfLeadershipKey(),
+        stamp(StampKind.DECLARATION_OF_LEADERSHIP, OLD_LEADER, 1));
     produce(topic, dataKey(), put(OLD_LEADER, -1));
     produce(topic, StampKeys.stepDownKey(), stamp(StampKind.STEP_DOWN, OLD_LEADER, 1));
     return 3;
@@ -382,15 +494,20 @@ public class CorruptRecordsIT {
 
   @Test
   public void referenceHostOverCorruptRecordsAfterAStamp() throws Exception {
-    // Without corruption, the stamp opens the fast path; the window is long so the legacy wait cannot win a race.
+    // Without corruption, the stamp opens the fast path; the window is long so the legacy wait
+    // cannot win a race.
     String clean = "vt_clean_tail";
     int cleanCount = cleanTenure(clean);
     Handover fast;
-    try (ReferenceReplica b = follower(READER, clean, Duration.ofSeconds(60), new CountingHandoffMetrics())) {
+    try (ReferenceReplica b =
+        follower(READER, clean, Duration.ofSeconds(60), new CountingHandoffMetrics())) {
       awaitObserved(b, cleanCount);
       fast = b.promote(PARTITION, 2).get(90, TimeUnit.SECONDS);
     }
-    assertEquals(fast.path(), HandoverPath.FAST_PATH, "the old leader's tenure was closed cleanly by its stamp");
+    assertEquals(
+        fast.path(),
+        HandoverPath.FAST_PATH,
+        "the old leader's tenure was closed cleanly by its stamp");
 
     String topic = "vt_corrupt_tail";
     int count = cleanTenure(topic);
@@ -407,11 +524,15 @@ public class CorruptRecordsIT {
       h = b.promote(PARTITION, 2).get(30, TimeUnit.SECONDS);
       assertTrue(b.isWritable(PARTITION), "the new leader may write after the legacy wait");
     }
-    ItSupport.observed(OBSERVED, "host",
-        "reference host: declaration, data and stamp of term 1, then 4 corrupt records", "recordsObserved " + count,
+    ItSupport.observed(
+        OBSERVED,
+        "host",
+        "reference host: declaration, data and stamp of term 1, then 4 corrupt records",
+        "recordsObserved " + count,
         "promotion term 2 -> " + h.path() + " (without the corrupt records: " + fast.path() + ")",
         "records nobody can read follow the stamp: the tenure is unclean");
-    assertEquals(h.path(), HandoverPath.LEGACY_WAIT, "undecodable records after the stamp keep the wait");
+    assertEquals(
+        h.path(), HandoverPath.LEGACY_WAIT, "undecodable records after the stamp keep the wait");
     assertEquals(metrics.uncleanTenure(), 1, "one tenure spoiled, counted once");
   }
 
@@ -419,7 +540,10 @@ public class CorruptRecordsIT {
   public void referenceHostAndAForgedStepDownKey() throws Exception {
     String topic = "vt_forged";
     kafka.createTopic(topic, 1);
-    produce(topic, StampKeys.declarationOfLeadershipKey(), stamp(StampKind.DECLARATION_OF_LEADERSHIP, OLD_LEADER, 1));
+    produce(
+        topic,
+        StampKeys.declarationOfLeadershipKey(),
+        stamp(StampKind.DECLARATION_OF_LEADERSHIP, OLD_LEADER, 1));
     produce(topic, dataKey(), put(OLD_LEADER, -1));
     // The step-down key on a data put of the still-active leader's term, with its writer id: taken
     // by its key alone, it would close the leader's tenure as if the leader had stepped down.
@@ -433,8 +557,13 @@ public class CorruptRecordsIT {
       warns = undecodableWarns(logs, topic).size();
       h = b.promote(PARTITION, 2).get(30, TimeUnit.SECONDS);
     }
-    ItSupport.observed(OBSERVED, "host", "reference host: declaration and data of term 1, then a put value of term 1"
-        + " under the step-down key", "recordsObserved 3", "promotion term 2 -> " + h.path(),
+    ItSupport.observed(
+        OBSERVED,
+        "host",
+        "reference host: declaration and data of term 1, then a put value of term 1"
+            + " under the step-down key",
+        "recordsObserved 3",
+        "promotion term 2 -> " + h.path(),
         "StampRecords reports the forged record as undecodable (" + warns + " WARN)");
     assertEquals(warns, 1L, "the forged stamp is reported as undecodable");
     assertEquals(h.path(), HandoverPath.LEGACY_WAIT, "a forged stamp must not open the fast path");

@@ -26,12 +26,15 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * Helpers shared by the integration tests: what a test lends an emitter, producer-thread accounting,
- * reading a partition, the observed-outcome log.
+ * Helpers shared by the integration tests: what a test lends an emitter, producer-thread
+ * accounting, reading a partition, the observed-outcome log.
  */
 final class ItSupport {
 
-  /** The name prefix of a Kafka producer's I/O thread: {@code kafka-producer-network-thread | <client.id>}. */
+  /**
+   * The name prefix of a Kafka producer's I/O thread: {@code kafka-producer-network-thread |
+   * <client.id>}.
+   */
   static final String PRODUCER_THREAD = "kafka-producer-network-thread";
 
   /** Where each class writes the outcomes it observed, one Markdown table row per case. */
@@ -41,10 +44,10 @@ final class ItSupport {
    * The write barrier of a test that writes no data of its own: with no send outstanding there is
    * nothing a stamp has to be ordered after, so a barrier that is always complete tells the truth.
    */
-  static final WriteBarrier NO_DATA_WRITTEN = (topic, partition) -> CompletableFuture.completedFuture(null);
+  static final WriteBarrier NO_DATA_WRITTEN =
+      (topic, partition) -> CompletableFuture.completedFuture(null);
 
-  private ItSupport() {
-  }
+  private ItSupport() {}
 
   /**
    * What a test that writes no data lends the stamp emitter: {@link #NO_DATA_WRITTEN}. The emitter
@@ -55,8 +58,8 @@ final class ItSupport {
   }
 
   /**
-   * What a test that writes its data on {@code dataProducer} lends the stamp emitter: that producer,
-   * so that Kafka orders each stamp after the data sent before it.
+   * What a test that writes its data on {@code dataProducer} lends the stamp emitter: that
+   * producer, so that Kafka orders each stamp after the data sent before it.
    */
   static HostResources dataProducer(Producer<byte[], byte[]> dataProducer) {
     return HostResources.of(Producer.class, dataProducer);
@@ -103,8 +106,12 @@ final class ItSupport {
     }
   }
 
-  /** Every record of {@code topic}-{@code partition}, from the beginning to the current end, in offset order. */
-  static List<ConsumerRecord<byte[], byte[]>> readPartition(String bootstrap, String topic, int partition) {
+  /**
+   * Every record of {@code topic}-{@code partition}, from the beginning to the current end, in
+   * offset order.
+   */
+  static List<ConsumerRecord<byte[], byte[]>> readPartition(
+      String bootstrap, String topic, int partition) {
     Properties c = new Properties();
     c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -119,7 +126,14 @@ final class ItSupport {
       long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
       while (consumer.position(tp) < end.get(tp)) {
         if (System.nanoTime() - deadline >= 0) {
-          fail("could not read " + tp + " up to offset " + end.get(tp) + " in 30 s; got " + out.size() + " records");
+          fail(
+              "could not read "
+                  + tp
+                  + " up to offset "
+                  + end.get(tp)
+                  + " in 30 s; got "
+                  + out.size()
+                  + " records");
         }
         consumer.poll(Duration.ofMillis(100)).forEach(out::add);
       }
@@ -131,22 +145,34 @@ final class ItSupport {
   static void startObserved(String name, String header) {
     try {
       Files.createDirectories(OBSERVED_DIR);
-      Files.writeString(OBSERVED_DIR.resolve(name + ".md"), header + System.lineSeparator(), StandardCharsets.UTF_8);
+      Files.writeString(
+          OBSERVED_DIR.resolve(name + ".md"),
+          header + System.lineSeparator(),
+          StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  /** Appends one row to the observed-outcome file of {@code name}; '|' and newlines in cells are escaped. */
+  /**
+   * Appends one row to the observed-outcome file of {@code name}; '|' and newlines in cells are
+   * escaped.
+   */
   static synchronized void observed(String name, String... cells) {
     StringBuilder sb = new StringBuilder("|");
     for (String cell : cells) {
-      sb.append(' ').append(cell.replace("|", "\\|").replace("\r", "").replace("\n", " ⏎ ")).append(" |");
+      sb.append(' ')
+          .append(cell.replace("|", "\\|").replace("\r", "").replace("\n", " ⏎ "))
+          .append(" |");
     }
     try {
       Files.createDirectories(OBSERVED_DIR);
-      Files.writeString(OBSERVED_DIR.resolve(name + ".md"), sb + System.lineSeparator(), StandardCharsets.UTF_8,
-          StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      Files.writeString(
+          OBSERVED_DIR.resolve(name + ".md"),
+          sb + System.lineSeparator(),
+          StandardCharsets.UTF_8,
+          StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -155,7 +181,9 @@ final class ItSupport {
   /** {@code t} and its causes, outermost first, each as {@code toString()}. */
   static List<String> causeChain(Throwable t) {
     List<String> chain = new ArrayList<>();
-    for (Throwable c = t; c != null && chain.size() < 20; c = c.getCause() == c ? null : c.getCause()) {
+    for (Throwable c = t;
+        c != null && chain.size() < 20;
+        c = c.getCause() == c ? null : c.getCause()) {
       chain.add(c.toString());
     }
     return chain;

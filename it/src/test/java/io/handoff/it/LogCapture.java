@@ -80,7 +80,9 @@ final class LogCapture implements AutoCloseable {
       }
     }
     int depth = 0;
-    for (IThrowableProxy t = e.getThrowableProxy(); t != null && depth < 20; t = t.getCause(), depth++) {
+    for (IThrowableProxy t = e.getThrowableProxy();
+        t != null && depth < 20;
+        t = t.getCause(), depth++) {
       texts.add(t.getClassName() + ": " + t.getMessage());
       for (IThrowableProxy s : t.getSuppressed()) {
         texts.add(s.getClassName() + ": " + s.getMessage());

@@ -44,9 +44,9 @@ import org.testng.annotations.Test;
  * The stamp producer over SASL/PLAIN: with the right password the stamp is acknowledged and can be
  * read back (over the plaintext listener); with a wrong one the emit comes back quickly as a
  * failure whose cause is the authentication error. In both runs, every log event (everything that
- * reaches the root logger, with {@code io.handoff} and {@code org.apache.kafka} at TRACE, i.e. everything), the
- * settings, the emitter, the outcomes and the exceptions are searched for the password and the JAAS
- * text: none may hold them, and the printed settings show {@code [hidden]}.
+ * reaches the root logger, with {@code io.handoff} and {@code org.apache.kafka} at TRACE, i.e.
+ * everything), the settings, the emitter, the outcomes and the exceptions are searched for the
+ * password and the JAAS text: none may hold them, and the printed settings show {@code [hidden]}.
  *
  * <p>The tests write no data, so the host lends the always-complete barrier: the stamp travels on
  * the emitter's own producer, the one these settings configure for SASL.
@@ -71,7 +71,8 @@ public class SaslSecurityIT {
   public void startKafka() {
     kafka = EmbeddedKafkaCluster.builder().saslPlainUser(USER, PASSWORD).start();
     kafka.createTopic(TOPIC, 1);
-    ItSupport.startObserved(OBSERVED, "| case | observed outcome |" + System.lineSeparator() + "|---|---|");
+    ItSupport.startObserved(
+        OBSERVED, "| case | observed outcome |" + System.lineSeparator() + "|---|---|");
   }
 
   @AfterClass(alwaysRun = true)
@@ -82,9 +83,9 @@ public class SaslSecurityIT {
   }
 
   /**
-   * Captures everything that reaches the root logger, with the client and library loggers at TRACE (everything).
-   * The console appenders are detached meanwhile (TRACE output of an in-process broker is large);
-   * the captured WARN and ERROR lines are printed when the test ends.
+   * Captures everything that reaches the root logger, with the client and library loggers at TRACE
+   * (everything). The console appenders are detached meanwhile (TRACE output of an in-process
+   * broker is large); the captured WARN and ERROR lines are printed when the test ends.
    */
   @BeforeMethod
   public void captureAllLogs() {
@@ -111,9 +112,15 @@ public class SaslSecurityIT {
     detached.clear();
     if (capture != null) {
       org.slf4j.Logger out = LoggerFactory.getLogger(SaslSecurityIT.class);
-      capture.events(Level.WARN, e -> true).forEach(e ->
-          out.warn("captured during the test: [{}] {} {}", e.getThreadName(), e.getLoggerName(),
-              e.getFormattedMessage()));
+      capture
+          .events(Level.WARN, e -> true)
+          .forEach(
+              e ->
+                  out.warn(
+                      "captured during the test: [{}] {} {}",
+                      e.getThreadName(),
+                      e.getLoggerName(),
+                      e.getFormattedMessage()));
       capture = null;
     }
   }
@@ -125,22 +132,31 @@ public class SaslSecurityIT {
     p.setProperty(HandoffSettings.KAFKA_PREFIX + "bootstrap.servers", kafka.saslBootstrapServers());
     p.setProperty(HandoffSettings.KAFKA_PREFIX + "security.protocol", "SASL_PLAINTEXT");
     p.setProperty(HandoffSettings.KAFKA_PREFIX + "sasl.mechanism", "PLAIN");
-    p.setProperty(HandoffSettings.KAFKA_PREFIX + "sasl.jaas.config",
+    p.setProperty(
+        HandoffSettings.KAFKA_PREFIX + "sasl.jaas.config",
         EmbeddedKafkaCluster.plainJaasConfig(USER, password));
     return p;
   }
 
   /** The secrets a text must not contain for a run with {@code password}. */
   private static List<String> secrets(String password) {
-    return List.of(password, EmbeddedKafkaCluster.plainJaasConfig(USER, password), "password=\"" + password,
-        PASSWORD, WRONG_PASSWORD);
+    return List.of(
+        password,
+        EmbeddedKafkaCluster.plainJaasConfig(USER, password),
+        "password=\"" + password,
+        PASSWORD,
+        WRONG_PASSWORD);
   }
 
   private static void assertNoSecret(String where, String text, List<String> secrets) {
     for (String s : secrets) {
       if (text != null && text.contains(s)) {
-        fail(where + " reveals a secret ('" + s.substring(0, Math.min(4, s.length())) + "…'): " + text
-            .replace(s, "<SECRET>"));
+        fail(
+            where
+                + " reveals a secret ('"
+                + s.substring(0, Math.min(4, s.length()))
+                + "…'): "
+                + text.replace(s, "<SECRET>"));
       }
     }
   }
@@ -167,11 +183,19 @@ public class SaslSecurityIT {
 
   /** The one INFO line of {@link LeadershipHandoffs} that starts with {@code prefix}. */
   private String settingsLine(String prefix, String when) {
-    List<ILoggingEvent> lines = capture.events(Level.INFO,
-        e -> e.getLoggerName().equals(LeadershipHandoffs.class.getName())
-            && e.getFormattedMessage().startsWith(prefix));
-    assertEquals(lines.size(), 1, "LeadershipHandoffs logs the settings once when it " + when + ": "
-        + lines.stream().map(ILoggingEvent::getFormattedMessage).toList());
+    List<ILoggingEvent> lines =
+        capture.events(
+            Level.INFO,
+            e ->
+                e.getLoggerName().equals(LeadershipHandoffs.class.getName())
+                    && e.getFormattedMessage().startsWith(prefix));
+    assertEquals(
+        lines.size(),
+        1,
+        "LeadershipHandoffs logs the settings once when it "
+            + when
+            + ": "
+            + lines.stream().map(ILoggingEvent::getFormattedMessage).toList());
     return lines.get(0).getFormattedMessage();
   }
 
@@ -186,22 +210,35 @@ public class SaslSecurityIT {
     CountingHandoffMetrics metrics = new CountingHandoffMetrics();
     EmitOutcome o;
     String emitterText;
-    try (LeadershipHandoffEmitter emitter = LeadershipHandoffs.emitter(props, metrics, noDataWritten())) {
+    try (LeadershipHandoffEmitter emitter =
+        LeadershipHandoffs.emitter(props, metrics, noDataWritten())) {
       emitterText = emitter.toString();
       o = emitter.emitStepDown(StepDown.established(TOPIC, 0, 41, 2, "host-sasl"));
     }
     assertNoNewProducerThread(before, "after close");
     assertEquals(o.status(), EmitStatus.ACKED, o.toString() + " " + causeChain(o.cause()));
     assertEquals(metrics.emitSuccess(), 1);
-    // A server selects its observers once and opens one per version topic: the settings are logged once.
+    // A server selects its observers once and opens one per version topic: the settings are logged
+    // once.
     HandoffObserverFactory observers = LeadershipHandoffs.observers(props, metrics);
-    assertNoSecret("an observer's toString()", observers.open(TOPIC, "host-sasl").toString(), secrets);
-    assertNoSecret("an observer's toString()", observers.open(TOPIC + "_other", "host-sasl").toString(), secrets);
+    assertNoSecret(
+        "an observer's toString()", observers.open(TOPIC, "host-sasl").toString(), secrets);
+    assertNoSecret(
+        "an observer's toString()",
+        observers.open(TOPIC + "_other", "host-sasl").toString(),
+        secrets);
 
     // Read it back over the PLAINTEXT listener, with a plain consumer.
-    List<ConsumerRecord<byte[], byte[]>> records = ItSupport.readPartition(kafka.bootstrapServers(), TOPIC, 0);
-    ConsumerRecord<byte[], byte[]> stamp = records.stream().filter(r -> r.offset() == o.offset()).findFirst()
-        .orElseThrow(() -> new AssertionError("no record at offset " + o.offset() + " of " + TOPIC + "-0"));
+    List<ConsumerRecord<byte[], byte[]>> records =
+        ItSupport.readPartition(kafka.bootstrapServers(), TOPIC, 0);
+    ConsumerRecord<byte[], byte[]> stamp =
+        records.stream()
+            .filter(r -> r.offset() == o.offset())
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new AssertionError(
+                        "no record at offset " + o.offset() + " of " + TOPIC + "-0"));
     assertTrue(StampKeys.isStepDownKey(stamp.key()));
     assertEquals(new StampCodec().decode(stamp.value()).term(), 41L);
     assertEquals(new StampCodec().decode(stamp.value()).hostName(), "host-sasl");
@@ -209,21 +246,41 @@ public class SaslSecurityIT {
     HandoffSettings settings = HandoffSettings.from(props);
     assertNoSecret("HandoffSettings.toString()", settings.toString(), secrets);
     assertNoSecret("HandoffSettings.effective()", settings.effective().toString(), secrets);
-    assertEquals(settings.effective().get(HandoffSettings.KAFKA_PREFIX + "sasl.jaas.config"), HandoffSettings.HIDDEN);
+    assertEquals(
+        settings.effective().get(HandoffSettings.KAFKA_PREFIX + "sasl.jaas.config"),
+        HandoffSettings.HIDDEN);
     assertNoSecret("the emitter's toString()", emitterText, secrets);
     assertNoSecret("EmitOutcome.toString()", o.toString(), secrets);
     String line = settingsLine();
-    assertTrue(line.contains(HandoffSettings.KAFKA_PREFIX + "sasl.jaas.config=" + HandoffSettings.HIDDEN), line);
-    String observersLine = settingsLine("Leadership handoff observers: provider 'stamp'", "selects the observers");
-    assertTrue(observersLine.contains(HandoffSettings.KAFKA_PREFIX + "sasl.jaas.config=" + HandoffSettings.HIDDEN),
+    assertTrue(
+        line.contains(HandoffSettings.KAFKA_PREFIX + "sasl.jaas.config=" + HandoffSettings.HIDDEN),
+        line);
+    String observersLine =
+        settingsLine("Leadership handoff observers: provider 'stamp'", "selects the observers");
+    assertTrue(
+        observersLine.contains(
+            HandoffSettings.KAFKA_PREFIX + "sasl.jaas.config=" + HandoffSettings.HIDDEN),
         observersLine);
-    assertTrue(capture.events().size() > 100,
+    assertTrue(
+        capture.events().size() > 100,
         "ALL-level capture of the client: " + capture.events().size() + " events");
     int searched = assertNoSecretInLogs(secrets);
-    ItSupport.observed(OBSERVED, "SASL/PLAIN, right password", o.status() + " at offset " + o.offset() + " in "
-        + o.elapsedNanos() / 1_000_000 + " ms; read back over PLAINTEXT: step-down key, term 41; "
-        + capture.events().size() + " log events captured (" + searched
-        + " texts searched), no password, no JAAS text; settings lines: " + line + " ⏎ " + observersLine);
+    ItSupport.observed(
+        OBSERVED,
+        "SASL/PLAIN, right password",
+        o.status()
+            + " at offset "
+            + o.offset()
+            + " in "
+            + o.elapsedNanos() / 1_000_000
+            + " ms; read back over PLAINTEXT: step-down key, term 41; "
+            + capture.events().size()
+            + " log events captured ("
+            + searched
+            + " texts searched), no password, no JAAS text; settings lines: "
+            + line
+            + " ⏎ "
+            + observersLine);
   }
 
   @Test
@@ -236,7 +293,8 @@ public class SaslSecurityIT {
     EmitOutcome o;
     String emitterText;
     long wall;
-    try (LeadershipHandoffEmitter emitter = LeadershipHandoffs.emitter(props, metrics, noDataWritten())) {
+    try (LeadershipHandoffEmitter emitter =
+        LeadershipHandoffs.emitter(props, metrics, noDataWritten())) {
       emitterText = emitter.toString();
       long t0 = System.nanoTime();
       o = emitter.emitStepDown(StepDown.established(TOPIC, 0, 42, 2, "host-sasl"));
@@ -244,10 +302,17 @@ public class SaslSecurityIT {
     }
     assertNoNewProducerThread(before, "after close");
     List<String> chain = causeChain(o.cause());
-    ItSupport.observed(OBSERVED, "SASL/PLAIN, wrong password", o.status() + " after " + wall + " ms, cause " + chain);
+    ItSupport.observed(
+        OBSERVED,
+        "SASL/PLAIN, wrong password",
+        o.status() + " after " + wall + " ms, cause " + chain);
     boolean authCause = ItSupport.hasCause(o.cause(), SaslAuthenticationException.class);
     if (o.status() == EmitStatus.TIMED_OUT && !authCause) {
-      fail("the wrong password came back as TIMED_OUT after " + wall + " ms without an authentication cause: " + chain);
+      fail(
+          "the wrong password came back as TIMED_OUT after "
+              + wall
+              + " ms without an authentication cause: "
+              + chain);
     }
     assertEquals(o.status(), EmitStatus.FAILED, o.toString());
     assertTrue(authCause, "SaslAuthenticationException in the cause chain: " + chain);
@@ -262,15 +327,25 @@ public class SaslSecurityIT {
       assertNoSecret("an exception in the cause chain", c, secrets);
     }
     String line = settingsLine();
-    assertTrue(line.contains(HandoffSettings.KAFKA_PREFIX + "sasl.jaas.config=" + HandoffSettings.HIDDEN), line);
-    List<ILoggingEvent> emitterWarns = capture.events(Level.WARN,
-        e -> e.getLoggerName().equals("io.handoff.stamp.KafkaStampEmitter"));
+    assertTrue(
+        line.contains(HandoffSettings.KAFKA_PREFIX + "sasl.jaas.config=" + HandoffSettings.HIDDEN),
+        line);
+    List<ILoggingEvent> emitterWarns =
+        capture.events(
+            Level.WARN, e -> e.getLoggerName().equals("io.handoff.stamp.KafkaStampEmitter"));
     assertEquals(emitterWarns.size(), 1, "the failed stamp is logged once at WARN");
-    assertTrue(emitterWarns.get(0).getFormattedMessage().contains("FAILED"), emitterWarns.get(0).getFormattedMessage());
+    assertTrue(
+        emitterWarns.get(0).getFormattedMessage().contains("FAILED"),
+        emitterWarns.get(0).getFormattedMessage());
     int searched = assertNoSecretInLogs(secrets);
-    ItSupport.observed(OBSERVED, "SASL/PLAIN, wrong password (logs)", capture.events().size() + " log events captured ("
-        + searched + " texts searched), no password, no JAAS text; emitter WARN: "
-        + emitterWarns.get(0).getFormattedMessage());
+    ItSupport.observed(
+        OBSERVED,
+        "SASL/PLAIN, wrong password (logs)",
+        capture.events().size()
+            + " log events captured ("
+            + searched
+            + " texts searched), no password, no JAAS text; emitter WARN: "
+            + emitterWarns.get(0).getFormattedMessage());
   }
 
   @Test
@@ -280,36 +355,57 @@ public class SaslSecurityIT {
     props.setProperty(HandoffSettings.EMIT_STEPDOWN_STAMP, "maybe");
     props.setProperty(HandoffSettings.KAFKA_PREFIX + "ssl.key.password", PASSWORD);
     props.setProperty(HandoffSettings.KAFKA_PREFIX, PASSWORD);
-    IllegalArgumentException e = org.testng.Assert.expectThrows(IllegalArgumentException.class,
-        () -> LeadershipHandoffs.emitter(props, HandoffMetrics.NOOP, noDataWritten()));
-    assertTrue(e.getMessage().contains(HandoffSettings.EMIT_STEPDOWN_STAMP) && e.getMessage().contains("maybe"),
+    IllegalArgumentException e =
+        org.testng.Assert.expectThrows(
+            IllegalArgumentException.class,
+            () -> LeadershipHandoffs.emitter(props, HandoffMetrics.NOOP, noDataWritten()));
+    assertTrue(
+        e.getMessage().contains(HandoffSettings.EMIT_STEPDOWN_STAMP)
+            && e.getMessage().contains("maybe"),
         "the error names the bad key and value: " + e.getMessage());
     assertNoSecret("the configuration error", e.getMessage(), secrets(PASSWORD));
     // A bad producer setting next to the secret: Kafka's message, wrapped, names the key only.
     Properties producer = props(PASSWORD, 1_000);
     producer.setProperty(HandoffSettings.KAFKA_PREFIX + "batch.size", "lots");
-    IllegalArgumentException pe = org.testng.Assert.expectThrows(IllegalArgumentException.class,
-        () -> LeadershipHandoffs.emitter(producer, HandoffMetrics.NOOP, noDataWritten()));
-    assertTrue(pe.getMessage().contains("batch.size") && pe.getMessage().contains("lots"),
+    IllegalArgumentException pe =
+        org.testng.Assert.expectThrows(
+            IllegalArgumentException.class,
+            () -> LeadershipHandoffs.emitter(producer, HandoffMetrics.NOOP, noDataWritten()));
+    assertTrue(
+        pe.getMessage().contains("batch.size") && pe.getMessage().contains("lots"),
         "the error names the bad producer setting: " + pe.getMessage());
     assertNoSecret("the producer configuration error", pe.getMessage(), secrets(PASSWORD));
     for (String c : causeChain(pe)) {
       assertNoSecret("the producer configuration error's causes", c, secrets(PASSWORD));
     }
     assertNoSecretInLogs(secrets(PASSWORD));
-    ItSupport.observed(OBSERVED, "bad values next to the secret", e.getClass().getSimpleName() + ": "
-        + e.getMessage() + " ⏎ " + pe.getClass().getSimpleName() + ": " + pe.getMessage());
+    ItSupport.observed(
+        OBSERVED,
+        "bad values next to the secret",
+        e.getClass().getSimpleName()
+            + ": "
+            + e.getMessage()
+            + " ⏎ "
+            + pe.getClass().getSimpleName()
+            + ": "
+            + pe.getMessage());
 
-    // Masking goes by the key's name: a misspelt secret key is not recognised as secret. Recorded, not asserted
-    // (the documentation promises masking for names containing password, secret or sasl.jaas.config only).
+    // Masking goes by the key's name: a misspelt secret key is not recognised as secret. Recorded,
+    // not asserted
+    // (the documentation promises masking for names containing password, secret or sasl.jaas.config
+    // only).
     Properties typo = props(PASSWORD, 1_000);
     typo.remove(HandoffSettings.KAFKA_PREFIX + "sasl.jaas.config");
-    typo.setProperty(HandoffSettings.KAFKA_PREFIX + "sasl.jaas.confg",
+    typo.setProperty(
+        HandoffSettings.KAFKA_PREFIX + "sasl.jaas.confg",
         EmbeddedKafkaCluster.plainJaasConfig(USER, PASSWORD));
     boolean printed = HandoffSettings.from(typo).toString().contains(PASSWORD);
-    ItSupport.observed(OBSERVED, "misspelt secret key …kafka.sasl.jaas.confg", printed
-        ? "HandoffSettings.toString() prints the password in clear"
-        : "HandoffSettings.toString() prints it as [hidden]");
+    ItSupport.observed(
+        OBSERVED,
+        "misspelt secret key …kafka.sasl.jaas.confg",
+        printed
+            ? "HandoffSettings.toString() prints the password in clear"
+            : "HandoffSettings.toString() prints it as [hidden]");
     assertFalse(printed, "a misspelt secret key must still be hidden");
   }
 }

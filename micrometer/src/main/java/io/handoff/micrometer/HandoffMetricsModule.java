@@ -11,9 +11,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * Binds {@link HandoffMetrics} (and {@link MicrometerHandoffMetrics}, the same singleton) to the
- * {@link MeterRegistry} the host binds. Install it with
- * {@link HandoffModule#withMetricsFromInjector HandoffModule.withMetricsFromInjector(...)}, which
- * leaves {@link HandoffMetrics} to this module:
+ * {@link MeterRegistry} the host binds. Install it with {@link
+ * HandoffModule#withMetricsFromInjector HandoffModule.withMetricsFromInjector(...)}, which leaves
+ * {@link HandoffMetrics} to this module:
  *
  * <pre>{@code
  * Injector injector = Guice.createInjector(
@@ -23,14 +23,17 @@ import io.micrometer.core.instrument.MeterRegistry;
  * }</pre>
  *
  * <p>Every binding is explicit, so the module works under {@code requireExplicitBindings()} and in
- * {@code Stage.PRODUCTION}. Creating the metrics registers no meter (meters come with the first event)
- * and neither blocks nor does I/O.
+ * {@code Stage.PRODUCTION}. Creating the metrics registers no meter (meters come with the first
+ * event) and neither blocks nor does I/O.
  */
 public final class HandoffMetricsModule extends AbstractModule {
 
   private final MicrometerHandoffMetrics.Options options;
 
-  /** With the {@linkplain MicrometerHandoffMetrics.Options#defaults() default options}: no topic tag. */
+  /**
+   * With the {@linkplain MicrometerHandoffMetrics.Options#defaults() default options}: no topic
+   * tag.
+   */
   public HandoffMetricsModule() {
     this(MicrometerHandoffMetrics.Options.defaults());
   }

@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Records the library's metrics in a Micrometer {@link MeterRegistry}, under Micrometer's naming
- * conventions (dotted lower-case names, lower-case tag values with underscores), which each registry
- * renders its own way: Prometheus shows {@code handoff.handovers} as {@code handoff_handovers_total}.
+ * conventions (dotted lower-case names, lower-case tag values with underscores), which each
+ * registry renders its own way: Prometheus shows {@code handoff.handovers} as {@code
+ * handoff_handovers_total}.
  *
  * <table>
  *   <caption>Meters</caption>
@@ -52,44 +53,56 @@ import org.slf4j.LoggerFactory;
  * With it on, {@link #removeTopic(String)} drops the meters of a version topic that is retired.
  *
  * <p><b>Latency.</b> The timer publishes the client-side percentiles 0.5 and 0.99 and no percentile
- * histogram by default ({@link Options.Builder#publishPercentiles(double...)},
- * {@link Options.Builder#publishPercentileHistogram(boolean)}): client-side percentiles cannot be
- * aggregated across servers, a histogram can, at the price of about 70 series per outcome. The unit is
- * the registry's base time unit: seconds for Prometheus and {@code SimpleMeterRegistry}.
+ * histogram by default ({@link Options.Builder#publishPercentiles(double...)}, {@link
+ * Options.Builder#publishPercentileHistogram(boolean)}): client-side percentiles cannot be
+ * aggregated across servers, a histogram can, at the price of about 70 series per outcome. The unit
+ * is the registry's base time unit: seconds for Prometheus and {@code SimpleMeterRegistry}.
  *
- * <p><b>Meters are created lazily</b>, on the first event of each tag combination, so a registry shows
- * only the combinations that happened (a fast path is never tagged with a refusal reason, for
- * instance). Once created, a meter is cached in an array indexed by the enum constants' ordinals, so
- * recording allocates nothing beyond what the meter itself does; with per-topic tags a
- * {@link ConcurrentHashMap} lookup by topic comes first.
+ * <p><b>Meters are created lazily</b>, on the first event of each tag combination, so a registry
+ * shows only the combinations that happened (a fast path is never tagged with a refusal reason, for
+ * instance). Once created, a meter is cached in an array indexed by the enum constants' ordinals,
+ * so recording allocates nothing beyond what the meter itself does; with per-topic tags a {@link
+ * ConcurrentHashMap} lookup by topic comes first.
  *
- * <p><b>Threads and blocking.</b> Thread-safe; every method may be called from any thread. Recording
- * never blocks in this class and never throws: a meter the registry refuses (for instance because the
- * host registered another meter type under the same name) is replaced by a no-op meter and logged
- * once at WARN, and {@code null} arguments are tolerated as described on each method. The first event of
- * a tag combination registers its meter, which takes the registry's own short lock once.
+ * <p><b>Threads and blocking.</b> Thread-safe; every method may be called from any thread.
+ * Recording never blocks in this class and never throws: a meter the registry refuses (for instance
+ * because the host registered another meter type under the same name) is replaced by a no-op meter
+ * and logged once at WARN, and {@code null} arguments are tolerated as described on each method.
+ * The first event of a tag combination registers its meter, which takes the registry's own short
+ * lock once.
  */
 public final class MicrometerHandoffMetrics implements HandoffMetrics {
 
   /** Counter of step-down stamps by outcome. */
   public static final String STAMP_EMITS = "handoff.stamp.emits";
+
   /** Timer of the stamps that were sent, by outcome. */
   public static final String STAMP_EMIT_LATENCY = "handoff.stamp.emit.latency";
+
   /** Counter of handovers by path and reason. */
   public static final String HANDOVERS = "handoff.handovers";
+
   /** Counter of tenures that became unclean. */
   public static final String UNCLEAN_TENURES = "handoff.tenures.unclean";
 
-  /** Tag of {@value #STAMP_EMITS} and {@value #STAMP_EMIT_LATENCY}: the {@link EmitStatus} in lower case. */
+  /**
+   * Tag of {@value #STAMP_EMITS} and {@value #STAMP_EMIT_LATENCY}: the {@link EmitStatus} in lower
+   * case.
+   */
   public static final String TAG_OUTCOME = "outcome";
+
   /** Tag of {@value #HANDOVERS}: {@code fast_path} or {@code legacy_wait}. */
   public static final String TAG_PATH = "path";
+
   /** Tag of {@value #HANDOVERS}: {@link HandoverReason#tag()}. */
   public static final String TAG_REASON = "reason";
+
   /** Tag of every meter when {@link Options#perTopicTags()} is on: the version topic. */
   public static final String TAG_TOPIC = "topic";
+
   /** The {@value #TAG_REASON} of a handover reported without a reason. */
   public static final String UNKNOWN_REASON = "unknown";
+
   /** The {@value #TAG_TOPIC} of an event reported without a topic. */
   public static final String UNKNOWN_TOPIC = "unknown";
 
@@ -98,19 +111,27 @@ public final class MicrometerHandoffMetrics implements HandoffMetrics {
   // values() clones its array on every call: keep one copy for the creation path.
   private static final EmitStatus[] STATUSES = EmitStatus.values();
   private static final HandoverReason[] REASONS = HandoverReason.values();
+
   /** One slot per reason and a last one for {@link #UNKNOWN_REASON}. */
   private static final int REASON_SLOTS = REASONS.length + 1;
+
   private static final int UNKNOWN_SLOT = REASONS.length;
 
   private final MeterRegistry registry;
   private final Options options;
+
   /** The meters when per-topic tags are off, else null. */
   private final Meters untagged;
+
   /** The meters of each version topic when per-topic tags are on, else null. */
   private final ConcurrentHashMap<String, Meters> byTopic;
+
   private final AtomicBoolean warned = new AtomicBoolean();
 
-  /** Records in {@code registry} with the {@linkplain Options#defaults() default options}: no topic tag. */
+  /**
+   * Records in {@code registry} with the {@linkplain Options#defaults() default options}: no topic
+   * tag.
+   */
   public MicrometerHandoffMetrics(MeterRegistry registry) {
     this(registry, Options.defaults());
   }
@@ -151,8 +172,8 @@ public final class MicrometerHandoffMetrics implements HandoffMetrics {
   }
 
   /**
-   * Counts a stamp by its {@code status} and records its latency: it was sent, or tried to be. A null
-   * status counts as {@code failed}. A negative latency is dropped by Micrometer's timers.
+   * Counts a stamp by its {@code status} and records its latency: it was sent, or tried to be. A
+   * null status counts as {@code failed}. A negative latency is dropped by Micrometer's timers.
    */
   @Override
   public void stampEmitFailed(StepDown stepDown, EmitStatus status, long latencyNanos) {
@@ -166,7 +187,10 @@ public final class MicrometerHandoffMetrics implements HandoffMetrics {
     }
   }
 
-  /** Counts a skipped stamp by its {@code status}; no latency, since nothing was sent. A null status is ignored. */
+  /**
+   * Counts a skipped stamp by its {@code status}; no latency, since nothing was sent. A null status
+   * is ignored.
+   */
   @Override
   public void stampSkipped(StepDown stepDown, EmitStatus status) {
     if (status == null) {
@@ -189,11 +213,12 @@ public final class MicrometerHandoffMetrics implements HandoffMetrics {
   }
 
   /**
-   * Counts a handover by path and reason; a null reason counts as {@value #UNKNOWN_REASON}.
-   * {@link HandoverPath#WAIT} and null are no handover and are ignored. The partition is not a tag.
+   * Counts a handover by path and reason; a null reason counts as {@value #UNKNOWN_REASON}. {@link
+   * HandoverPath#WAIT} and null are no handover and are ignored. The partition is not a tag.
    */
   @Override
-  public void handover(String versionTopic, int partition, HandoverPath path, HandoverReason reason) {
+  public void handover(
+      String versionTopic, int partition, HandoverPath path, HandoverReason reason) {
     recordHandover(versionTopic, path, reason == null ? UNKNOWN_SLOT : reason.ordinal());
   }
 
@@ -208,11 +233,11 @@ public final class MicrometerHandoffMetrics implements HandoffMetrics {
   }
 
   /**
-   * Removes the meters tagged with {@code versionTopic} from the registry, for a version topic that is
-   * retired; does nothing when per-topic tags are off. An event of that topic reported afterwards
-   * creates its meters anew, starting from zero; an event racing with the removal may be lost. Call it
-   * once the topic's emitters and observers are done. Thread-safe; does not block beyond the
-   * registry's own lock.
+   * Removes the meters tagged with {@code versionTopic} from the registry, for a version topic that
+   * is retired; does nothing when per-topic tags are off. An event of that topic reported
+   * afterwards creates its meters anew, starting from zero; an event racing with the removal may be
+   * lost. Call it once the topic's emitters and observers are done. Thread-safe; does not block
+   * beyond the registry's own lock.
    *
    * @return whether the topic had meters
    */
@@ -256,37 +281,54 @@ public final class MicrometerHandoffMetrics implements HandoffMetrics {
   private void failed(String what, RuntimeException e) {
     // Once per instance: a registry that refuses a meter would otherwise log on every event.
     if (warned.compareAndSet(false, true)) {
-      LOG.warn("Recording a handoff metric ({}) failed; further failures of {} are not logged", what, this, e);
+      LOG.warn(
+          "Recording a handoff metric ({}) failed; further failures of {} are not logged",
+          what,
+          this,
+          e);
     }
   }
 
   @Override
   public String toString() {
-    return "MicrometerHandoffMetrics{" + registry.getClass().getSimpleName() + ", perTopicTags="
-        + options.perTopicTags() + "}";
+    return "MicrometerHandoffMetrics{"
+        + registry.getClass().getSimpleName()
+        + ", perTopicTags="
+        + options.perTopicTags()
+        + "}";
   }
 
   /** The meters of one tag set (none, or one topic), each created on first use. */
   private final class Meters {
     private final Tags tags;
     private final AtomicReferenceArray<Counter> emits = new AtomicReferenceArray<>(STATUSES.length);
-    private final AtomicReferenceArray<Timer> latencies = new AtomicReferenceArray<>(STATUSES.length);
-    /** Index: path (0 fast path, 1 legacy wait) times {@link #REASON_SLOTS} plus the reason's slot. */
-    private final AtomicReferenceArray<Counter> handovers = new AtomicReferenceArray<>(2 * REASON_SLOTS);
+    private final AtomicReferenceArray<Timer> latencies =
+        new AtomicReferenceArray<>(STATUSES.length);
+
+    /**
+     * Index: path (0 fast path, 1 legacy wait) times {@link #REASON_SLOTS} plus the reason's slot.
+     */
+    private final AtomicReferenceArray<Counter> handovers =
+        new AtomicReferenceArray<>(2 * REASON_SLOTS);
+
     private volatile Counter unclean;
 
     Meters(Tags tags) {
       this.tags = tags;
     }
 
-    // Two threads may both miss and register: the registry hands both the same meter, so the race is
+    // Two threads may both miss and register: the registry hands both the same meter, so the race
+    // is
     // harmless and needs no lock of ours.
 
     Counter emits(EmitStatus status) {
       Counter c = emits.get(status.ordinal());
       if (c == null) {
-        c = counter(STAMP_EMITS, "Step-down stamps by outcome",
-            tags.and(TAG_OUTCOME, status.name().toLowerCase(Locale.ROOT)));
+        c =
+            counter(
+                STAMP_EMITS,
+                "Step-down stamps by outcome",
+                tags.and(TAG_OUTCOME, status.name().toLowerCase(Locale.ROOT)));
         emits.set(status.ordinal(), c);
       }
       return c;
@@ -306,8 +348,11 @@ public final class MicrometerHandoffMetrics implements HandoffMetrics {
       Counter c = handovers.get(i);
       if (c == null) {
         String reason = reasonSlot == UNKNOWN_SLOT ? UNKNOWN_REASON : REASONS[reasonSlot].tag();
-        c = counter(HANDOVERS, "New leaders that started writing, by path and by the reason of the decision",
-            tags.and(TAG_PATH, path.name().toLowerCase(Locale.ROOT)).and(TAG_REASON, reason));
+        c =
+            counter(
+                HANDOVERS,
+                "New leaders that started writing, by path and by the reason of the decision",
+                tags.and(TAG_PATH, path.name().toLowerCase(Locale.ROOT)).and(TAG_REASON, reason));
         handovers.set(i, c);
       }
       return c;
@@ -316,8 +361,12 @@ public final class MicrometerHandoffMetrics implements HandoffMetrics {
     Counter unclean() {
       Counter c = unclean;
       if (c == null) {
-        c = counter(UNCLEAN_TENURES, "Tenures in which another writer, an undecodable record or a record"
-            + " after the tenure's own stamp appeared", tags);
+        c =
+            counter(
+                UNCLEAN_TENURES,
+                "Tenures in which another writer, an undecodable record or a record"
+                    + " after the tenure's own stamp appeared",
+                tags);
         unclean = c;
       }
       return c;
@@ -351,7 +400,8 @@ public final class MicrometerHandoffMetrics implements HandoffMetrics {
   }
 
   private Timer timer(Tags tags) {
-    String description = "Time to emit a step-down stamp, until acked, timed out, failed or interrupted";
+    String description =
+        "Time to emit a step-down stamp, until acked, timed out, failed or interrupted";
     try {
       return Timer.builder(STAMP_EMIT_LATENCY)
           .description(description)
@@ -361,7 +411,8 @@ public final class MicrometerHandoffMetrics implements HandoffMetrics {
           .register(registry);
     } catch (RuntimeException e) {
       failed("registering " + STAMP_EMIT_LATENCY + tags, e);
-      return new NoopTimer(new Meter.Id(STAMP_EMIT_LATENCY, tags, null, description, Meter.Type.TIMER));
+      return new NoopTimer(
+          new Meter.Id(STAMP_EMIT_LATENCY, tags, null, description, Meter.Type.TIMER));
     }
   }
 
@@ -402,7 +453,10 @@ public final class MicrometerHandoffMetrics implements HandoffMetrics {
       return perTopicTags;
     }
 
-    /** Whether the latency timer publishes a percentile histogram (Prometheus {@code _bucket} series). */
+    /**
+     * Whether the latency timer publishes a percentile histogram (Prometheus {@code _bucket}
+     * series).
+     */
     public boolean publishPercentileHistogram() {
       return publishPercentileHistogram;
     }
@@ -414,8 +468,13 @@ public final class MicrometerHandoffMetrics implements HandoffMetrics {
 
     @Override
     public String toString() {
-      return "Options{perTopicTags=" + perTopicTags + ", publishPercentileHistogram=" + publishPercentileHistogram
-          + ", percentiles=" + Arrays.toString(percentiles) + "}";
+      return "Options{perTopicTags="
+          + perTopicTags
+          + ", publishPercentileHistogram="
+          + publishPercentileHistogram
+          + ", percentiles="
+          + Arrays.toString(percentiles)
+          + "}";
     }
 
     /** Builds {@link Options}; not thread-safe, meant to be used on one thread and dropped. */
@@ -424,13 +483,12 @@ public final class MicrometerHandoffMetrics implements HandoffMetrics {
       private boolean publishPercentileHistogram;
       private double[] percentiles = DEFAULT_PERCENTILES;
 
-      private Builder() {
-      }
+      private Builder() {}
 
       /**
-       * Tags every meter with the version topic (default false). Each version topic then has its own
-       * series: turn it on only where the number of version topics a server hosts is small, and call
-       * {@link MicrometerHandoffMetrics#removeTopic(String)} when one is retired.
+       * Tags every meter with the version topic (default false). Each version topic then has its
+       * own series: turn it on only where the number of version topics a server hosts is small, and
+       * call {@link MicrometerHandoffMetrics#removeTopic(String)} when one is retired.
        */
       public Builder perTopicTags(boolean on) {
         this.perTopicTags = on;
@@ -438,8 +496,8 @@ public final class MicrometerHandoffMetrics implements HandoffMetrics {
       }
 
       /**
-       * Publishes a percentile histogram of the latency (default false), which a backend can aggregate
-       * across servers, unlike client-side percentiles.
+       * Publishes a percentile histogram of the latency (default false), which a backend can
+       * aggregate across servers, unlike client-side percentiles.
        */
       public Builder publishPercentileHistogram(boolean on) {
         this.publishPercentileHistogram = on;
@@ -447,7 +505,8 @@ public final class MicrometerHandoffMetrics implements HandoffMetrics {
       }
 
       /**
-       * The client-side percentiles of the latency timer (default 0.5 and 0.99); none turns them off.
+       * The client-side percentiles of the latency timer (default 0.5 and 0.99); none turns them
+       * off.
        *
        * @throws IllegalArgumentException if a percentile is not within [0, 1]
        */

@@ -39,10 +39,11 @@ import java.util.concurrent.TimeUnit;
 import org.testng.annotations.Test;
 
 /**
- * Each meter of {@link MicrometerHandoffMetrics} as a {@link SimpleMeterRegistry} shows it: stamps by
- * outcome with their latency (none for skips), handovers by path and reason as real observers report
- * them, unclean tenures, the topic tag only when asked for and never a partition tag, meters created
- * on first use and reused after, and no exception out of a refused meter or a null argument.
+ * Each meter of {@link MicrometerHandoffMetrics} as a {@link SimpleMeterRegistry} shows it: stamps
+ * by outcome with their latency (none for skips), handovers by path and reason as real observers
+ * report them, unclean tenures, the topic tag only when asked for and never a partition tag, meters
+ * created on first use and reused after, and no exception out of a refused meter or a null
+ * argument.
  */
 public class MicrometerHandoffMetricsTest {
 
@@ -57,7 +58,11 @@ public class MicrometerHandoffMetricsTest {
   /** The tenure rules over test keys: 'D' is a declaration of leadership, 'S' a step-down stamp. */
   private static final class KeyedObserver extends TenureObserver {
     KeyedObserver(HandoffMetrics metrics, String versionTopic) {
-      super(HandoffSettings.from(Map.of(HandoffSettings.CONSUME_STEPDOWN_STAMP, "true")), metrics, versionTopic, ME);
+      super(
+          HandoffSettings.from(Map.of(HandoffSettings.CONSUME_STEPDOWN_STAMP, "true")),
+          metrics,
+          versionTopic,
+          ME);
     }
 
     @Override
@@ -65,7 +70,9 @@ public class MicrometerHandoffMetricsTest {
       if (recordKey == null || recordKey.length == 0) {
         return Role.OTHER;
       }
-      return recordKey[0] == 'D' ? Role.DECLARATION : recordKey[0] == 'S' ? Role.STEP_DOWN : Role.OTHER;
+      return recordKey[0] == 'D'
+          ? Role.DECLARATION
+          : recordKey[0] == 'S' ? Role.STEP_DOWN : Role.OTHER;
     }
   }
 
@@ -83,7 +90,11 @@ public class MicrometerHandoffMetricsTest {
   }
 
   private static double handovers(SimpleMeterRegistry r, String path, String reason) {
-    Counter c = r.find(MicrometerHandoffMetrics.HANDOVERS).tag("path", path).tag("reason", reason).counter();
+    Counter c =
+        r.find(MicrometerHandoffMetrics.HANDOVERS)
+            .tag("path", path)
+            .tag("reason", reason)
+            .counter();
     return c == null ? 0 : c.count();
   }
 
@@ -120,8 +131,13 @@ public class MicrometerHandoffMetricsTest {
 
     for (EmitStatus status : EmitStatus.values()) {
       double expected = status == EmitStatus.SKIPPED_UNESTABLISHED ? 2 : 1;
-      assertEquals(emits(registry, status), expected, "handoff.stamp.emits{outcome=" + tag(status) + "}");
-      Timer timer = registry.find(MicrometerHandoffMetrics.STAMP_EMIT_LATENCY).tag("outcome", tag(status)).timer();
+      assertEquals(
+          emits(registry, status), expected, "handoff.stamp.emits{outcome=" + tag(status) + "}");
+      Timer timer =
+          registry
+              .find(MicrometerHandoffMetrics.STAMP_EMIT_LATENCY)
+              .tag("outcome", tag(status))
+              .timer();
       if (status.isSkipped()) {
         assertNull(timer, "a skipped stamp sent nothing and records no latency: " + status);
       } else {
@@ -129,32 +145,56 @@ public class MicrometerHandoffMetricsTest {
         assertEquals(timer.count(), 1L, "one latency recorded for " + status);
       }
     }
-    assertEquals(registry.find(MicrometerHandoffMetrics.STAMP_EMITS).counters().size(), EmitStatus.values().length,
+    assertEquals(
+        registry.find(MicrometerHandoffMetrics.STAMP_EMITS).counters().size(),
+        EmitStatus.values().length,
         "one counter per outcome");
-    Timer acked = registry.get(MicrometerHandoffMetrics.STAMP_EMIT_LATENCY).tag("outcome", "acked").timer();
-    assertEquals(acked.totalTime(TimeUnit.MILLISECONDS), 4.0, "the latency reported, in the timer's unit");
-    assertEquals(registry.get(MicrometerHandoffMetrics.STAMP_EMIT_LATENCY).tag("outcome", "timed_out").timer()
-        .totalTime(TimeUnit.SECONDS), 1.0, "a timed-out stamp records the time it waited");
-    assertEquals(tagKeys(registry), Set.of("outcome"), "no topic tag by default, never a partition tag");
+    Timer acked =
+        registry.get(MicrometerHandoffMetrics.STAMP_EMIT_LATENCY).tag("outcome", "acked").timer();
+    assertEquals(
+        acked.totalTime(TimeUnit.MILLISECONDS), 4.0, "the latency reported, in the timer's unit");
+    assertEquals(
+        registry
+            .get(MicrometerHandoffMetrics.STAMP_EMIT_LATENCY)
+            .tag("outcome", "timed_out")
+            .timer()
+            .totalTime(TimeUnit.SECONDS),
+        1.0,
+        "a timed-out stamp records the time it waited");
+    assertEquals(
+        tagKeys(registry), Set.of("outcome"), "no topic tag by default, never a partition tag");
   }
 
   @Test
   public void theLatencyTimerPublishesTheMedianAndP99AndNoHistogramByDefault() {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    new MicrometerHandoffMetrics(registry).stampEmitted(stepDown(TOPIC, 0), TimeUnit.MILLISECONDS.toNanos(5));
+    new MicrometerHandoffMetrics(registry)
+        .stampEmitted(stepDown(TOPIC, 0), TimeUnit.MILLISECONDS.toNanos(5));
     Timer timer = registry.get(MicrometerHandoffMetrics.STAMP_EMIT_LATENCY).timer();
-    double[] published = Arrays.stream(timer.takeSnapshot().percentileValues())
-        .mapToDouble(ValueAtPercentile::percentile).toArray();
+    double[] published =
+        Arrays.stream(timer.takeSnapshot().percentileValues())
+            .mapToDouble(ValueAtPercentile::percentile)
+            .toArray();
     assertEquals(published, new double[] {0.5, 0.99}, "client-side percentiles");
     assertEquals(timer.takeSnapshot().histogramCounts().length, 0, "no percentile histogram");
-    assertEquals(timer.baseTimeUnit(), TimeUnit.SECONDS, "seconds, the base unit of SimpleMeterRegistry");
+    assertEquals(
+        timer.baseTimeUnit(), TimeUnit.SECONDS, "seconds, the base unit of SimpleMeterRegistry");
 
-    // The histogram when asked for is checked on a Prometheus scrape: SimpleMeterRegistry keeps none.
+    // The histogram when asked for is checked on a Prometheus scrape: SimpleMeterRegistry keeps
+    // none.
     SimpleMeterRegistry none = new SimpleMeterRegistry();
-    MicrometerHandoffMetrics.Options options = MicrometerHandoffMetrics.Options.builder().publishPercentiles().build();
-    new MicrometerHandoffMetrics(none, options).stampEmitted(stepDown(TOPIC, 0), TimeUnit.MILLISECONDS.toNanos(5));
-    assertEquals(none.get(MicrometerHandoffMetrics.STAMP_EMIT_LATENCY).timer().takeSnapshot().percentileValues().length,
-        0, "no client-side percentiles when none are asked for");
+    MicrometerHandoffMetrics.Options options =
+        MicrometerHandoffMetrics.Options.builder().publishPercentiles().build();
+    new MicrometerHandoffMetrics(none, options)
+        .stampEmitted(stepDown(TOPIC, 0), TimeUnit.MILLISECONDS.toNanos(5));
+    assertEquals(
+        none.get(MicrometerHandoffMetrics.STAMP_EMIT_LATENCY)
+            .timer()
+            .takeSnapshot()
+            .percentileValues()
+            .length,
+        0,
+        "no client-side percentiles when none are asked for");
   }
 
   @Test
@@ -176,7 +216,12 @@ public class MicrometerHandoffMetricsTest {
     crashed.observe(1, 1, DATA, A, -1);
     crashed.observe(1, 2, DOL, ME, 7);
     assertEquals(crashed.decideHandover(1, 7, false), HandoverPath.WAIT, "window not over yet");
-    assertTrue(registry.find(MicrometerHandoffMetrics.HANDOVERS).tag("reason", "no_stamp").counters().isEmpty(),
+    assertTrue(
+        registry
+            .find(MicrometerHandoffMetrics.HANDOVERS)
+            .tag("reason", "no_stamp")
+            .counters()
+            .isEmpty(),
         "WAIT is not counted");
     assertEquals(crashed.decideHandover(1, 7, true), HandoverPath.LEGACY_WAIT, "window over");
 
@@ -185,12 +230,19 @@ public class MicrometerHandoffMetricsTest {
     assertEquals(legacy.decideHandover(2, 7, true), HandoverPath.LEGACY_WAIT, "never cuts");
     assertEquals(legacy.decideHandover(2, 7, true), HandoverPath.LEGACY_WAIT, "never cuts");
 
-    assertEquals(handovers(registry, "fast_path", "clean_step_down"), 1.0, "fast path, clean step-down");
+    assertEquals(
+        handovers(registry, "fast_path", "clean_step_down"), 1.0, "fast path, clean step-down");
     assertEquals(handovers(registry, "legacy_wait", "no_stamp"), 1.0, "legacy wait, no stamp");
-    assertEquals(handovers(registry, "legacy_wait", "consuming_off"), 2.0, "legacy wait, consuming off");
-    assertEquals(registry.find(MicrometerHandoffMetrics.HANDOVERS).counters().size(), 3,
+    assertEquals(
+        handovers(registry, "legacy_wait", "consuming_off"), 2.0, "legacy wait, consuming off");
+    assertEquals(
+        registry.find(MicrometerHandoffMetrics.HANDOVERS).counters().size(),
+        3,
         "only the combinations that happened exist");
-    assertEquals(tagKeys(registry), Set.of("path", "reason"), "no topic tag by default, never a partition tag");
+    assertEquals(
+        tagKeys(registry),
+        Set.of("path", "reason"),
+        "no topic tag by default, never a partition tag");
   }
 
   @Test
@@ -203,8 +255,10 @@ public class MicrometerHandoffMetricsTest {
       metrics.handover(TOPIC, 2, HandoverPath.FAST_PATH, reason);
     }
     for (HandoverReason reason : HandoverReason.values()) {
-      assertEquals(handovers(registry, "legacy_wait", reason.tag()), 1.0, "legacy_wait " + reason.tag());
-      assertEquals(handovers(registry, "fast_path", reason.tag()), 2.0, "fast_path " + reason.tag());
+      assertEquals(
+          handovers(registry, "legacy_wait", reason.tag()), 1.0, "legacy_wait " + reason.tag());
+      assertEquals(
+          handovers(registry, "fast_path", reason.tag()), 2.0, "fast_path " + reason.tag());
     }
 
     // Without a reason, or with WAIT or no path: an older caller, or a caller bug.
@@ -215,10 +269,13 @@ public class MicrometerHandoffMetricsTest {
     metrics.handover(TOPIC, 0, null, HandoverReason.NO_STAMP);
     assertEquals(handovers(registry, "legacy_wait", "unknown"), 1.0, "a handover without a reason");
     assertEquals(handovers(registry, "fast_path", "unknown"), 1.0, "a null reason");
-    assertTrue(registry.find(MicrometerHandoffMetrics.HANDOVERS).tag("path", "wait").counters().isEmpty(),
+    assertTrue(
+        registry.find(MicrometerHandoffMetrics.HANDOVERS).tag("path", "wait").counters().isEmpty(),
         "WAIT is no handover");
-    assertEquals(registry.find(MicrometerHandoffMetrics.HANDOVERS).counters().size(),
-        2 * (HandoverReason.values().length + 1), "both paths by every reason and unknown, nothing else");
+    assertEquals(
+        registry.find(MicrometerHandoffMetrics.HANDOVERS).counters().size(),
+        2 * (HandoverReason.values().length + 1),
+        "both paths by every reason and unknown, nothing else");
   }
 
   @Test
@@ -232,19 +289,32 @@ public class MicrometerHandoffMetricsTest {
     o.observeUndecodable(4, 3);
     o.observe(4, 4, STAMP, A, 5);
     o.observe(4, 5, DOL, ME, 7);
-    assertEquals(o.decideHandover(4, 7, true), HandoverPath.LEGACY_WAIT, "the earlier tenure was unclean");
+    assertEquals(
+        o.decideHandover(4, 7, true), HandoverPath.LEGACY_WAIT, "the earlier tenure was unclean");
 
-    assertEquals(registry.get(MicrometerHandoffMetrics.UNCLEAN_TENURES).counter().count(), 1.0,
+    assertEquals(
+        registry.get(MicrometerHandoffMetrics.UNCLEAN_TENURES).counter().count(),
+        1.0,
         "one unclean tenure, however many records made it so");
-    assertEquals(handovers(registry, "legacy_wait", "earlier_tenure_unclean"), 1.0, "and why the wait was taken");
-    assertTrue(registry.get(MicrometerHandoffMetrics.UNCLEAN_TENURES).counter().getId().getTags().isEmpty(),
+    assertEquals(
+        handovers(registry, "legacy_wait", "earlier_tenure_unclean"),
+        1.0,
+        "and why the wait was taken");
+    assertTrue(
+        registry
+            .get(MicrometerHandoffMetrics.UNCLEAN_TENURES)
+            .counter()
+            .getId()
+            .getTags()
+            .isEmpty(),
         "no tag: no topic by default, never a partition");
   }
 
   @Test
   public void perTopicTagsTagEveryMeterWithTheTopicAndNeverThePartition() {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    MicrometerHandoffMetrics.Options options = MicrometerHandoffMetrics.Options.builder().perTopicTags(true).build();
+    MicrometerHandoffMetrics.Options options =
+        MicrometerHandoffMetrics.Options.builder().perTopicTags(true).build();
     MicrometerHandoffMetrics metrics = new MicrometerHandoffMetrics(registry, options);
     for (String topic : List.of("store_a_v1", "store_b_v2")) {
       for (int partition = 0; partition < 4; partition++) {
@@ -255,40 +325,96 @@ public class MicrometerHandoffMetricsTest {
       }
     }
     for (String topic : List.of("store_a_v1", "store_b_v2")) {
-      assertEquals(registry.get(MicrometerHandoffMetrics.STAMP_EMITS).tags("topic", topic, "outcome", "acked")
-          .counter().count(), 4.0, "acked stamps of " + topic);
-      assertEquals(registry.get(MicrometerHandoffMetrics.STAMP_EMIT_LATENCY).tags("topic", topic).timer().count(),
-          4L, "latencies of " + topic);
-      assertEquals(registry.get(MicrometerHandoffMetrics.HANDOVERS).tags("topic", topic).counter().count(), 4.0,
+      assertEquals(
+          registry
+              .get(MicrometerHandoffMetrics.STAMP_EMITS)
+              .tags("topic", topic, "outcome", "acked")
+              .counter()
+              .count(),
+          4.0,
+          "acked stamps of " + topic);
+      assertEquals(
+          registry
+              .get(MicrometerHandoffMetrics.STAMP_EMIT_LATENCY)
+              .tags("topic", topic)
+              .timer()
+              .count(),
+          4L,
+          "latencies of " + topic);
+      assertEquals(
+          registry.get(MicrometerHandoffMetrics.HANDOVERS).tags("topic", topic).counter().count(),
+          4.0,
           "handovers of " + topic);
-      assertEquals(registry.get(MicrometerHandoffMetrics.UNCLEAN_TENURES).tags("topic", topic).counter().count(),
-          4.0, "unclean tenures of " + topic);
+      assertEquals(
+          registry
+              .get(MicrometerHandoffMetrics.UNCLEAN_TENURES)
+              .tags("topic", topic)
+              .counter()
+              .count(),
+          4.0,
+          "unclean tenures of " + topic);
     }
     for (Meter m : registry.getMeters()) {
       assertNotNull(m.getId().getTag("topic"), "every meter has the topic tag: " + m.getId());
     }
-    assertEquals(tagKeys(registry), Set.of("topic", "outcome", "path", "reason"), "never a partition tag");
-    long ours = registry.getMeters().stream().filter(m -> !m.getId().getName().endsWith(".percentile")).count();
+    assertEquals(
+        tagKeys(registry), Set.of("topic", "outcome", "path", "reason"), "never a partition tag");
+    long ours =
+        registry.getMeters().stream()
+            .filter(m -> !m.getId().getName().endsWith(".percentile"))
+            .count();
     assertEquals(ours, 2 * 5L, "5 meters per topic, whatever the number of partitions");
 
     metrics.uncleanTenure(null, 0);
-    assertEquals(registry.get(MicrometerHandoffMetrics.UNCLEAN_TENURES).tags("topic", "unknown").counter().count(),
-        1.0, "a null topic is tagged unknown");
+    assertEquals(
+        registry
+            .get(MicrometerHandoffMetrics.UNCLEAN_TENURES)
+            .tags("topic", "unknown")
+            .counter()
+            .count(),
+        1.0,
+        "a null topic is tagged unknown");
 
     assertTrue(metrics.removeTopic("store_a_v1"), "store_a_v1 had meters");
-    assertTrue(registry.find(MicrometerHandoffMetrics.STAMP_EMITS).tags("topic", "store_a_v1").meters().isEmpty(),
+    assertTrue(
+        registry
+            .find(MicrometerHandoffMetrics.STAMP_EMITS)
+            .tags("topic", "store_a_v1")
+            .meters()
+            .isEmpty(),
         "the retired topic's meters are gone");
-    assertTrue(registry.find(MicrometerHandoffMetrics.STAMP_EMIT_LATENCY).tags("topic", "store_a_v1").meters()
-        .isEmpty(), "the retired topic's timer is gone");
-    assertTrue(registry.getMeters().stream().noneMatch(m -> "store_a_v1".equals(m.getId().getTag("topic"))),
+    assertTrue(
+        registry
+            .find(MicrometerHandoffMetrics.STAMP_EMIT_LATENCY)
+            .tags("topic", "store_a_v1")
+            .meters()
+            .isEmpty(),
+        "the retired topic's timer is gone");
+    assertTrue(
+        registry.getMeters().stream()
+            .noneMatch(m -> "store_a_v1".equals(m.getId().getTag("topic"))),
         "no meter of the retired topic is left, not even the registry's percentile gauges");
-    assertEquals(registry.find(MicrometerHandoffMetrics.HANDOVERS).tags("topic", "store_b_v2").counter().count(),
-        4.0, "the other topic keeps its meters");
+    assertEquals(
+        registry
+            .find(MicrometerHandoffMetrics.HANDOVERS)
+            .tags("topic", "store_b_v2")
+            .counter()
+            .count(),
+        4.0,
+        "the other topic keeps its meters");
     assertFalse(metrics.removeTopic("store_a_v1"), "removed already");
     metrics.uncleanTenure("store_a_v1", 0);
-    assertEquals(registry.get(MicrometerHandoffMetrics.UNCLEAN_TENURES).tags("topic", "store_a_v1").counter()
-        .count(), 1.0, "a topic seen again starts over");
-    assertFalse(new MicrometerHandoffMetrics(registry).removeTopic("store_b_v2"), "nothing per topic by default");
+    assertEquals(
+        registry
+            .get(MicrometerHandoffMetrics.UNCLEAN_TENURES)
+            .tags("topic", "store_a_v1")
+            .counter()
+            .count(),
+        1.0,
+        "a topic seen again starts over");
+    assertFalse(
+        new MicrometerHandoffMetrics(registry).removeTopic("store_b_v2"),
+        "nothing per topic by default");
   }
 
   @Test
@@ -298,14 +424,17 @@ public class MicrometerHandoffMetricsTest {
     metrics.handover(TOPIC, 0, HandoverPath.FAST_PATH, HandoverReason.CLEAN_STEP_DOWN);
     Counter first = registry.get(MicrometerHandoffMetrics.HANDOVERS).counter();
     for (int p = 0; p < 1000; p++) {
-      metrics.handover("store_" + p + "_v1", p, HandoverPath.FAST_PATH, HandoverReason.CLEAN_STEP_DOWN);
+      metrics.handover(
+          "store_" + p + "_v1", p, HandoverPath.FAST_PATH, HandoverReason.CLEAN_STEP_DOWN);
     }
     assertEquals(registry.getMeters().size(), 1, "one meter for many topics and partitions");
-    assertSame(registry.get(MicrometerHandoffMetrics.HANDOVERS).counter(), first, "the same counter");
+    assertSame(
+        registry.get(MicrometerHandoffMetrics.HANDOVERS).counter(), first, "the same counter");
     assertEquals(first.count(), 1001.0, "every handover counted");
 
     // Two instances over one registry share its meters, as Micrometer shares meters of one id.
-    new MicrometerHandoffMetrics(registry).handover(TOPIC, 0, HandoverPath.FAST_PATH, HandoverReason.CLEAN_STEP_DOWN);
+    new MicrometerHandoffMetrics(registry)
+        .handover(TOPIC, 0, HandoverPath.FAST_PATH, HandoverReason.CLEAN_STEP_DOWN);
     assertEquals(first.count(), 1002.0, "the registry's meter");
   }
 
@@ -313,7 +442,8 @@ public class MicrometerHandoffMetricsTest {
   public void threadsRacingToCreateTheSameMetersLoseNoEvent() throws Exception {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     MicrometerHandoffMetrics metrics =
-        new MicrometerHandoffMetrics(registry, MicrometerHandoffMetrics.Options.builder().perTopicTags(true).build());
+        new MicrometerHandoffMetrics(
+            registry, MicrometerHandoffMetrics.Options.builder().perTopicTags(true).build());
     int threads = 4;
     int events = 5_000;
     List<String> topics = List.of("store_a_v1", "store_b_v1", "store_c_v1");
@@ -322,15 +452,18 @@ public class MicrometerHandoffMetricsTest {
     try {
       List<Future<?>> done = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
-        done.add(pool.submit(() -> {
-          start.await();
-          for (int i = 0; i < events; i++) {
-            String topic = topics.get(i % topics.size());
-            metrics.handover(topic, i & 7, HandoverPath.LEGACY_WAIT, HandoverReason.NO_STAMP);
-            metrics.stampSkipped(stepDown(topic, i & 7), EmitStatus.SKIPPED_UNESTABLISHED);
-          }
-          return null;
-        }));
+        done.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  for (int i = 0; i < events; i++) {
+                    String topic = topics.get(i % topics.size());
+                    metrics.handover(
+                        topic, i & 7, HandoverPath.LEGACY_WAIT, HandoverReason.NO_STAMP);
+                    metrics.stampSkipped(stepDown(topic, i & 7), EmitStatus.SKIPPED_UNESTABLISHED);
+                  }
+                  return null;
+                }));
       }
       start.countDown();
       for (Future<?> f : done) {
@@ -339,13 +472,19 @@ public class MicrometerHandoffMetricsTest {
     } finally {
       pool.shutdownNow();
     }
-    double handovers = registry.find(MicrometerHandoffMetrics.HANDOVERS).counters().stream()
-        .mapToDouble(Counter::count).sum();
-    double skipped = registry.find(MicrometerHandoffMetrics.STAMP_EMITS).counters().stream()
-        .mapToDouble(Counter::count).sum();
+    double handovers =
+        registry.find(MicrometerHandoffMetrics.HANDOVERS).counters().stream()
+            .mapToDouble(Counter::count)
+            .sum();
+    double skipped =
+        registry.find(MicrometerHandoffMetrics.STAMP_EMITS).counters().stream()
+            .mapToDouble(Counter::count)
+            .sum();
     assertEquals(handovers, (double) threads * events, "every handover counted");
     assertEquals(skipped, (double) threads * events, "every skipped stamp counted");
-    assertEquals(registry.find(MicrometerHandoffMetrics.HANDOVERS).counters().size(), topics.size(),
+    assertEquals(
+        registry.find(MicrometerHandoffMetrics.HANDOVERS).counters().size(),
+        topics.size(),
         "one counter per topic, however many threads created it");
   }
 
@@ -357,10 +496,13 @@ public class MicrometerHandoffMetricsTest {
     MicrometerHandoffMetrics metrics = new MicrometerHandoffMetrics(registry);
     metrics.uncleanTenure(TOPIC, 0);
     metrics.uncleanTenure(TOPIC, 0);
-    assertEquals(registry.get(MicrometerHandoffMetrics.UNCLEAN_TENURES).gauge().value(), 42.0,
+    assertEquals(
+        registry.get(MicrometerHandoffMetrics.UNCLEAN_TENURES).gauge().value(),
+        42.0,
         "the host's gauge is left alone");
     metrics.handover(TOPIC, 0, HandoverPath.FAST_PATH, HandoverReason.CLEAN_STEP_DOWN);
-    assertEquals(handovers(registry, "fast_path", "clean_step_down"), 1.0, "the other meters still record");
+    assertEquals(
+        handovers(registry, "fast_path", "clean_step_down"), 1.0, "the other meters still record");
 
     metrics.stampEmitted(null, 1);
     metrics.stampEmitFailed(null, null, 1);
@@ -369,20 +511,32 @@ public class MicrometerHandoffMetricsTest {
     metrics.handover(null, -1, null, null);
     metrics.uncleanTenure(null, -1);
     metrics.removeTopic(null);
-    assertEquals(emits(registry, EmitStatus.ACKED), 1.0, "a stamp without a step-down is still counted");
+    assertEquals(
+        emits(registry, EmitStatus.ACKED), 1.0, "a stamp without a step-down is still counted");
     assertEquals(emits(registry, EmitStatus.FAILED), 2.0, "a null status counts as failed");
-    assertEquals(registry.get(MicrometerHandoffMetrics.STAMP_EMIT_LATENCY).tag("outcome", "failed").timer().count(),
-        1L, "Micrometer drops the negative latency");
+    assertEquals(
+        registry
+            .get(MicrometerHandoffMetrics.STAMP_EMIT_LATENCY)
+            .tag("outcome", "failed")
+            .timer()
+            .count(),
+        1L,
+        "Micrometer drops the negative latency");
   }
 
   @Test
   public void optionsValidateAndDescribeThemselves() {
     expectThrows(NullPointerException.class, () -> new MicrometerHandoffMetrics(null));
-    expectThrows(NullPointerException.class, () -> new MicrometerHandoffMetrics(new SimpleMeterRegistry(), null));
-    IllegalArgumentException e = expectThrows(IllegalArgumentException.class,
-        () -> MicrometerHandoffMetrics.Options.builder().publishPercentiles(0.5, 1.5));
+    expectThrows(
+        NullPointerException.class,
+        () -> new MicrometerHandoffMetrics(new SimpleMeterRegistry(), null));
+    IllegalArgumentException e =
+        expectThrows(
+            IllegalArgumentException.class,
+            () -> MicrometerHandoffMetrics.Options.builder().publishPercentiles(0.5, 1.5));
     assertEquals(e.getMessage(), "percentile must be within [0, 1], got 1.5", "message");
-    expectThrows(IllegalArgumentException.class,
+    expectThrows(
+        IllegalArgumentException.class,
         () -> MicrometerHandoffMetrics.Options.builder().publishPercentiles(Double.NaN));
 
     MicrometerHandoffMetrics.Options defaults = MicrometerHandoffMetrics.Options.defaults();
@@ -391,12 +545,18 @@ public class MicrometerHandoffMetricsTest {
     assertEquals(defaults.percentiles(), new double[] {0.5, 0.99}, "median and p99 by default");
     defaults.percentiles()[0] = 0.1;
     assertEquals(defaults.percentiles(), new double[] {0.5, 0.99}, "options are immutable");
-    assertEquals(defaults.toString(), "Options{perTopicTags=false, publishPercentileHistogram=false,"
-        + " percentiles=[0.5, 0.99]}", "toString");
+    assertEquals(
+        defaults.toString(),
+        "Options{perTopicTags=false, publishPercentileHistogram=false,"
+            + " percentiles=[0.5, 0.99]}",
+        "toString");
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     MicrometerHandoffMetrics metrics = new MicrometerHandoffMetrics(registry);
     assertSame(metrics.registry(), registry, "registry");
     assertSame(metrics.options(), defaults, "options");
-    assertEquals(metrics.toString(), "MicrometerHandoffMetrics{SimpleMeterRegistry, perTopicTags=false}", "toString");
+    assertEquals(
+        metrics.toString(),
+        "MicrometerHandoffMetrics{SimpleMeterRegistry, perTopicTags=false}",
+        "toString");
   }
 }

@@ -40,11 +40,13 @@ public class PrometheusNamesTest {
   }
 
   private static void assertHasLine(List<String> lines, String line) {
-    assertTrue(lines.contains(line), "the scrape has the line " + line + ":\n" + String.join("\n", lines));
+    assertTrue(
+        lines.contains(line), "the scrape has the line " + line + ":\n" + String.join("\n", lines));
   }
 
   private static void assertHasLineStartingWith(List<String> lines, String prefix) {
-    assertTrue(lines.stream().anyMatch(l -> l.startsWith(prefix)),
+    assertTrue(
+        lines.stream().anyMatch(l -> l.startsWith(prefix)),
         "the scrape has a line starting with " + prefix + ":\n" + String.join("\n", lines));
   }
 
@@ -58,21 +60,26 @@ public class PrometheusNamesTest {
     assertHasLine(lines, "handoff_stamp_emits_total{outcome=\"skipped_unestablished\"} 1.0");
 
     assertHasLine(lines, "# TYPE handoff_stamp_emit_latency_seconds summary");
-    assertHasLineStartingWith(lines, "handoff_stamp_emit_latency_seconds{outcome=\"acked\",quantile=\"0.5\"} ");
-    assertHasLineStartingWith(lines, "handoff_stamp_emit_latency_seconds{outcome=\"acked\",quantile=\"0.99\"} ");
+    assertHasLineStartingWith(
+        lines, "handoff_stamp_emit_latency_seconds{outcome=\"acked\",quantile=\"0.5\"} ");
+    assertHasLineStartingWith(
+        lines, "handoff_stamp_emit_latency_seconds{outcome=\"acked\",quantile=\"0.99\"} ");
     assertHasLine(lines, "handoff_stamp_emit_latency_seconds_count{outcome=\"acked\"} 1");
     assertHasLine(lines, "handoff_stamp_emit_latency_seconds_sum{outcome=\"acked\"} 0.004");
     assertHasLine(lines, "handoff_stamp_emit_latency_seconds_sum{outcome=\"timed_out\"} 1.0");
     assertHasLine(lines, "# TYPE handoff_stamp_emit_latency_seconds_max gauge");
     assertHasLine(lines, "handoff_stamp_emit_latency_seconds_max{outcome=\"acked\"} 0.004");
-    assertFalse(lines.stream().anyMatch(l -> l.contains("_seconds_count{outcome=\"skipped")),
+    assertFalse(
+        lines.stream().anyMatch(l -> l.contains("_seconds_count{outcome=\"skipped")),
         "skipped stamps record no latency");
-    assertFalse(lines.stream().anyMatch(l -> l.startsWith("handoff_stamp_emit_latency_seconds_bucket")),
+    assertFalse(
+        lines.stream().anyMatch(l -> l.startsWith("handoff_stamp_emit_latency_seconds_bucket")),
         "no histogram by default");
 
     assertHasLine(lines, "# TYPE handoff_handovers_total counter");
     assertHasLine(lines, "handoff_handovers_total{path=\"legacy_wait\",reason=\"no_stamp\"} 1.0");
-    assertHasLine(lines, "handoff_handovers_total{path=\"fast_path\",reason=\"clean_step_down\"} 1.0");
+    assertHasLine(
+        lines, "handoff_handovers_total{path=\"fast_path\",reason=\"clean_step_down\"} 1.0");
 
     assertHasLine(lines, "# TYPE handoff_tenures_unclean_total counter");
     assertHasLine(lines, "handoff_tenures_unclean_total 1.0");
@@ -80,21 +87,29 @@ public class PrometheusNamesTest {
 
   @Test
   public void perTopicTagsAddATopicLabelToEverySeries() {
-    List<String> lines = scrape(MicrometerHandoffMetrics.Options.builder().perTopicTags(true).build());
+    List<String> lines =
+        scrape(MicrometerHandoffMetrics.Options.builder().perTopicTags(true).build());
     assertHasLine(lines, "handoff_stamp_emits_total{outcome=\"acked\",topic=\"store_v1\"} 1.0");
-    assertHasLine(lines, "handoff_stamp_emit_latency_seconds_count{outcome=\"acked\",topic=\"store_v1\"} 1");
-    assertHasLine(lines, "handoff_handovers_total{path=\"legacy_wait\",reason=\"no_stamp\",topic=\"store_v1\"} 1.0");
+    assertHasLine(
+        lines, "handoff_stamp_emit_latency_seconds_count{outcome=\"acked\",topic=\"store_v1\"} 1");
+    assertHasLine(
+        lines,
+        "handoff_handovers_total{path=\"legacy_wait\",reason=\"no_stamp\",topic=\"store_v1\"} 1.0");
     assertHasLine(lines, "handoff_tenures_unclean_total{topic=\"store_v1\"} 1.0");
     List<String> series = lines.stream().filter(l -> l.startsWith("handoff_")).toList();
-    assertEquals(series.stream().filter(l -> l.contains("topic=\"store_v1\"")).count(), (long) series.size(),
+    assertEquals(
+        series.stream().filter(l -> l.contains("topic=\"store_v1\"")).count(),
+        (long) series.size(),
         "every series has the topic label: " + series);
   }
 
   @Test
   public void aPercentileHistogramAddsBucketsInSeconds() {
-    List<String> lines = scrape(MicrometerHandoffMetrics.Options.builder().publishPercentileHistogram(true).build());
+    List<String> lines =
+        scrape(MicrometerHandoffMetrics.Options.builder().publishPercentileHistogram(true).build());
     assertHasLine(lines, "# TYPE handoff_stamp_emit_latency_seconds histogram");
-    assertHasLineStartingWith(lines, "handoff_stamp_emit_latency_seconds_bucket{outcome=\"acked\",le=\"");
+    assertHasLineStartingWith(
+        lines, "handoff_stamp_emit_latency_seconds_bucket{outcome=\"acked\",le=\"");
     assertHasLine(lines, "handoff_stamp_emit_latency_seconds_count{outcome=\"acked\"} 1");
   }
 }

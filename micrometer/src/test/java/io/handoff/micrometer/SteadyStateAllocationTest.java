@@ -42,7 +42,8 @@ public class SteadyStateAllocationTest {
       int partition = i & 7;
       metrics.stampSkipped(stepDown, EmitStatus.SKIPPED_UNESTABLISHED);
       metrics.handover("store_v1", partition, HandoverPath.LEGACY_WAIT, HandoverReason.NO_STAMP);
-      metrics.handover("store_v1", partition, HandoverPath.FAST_PATH, HandoverReason.CLEAN_STEP_DOWN);
+      metrics.handover(
+          "store_v1", partition, HandoverPath.FAST_PATH, HandoverReason.CLEAN_STEP_DOWN);
       metrics.uncleanTenure("store_v1", partition);
     }
   }
@@ -57,8 +58,10 @@ public class SteadyStateAllocationTest {
   @Test(dataProvider = "perTopicTags")
   public void countingAllocatesNothingOnceTheMetersExist(boolean perTopicTags) {
     com.sun.management.ThreadMXBean bean = allocationBean();
-    MicrometerHandoffMetrics metrics = new MicrometerHandoffMetrics(new SimpleMeterRegistry(),
-        MicrometerHandoffMetrics.Options.builder().perTopicTags(perTopicTags).build());
+    MicrometerHandoffMetrics metrics =
+        new MicrometerHandoffMetrics(
+            new SimpleMeterRegistry(),
+            MicrometerHandoffMetrics.Options.builder().perTopicTags(perTopicTags).build());
     StepDown stepDown = StepDown.established("store_v1", 3, 5, 0, "host-a");
     counters(metrics, stepDown, 3 * EVENTS);
 
@@ -73,8 +76,10 @@ public class SteadyStateAllocationTest {
   @Test(dataProvider = "perTopicTags")
   public void latenciesAllocateNothingOnceTheMetersExist(boolean perTopicTags) {
     com.sun.management.ThreadMXBean bean = allocationBean();
-    MicrometerHandoffMetrics metrics = new MicrometerHandoffMetrics(new SimpleMeterRegistry(),
-        MicrometerHandoffMetrics.Options.builder().perTopicTags(perTopicTags).build());
+    MicrometerHandoffMetrics metrics =
+        new MicrometerHandoffMetrics(
+            new SimpleMeterRegistry(),
+            MicrometerHandoffMetrics.Options.builder().perTopicTags(perTopicTags).build());
     StepDown stepDown = StepDown.established("store_v1", 3, 5, 0, "host-a");
     latencies(metrics, stepDown, 3 * EVENTS);
 

@@ -6,8 +6,8 @@ import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * A {@link HandoffMetrics} that keeps plain counters in memory, for tests, tools and hosts
- * without a metrics system. Thread-safe; recording never blocks.
+ * A {@link HandoffMetrics} that keeps plain counters in memory, for tests, tools and hosts without
+ * a metrics system. Thread-safe; recording never blocks.
  */
 public final class CountingHandoffMetrics implements HandoffMetrics {
 
@@ -45,7 +45,10 @@ public final class CountingHandoffMetrics implements HandoffMetrics {
     }
   }
 
-  /** @throws IllegalArgumentException for {@link HandoverPath#WAIT}, which is not a handover: a caller bug */
+  /**
+   * @throws IllegalArgumentException for {@link HandoverPath#WAIT}, which is not a handover: a
+   *     caller bug
+   */
   @Override
   public void handover(String versionTopic, int partition, HandoverPath path) {
     switch (path) {
@@ -57,12 +60,16 @@ public final class CountingHandoffMetrics implements HandoffMetrics {
 
   /** Counts the path as {@link #handover(String, int, HandoverPath)} does, and the reason. */
   @Override
-  public void handover(String versionTopic, int partition, HandoverPath path, HandoverReason reason) {
+  public void handover(
+      String versionTopic, int partition, HandoverPath path, HandoverReason reason) {
     handover(versionTopic, partition, path);
     byReason.get(reason).increment();
   }
 
-  /** Handovers decided for {@code reason} so far (legacy waits for a refusal, fast paths for the clean step-down). */
+  /**
+   * Handovers decided for {@code reason} so far (legacy waits for a refusal, fast paths for the
+   * clean step-down).
+   */
   public long handovers(HandoverReason reason) {
     return byReason.get(reason).sum();
   }

@@ -9,13 +9,14 @@ import java.util.Optional;
  *
  * @param stepDown the request this outcome answers
  * @param status what happened
- * @param elapsedNanos time spent by the emitter on this stamp, from the call until the outcome
- *     was known ({@code 0} for skipped stamps)
+ * @param elapsedNanos time spent by the emitter on this stamp, from the call until the outcome was
+ *     known ({@code 0} for skipped stamps)
  * @param offset the offset the broker gave the stamp when {@link EmitStatus#ACKED}, else {@code -1}
- * @param cause the failure for {@link EmitStatus#FAILED}, {@link EmitStatus#TIMED_OUT} and
- *     {@link EmitStatus#INTERRUPTED} when one is known, else {@code null}
+ * @param cause the failure for {@link EmitStatus#FAILED}, {@link EmitStatus#TIMED_OUT} and {@link
+ *     EmitStatus#INTERRUPTED} when one is known, else {@code null}
  */
-public record EmitOutcome(StepDown stepDown, EmitStatus status, long elapsedNanos, long offset, Throwable cause) {
+public record EmitOutcome(
+    StepDown stepDown, EmitStatus status, long elapsedNanos, long offset, Throwable cause) {
 
   public EmitOutcome {
     requireNonNull(stepDown, "stepDown is null");
@@ -43,9 +44,11 @@ public record EmitOutcome(StepDown stepDown, EmitStatus status, long elapsedNano
   /**
    * The stamp may not be on the topic.
    *
-   * @throws IllegalArgumentException unless {@code status} is {@code TIMED_OUT}, {@code FAILED} or {@code INTERRUPTED}
+   * @throws IllegalArgumentException unless {@code status} is {@code TIMED_OUT}, {@code FAILED} or
+   *     {@code INTERRUPTED}
    */
-  public static EmitOutcome failed(StepDown stepDown, EmitStatus status, long elapsedNanos, Throwable cause) {
+  public static EmitOutcome failed(
+      StepDown stepDown, EmitStatus status, long elapsedNanos, Throwable cause) {
     requireNonNull(status, "status is null");
     if (!status.isFailure()) {
       throw new IllegalArgumentException("not a failure status: " + status);
@@ -65,10 +68,16 @@ public record EmitOutcome(StepDown stepDown, EmitStatus status, long elapsedNano
 
   @Override
   public String toString() {
-    StringBuilder sb = new StringBuilder("EmitOutcome{").append(stepDown.topicPartition())
-        .append(", term=").append(stepDown.leaderTerm())
-        .append(", ").append(status)
-        .append(", ").append(elapsedNanos / 1_000).append(" µs");
+    StringBuilder sb =
+        new StringBuilder("EmitOutcome{")
+            .append(stepDown.topicPartition())
+            .append(", term=")
+            .append(stepDown.leaderTerm())
+            .append(", ")
+            .append(status)
+            .append(", ")
+            .append(elapsedNanos / 1_000)
+            .append(" µs");
     if (offset >= 0) {
       sb.append(", offset=").append(offset);
     }

@@ -3,8 +3,8 @@ package io.handoff.spi;
 import java.util.List;
 
 /**
- * Invalid handoff configuration. Carries every problem found, so that one failed start shows all
- * of them; each message names the key and the offending value.
+ * Invalid handoff configuration. Carries every problem found, so that one failed start shows all of
+ * them; each message names the key and the offending value.
  */
 public final class HandoffConfigException extends IllegalArgumentException {
 
@@ -35,8 +35,10 @@ public final class HandoffConfigException extends IllegalArgumentException {
     if (errors.size() == 1) {
       return errors.get(0);
     }
-    StringBuilder sb = new StringBuilder("Invalid handoff configuration (")
-        .append(errors.size()).append(" errors):");
+    StringBuilder sb =
+        new StringBuilder("Invalid handoff configuration (")
+            .append(errors.size())
+            .append(" errors):");
     for (String e : errors) {
       sb.append(System.lineSeparator()).append("  ").append(e);
     }

@@ -11,12 +11,12 @@ package io.handoff.spi;
 public interface HandoffObserverFactory {
 
   /**
-   * A new observer of {@code versionTopic} for the replica whose writer id is
-   * {@code localWriterId}. Each call returns a new observer with no state.
+   * A new observer of {@code versionTopic} for the replica whose writer id is {@code
+   * localWriterId}. Each call returns a new observer with no state.
    *
    * @param versionTopic the version topic; non-blank
-   * @param localWriterId the replica's writer id, the host name it writes into its records'
-   *     leader metadata; non-blank
+   * @param localWriterId the replica's writer id, the host name it writes into its records' leader
+   *     metadata; non-blank
    * @throws IllegalArgumentException if either is blank
    * @throws NullPointerException if either is null
    */

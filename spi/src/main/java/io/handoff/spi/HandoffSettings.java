@@ -18,12 +18,11 @@ import org.slf4j.LoggerFactory;
  * The typed, validated view of a server's {@code server.leader.handover.*} properties.
  *
  * <p>Every key is declared once in {@link #keys()} with its type, default and documentation.
- * Parsing reports all invalid values together in one {@link HandoffConfigException}, each as
- * {@code Invalid value 'x' for configuration y: reason}. Unknown keys under the prefix are not
- * fatal (a newer server may pass keys an older library does not know) but each gets a WARN that
- * suggests the closest known key. Values whose names look secret ({@code password},
- * {@code secret}, {@code sasl.jaas.config}) print as {@code [hidden]} in {@link #toString()} and
- * {@link #effective()}.
+ * Parsing reports all invalid values together in one {@link HandoffConfigException}, each as {@code
+ * Invalid value 'x' for configuration y: reason}. Unknown keys under the prefix are not fatal (a
+ * newer server may pass keys an older library does not know) but each gets a WARN that suggests the
+ * closest known key. Values whose names look secret ({@code password}, {@code secret}, {@code
+ * sasl.jaas.config}) print as {@code [hidden]} in {@link #toString()} and {@link #effective()}.
  *
  * <p>Immutable and thread-safe. Parsing does no I/O.
  */
@@ -36,10 +35,14 @@ public final class HandoffSettings {
   public static final String CONSUME_STEPDOWN_STAMP = PREFIX + "consume.stepdown.stamp";
   public static final String ACK_TIMEOUT_MS = PREFIX + "emit.stepdown.stamp.ack.timeout.ms";
   public static final String STRATEGY = PREFIX + "strategy";
+
   /** Keys under this prefix go, prefix removed, to the stamp producer. */
   public static final String KAFKA_PREFIX = PREFIX + "kafka.";
 
-  /** The longest accepted ack timeout: waiting longer than the legacy inactivity window gains nothing. */
+  /**
+   * The longest accepted ack timeout: waiting longer than the legacy inactivity window gains
+   * nothing.
+   */
   public static final long MAX_ACK_TIMEOUT_MS = 300_000L;
 
   public static final String HIDDEN = "[hidden]";
@@ -47,7 +50,11 @@ public final class HandoffSettings {
   private static final Pattern PROVIDER_NAME = Pattern.compile("[a-z][a-z0-9_-]*");
 
   /** The type of a declared key. */
-  public enum Type { BOOLEAN, LONG, STRING }
+  public enum Type {
+    BOOLEAN,
+    LONG,
+    STRING
+  }
 
   /**
    * One declared configuration key.
@@ -57,19 +64,33 @@ public final class HandoffSettings {
    * @param defaultValue the value used when the key is absent
    * @param doc what it does
    */
-  public record Key(String name, Type type, String defaultValue, String doc) {
-  }
+  public record Key(String name, Type type, String defaultValue, String doc) {}
 
-  private static final List<Key> KEYS = List.of(
-      new Key(EMIT_STEPDOWN_STAMP, Type.BOOLEAN, "false",
-          "Emit a step-down stamp on LEADER -> STANDBY / OFFLINE. false selects the no-op emitter."),
-      new Key(CONSUME_STEPDOWN_STAMP, Type.BOOLEAN, "false",
-          "Honour step-down stamps when deciding to cut the inactivity wait. false selects the no-op observer."),
-      new Key(ACK_TIMEOUT_MS, Type.LONG, "1000",
-          "Longest a demotion waits for the broker's ack of its stamp, in ms. Negative values clamp to 0;"
-              + " at most " + MAX_ACK_TIMEOUT_MS + "."),
-      new Key(STRATEGY, Type.STRING, "stamp",
-          "Name of the provider used when a switch above is on."));
+  private static final List<Key> KEYS =
+      List.of(
+          new Key(
+              EMIT_STEPDOWN_STAMP,
+              Type.BOOLEAN,
+              "false",
+              "Emit a step-down stamp on LEADER -> STANDBY / OFFLINE. false selects the no-op emitter."),
+          new Key(
+              CONSUME_STEPDOWN_STAMP,
+              Type.BOOLEAN,
+              "false",
+              "Honour step-down stamps when deciding to cut the inactivity wait. false selects the no-op observer."),
+          new Key(
+              ACK_TIMEOUT_MS,
+              Type.LONG,
+              "1000",
+              "Longest a demotion waits for the broker's ack of its stamp, in ms. Negative values clamp to 0;"
+                  + " at most "
+                  + MAX_ACK_TIMEOUT_MS
+                  + "."),
+          new Key(
+              STRATEGY,
+              Type.STRING,
+              "stamp",
+              "Name of the provider used when a switch above is on."));
 
   private final boolean emitStepDownStamp;
   private final boolean consumeStepDownStamp;
@@ -115,17 +136,18 @@ public final class HandoffSettings {
       map.put(name, properties.getProperty(name));
     }
     // Non-string values put with Properties.put are invisible to stringPropertyNames().
-    properties.forEach((k, v) -> {
-      if (k instanceof String s && !map.containsKey(s)) {
-        map.put(s, v);
-      }
-    });
+    properties.forEach(
+        (k, v) -> {
+          if (k instanceof String s && !map.containsKey(s)) {
+            map.put(s, v);
+          }
+        });
     return from(map);
   }
 
   /**
-   * Parses a map of properties; values may be strings, or {@link Boolean} and integral
-   * {@link Number}s for the typed keys.
+   * Parses a map of properties; values may be strings, or {@link Boolean} and integral {@link
+   * Number}s for the typed keys.
    *
    * @throws HandoffConfigException listing every invalid value
    * @throws NullPointerException if {@code properties} is null
@@ -153,7 +175,9 @@ public final class HandoffSettings {
     return consumeStepDownStamp;
   }
 
-  /** {@value #ACK_TIMEOUT_MS}, after clamping: {@code 0 <= value <= }{@value #MAX_ACK_TIMEOUT_MS}. */
+  /**
+   * {@value #ACK_TIMEOUT_MS}, after clamping: {@code 0 <= value <= }{@value #MAX_ACK_TIMEOUT_MS}.
+   */
   public long ackTimeoutMs() {
     return ackTimeoutMs;
   }
@@ -168,7 +192,9 @@ public final class HandoffSettings {
     return strategyExplicit;
   }
 
-  /** Properties under {@value #KAFKA_PREFIX}, prefix removed, values as given (secrets included). */
+  /**
+   * Properties under {@value #KAFKA_PREFIX}, prefix removed, values as given (secrets included).
+   */
   public Map<String, String> kafkaProperties() {
     return kafkaProperties;
   }
@@ -191,12 +217,21 @@ public final class HandoffSettings {
    * (broadened to catch misspellings such as {@code sasl.jaas.confg} or {@code pasword}), and those
    * of Kafka's other password-type client settings (PEM keys, passphrases, basic-auth user info).
    */
-  private static final List<String> SECRET_FRAGMENTS = List.of(
-      "passw", "secret", "jaas", "passphrase", "ssl.keystore.key", "private.key",
-      "user.info", "credential", "token");
+  private static final List<String> SECRET_FRAGMENTS =
+      List.of(
+          "passw",
+          "secret",
+          "jaas",
+          "passphrase",
+          "ssl.keystore.key",
+          "private.key",
+          "user.info",
+          "credential",
+          "token");
 
   /** Words a strategy may not be named, because keys under them mean something else. */
-  private static final List<String> RESERVED_NAMES = List.of("consume", "emit", "kafka", "strategy");
+  private static final List<String> RESERVED_NAMES =
+      List.of("consume", "emit", "kafka", "strategy");
 
   /** Whether a key's value must never be printed. */
   public static boolean isSecret(String key) {
@@ -210,16 +245,16 @@ public final class HandoffSettings {
   }
 
   /**
-   * Whether {@code name} can be selected by {@value #STRATEGY}: lower-case letters, digits, '-'
-   * or '_', starting with a letter, and not a reserved word.
+   * Whether {@code name} can be selected by {@value #STRATEGY}: lower-case letters, digits, '-' or
+   * '_', starting with a letter, and not a reserved word.
    */
   public static boolean isValidProviderName(String name) {
     return name != null && PROVIDER_NAME.matcher(name).matches() && !RESERVED_NAMES.contains(name);
   }
 
   /**
-   * The effective configuration for display: every declared key with its value, then the Kafka
-   * and strategy properties, secrets as {@value #HIDDEN}.
+   * The effective configuration for display: every declared key with its value, then the Kafka and
+   * strategy properties, secrets as {@value #HIDDEN}.
    */
   public Map<String, String> effective() {
     Map<String, String> m = new LinkedHashMap<>();
@@ -227,7 +262,8 @@ public final class HandoffSettings {
     m.put(CONSUME_STEPDOWN_STAMP, Boolean.toString(consumeStepDownStamp));
     m.put(ACK_TIMEOUT_MS, Long.toString(ackTimeoutMs));
     m.put(STRATEGY, strategy);
-    new TreeMap<>(kafkaProperties).forEach((k, v) -> m.put(KAFKA_PREFIX + k, isSecret(k) ? HIDDEN : v));
+    new TreeMap<>(kafkaProperties)
+        .forEach((k, v) -> m.put(KAFKA_PREFIX + k, isSecret(k) ? HIDDEN : v));
     String sp = PREFIX + strategy + ".";
     new TreeMap<>(strategyProperties).forEach((k, v) -> m.put(sp + k, isSecret(k) ? HIDDEN : v));
     return m;
@@ -252,7 +288,8 @@ public final class HandoffSettings {
 
   @Override
   public int hashCode() {
-    return java.util.Objects.hash(emitStepDownStamp, consumeStepDownStamp, ackTimeoutMs, strategy, kafkaProperties);
+    return java.util.Objects.hash(
+        emitStepDownStamp, consumeStepDownStamp, ackTimeoutMs, strategy, kafkaProperties);
   }
 
   /** One parse: collects every error and warning before deciding. */
@@ -277,12 +314,21 @@ public final class HandoffSettings {
       consume = parseBoolean(CONSUME_STEPDOWN_STAMP);
       long timeout = parseLong(ACK_TIMEOUT_MS);
       if (timeout < 0) {
-        warnings.add("Configuration " + ACK_TIMEOUT_MS + "=" + timeout
-            + " is negative; using 0 (send the stamp, do not wait for its ack)");
+        warnings.add(
+            "Configuration "
+                + ACK_TIMEOUT_MS
+                + "="
+                + timeout
+                + " is negative; using 0 (send the stamp, do not wait for its ack)");
         timeout = 0;
       } else if (timeout > MAX_ACK_TIMEOUT_MS) {
-        errors.add(invalid(ACK_TIMEOUT_MS, in.get(ACK_TIMEOUT_MS),
-            "must be at most " + MAX_ACK_TIMEOUT_MS + " ms (the legacy inactivity window; waiting longer gains nothing)"));
+        errors.add(
+            invalid(
+                ACK_TIMEOUT_MS,
+                in.get(ACK_TIMEOUT_MS),
+                "must be at most "
+                    + MAX_ACK_TIMEOUT_MS
+                    + " ms (the legacy inactivity window; waiting longer gains nothing)"));
       }
       ackTimeoutMs = timeout;
       strategyExplicit = in.get(STRATEGY) != null;
@@ -297,14 +343,22 @@ public final class HandoffSettings {
         if (name.startsWith(KAFKA_PREFIX)) {
           String sub = name.substring(KAFKA_PREFIX.length());
           if (sub.isEmpty()) {
-            errors.add("Invalid configuration " + name + ": a Kafka client property name must follow the prefix");
+            errors.add(
+                "Invalid configuration "
+                    + name
+                    + ": a Kafka client property name must follow the prefix");
           } else {
             kafka.put(sub, String.valueOf(e.getValue()));
           }
         } else if (strategyPrefix != null && name.startsWith(strategyPrefix)) {
           strategyProps.put(name.substring(strategyPrefix.length()), String.valueOf(e.getValue()));
         } else {
-          warnings.add("Unknown configuration " + name + " is ignored; did you mean " + closestKey(name) + "?");
+          warnings.add(
+              "Unknown configuration "
+                  + name
+                  + " is ignored; did you mean "
+                  + closestKey(name)
+                  + "?");
         }
       }
     }
@@ -340,7 +394,9 @@ public final class HandoffSettings {
       try {
         return Long.parseLong(s);
       } catch (NumberFormatException e) {
-        errors.add(invalid(key, v, "must be a whole number of milliseconds, at most " + MAX_ACK_TIMEOUT_MS));
+        errors.add(
+            invalid(
+                key, v, "must be a whole number of milliseconds, at most " + MAX_ACK_TIMEOUT_MS));
         return Long.parseLong(defaultOf(key));
       }
     }
@@ -356,8 +412,11 @@ public final class HandoffSettings {
         return null;
       }
       if (!PROVIDER_NAME.matcher(s).matches()) {
-        errors.add(invalid(STRATEGY, v,
-            "must be a provider name: lower-case letters, digits, '-' or '_', starting with a letter"));
+        errors.add(
+            invalid(
+                STRATEGY,
+                v,
+                "must be a provider name: lower-case letters, digits, '-' or '_', starting with a letter"));
         return null;
       }
       if (RESERVED_NAMES.contains(s)) {

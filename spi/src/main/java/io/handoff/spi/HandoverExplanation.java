@@ -17,8 +17,15 @@ import static java.util.Objects.requireNonNull;
  * @param earlier the tenure before the reader's, when there was one in sight, else null
  * @param current the current tenure (the reader's, when its declaration was read), or null
  */
-public record HandoverExplanation(String versionTopic, int partition, String reader, long myTerm, HandoverReason reason,
-    Record culprit, Tenure earlier, Tenure current) {
+public record HandoverExplanation(
+    String versionTopic,
+    int partition,
+    String reader,
+    long myTerm,
+    HandoverReason reason,
+    Record culprit,
+    Tenure earlier,
+    Tenure current) {
 
   public HandoverExplanation {
     requireNonNull(versionTopic, "versionTopic is null");
@@ -40,7 +47,9 @@ public record HandoverExplanation(String versionTopic, int partition, String rea
       if (undecodable) {
         return where + " that could not be decoded";
       }
-      return where + (writerId == null ? " without writer id" : " of " + writerId) + (term < 0 ? "" : " with term " + term);
+      return where
+          + (writerId == null ? " without writer id" : " of " + writerId)
+          + (term < 0 ? "" : " with term " + term);
     }
   }
 
@@ -53,12 +62,17 @@ public record HandoverExplanation(String versionTopic, int partition, String rea
    * @param stamped whether its own stamp closed it
    * @param clean whether nothing foreign appeared in it
    */
-  public record Tenure(String writerId, long term, long declarationOffset, boolean stamped, boolean clean) {
+  public record Tenure(
+      String writerId, long term, long declarationOffset, boolean stamped, boolean clean) {
     @Override
     public String toString() {
-      String details = (term < 0 ? "" : "term " + term)
-          + (declarationOffset < 0 ? "" : (term < 0 ? "" : ", ") + "declared at offset " + declarationOffset);
-      return (writerId == null ? "an unknown writer" : writerId) + (details.isEmpty() ? "" : " (" + details + ")");
+      String details =
+          (term < 0 ? "" : "term " + term)
+              + (declarationOffset < 0
+                  ? ""
+                  : (term < 0 ? "" : ", ") + "declared at offset " + declarationOffset);
+      return (writerId == null ? "an unknown writer" : writerId)
+          + (details.isEmpty() ? "" : " (" + details + ")");
     }
   }
 
@@ -70,28 +84,52 @@ public record HandoverExplanation(String versionTopic, int partition, String rea
   /** The explanation in plain words, one or two sentences. */
   public String describe() {
     String who = reader + " (term " + myTerm + ") on " + versionTopic + "-" + partition;
-    String verdict = mayCut() ? who + " may skip the inactivity wait: " : who + " must wait out the inactivity window: ";
-    return verdict + switch (reason) {
-      case CLEAN_STEP_DOWN -> "the tenure of " + earlier + " began in sight, stayed clean and ended with its own"
-          + " step-down stamp, and nothing but the reader's own declaration came after it.";
-      case CONSUMING_OFF -> "consuming step-down stamps is switched off (" + HandoffSettings.CONSUME_STEPDOWN_STAMP
-          + "), or the strategy never cuts.";
-      case NOT_LEADER -> "it holds no leadership term.";
-      case OWN_DECLARATION_NOT_READ -> "its own declaration of leadership for term " + myTerm + " has not been read"
-          + " back yet" + (current == null ? "." : "; the current tenure is that of " + current + ".");
-      case OWN_TENURE_UNCLEAN -> culpritOr("a record of another writer") + " came after its own declaration.";
-      case OWN_TENURE_STEPPED_DOWN -> "it has already stamped its own tenure.";
-      case NO_EARLIER_TENURE -> "nothing was read before its declaration, so no earlier leader is known to have"
-          + " stopped.";
-      case STARTED_INSIDE_A_TENURE -> "reading began inside the earlier tenure, whose declaration was never seen"
-          + " (a restart from a checkpoint without the observer's state?).";
-      case EARLIER_TENURE_UNCLEAN -> culpritOr("a record of another writer") + " appeared inside the tenure of "
-          + earlier + ", so its stamp cannot vouch for every writer.";
-      case STAMP_NOT_LAST -> culpritOr("a record") + " came after the step-down stamp of " + earlier
-          + ", so the stamp was not the last word.";
-      case NO_STAMP -> "the tenure of " + earlier + " was never closed by its own step-down stamp.";
-      case STAMP_TERM_NOT_BELOW_MINE -> "the stamp of " + earlier + " has a term not below " + myTerm + ".";
-    };
+    String verdict =
+        mayCut()
+            ? who + " may skip the inactivity wait: "
+            : who + " must wait out the inactivity window: ";
+    return verdict
+        + switch (reason) {
+          case CLEAN_STEP_DOWN ->
+              "the tenure of "
+                  + earlier
+                  + " began in sight, stayed clean and ended with its own"
+                  + " step-down stamp, and nothing but the reader's own declaration came after it.";
+          case CONSUMING_OFF ->
+              "consuming step-down stamps is switched off ("
+                  + HandoffSettings.CONSUME_STEPDOWN_STAMP
+                  + "), or the strategy never cuts.";
+          case NOT_LEADER -> "it holds no leadership term.";
+          case OWN_DECLARATION_NOT_READ ->
+              "its own declaration of leadership for term "
+                  + myTerm
+                  + " has not been read"
+                  + " back yet"
+                  + (current == null ? "." : "; the current tenure is that of " + current + ".");
+          case OWN_TENURE_UNCLEAN ->
+              culpritOr("a record of another writer") + " came after its own declaration.";
+          case OWN_TENURE_STEPPED_DOWN -> "it has already stamped its own tenure.";
+          case NO_EARLIER_TENURE ->
+              "nothing was read before its declaration, so no earlier leader is known to have"
+                  + " stopped.";
+          case STARTED_INSIDE_A_TENURE ->
+              "reading began inside the earlier tenure, whose declaration was never seen"
+                  + " (a restart from a checkpoint without the observer's state?).";
+          case EARLIER_TENURE_UNCLEAN ->
+              culpritOr("a record of another writer")
+                  + " appeared inside the tenure of "
+                  + earlier
+                  + ", so its stamp cannot vouch for every writer.";
+          case STAMP_NOT_LAST ->
+              culpritOr("a record")
+                  + " came after the step-down stamp of "
+                  + earlier
+                  + ", so the stamp was not the last word.";
+          case NO_STAMP ->
+              "the tenure of " + earlier + " was never closed by its own step-down stamp.";
+          case STAMP_TERM_NOT_BELOW_MINE ->
+              "the stamp of " + earlier + " has a term not below " + myTerm + ".";
+        };
   }
 
   private String culpritOr(String otherwise) {

@@ -13,7 +13,8 @@ public enum HandoverPath {
    * The path for one step of a wait loop: the fast path wins over the legacy wait, and neither
    * means wait. For implementations of {@link LeadershipHandoffObserver#decideHandover}.
    */
-  public static HandoverPath choose(boolean canSkipInactivityWait, boolean inactivityWindowElapsed) {
+  public static HandoverPath choose(
+      boolean canSkipInactivityWait, boolean inactivityWindowElapsed) {
     if (canSkipInactivityWait) {
       return FAST_PATH;
     }

@@ -13,9 +13,9 @@ import java.util.Optional;
  * stamp strategy asks for {@code org.apache.kafka.clients.producer.Producer}, a vendor's strategy
  * for whatever it documents.
  *
- * <p>Why a strategy needs them at all: a step-down stamp says "I have stopped writing", which is only
- * true if it lands after every record the leader sent before it (rule E2 of
- * {@code docs/ARCHITECTURE.md}). Sent on the host's own producer, Kafka orders it after them; sent on
+ * <p>Why a strategy needs them at all: a step-down stamp says "I have stopped writing", which is
+ * only true if it lands after every record the leader sent before it (rule E2 of {@code
+ * docs/ARCHITECTURE.md}). Sent on the host's own producer, Kafka orders it after them; sent on
  * another, it must wait until they completed. A strategy that writes refuses to be created without
  * the resource it needs for one of those, so an unordered wiring cannot be built.
  *
@@ -64,21 +64,22 @@ public final class HostResources {
   public static final class Builder {
     private final Map<Class<?>, Object> byType = new LinkedHashMap<>();
 
-    private Builder() {
-    }
+    private Builder() {}
 
     /**
-     * @throws IllegalArgumentException if a resource of this type was added already, or
-     *     {@code resource} is not an instance of {@code type}
+     * @throws IllegalArgumentException if a resource of this type was added already, or {@code
+     *     resource} is not an instance of {@code type}
      */
     public <T> Builder add(Class<T> type, T resource) {
       requireNonNull(type, "type is null");
       requireNonNull(resource, "resource is null");
       if (!type.isInstance(resource)) {
-        throw new IllegalArgumentException(resource.getClass().getName() + " is not a " + type.getName());
+        throw new IllegalArgumentException(
+            resource.getClass().getName() + " is not a " + type.getName());
       }
       if (byType.putIfAbsent(type, resource) != null) {
-        throw new IllegalArgumentException("A resource of type " + type.getName() + " was added already");
+        throw new IllegalArgumentException(
+            "A resource of type " + type.getName() + " was added already");
       }
       return this;
     }

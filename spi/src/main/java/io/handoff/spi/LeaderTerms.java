@@ -6,21 +6,20 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The leadership a replica holds on the partitions of one version topic: per partition the term
- * ({@value #NOT_LEADER} unless leader) and whether it is established (rule E1 of
- * {@code docs/ARCHITECTURE.md}). A host keeps one per version topic it hosts, next to that topic's
+ * ({@value #NOT_LEADER} unless leader) and whether it is established (rule E1 of {@code
+ * docs/ARCHITECTURE.md}). A host keeps one per version topic it hosts, next to that topic's
  * observer; the topic is fixed at construction, so two version topics can never share a term.
  *
  * <p>The life of a term: {@link #promoted} on STANDBY -> LEADER; {@link #established} once the
  * handover finished (the observer answered the fast path or the legacy wait, or the replica is the
  * first leader of a new partition); {@link #demoted} on every exit from LEADER -> STANDBY or
- * OFFLINE, including the early return of a partition that was already standby: call it in a
- * {@code finally} block. {@code demoted} returns the {@link StepDown} to hand to the emitter, which
- * stamps only an established term: a leader demoted while still waiting never checked that its
+ * OFFLINE, including the early return of a partition that was already standby: call it in a {@code
+ * finally} block. {@code demoted} returns the {@link StepDown} to hand to the emitter, which stamps
+ * only an established term: a leader demoted while still waiting never checked that its
  * predecessors stopped, so its stamp would vouch for writers it never saw.
  *
- * <p>Thread-safe: different partitions may be promoted and demoted from different threads at
- * once, and a term may be established on another thread than the one that promoted it. Nothing
- * blocks.
+ * <p>Thread-safe: different partitions may be promoted and demoted from different threads at once,
+ * and a term may be established on another thread than the one that promoted it. Nothing blocks.
  */
 public final class LeaderTerms {
 
@@ -32,14 +31,15 @@ public final class LeaderTerms {
    *     the log cannot tell two tenures of one host with one term apart, so a late stamp of the
    *     earlier one could close the later one; such a term is never stamped
    */
-  private record Held(long term, boolean established, boolean stampable) {
-  }
+  private record Held(long term, boolean established, boolean stampable) {}
 
   private final String versionTopic;
   private final ConcurrentHashMap<Integer, Held> held = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Integer, Long> lastTerms = new ConcurrentHashMap<>();
 
-  /** @param versionTopic the version topic whose leadership this tracks; non-blank */
+  /**
+   * @param versionTopic the version topic whose leadership this tracks; non-blank
+   */
   public LeaderTerms(String versionTopic) {
     requireNonNull(versionTopic, "versionTopic is null");
     if (versionTopic.isBlank()) {
@@ -82,7 +82,8 @@ public final class LeaderTerms {
   public void promoted(int partition, long term) {
     checkPartition(partition);
     if (term <= 0) {
-      throw new IllegalArgumentException("term must be > 0, got " + term + " for " + where(partition));
+      throw new IllegalArgumentException(
+          "term must be > 0, got " + term + " for " + where(partition));
     }
     Long last = lastTerms.get(partition);
     lastTerms.merge(partition, term, Math::max);
@@ -99,14 +100,16 @@ public final class LeaderTerms {
    */
   public boolean established(int partition, long term) {
     checkPartition(partition);
-    Held now = held.computeIfPresent(partition, (p, h) -> h.term() == term ? new Held(term, true, h.stampable()) : h);
+    Held now =
+        held.computeIfPresent(
+            partition, (p, h) -> h.term() == term ? new Held(term, true, h.stampable()) : h);
     return now != null && now.term() == term;
   }
 
   /**
    * Clears {@code partition} and returns the step-down to emit for the term that was held: with
-   * term {@value #NOT_LEADER} when none was (the emitter then skips it), and marked established only
-   * when it was, and its term was above every earlier term of this replica on the partition.
+   * term {@value #NOT_LEADER} when none was (the emitter then skips it), and marked established
+   * only when it was, and its term was above every earlier term of this replica on the partition.
    *
    * @param localClusterId the local pub-sub cluster id the stamp carries
    * @param writerId this replica's writer id; non-blank
@@ -118,12 +121,19 @@ public final class LeaderTerms {
     Held h = held.remove(partition);
     return h == null
         ? new StepDown(versionTopic, partition, NOT_LEADER, false, localClusterId, writerId)
-        : new StepDown(versionTopic, partition, h.term(), h.established() && h.stampable(), localClusterId, writerId);
+        : new StepDown(
+            versionTopic,
+            partition,
+            h.term(),
+            h.established() && h.stampable(),
+            localClusterId,
+            writerId);
   }
 
   private void checkPartition(int partition) {
     if (partition < 0) {
-      throw new IllegalArgumentException("partition must be >= 0, got " + partition + " for topic " + versionTopic);
+      throw new IllegalArgumentException(
+          "partition must be >= 0, got " + partition + " for topic " + versionTopic);
     }
   }
 

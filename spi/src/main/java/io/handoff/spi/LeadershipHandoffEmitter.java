@@ -6,39 +6,39 @@ import java.util.List;
 /**
  * Writes step-down stamps when a leader gives up a version-topic partition.
  *
- * <p>The host calls {@link #emitStepDown} from its LEADER -> STANDBY (or OFFLINE) transition,
- * after it has stopped producing to the partition and before it reports the transition done.
- * Whatever happens on the wire comes back as an {@link EmitOutcome}: the emitter never throws for
- * broker, network or produce failures, so a demotion handler can call it without a try block and
- * cannot be hung by it for longer than the ack timeout.
+ * <p>The host calls {@link #emitStepDown} from its LEADER -> STANDBY (or OFFLINE) transition, after
+ * it has stopped producing to the partition and before it reports the transition done. Whatever
+ * happens on the wire comes back as an {@link EmitOutcome}: the emitter never throws for broker,
+ * network or produce failures, so a demotion handler can call it without a try block and cannot be
+ * hung by it for longer than the ack timeout.
  *
  * <p><b>Threads.</b> Implementations are thread-safe: any number of demotion threads may call
  * {@link #emitStepDown} and {@link #emitStepDowns} concurrently, for the same or different
  * partitions. {@link #close()} may be called from any thread, concurrently with emits.
  *
  * <p><b>Ordering.</b> A stamp says "I have stopped writing": an emitter that writes orders every
- * stamp after all the records the leader sent to that partition before the call (rule E2 of
- * {@code docs/ARCHITECTURE.md}), by sending it on the host's own producer or by waiting until the
- * host's sends completed. It gets what it needs for that through {@link HostResources} when it is
- * created, and refuses to be created without it.
+ * stamp after all the records the leader sent to that partition before the call (rule E2 of {@code
+ * docs/ARCHITECTURE.md}), by sending it on the host's own producer or by waiting until the host's
+ * sends completed. It gets what it needs for that through {@link HostResources} when it is created,
+ * and refuses to be created without it.
  *
  * <p><b>Blocking.</b> The emit methods block the calling thread at most for the configured ack
  * timeout ({@link HandoffSettings#ackTimeoutMs()}) plus a few milliseconds of hand-off between
  * threads, whoever owns the producer: metadata waits, a full send buffer and producer creation
  * included. They never wait for a retry beyond that deadline.
  *
- * <p><b>Stamps that were not acknowledged.</b> A {@link EmitStatus#TIMED_OUT} or
- * {@link EmitStatus#INTERRUPTED} stamp may still land later (how much later depends on the
- * producer: see the implementation). That is safe because it is ordered after the leader's own
- * records: it lands inside the next leader's tenure or after its declaration of leadership, where
- * the tenure rules never let it count (rules E4 and R3). The next leader then takes the legacy wait.
+ * <p><b>Stamps that were not acknowledged.</b> A {@link EmitStatus#TIMED_OUT} or {@link
+ * EmitStatus#INTERRUPTED} stamp may still land later (how much later depends on the producer: see
+ * the implementation). That is safe because it is ordered after the leader's own records: it lands
+ * inside the next leader's tenure or after its declaration of leadership, where the tenure rules
+ * never let it count (rules E4 and R3). The next leader then takes the legacy wait.
  *
- * <p><b>Life cycle.</b> Created by a {@link LeadershipHandoffProvider}, usually through
- * {@link LeadershipHandoffs#emitter}. Resources (connections, threads) may be opened lazily on the
- * first emit, never by the constructor of an emitter that is switched off. After {@link #close()},
- * the emit methods do not throw either: they answer {@link EmitStatus#FAILED} with an
- * {@link IllegalStateException} as the cause, or {@link EmitStatus#SKIPPED_DISABLED} for an
- * emitter that never writes.
+ * <p><b>Life cycle.</b> Created by a {@link LeadershipHandoffProvider}, usually through {@link
+ * LeadershipHandoffs#emitter}. Resources (connections, threads) may be opened lazily on the first
+ * emit, never by the constructor of an emitter that is switched off. After {@link #close()}, the
+ * emit methods do not throw either: they answer {@link EmitStatus#FAILED} with an {@link
+ * IllegalStateException} as the cause, or {@link EmitStatus#SKIPPED_DISABLED} for an emitter that
+ * never writes.
  */
 public interface LeadershipHandoffEmitter extends AutoCloseable {
 
@@ -46,9 +46,9 @@ public interface LeadershipHandoffEmitter extends AutoCloseable {
    * Writes one step-down stamp to {@code stepDown}'s topic-partition and waits for the broker's
    * acknowledgement, at most the ack timeout.
    *
-   * <p>A term of zero or less gives {@link EmitStatus#SKIPPED_NO_TERM} without writing; an
-   * emitter that is switched off gives {@link EmitStatus#SKIPPED_DISABLED}. If the calling thread
-   * is interrupted while waiting, the result is {@link EmitStatus#INTERRUPTED} and the thread's
+   * <p>A term of zero or less gives {@link EmitStatus#SKIPPED_NO_TERM} without writing; an emitter
+   * that is switched off gives {@link EmitStatus#SKIPPED_DISABLED}. If the calling thread is
+   * interrupted while waiting, the result is {@link EmitStatus#INTERRUPTED} and the thread's
    * interrupt status is set again on return.
    *
    * @param stepDown what to stamp; non-null
@@ -62,9 +62,8 @@ public interface LeadershipHandoffEmitter extends AutoCloseable {
    * deadline of one ack timeout from the call, so that stepping down from many partitions at once
    * costs about one round trip rather than one per partition.
    *
-   * <p>Blocks at most one ack timeout in total (not per element). Same outcome rules as
-   * {@link #emitStepDown}; stamps still unacknowledged at the deadline are
-   * {@link EmitStatus#TIMED_OUT}.
+   * <p>Blocks at most one ack timeout in total (not per element). Same outcome rules as {@link
+   * #emitStepDown}; stamps still unacknowledged at the deadline are {@link EmitStatus#TIMED_OUT}.
    *
    * @param stepDowns what to stamp, in order; non-null and without null elements; may be empty
    * @return one outcome per element, in iteration order of {@code stepDowns}
@@ -85,8 +84,8 @@ public interface LeadershipHandoffEmitter extends AutoCloseable {
   }
 
   /**
-   * Forgets whatever the emitter keeps about {@code versionTopic} (cached metadata), for a host that
-   * retired that store version. Never blocks. The default does nothing.
+   * Forgets whatever the emitter keeps about {@code versionTopic} (cached metadata), for a host
+   * that retired that store version. Never blocks. The default does nothing.
    */
   default void retire(String versionTopic) {
     java.util.Objects.requireNonNull(versionTopic, "versionTopic is null");
@@ -95,7 +94,8 @@ public interface LeadershipHandoffEmitter extends AutoCloseable {
   /**
    * Releases what the emitter holds (producer connections, threads). Blocks for a bounded time,
    * documented by the implementation, and discards stamps whose deadline has passed rather than
-   * delivering them late. Idempotent: later calls return at once. Does not throw checked exceptions.
+   * delivering them late. Idempotent: later calls return at once. Does not throw checked
+   * exceptions.
    */
   @Override
   void close();

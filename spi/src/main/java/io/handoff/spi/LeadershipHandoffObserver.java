@@ -4,8 +4,8 @@ package io.handoff.spi;
  * Watches the partitions of one version topic, as one replica reads them, and tells that replica,
  * once it is the new leader of a partition, whether it may skip the inactivity wait.
  *
- * <p>One observer serves one version topic and one reader (the local writer id), by construction:
- * a host opens one per version topic it hosts ({@link HandoffObserverFactory#open}), so partition 3
+ * <p>One observer serves one version topic and one reader (the local writer id), by construction: a
+ * host opens one per version topic it hosts ({@link HandoffObserverFactory#open}), so partition 3
  * of {@code store_a_v7} and partition 3 of {@code store_b_v2} can never share state (rule S1 of
  * {@code docs/ARCHITECTURE.md}).
  *
@@ -20,9 +20,9 @@ package io.handoff.spi;
  *
  * <p><b>Threads.</b> Calls for one partition must be ordered by the host: one thread at a time,
  * with a happens-before edge between consecutive calls (the same consumer thread, a lock, or a
- * queue). The observer publishes nothing itself: a host that decides on another thread than the
- * one that observes must provide that edge, or it may decide on a stale state. Different
- * partitions may be observed and queried from different threads at once.
+ * queue). The observer publishes nothing itself: a host that decides on another thread than the one
+ * that observes must provide that edge, or it may decide on a stale state. Different partitions may
+ * be observed and queried from different threads at once.
  *
  * <p><b>Blocking.</b> Nothing blocks: no I/O, no locks held across calls. {@link #observe} is on
  * the ingestion hot path and must not allocate in the steady state.
@@ -44,16 +44,16 @@ public interface LeadershipHandoffObserver {
    *     record without a key, which is no stamp
    * @param writerId the writer id of the record's leader metadata ({@code hostName}), or null when
    *     the record carries none; read during the call only, so a reused buffer is fine
-   * @param termId the record's leadership term ({@code termId} of its leader metadata), or
-   *     {@code -1} when it carries none: Venice's leaders write their data that way
+   * @param termId the record's leadership term ({@code termId} of its leader metadata), or {@code
+   *     -1} when it carries none: Venice's leaders write their data that way
    */
   void observe(int partition, long offset, byte[] recordKey, CharSequence writerId, long termId);
 
   /**
-   * Takes note of a record at {@code offset} that the host could not decode (an envelope version
-   * it does not know, a null value, corrupt bytes). Nobody can tell whose it is, so it makes the
-   * current tenure unclean. Use the strategy's own record helper where it has one, so that the
-   * rule for undecodable records is applied the same way everywhere.
+   * Takes note of a record at {@code offset} that the host could not decode (an envelope version it
+   * does not know, a null value, corrupt bytes). Nobody can tell whose it is, so it makes the
+   * current tenure unclean. Use the strategy's own record helper where it has one, so that the rule
+   * for undecodable records is applied the same way everywhere.
    */
   void observeUndecodable(int partition, long offset);
 
@@ -67,14 +67,13 @@ public interface LeadershipHandoffObserver {
   boolean canSkipInactivityWait(int partition, long myTerm);
 
   /**
-   * One turn of a new leader's wait loop: {@link HandoverPath#FAST_PATH} when
-   * {@link #canSkipInactivityWait} holds, {@link HandoverPath#LEGACY_WAIT} when the host says the
+   * One turn of a new leader's wait loop: {@link HandoverPath#FAST_PATH} when {@link
+   * #canSkipInactivityWait} holds, {@link HandoverPath#LEGACY_WAIT} when the host says the
    * inactivity window has elapsed, else {@link HandoverPath#WAIT}. A non-{@code WAIT} answer means
-   * "start writing now", is counted in the metrics ({@code leader_handover_fast_path} or
-   * {@code leader_handover_legacy_wait}, with the {@link HandoverReason} of the decision: for a legacy
-   * wait, why the fast path was refused), and is the moment to mark the term established
-   * ({@link LeaderTerms#established}). Call it until then and no more, so that each promotion
-   * counts once.
+   * "start writing now", is counted in the metrics ({@code leader_handover_fast_path} or {@code
+   * leader_handover_legacy_wait}, with the {@link HandoverReason} of the decision: for a legacy
+   * wait, why the fast path was refused), and is the moment to mark the term established ({@link
+   * LeaderTerms#established}). Call it until then and no more, so that each promotion counts once.
    *
    * @param inactivityWindowElapsed whether the host's legacy silence check is satisfied
    * @return the path, never null
@@ -82,21 +81,20 @@ public interface LeadershipHandoffObserver {
   HandoverPath decideHandover(int partition, long myTerm, boolean inactivityWindowElapsed);
 
   /**
-   * What {@link #decideHandover} would answer now for a leader of {@code partition} with
-   * {@code myTerm}, and why, naming the tenures and the record responsible. For operators and tools:
-   * it allocates, and is never needed on the per-record path. Pure query: no side effects, no
-   * metrics.
+   * What {@link #decideHandover} would answer now for a leader of {@code partition} with {@code
+   * myTerm}, and why, naming the tenures and the record responsible. For operators and tools: it
+   * allocates, and is never needed on the per-record path. Pure query: no side effects, no metrics.
    *
-   * @return the explanation; its {@link HandoverExplanation#mayCut()} equals
-   *     {@link #canSkipInactivityWait}
+   * @return the explanation; its {@link HandoverExplanation#mayCut()} equals {@link
+   *     #canSkipInactivityWait}
    */
   HandoverExplanation explain(int partition, long myTerm);
 
   /**
    * The observer's state of {@code partition} as a few bytes (rule R5), for a host that checkpoints
-   * its consumption: store them with the checkpoint, and after a restart pass them to
-   * {@link #restoreState} before observing from the checkpoint. Without a restore, an observer that
-   * starts inside a tenure never cuts the wait for its successor. Never null.
+   * its consumption: store them with the checkpoint, and after a restart pass them to {@link
+   * #restoreState} before observing from the checkpoint. Without a restore, an observer that starts
+   * inside a tenure never cuts the wait for its successor. Never null.
    */
   byte[] exportState(int partition);
 
@@ -112,8 +110,8 @@ public interface LeadershipHandoffObserver {
   void restoreState(int partition, long resumeOffset, byte[] state);
 
   /**
-   * Drops all state of {@code partition}, for a replica that no longer hosts it. A later
-   * {@link #observe} for that partition starts from scratch.
+   * Drops all state of {@code partition}, for a replica that no longer hosts it. A later {@link
+   * #observe} for that partition starts from scratch.
    */
   void forget(int partition);
 }

@@ -6,9 +6,9 @@ package io.handoff.spi;
  * {@link #name()} through the {@code server.leader.handover.strategy} setting.
  *
  * <p>A provider must have a public no-argument constructor that does no I/O and cannot fail in an
- * ordinary deployment: discovery instantiates every provider on the class path, including the
- * ones that will not be used. Expensive work belongs in the factories, and there preferably on
- * first use.
+ * ordinary deployment: discovery instantiates every provider on the class path, including the ones
+ * that will not be used. Expensive work belongs in the factories, and there preferably on first
+ * use.
  *
  * <p><b>Threads.</b> The factories may be called from any thread, concurrently. They do not block
  * on the network: emitters connect lazily.
@@ -25,9 +25,9 @@ public interface LeadershipHandoffProvider {
   String name();
 
   /**
-   * Creates an emitter for these settings. The emitter honours
-   * {@link HandoffSettings#emitStepDownStamp()}: when it is false the emitter writes nothing and
-   * answers {@link EmitStatus#SKIPPED_DISABLED}.
+   * Creates an emitter for these settings. The emitter honours {@link
+   * HandoffSettings#emitStepDownStamp()}: when it is false the emitter writes nothing and answers
+   * {@link EmitStatus#SKIPPED_DISABLED}.
    *
    * <p>An emitter that writes must order every stamp after the stepping-down leader's own records
    * (rule E2 of {@code docs/ARCHITECTURE.md}). It gets what it needs for that from the host through
@@ -40,15 +40,17 @@ public interface LeadershipHandoffProvider {
    * @param resources what the host lends; non-null ({@link HostResources#none()} for nothing)
    * @return a new emitter owned by the caller, who closes it (the resources stay the host's)
    * @throws IllegalArgumentException if a setting this strategy needs is missing or invalid (the
-   *     message names the key), or the resources allow no ordered wiring (the message says what to lend)
+   *     message names the key), or the resources allow no ordered wiring (the message says what to
+   *     lend)
    */
-  LeadershipHandoffEmitter newEmitter(HandoffSettings settings, HandoffMetrics metrics, HostResources resources);
+  LeadershipHandoffEmitter newEmitter(
+      HandoffSettings settings, HandoffMetrics metrics, HostResources resources);
 
   /**
-   * Creates an observer of one version topic for one reader. The observer honours
-   * {@link HandoffSettings#consumeStepDownStamp()}: when it is false it never lets a leader skip
-   * the wait. {@link TenureObserver} applies the safety rules; a strategy that extends it only says
-   * which records are its declarations and stamps.
+   * Creates an observer of one version topic for one reader. The observer honours {@link
+   * HandoffSettings#consumeStepDownStamp()}: when it is false it never lets a leader skip the wait.
+   * {@link TenureObserver} applies the safety rules; a strategy that extends it only says which
+   * records are its declarations and stamps.
    *
    * @param settings validated settings; non-null
    * @param metrics where to report; non-null ({@link HandoffMetrics#NOOP} for none)
@@ -58,6 +60,6 @@ public interface LeadershipHandoffProvider {
    * @throws IllegalArgumentException if a setting this strategy needs is missing or invalid, or a
    *     name is blank
    */
-  LeadershipHandoffObserver newObserver(HandoffSettings settings, HandoffMetrics metrics, String versionTopic,
-      String localWriterId);
+  LeadershipHandoffObserver newObserver(
+      HandoffSettings settings, HandoffMetrics metrics, String versionTopic, String localWriterId);
 }

@@ -8,15 +8,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The entry point a server uses: properties in, an emitter or the observers of its version topics out.
+ * The entry point a server uses: properties in, an emitter or the observers of its version topics
+ * out.
  *
  * <p>Selection, for each side on its own:
+ *
  * <ul>
  *   <li>{@value HandoffSettings#EMIT_STEPDOWN_STAMP} true: the emitter of the provider named by
- *       {@value HandoffSettings#STRATEGY} (default {@code stamp}); false or absent: the
- *       {@code noop} provider's emitter;</li>
- *   <li>{@value HandoffSettings#CONSUME_STEPDOWN_STAMP}, likewise for the observer.</li>
+ *       {@value HandoffSettings#STRATEGY} (default {@code stamp}); false or absent: the {@code
+ *       noop} provider's emitter;
+ *   <li>{@value HandoffSettings#CONSUME_STEPDOWN_STAMP}, likewise for the observer.
  * </ul>
+ *
  * With no properties at all both sides are no-op and no broker is touched. The chosen provider and
  * the effective settings (secrets hidden) are logged once per created component at INFO.
  *
@@ -28,14 +31,13 @@ public final class LeadershipHandoffs {
 
   private static final Logger LOG = LoggerFactory.getLogger(LeadershipHandoffs.class);
 
-  private LeadershipHandoffs() {
-  }
+  private LeadershipHandoffs() {}
 
   private static volatile ProviderRegistry registry;
 
   /**
-   * The registry of this class's class loader, discovered on first use. A discovery that fails
-   * (two providers with one name) is not cached: every call reports it again, the same way.
+   * The registry of this class's class loader, discovered on first use. A discovery that fails (two
+   * providers with one name) is not cached: every call reports it again, the same way.
    *
    * @throws IllegalStateException if two providers share a name
    */
@@ -59,16 +61,20 @@ public final class LeadershipHandoffs {
   }
 
   /**
-   * {@link #emitter(HandoffSettings, HandoffMetrics, HostResources)} after parsing
-   * {@code properties}, without metrics or host resources: enough when emitting is off, or for a
-   * strategy that needs nothing of the host.
+   * {@link #emitter(HandoffSettings, HandoffMetrics, HostResources)} after parsing {@code
+   * properties}, without metrics or host resources: enough when emitting is off, or for a strategy
+   * that needs nothing of the host.
    */
   public static LeadershipHandoffEmitter emitter(Properties properties) {
     return emitter(properties, HandoffMetrics.NOOP, HostResources.none());
   }
 
-  /** {@link #emitter(HandoffSettings, HandoffMetrics, HostResources)} after parsing {@code properties}. */
-  public static LeadershipHandoffEmitter emitter(Properties properties, HandoffMetrics metrics, HostResources resources) {
+  /**
+   * {@link #emitter(HandoffSettings, HandoffMetrics, HostResources)} after parsing {@code
+   * properties}.
+   */
+  public static LeadershipHandoffEmitter emitter(
+      Properties properties, HandoffMetrics metrics, HostResources resources) {
     requireNonNull(properties, "properties is null");
     return emitter(HandoffSettings.from(properties), metrics, resources);
   }
@@ -81,25 +87,38 @@ public final class LeadershipHandoffs {
    * @throws HandoffConfigException for an unknown strategy, naming the key, the value and the
    *     available names
    * @throws IllegalArgumentException if the strategy cannot order its stamps with these resources
-   * @throws IllegalStateException if the selected provider is missing (for {@code noop}: naming
-   *     the artifact to add)
+   * @throws IllegalStateException if the selected provider is missing (for {@code noop}: naming the
+   *     artifact to add)
    */
-  public static LeadershipHandoffEmitter emitter(HandoffSettings settings, HandoffMetrics metrics, HostResources resources) {
+  public static LeadershipHandoffEmitter emitter(
+      HandoffSettings settings, HandoffMetrics metrics, HostResources resources) {
     return emitter(registry(), settings, metrics, resources);
   }
 
-  /** As {@link #emitter(HandoffSettings, HandoffMetrics, HostResources)}, selecting from {@code registry}. */
-  public static LeadershipHandoffEmitter emitter(ProviderRegistry registry, HandoffSettings settings, HandoffMetrics metrics,
+  /**
+   * As {@link #emitter(HandoffSettings, HandoffMetrics, HostResources)}, selecting from {@code
+   * registry}.
+   */
+  public static LeadershipHandoffEmitter emitter(
+      ProviderRegistry registry,
+      HandoffSettings settings,
+      HandoffMetrics metrics,
       HostResources resources) {
     requireNonNull(registry, "registry is null");
     requireNonNull(settings, "settings is null");
     requireNonNull(metrics, "metrics is null");
     requireNonNull(resources, "resources is null");
     LeadershipHandoffProvider provider = registry.emitterProvider(settings);
-    LeadershipHandoffEmitter emitter = requireNonNull(provider.newEmitter(settings, metrics, resources),
-        () -> "provider " + provider.getClass().getName() + " returned a null emitter");
-    LOG.info("Leadership handoff emitter: provider '{}' ({}), {}, {}", provider.name(), provider.getClass().getName(),
-        resources, settings);
+    LeadershipHandoffEmitter emitter =
+        requireNonNull(
+            provider.newEmitter(settings, metrics, resources),
+            () -> "provider " + provider.getClass().getName() + " returned a null emitter");
+    LOG.info(
+        "Leadership handoff emitter: provider '{}' ({}), {}, {}",
+        provider.name(),
+        provider.getClass().getName(),
+        resources,
+        settings);
     return emitter;
   }
 
@@ -108,11 +127,15 @@ public final class LeadershipHandoffs {
    * {@code properties}, without metrics. A server that hosts many version topics should select once
    * with {@link #observers} and open each observer from that factory.
    */
-  public static LeadershipHandoffObserver observer(Properties properties, String versionTopic, String localWriterId) {
+  public static LeadershipHandoffObserver observer(
+      Properties properties, String versionTopic, String localWriterId) {
     return observers(properties).open(versionTopic, localWriterId);
   }
 
-  /** {@link #observers(HandoffSettings, HandoffMetrics)} after parsing {@code properties}, without metrics. */
+  /**
+   * {@link #observers(HandoffSettings, HandoffMetrics)} after parsing {@code properties}, without
+   * metrics.
+   */
   public static HandoffObserverFactory observers(Properties properties) {
     return observers(properties, HandoffMetrics.NOOP);
   }
@@ -136,20 +159,30 @@ public final class LeadershipHandoffs {
   }
 
   /** As {@link #observers(HandoffSettings, HandoffMetrics)}, selecting from {@code registry}. */
-  public static HandoffObserverFactory observers(ProviderRegistry registry, HandoffSettings settings, HandoffMetrics metrics) {
+  public static HandoffObserverFactory observers(
+      ProviderRegistry registry, HandoffSettings settings, HandoffMetrics metrics) {
     requireNonNull(registry, "registry is null");
     requireNonNull(settings, "settings is null");
     requireNonNull(metrics, "metrics is null");
     LeadershipHandoffProvider provider = registry.observerProvider(settings);
-    LOG.info("Leadership handoff observers: provider '{}' ({}), {}", provider.name(), provider.getClass().getName(), settings);
+    LOG.info(
+        "Leadership handoff observers: provider '{}' ({}), {}",
+        provider.name(),
+        provider.getClass().getName(),
+        settings);
     return (versionTopic, localWriterId) -> {
       requireNonNull(versionTopic, "versionTopic is null");
       requireNonNull(localWriterId, "localWriterId is null");
       if (versionTopic.isBlank() || localWriterId.isBlank()) {
-        throw new IllegalArgumentException("versionTopic and localWriterId must not be blank, got '"
-            + versionTopic + "' and '" + localWriterId + "'");
+        throw new IllegalArgumentException(
+            "versionTopic and localWriterId must not be blank, got '"
+                + versionTopic
+                + "' and '"
+                + localWriterId
+                + "'");
       }
-      return requireNonNull(provider.newObserver(settings, metrics, versionTopic, localWriterId),
+      return requireNonNull(
+          provider.newObserver(settings, metrics, versionTopic, localWriterId),
           () -> "provider " + provider.getClass().getName() + " returned a null observer");
     };
   }

@@ -5,8 +5,8 @@ import static java.util.Objects.requireNonNull;
 /**
  * An observer that keeps no state and never cuts the wait: every handover takes the legacy wait,
  * and is still counted as such, so that the fast-path ratio of a cluster that has not switched
- * consuming on reads 0, not nothing. Its exported state is empty and restoring accepts anything
- * but null: there is nothing to restore. The {@code noop} strategy's observer, and a safe stand-in
+ * consuming on reads 0, not nothing. Its exported state is empty and restoring accepts anything but
+ * null: there is nothing to restore. The {@code noop} strategy's observer, and a safe stand-in
  * wherever a strategy has no evidence to offer.
  *
  * <p>Thread-safe; nothing blocks or allocates.
@@ -36,13 +36,13 @@ public final class LegacyWaitObserver implements LeadershipHandoffObserver {
   }
 
   @Override
-  public void observe(int partition, long offset, byte[] recordKey, CharSequence writerId, long termId) {
+  public void observe(
+      int partition, long offset, byte[] recordKey, CharSequence writerId, long termId) {
     // Deliberately empty: the hot path of a host that has not switched consuming on costs a call.
   }
 
   @Override
-  public void observeUndecodable(int partition, long offset) {
-  }
+  public void observeUndecodable(int partition, long offset) {}
 
   @Override
   public boolean canSkipInactivityWait(int partition, long myTerm) {
@@ -60,8 +60,15 @@ public final class LegacyWaitObserver implements LeadershipHandoffObserver {
 
   @Override
   public HandoverExplanation explain(int partition, long myTerm) {
-    return new HandoverExplanation(versionTopic, partition, localWriterId, myTerm, HandoverReason.CONSUMING_OFF, null,
-        null, null);
+    return new HandoverExplanation(
+        versionTopic,
+        partition,
+        localWriterId,
+        myTerm,
+        HandoverReason.CONSUMING_OFF,
+        null,
+        null,
+        null);
   }
 
   @Override
@@ -75,8 +82,7 @@ public final class LegacyWaitObserver implements LeadershipHandoffObserver {
   }
 
   @Override
-  public void forget(int partition) {
-  }
+  public void forget(int partition) {}
 
   @Override
   public String toString() {

@@ -7,5 +7,4 @@ package io.handoff.spi;
  * @param className the implementing class
  * @param location where the class was loaded from (a jar or folder), or {@code "unknown"}
  */
-public record ProviderInfo(String name, String className, String location) {
-}
+public record ProviderInfo(String name, String className, String location) {}

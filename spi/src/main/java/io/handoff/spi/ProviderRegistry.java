@@ -14,13 +14,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The providers found on a class path, by name, and the selection rules that pick one for a set
- * of settings.
+ * The providers found on a class path, by name, and the selection rules that pick one for a set of
+ * settings.
  *
  * <p>Discovery outcomes are explicit: a provider that cannot be loaded is logged at WARN with its
  * class and cause and kept in {@link #broken()}, without hiding the others; two providers with the
- * same name fail construction naming both classes; an unknown name fails selection with the list
- * of available names.
+ * same name fail construction naming both classes; an unknown name fails selection with the list of
+ * available names.
  *
  * <p>Immutable and thread-safe once built. {@link LeadershipHandoffs} holds the registry of its own
  * class loader; build one yourself to select from another class loader or from given providers.
@@ -52,7 +52,8 @@ public final class ProviderRegistry {
     requireNonNull(classLoader, "classLoader is null");
     List<LeadershipHandoffProvider> found = new ArrayList<>();
     List<String> broken = new ArrayList<>();
-    Iterator<LeadershipHandoffProvider> it = ServiceLoader.load(LeadershipHandoffProvider.class, classLoader).iterator();
+    Iterator<LeadershipHandoffProvider> it =
+        ServiceLoader.load(LeadershipHandoffProvider.class, classLoader).iterator();
     // A broken entry throws from hasNext() or next(); the iterator then moves on to the next entry.
     // The bound guards against a loader that would keep failing on the same entry.
     for (int attempts = 0; attempts < 10_000; attempts++) {
@@ -79,26 +80,44 @@ public final class ProviderRegistry {
     return of(providers, List.of());
   }
 
-  private static ProviderRegistry of(List<? extends LeadershipHandoffProvider> providers, List<String> broken) {
+  private static ProviderRegistry of(
+      List<? extends LeadershipHandoffProvider> providers, List<String> broken) {
     requireNonNull(providers, "providers is null");
     Map<String, LeadershipHandoffProvider> byName = new LinkedHashMap<>();
     for (LeadershipHandoffProvider p : providers) {
       requireNonNull(p, "provider is null");
       String name = p.name();
       if (name == null || name.isBlank()) {
-        throw new IllegalStateException("Leadership handoff provider " + p.getClass().getName()
-            + " has a blank name; a provider must return a short stable name such as 'stamp'");
+        throw new IllegalStateException(
+            "Leadership handoff provider "
+                + p.getClass().getName()
+                + " has a blank name; a provider must return a short stable name such as 'stamp'");
       }
       if (!HandoffSettings.isValidProviderName(name)) {
-        throw new IllegalStateException("Leadership handoff provider " + p.getClass().getName()
-            + " is named '" + name + "', which " + HandoffSettings.STRATEGY + " cannot select: use lower-case"
-            + " letters, digits, '-' or '_', starting with a letter, and none of consume, emit, kafka, strategy");
+        throw new IllegalStateException(
+            "Leadership handoff provider "
+                + p.getClass().getName()
+                + " is named '"
+                + name
+                + "', which "
+                + HandoffSettings.STRATEGY
+                + " cannot select: use lower-case"
+                + " letters, digits, '-' or '_', starting with a letter, and none of consume, emit, kafka, strategy");
       }
       LeadershipHandoffProvider previous = byName.putIfAbsent(name, p);
       if (previous != null) {
-        throw new IllegalStateException("Two leadership handoff providers are named '" + name + "': "
-            + previous.getClass().getName() + " (" + location(previous.getClass()) + ") and "
-            + p.getClass().getName() + " (" + location(p.getClass()) + "). Remove one of them from the class path.");
+        throw new IllegalStateException(
+            "Two leadership handoff providers are named '"
+                + name
+                + "': "
+                + previous.getClass().getName()
+                + " ("
+                + location(previous.getClass())
+                + ") and "
+                + p.getClass().getName()
+                + " ("
+                + location(p.getClass())
+                + "). Remove one of them from the class path.");
       }
     }
     return new ProviderRegistry(byName, broken);
@@ -107,7 +126,12 @@ public final class ProviderRegistry {
   /** The providers found, in discovery order. */
   public List<ProviderInfo> providers() {
     List<ProviderInfo> infos = new ArrayList<>();
-    byName.values().forEach(p -> infos.add(new ProviderInfo(p.name(), p.getClass().getName(), location(p.getClass()))));
+    byName
+        .values()
+        .forEach(
+            p ->
+                infos.add(
+                    new ProviderInfo(p.name(), p.getClass().getName(), location(p.getClass()))));
     return infos;
   }
 
@@ -121,7 +145,9 @@ public final class ProviderRegistry {
     return byName.keySet().stream().sorted().toList();
   }
 
-  /** Providers listed on the class path that could not be loaded: class and cause, one line each. */
+  /**
+   * Providers listed on the class path that could not be loaded: class and cause, one line each.
+   */
   public List<String> broken() {
     return broken;
   }
@@ -129,8 +155,8 @@ public final class ProviderRegistry {
   /**
    * The provider named {@code name}.
    *
-   * @throws IllegalStateException naming the missing provider, the available ones and, for
-   *     {@value #NOOP}, the artifact to add
+   * @throws IllegalStateException naming the missing provider, the available ones and, for {@value
+   *     #NOOP}, the artifact to add
    */
   public LeadershipHandoffProvider provider(String name) {
     requireNonNull(name, "name is null");
@@ -141,7 +167,8 @@ public final class ProviderRegistry {
     StringBuilder msg = new StringBuilder();
     if (NOOP.equals(name)) {
       msg.append("The no-op leadership handoff provider ('noop') is not on the class path. Add ")
-          .append(NOOP_ARTIFACT).append(": it is the default whenever emitting or consuming stamps is switched off.");
+          .append(NOOP_ARTIFACT)
+          .append(": it is the default whenever emitting or consuming stamps is switched off.");
     } else {
       msg.append("No leadership handoff provider named '").append(name).append("'.");
     }
@@ -150,13 +177,19 @@ public final class ProviderRegistry {
     throw new IllegalStateException(msg.toString());
   }
 
-  /** The provider whose emitter these settings select: the strategy when emitting is on, else {@value #NOOP}. */
+  /**
+   * The provider whose emitter these settings select: the strategy when emitting is on, else
+   * {@value #NOOP}.
+   */
   public LeadershipHandoffProvider emitterProvider(HandoffSettings settings) {
     requireNonNull(settings, "settings is null");
     return select(settings, settings.emitStepDownStamp());
   }
 
-  /** The provider whose observer these settings select: the strategy when consuming is on, else {@value #NOOP}. */
+  /**
+   * The provider whose observer these settings select: the strategy when consuming is on, else
+   * {@value #NOOP}.
+   */
   public LeadershipHandoffProvider observerProvider(HandoffSettings settings) {
     requireNonNull(settings, "settings is null");
     return select(settings, settings.consumeStepDownStamp());
@@ -168,8 +201,13 @@ public final class ProviderRegistry {
     if (switchedOn || settings.strategyExplicit()) {
       String strategy = settings.strategy();
       if (!byName.containsKey(strategy)) {
-        StringBuilder msg = new StringBuilder("Unknown strategy '").append(strategy).append("' for ")
-            .append(HandoffSettings.STRATEGY).append(". Available: ").append(sortedNames());
+        StringBuilder msg =
+            new StringBuilder("Unknown strategy '")
+                .append(strategy)
+                .append("' for ")
+                .append(HandoffSettings.STRATEGY)
+                .append(". Available: ")
+                .append(sortedNames());
         appendBroken(msg);
         throw new HandoffConfigException(msg.toString());
       }

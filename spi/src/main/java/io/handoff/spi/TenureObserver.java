@@ -4,9 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * An observer that applies the tenure rules of {@link TenureTracker} to a strategy's own evidence:
- * a subclass says only which records are declarations of leadership and which are step-down
- * stamps ({@link #roleOf}); deciding, metrics, export and restore are done here, the same way for
- * every strategy. Both the stamp strategy and vendors' strategies build on it.
+ * a subclass says only which records are declarations of leadership and which are step-down stamps
+ * ({@link #roleOf}); deciding, metrics, export and restore are done here, the same way for every
+ * strategy. Both the stamp strategy and vendors' strategies build on it.
  *
  * <p>Threads and blocking as documented on {@link LeadershipHandoffObserver}.
  */
@@ -29,18 +29,24 @@ public abstract class TenureObserver implements LeadershipHandoffObserver {
 
   /**
    * @param settings the observer honours {@link HandoffSettings#consumeStepDownStamp()}: when it is
-   *     false, state is still kept (so that switching it on needs no re-read) but the wait is never cut
+   *     false, state is still kept (so that switching it on needs no re-read) but the wait is never
+   *     cut
    * @throws IllegalArgumentException if {@code versionTopic} or {@code localWriterId} is blank
    */
-  protected TenureObserver(HandoffSettings settings, HandoffMetrics metrics, String versionTopic, String localWriterId) {
+  protected TenureObserver(
+      HandoffSettings settings, HandoffMetrics metrics, String versionTopic, String localWriterId) {
     this(settings, metrics, versionTopic, localWriterId, null);
   }
 
   /**
-   * As {@link #TenureObserver(HandoffSettings, HandoffMetrics, String, String)}, telling
-   * {@code listener} (which may be null) whenever a tenure changes: for tools that show tenures.
+   * As {@link #TenureObserver(HandoffSettings, HandoffMetrics, String, String)}, telling {@code
+   * listener} (which may be null) whenever a tenure changes: for tools that show tenures.
    */
-  protected TenureObserver(HandoffSettings settings, HandoffMetrics metrics, String versionTopic, String localWriterId,
+  protected TenureObserver(
+      HandoffSettings settings,
+      HandoffMetrics metrics,
+      String versionTopic,
+      String localWriterId,
       TenureListener listener) {
     requireNonNull(settings, "settings is null");
     this.metrics = requireNonNull(metrics, "metrics is null");
@@ -54,8 +60,8 @@ public abstract class TenureObserver implements LeadershipHandoffObserver {
   }
 
   /**
-   * The role of a record with this key. Called on the hot path for every record: must not
-   * allocate, block or throw; a null key is {@link Role#OTHER}.
+   * The role of a record with this key. Called on the hot path for every record: must not allocate,
+   * block or throw; a null key is {@link Role#OTHER}.
    */
   protected abstract Role roleOf(byte[] recordKey);
 
@@ -70,7 +76,8 @@ public abstract class TenureObserver implements LeadershipHandoffObserver {
   }
 
   @Override
-  public final void observe(int partition, long offset, byte[] recordKey, CharSequence writerId, long termId) {
+  public final void observe(
+      int partition, long offset, byte[] recordKey, CharSequence writerId, long termId) {
     switch (roleOf(recordKey)) {
       case DECLARATION -> tenures.declaration(partition, offset, writerId, termId);
       case STEP_DOWN -> tenures.stepDown(partition, offset, writerId, termId);
@@ -89,8 +96,10 @@ public abstract class TenureObserver implements LeadershipHandoffObserver {
   }
 
   @Override
-  public final HandoverPath decideHandover(int partition, long myTerm, boolean inactivityWindowElapsed) {
-    HandoverPath path = HandoverPath.choose(canSkipInactivityWait(partition, myTerm), inactivityWindowElapsed);
+  public final HandoverPath decideHandover(
+      int partition, long myTerm, boolean inactivityWindowElapsed) {
+    HandoverPath path =
+        HandoverPath.choose(canSkipInactivityWait(partition, myTerm), inactivityWindowElapsed);
     if (path != HandoverPath.WAIT) {
       // Once per promotion: the explanation's allocation is no concern here.
       metrics.handover(versionTopic(), partition, path, explain(partition, myTerm).reason());
@@ -121,6 +130,13 @@ public abstract class TenureObserver implements LeadershipHandoffObserver {
 
   @Override
   public String toString() {
-    return getClass().getSimpleName() + "{" + versionTopic() + ", reader=" + localWriterId + ", consume=" + consume + "}";
+    return getClass().getSimpleName()
+        + "{"
+        + versionTopic()
+        + ", reader="
+        + localWriterId
+        + ", consume="
+        + consume
+        + "}";
   }
 }

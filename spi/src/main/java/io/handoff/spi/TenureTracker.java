@@ -10,9 +10,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The consume-side safety rules R1 to R5 of {@code docs/ARCHITECTURE.md} for every partition of
- * one version topic: which tenure is current, whether it is clean, and whether the tenure before it
- * was closed by its own writer's step-down stamp with nothing after it.
+ * The consume-side safety rules R1 to R5 of {@code docs/ARCHITECTURE.md} for every partition of one
+ * version topic: which tenure is current, whether it is clean, and whether the tenure before it was
+ * closed by its own writer's step-down stamp with nothing after it.
  *
  * <p>A strategy classifies each record (a declaration of leadership, a step-down stamp, anything
  * else, or a record it cannot read) and hands it here; the rules themselves live in this class
@@ -67,13 +67,20 @@ public final class TenureTracker {
   private static final class Partition {
     /** Offset after the last record taken in, or -1 before the first. */
     long nextOffset = -1;
+
     byte phase = NOTHING_SEEN;
+
     /** The current tenure: who declared it and with which term (null and -1 when unknown). */
     String writer;
+
     long term = NO_TERM;
     boolean clean;
-    /** The term of the tenure before the current one when its own stamp closed it cleanly, else 0. */
+
+    /**
+     * The term of the tenure before the current one when its own stamp closed it cleanly, else 0.
+     */
     long previousStampTerm;
+
     // What an explanation needs and a decision does not; written on tenure changes only.
     Facts facts = new Facts();
     Facts previous = new Facts();
@@ -187,7 +194,8 @@ public final class TenureTracker {
   public void stepDown(int partition, long offset, CharSequence writerId, long term) {
     Partition p = stateFor(partition);
     p.nextOffset = offset + 1;
-    boolean ownStamp = p.phase != NOTHING_SEEN && term == p.term && belongsToTenure(p, writerId, term);
+    boolean ownStamp =
+        p.phase != NOTHING_SEEN && term == p.term && belongsToTenure(p, writerId, term);
     if (p.phase == OPEN && ownStamp) {
       p.phase = CLOSED;
       p.facts.phase = CLOSED;
@@ -231,9 +239,16 @@ public final class TenureTracker {
    */
   public boolean mayCut(int partition, CharSequence localWriterId, long myTerm) {
     Partition p = existing(partition);
-    return p != null && myTerm > 0 && p.phase == OPEN && p.clean && p.term == myTerm
-        && localWriterId != null && p.writer != null && p.writer.contentEquals(localWriterId)
-        && p.previousStampTerm > 0 && p.previousStampTerm < myTerm;
+    return p != null
+        && myTerm > 0
+        && p.phase == OPEN
+        && p.clean
+        && p.term == myTerm
+        && localWriterId != null
+        && p.writer != null
+        && p.writer.contentEquals(localWriterId)
+        && p.previousStampTerm > 0
+        && p.previousStampTerm < myTerm;
   }
 
   /**
@@ -241,19 +256,27 @@ public final class TenureTracker {
    * {@code consume} is whether consuming stamps is switched on. Computed on request: it allocates,
    * the per-record path does not. After a restore, the records responsible are no longer known.
    */
-  public HandoverExplanation explain(int partition, String localWriterId, long myTerm, boolean consume) {
+  public HandoverExplanation explain(
+      int partition, String localWriterId, long myTerm, boolean consume) {
     Partition p = existing(partition);
-    HandoverExplanation.Tenure current = p == null || p.phase == NOTHING_SEEN ? null : tenure(p.facts, p.phase == CLOSED);
-    HandoverExplanation.Tenure earlier = p == null || p.previous.phase == NOTHING_SEEN ? null
-        : tenure(p.previous, p.previous.phase == CLOSED);
+    HandoverExplanation.Tenure current =
+        p == null || p.phase == NOTHING_SEEN ? null : tenure(p.facts, p.phase == CLOSED);
+    HandoverExplanation.Tenure earlier =
+        p == null || p.previous.phase == NOTHING_SEEN
+            ? null
+            : tenure(p.previous, p.previous.phase == CLOSED);
     HandoverReason reason;
     HandoverExplanation.Record culprit = null;
     if (!consume) {
       reason = HandoverReason.CONSUMING_OFF;
     } else if (myTerm <= 0) {
       reason = HandoverReason.NOT_LEADER;
-    } else if (p == null || p.phase == NOTHING_SEEN || p.term != myTerm || p.writer == null
-        || localWriterId == null || !p.writer.contentEquals(localWriterId)) {
+    } else if (p == null
+        || p.phase == NOTHING_SEEN
+        || p.term != myTerm
+        || p.writer == null
+        || localWriterId == null
+        || !p.writer.contentEquals(localWriterId)) {
       reason = HandoverReason.OWN_DECLARATION_NOT_READ;
     } else if (p.phase == CLOSED) {
       reason = HandoverReason.OWN_TENURE_STEPPED_DOWN;
@@ -261,7 +284,10 @@ public final class TenureTracker {
       reason = HandoverReason.OWN_TENURE_UNCLEAN;
       culprit = culprit(p.facts);
     } else if (p.previousStampTerm > 0) {
-      reason = p.previousStampTerm < myTerm ? HandoverReason.CLEAN_STEP_DOWN : HandoverReason.STAMP_TERM_NOT_BELOW_MINE;
+      reason =
+          p.previousStampTerm < myTerm
+              ? HandoverReason.CLEAN_STEP_DOWN
+              : HandoverReason.STAMP_TERM_NOT_BELOW_MINE;
     } else {
       Facts e = p.previous;
       if (e.phase == NOTHING_SEEN) {
@@ -270,12 +296,16 @@ public final class TenureTracker {
         reason = HandoverReason.STARTED_INSIDE_A_TENURE;
       } else if (!e.clean) {
         culprit = culprit(e);
-        reason = e.culpritAfterStamp ? HandoverReason.STAMP_NOT_LAST : HandoverReason.EARLIER_TENURE_UNCLEAN;
+        reason =
+            e.culpritAfterStamp
+                ? HandoverReason.STAMP_NOT_LAST
+                : HandoverReason.EARLIER_TENURE_UNCLEAN;
       } else {
         reason = HandoverReason.NO_STAMP;
       }
     }
-    return new HandoverExplanation(versionTopic, partition, localWriterId, myTerm, reason, culprit, earlier, current);
+    return new HandoverExplanation(
+        versionTopic, partition, localWriterId, myTerm, reason, culprit, earlier, current);
   }
 
   private static HandoverExplanation.Tenure tenure(Facts f, boolean stamped) {
@@ -285,7 +315,8 @@ public final class TenureTracker {
   /** The record responsible, or null when none is known (after a restore only its kind is). */
   private static HandoverExplanation.Record culprit(Facts f) {
     return f.culpritOffset >= 0
-        ? new HandoverExplanation.Record(f.culpritOffset, f.culpritWriter, f.culpritTerm, f.culpritUndecodable)
+        ? new HandoverExplanation.Record(
+            f.culpritOffset, f.culpritWriter, f.culpritTerm, f.culpritUndecodable)
         : null;
   }
 
@@ -302,9 +333,9 @@ public final class TenureTracker {
 
   /**
    * Rule R5: the state of {@code partition} as a few bytes, for a host that checkpoints its
-   * consumption. Restore it with {@link #restore} before resuming at the offset the export
-   * names ({@link #resumeOffsetOf}). Carries the topic and partition, so that it cannot be restored
-   * into another.
+   * consumption. Restore it with {@link #restore} before resuming at the offset the export names
+   * ({@link #resumeOffsetOf}). Carries the topic and partition, so that it cannot be restored into
+   * another.
    */
   public byte[] export(int partition) {
     checkPartition(partition);
@@ -314,8 +345,23 @@ public final class TenureTracker {
     }
     byte[] topic = versionTopic.getBytes(StandardCharsets.UTF_8);
     byte[] writer = p.writer == null ? null : p.writer.getBytes(StandardCharsets.UTF_8);
-    ByteBuffer b = ByteBuffer.allocate(2 + 1 + 2 + topic.length + 4 + 8 + 1 + 1 + 8 + 8 + 2
-        + (writer == null ? 0 : writer.length) + 1 + 1 + 4);
+    ByteBuffer b =
+        ByteBuffer.allocate(
+            2
+                + 1
+                + 2
+                + topic.length
+                + 4
+                + 8
+                + 1
+                + 1
+                + 8
+                + 8
+                + 2
+                + (writer == null ? 0 : writer.length)
+                + 1
+                + 1
+                + 4);
     b.putShort(EXPORT_MAGIC).put(EXPORT_VERSION);
     putString(b, topic);
     b.putInt(partition).putLong(p.nextOffset).put(p.phase).put((byte) (p.clean ? 1 : 0));
@@ -323,8 +369,9 @@ public final class TenureTracker {
     putString(b, writer);
     // Beyond the decision, what an explanation needs to name the right reason after a restore.
     b.put(earlierStatus(p));
-    int flags = (p.facts.begunInSight ? FLAG_BEGUN_IN_SIGHT : 0)
-        | (p.facts.culpritAfterStamp ? FLAG_UNCLEAN_AFTER_STAMP : 0);
+    int flags =
+        (p.facts.begunInSight ? FLAG_BEGUN_IN_SIGHT : 0)
+            | (p.facts.culpritAfterStamp ? FLAG_UNCLEAN_AFTER_STAMP : 0);
     b.put((byte) flags);
     CRC32 crc = new CRC32();
     crc.update(b.array(), 0, b.position());
@@ -376,15 +423,26 @@ public final class TenureTracker {
     try {
       s = parse(state);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("Cannot restore the handoff state of " + where + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "Cannot restore the handoff state of " + where + ": " + e.getMessage(), e);
     }
     if (!s.topic.equals(versionTopic) || s.partition != partition) {
-      throw new IllegalArgumentException("Cannot restore the handoff state of " + where
-          + ": it was exported for " + s.topic + "-" + s.partition);
+      throw new IllegalArgumentException(
+          "Cannot restore the handoff state of "
+              + where
+              + ": it was exported for "
+              + s.topic
+              + "-"
+              + s.partition);
     }
     if (s.nextOffset >= 0 && s.nextOffset != resumeOffset) {
-      throw new IllegalArgumentException("Cannot restore the handoff state of " + where
-          + ": it was exported at offset " + s.nextOffset + " but consumption resumes at offset " + resumeOffset);
+      throw new IllegalArgumentException(
+          "Cannot restore the handoff state of "
+              + where
+              + ": it was exported at offset "
+              + s.nextOffset
+              + " but consumption resumes at offset "
+              + resumeOffset);
     }
     Partition p = stateFor(partition);
     p.nextOffset = s.nextOffset;
@@ -402,11 +460,16 @@ public final class TenureTracker {
     f.clean = s.clean;
     f.begunInSight = (s.flags & FLAG_BEGUN_IN_SIGHT) != 0;
     // The record responsible is not kept across a restore, only whether it came after the stamp.
-    f.culpritAfterStamp = (s.flags & FLAG_UNCLEAN_AFTER_STAMP) != 0; // parse rejects it on a clean tenure
+    f.culpritAfterStamp =
+        (s.flags & FLAG_UNCLEAN_AFTER_STAMP) != 0; // parse rejects it on a clean tenure
     Facts e = p.previous;
     // A tenure that turned unclean after its stamp was stamped: it is closed, only not cleanly.
-    e.phase = s.earlier == EARLIER_NONE ? NOTHING_SEEN
-        : s.earlier == EARLIER_CLOSED_CLEANLY || s.earlier == EARLIER_UNCLEAN_AFTER_STAMP ? CLOSED : OPEN;
+    e.phase =
+        s.earlier == EARLIER_NONE
+            ? NOTHING_SEEN
+            : s.earlier == EARLIER_CLOSED_CLEANLY || s.earlier == EARLIER_UNCLEAN_AFTER_STAMP
+                ? CLOSED
+                : OPEN;
     e.begunInSight = s.earlier != EARLIER_NOT_SEEN_BEGIN;
     e.clean = s.earlier == EARLIER_NOT_CLOSED || s.earlier == EARLIER_CLOSED_CLEANLY;
     e.term = s.earlier == EARLIER_CLOSED_CLEANLY ? s.previousStampTerm : NO_TERM;
@@ -415,16 +478,25 @@ public final class TenureTracker {
     }
   }
 
-  private record Parsed(String topic, int partition, long nextOffset, byte phase, boolean clean, long term,
-      long previousStampTerm, String writer, byte earlier, int flags) {
-  }
+  private record Parsed(
+      String topic,
+      int partition,
+      long nextOffset,
+      byte phase,
+      boolean clean,
+      long term,
+      long previousStampTerm,
+      String writer,
+      byte earlier,
+      int flags) {}
 
   private static Parsed parse(byte[] state) {
     if (state == null) {
       throw new IllegalArgumentException("the state is null");
     }
     if (state.length < 7) {
-      throw new IllegalArgumentException("the state is " + state.length + " bytes, too short to be an export");
+      throw new IllegalArgumentException(
+          "the state is " + state.length + " bytes, too short to be an export");
     }
     ByteBuffer b = ByteBuffer.wrap(state);
     if (b.getShort() != EXPORT_MAGIC) {
@@ -432,7 +504,8 @@ public final class TenureTracker {
     }
     byte version = b.get();
     if (version != EXPORT_VERSION) {
-      throw new IllegalArgumentException("unknown export format version " + version + ", expected " + EXPORT_VERSION);
+      throw new IllegalArgumentException(
+          "unknown export format version " + version + ", expected " + EXPORT_VERSION);
     }
     CRC32 crc = new CRC32();
     crc.update(state, 0, state.length - 4);
@@ -450,18 +523,39 @@ public final class TenureTracker {
       String writer = getString(b);
       byte earlier = b.get();
       int flags = b.get() & 0xFF;
-      boolean consistent = b.remaining() == 4
-          && earlier >= EARLIER_NONE && earlier <= EARLIER_CLOSED_CLEANLY && (flags & ~3) == 0
-          && (clean == 0 || (flags & FLAG_UNCLEAN_AFTER_STAMP) == 0)
-          && (earlier == EARLIER_CLOSED_CLEANLY) == (previousStampTerm > 0)
-          && (phase != NOTHING_SEEN || (earlier == EARLIER_NONE && flags == 0)) && topic != null && partition >= 0 && nextOffset >= -1
-          && phase >= NOTHING_SEEN && phase <= CLOSED && (clean & ~1) == 0 && previousStampTerm >= 0
-          && (clean == 0 || (phase != NOTHING_SEEN && writer != null && term > 0))
-          && (phase != NOTHING_SEEN || (writer == null && term == NO_TERM && previousStampTerm == 0));
+      boolean consistent =
+          b.remaining() == 4
+              && earlier >= EARLIER_NONE
+              && earlier <= EARLIER_CLOSED_CLEANLY
+              && (flags & ~3) == 0
+              && (clean == 0 || (flags & FLAG_UNCLEAN_AFTER_STAMP) == 0)
+              && (earlier == EARLIER_CLOSED_CLEANLY) == (previousStampTerm > 0)
+              && (phase != NOTHING_SEEN || (earlier == EARLIER_NONE && flags == 0))
+              && topic != null
+              && partition >= 0
+              && nextOffset >= -1
+              && phase >= NOTHING_SEEN
+              && phase <= CLOSED
+              && (clean & ~1) == 0
+              && previousStampTerm >= 0
+              && (clean == 0 || (phase != NOTHING_SEEN && writer != null && term > 0))
+              && (phase != NOTHING_SEEN
+                  || (writer == null && term == NO_TERM && previousStampTerm == 0));
       if (!consistent) {
-        throw new IllegalArgumentException("the state's fields are out of range or contradict each other");
+        throw new IllegalArgumentException(
+            "the state's fields are out of range or contradict each other");
       }
-      return new Parsed(topic, partition, nextOffset, phase, clean == 1, term, previousStampTerm, writer, earlier, flags);
+      return new Parsed(
+          topic,
+          partition,
+          nextOffset,
+          phase,
+          clean == 1,
+          term,
+          previousStampTerm,
+          writer,
+          earlier,
+          flags);
     } catch (java.nio.BufferUnderflowException e) {
       throw new IllegalArgumentException("the state is truncated", e);
     }
@@ -472,7 +566,8 @@ public final class TenureTracker {
       b.putShort((short) NULL_STRING);
     } else {
       if (utf8.length >= NULL_STRING) {
-        throw new IllegalArgumentException("a name of " + utf8.length + " bytes is too long to export");
+        throw new IllegalArgumentException(
+            "a name of " + utf8.length + " bytes is too long to export");
       }
       b.putShort((short) utf8.length).put(utf8);
     }
@@ -492,11 +587,19 @@ public final class TenureTracker {
 
   /** Rule R2: the tenure's writer id, and either the tenure's term or none. */
   private static boolean belongsToTenure(Partition p, CharSequence writerId, long term) {
-    return p.writer != null && writerId != null && (term == NO_TERM || term == p.term)
+    return p.writer != null
+        && writerId != null
+        && (term == NO_TERM || term == p.term)
         && p.writer.contentEquals(writerId);
   }
 
-  private void foreign(Partition p, int partition, long offset, CharSequence writerId, long term, boolean undecodable) {
+  private void foreign(
+      Partition p,
+      int partition,
+      long offset,
+      CharSequence writerId,
+      long term,
+      boolean undecodable) {
     if (p.phase == NOTHING_SEEN) {
       // Started inside a tenure whose beginning this tracker never saw (rule R5).
       p.phase = OPEN;
@@ -526,17 +629,24 @@ public final class TenureTracker {
       if (!LOG.isWarnEnabled()) {
         return;
       }
-      LOG.warn("{}-{} offset {}: {} {} the tenure of {} (term {}); the next leader will not skip the inactivity wait",
-          versionTopic, partition, offset,
-          writerId == null && term == NO_TERM ? "a record without writer id (or undecodable)"
+      LOG.warn(
+          "{}-{} offset {}: {} {} the tenure of {} (term {}); the next leader will not skip the inactivity wait",
+          versionTopic,
+          partition,
+          offset,
+          writerId == null && term == NO_TERM
+              ? "a record without writer id (or undecodable)"
               : "a record of writer " + writerId + " with term " + term,
-          p.phase == CLOSED ? "follows the step-down stamp of" : "is not part of", p.writer, p.term);
+          p.phase == CLOSED ? "follows the step-down stamp of" : "is not part of",
+          p.writer,
+          p.term);
     }
   }
 
   private static void checkPartition(int partition) {
     if (partition < 0 || partition > MAX_PARTITION) {
-      throw new IllegalArgumentException("partition must be between 0 and " + MAX_PARTITION + ", got " + partition);
+      throw new IllegalArgumentException(
+          "partition must be between 0 and " + MAX_PARTITION + ", got " + partition);
     }
   }
 

@@ -15,11 +15,11 @@ import java.util.concurrent.CompletionStage;
 public interface WriteBarrier {
 
   /**
-   * A stage that completes normally once every record the host handed to its writer for
-   * {@code partition} of {@code versionTopic} before this call has been acknowledged by the broker,
-   * and exceptionally if one of them failed (the emitter then writes no stamp: it cannot tell
-   * whether that record may still land). Already complete when there is nothing outstanding.
-   * Never null; must not block.
+   * A stage that completes normally once every record the host handed to its writer for {@code
+   * partition} of {@code versionTopic} before this call has been acknowledged by the broker, and
+   * exceptionally if one of them failed (the emitter then writes no stamp: it cannot tell whether
+   * that record may still land). Already complete when there is nothing outstanding. Never null;
+   * must not block.
    */
   CompletionStage<?> writesCompleted(String versionTopic, int partition);
 }

@@ -17,8 +17,8 @@ import org.testng.annotations.Test;
 /**
  * {@link CountingHandoffMetrics} counts each event under its documented metric name, keeps the
  * snapshot order stable, counts only {@link EmitStatus#SKIPPED_UNESTABLISHED} among the skips,
- * rejects {@link HandoverPath#WAIT}, and loses no increment under concurrent recording; the
- * {@link HandoffMetrics#NOOP} sink accepts every call.
+ * rejects {@link HandoverPath#WAIT}, and loses no increment under concurrent recording; the {@link
+ * HandoffMetrics#NOOP} sink accepts every call.
  */
 public class CountingHandoffMetricsTest {
 
@@ -31,7 +31,9 @@ public class CountingHandoffMetricsTest {
     assertEquals(HandoffMetrics.EMIT_LATENCY, "leader_stepdown_stamp_emit_latency", "emit latency");
     assertEquals(HandoffMetrics.FAST_PATH, "leader_handover_fast_path", "fast path");
     assertEquals(HandoffMetrics.LEGACY_WAIT, "leader_handover_legacy_wait", "legacy wait");
-    assertEquals(HandoffMetrics.EMIT_SKIPPED_UNESTABLISHED, "leader_stepdown_stamp_skipped_unestablished",
+    assertEquals(
+        HandoffMetrics.EMIT_SKIPPED_UNESTABLISHED,
+        "leader_stepdown_stamp_skipped_unestablished",
         "skipped unestablished");
     assertEquals(HandoffMetrics.UNCLEAN_TENURE, "leader_handover_unclean_tenure", "unclean tenure");
   }
@@ -78,7 +80,10 @@ public class CountingHandoffMetricsTest {
     expected.put(HandoffMetrics.EMIT_SKIPPED_UNESTABLISHED, 3L);
     expected.put(HandoffMetrics.UNCLEAN_TENURE, 1L);
     assertEquals(m.snapshot(), expected, "snapshot");
-    assertEquals(new ArrayList<>(m.snapshot().keySet()), new ArrayList<>(expected.keySet()), "snapshot order");
+    assertEquals(
+        new ArrayList<>(m.snapshot().keySet()),
+        new ArrayList<>(expected.keySet()),
+        "snapshot order");
     assertEquals(m.toString(), "CountingHandoffMetrics" + expected, "toString");
   }
 
@@ -97,8 +102,9 @@ public class CountingHandoffMetricsTest {
   @Test
   public void waitIsRejectedAndCountsNothing() {
     CountingHandoffMetrics m = new CountingHandoffMetrics();
-    IllegalArgumentException e = expectThrows(IllegalArgumentException.class,
-        () -> m.handover("store_v3", 0, HandoverPath.WAIT));
+    IllegalArgumentException e =
+        expectThrows(
+            IllegalArgumentException.class, () -> m.handover("store_v3", 0, HandoverPath.WAIT));
     assertEquals(e.getMessage(), "WAIT is not a handover", "message");
     assertEquals(m.fastPath(), 0L, "fastPath");
     assertEquals(m.legacyWait(), 0L, "legacyWait");
@@ -114,18 +120,20 @@ public class CountingHandoffMetricsTest {
     try {
       List<Future<?>> futures = new ArrayList<>();
       for (int i = 0; i < threads; i++) {
-        futures.add(pool.submit(() -> {
-          start.await();
-          for (int j = 0; j < ops; j++) {
-            m.stampEmitted(SD, 1L);
-            m.stampEmitFailed(SD, EmitStatus.FAILED, 2L);
-            m.stampSkipped(SD, EmitStatus.SKIPPED_UNESTABLISHED);
-            m.handover("store_v3", j, HandoverPath.FAST_PATH);
-            m.handover("store_v3", j, HandoverPath.LEGACY_WAIT);
-            m.uncleanTenure("store_v3", j);
-          }
-          return null;
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  for (int j = 0; j < ops; j++) {
+                    m.stampEmitted(SD, 1L);
+                    m.stampEmitFailed(SD, EmitStatus.FAILED, 2L);
+                    m.stampSkipped(SD, EmitStatus.SKIPPED_UNESTABLISHED);
+                    m.handover("store_v3", j, HandoverPath.FAST_PATH);
+                    m.handover("store_v3", j, HandoverPath.LEGACY_WAIT);
+                    m.uncleanTenure("store_v3", j);
+                  }
+                  return null;
+                }));
       }
       start.countDown();
       for (Future<?> f : futures) {

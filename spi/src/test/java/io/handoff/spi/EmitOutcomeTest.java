@@ -12,9 +12,10 @@ import org.testng.annotations.DataProvider;
 import org.testng.annotations.Test;
 
 /**
- * {@link EmitOutcome}'s factories accept exactly their statuses ({@link EmitStatus#SKIPPED_UNESTABLISHED}
- * is a skip), keep their fields and print them; {@link EmitStatus}'s predicates split the statuses
- * into acknowledged, skipped and failed, with no status in two groups.
+ * {@link EmitOutcome}'s factories accept exactly their statuses ({@link
+ * EmitStatus#SKIPPED_UNESTABLISHED} is a skip), keep their fields and print them; {@link
+ * EmitStatus}'s predicates split the statuses into acknowledged, skipped and failed, with no status
+ * in two groups.
  */
 public class EmitOutcomeTest {
 
@@ -30,13 +31,17 @@ public class EmitOutcomeTest {
     assertNull(o.cause(), "cause");
     assertTrue(o.isAcked(), "isAcked");
     assertTrue(o.failure().isEmpty(), "failure");
-    assertEquals(o.toString(), "EmitOutcome{store_v3-7, term=42, ACKED, 5000 µs, offset=123}", "toString");
+    assertEquals(
+        o.toString(), "EmitOutcome{store_v3-7, term=42, ACKED, 5000 µs, offset=123}", "toString");
   }
 
   @DataProvider
   public Object[][] skipStatuses() {
-    return new Object[][] {{EmitStatus.SKIPPED_DISABLED}, {EmitStatus.SKIPPED_NO_TERM},
-        {EmitStatus.SKIPPED_UNESTABLISHED}};
+    return new Object[][] {
+      {EmitStatus.SKIPPED_DISABLED},
+      {EmitStatus.SKIPPED_NO_TERM},
+      {EmitStatus.SKIPPED_UNESTABLISHED}
+    };
   }
 
   @Test(dataProvider = "skipStatuses")
@@ -58,12 +63,15 @@ public class EmitOutcomeTest {
 
   @DataProvider
   public Object[][] notSkipStatuses() {
-    return new Object[][] {{EmitStatus.ACKED}, {EmitStatus.TIMED_OUT}, {EmitStatus.FAILED}, {EmitStatus.INTERRUPTED}};
+    return new Object[][] {
+      {EmitStatus.ACKED}, {EmitStatus.TIMED_OUT}, {EmitStatus.FAILED}, {EmitStatus.INTERRUPTED}
+    };
   }
 
   @Test(dataProvider = "notSkipStatuses")
   public void skippedRejectsOtherStatuses(EmitStatus status) {
-    IllegalArgumentException e = expectThrows(IllegalArgumentException.class, () -> EmitOutcome.skipped(SD, status));
+    IllegalArgumentException e =
+        expectThrows(IllegalArgumentException.class, () -> EmitOutcome.skipped(SD, status));
     assertEquals(e.getMessage(), "not a skip status: " + status, "message");
   }
 
@@ -82,8 +90,12 @@ public class EmitOutcomeTest {
     assertSame(o.cause(), cause, "cause");
     assertSame(o.failure().orElseThrow(), cause, "failure");
     assertFalse(o.isAcked(), "isAcked");
-    assertEquals(o.toString(), "EmitOutcome{store_v3-7, term=42, " + status
-        + ", 2 µs, cause=java.util.concurrent.TimeoutException: no ack within 1000 ms}", "toString");
+    assertEquals(
+        o.toString(),
+        "EmitOutcome{store_v3-7, term=42, "
+            + status
+            + ", 2 µs, cause=java.util.concurrent.TimeoutException: no ack within 1000 ms}",
+        "toString");
 
     EmitOutcome withoutCause = EmitOutcome.failed(SD, status, 0L, null);
     assertTrue(withoutCause.failure().isEmpty(), "no cause");
@@ -92,39 +104,64 @@ public class EmitOutcomeTest {
 
   @DataProvider
   public Object[][] notFailureStatuses() {
-    return new Object[][] {{EmitStatus.ACKED}, {EmitStatus.SKIPPED_DISABLED}, {EmitStatus.SKIPPED_NO_TERM},
-        {EmitStatus.SKIPPED_UNESTABLISHED}};
+    return new Object[][] {
+      {EmitStatus.ACKED},
+      {EmitStatus.SKIPPED_DISABLED},
+      {EmitStatus.SKIPPED_NO_TERM},
+      {EmitStatus.SKIPPED_UNESTABLISHED}
+    };
   }
 
   @Test(dataProvider = "notFailureStatuses")
   public void failedRejectsOtherStatuses(EmitStatus status) {
-    IllegalArgumentException e = expectThrows(IllegalArgumentException.class,
-        () -> EmitOutcome.failed(SD, status, 1L, new RuntimeException("x")));
+    IllegalArgumentException e =
+        expectThrows(
+            IllegalArgumentException.class,
+            () -> EmitOutcome.failed(SD, status, 1L, new RuntimeException("x")));
     assertEquals(e.getMessage(), "not a failure status: " + status, "message");
   }
 
   @Test
   public void constructorRejectsNulls() {
-    assertEquals(expectThrows(NullPointerException.class,
-        () -> new EmitOutcome(null, EmitStatus.ACKED, 0L, 0L, null)).getMessage(), "stepDown is null", "message");
-    assertEquals(expectThrows(NullPointerException.class,
-        () -> new EmitOutcome(SD, null, 0L, 0L, null)).getMessage(), "status is null", "message");
-    assertEquals(expectThrows(NullPointerException.class,
-        () -> EmitOutcome.acked(null, 0L, 0L)).getMessage(), "stepDown is null", "message");
-    assertEquals(expectThrows(NullPointerException.class,
-        () -> EmitOutcome.skipped(SD, null)).getMessage(), "status is null", "message");
-    assertEquals(expectThrows(NullPointerException.class,
-        () -> EmitOutcome.failed(SD, null, 0L, null)).getMessage(), "status is null", "message");
+    assertEquals(
+        expectThrows(
+                NullPointerException.class,
+                () -> new EmitOutcome(null, EmitStatus.ACKED, 0L, 0L, null))
+            .getMessage(),
+        "stepDown is null",
+        "message");
+    assertEquals(
+        expectThrows(NullPointerException.class, () -> new EmitOutcome(SD, null, 0L, 0L, null))
+            .getMessage(),
+        "status is null",
+        "message");
+    assertEquals(
+        expectThrows(NullPointerException.class, () -> EmitOutcome.acked(null, 0L, 0L))
+            .getMessage(),
+        "stepDown is null",
+        "message");
+    assertEquals(
+        expectThrows(NullPointerException.class, () -> EmitOutcome.skipped(SD, null)).getMessage(),
+        "status is null",
+        "message");
+    assertEquals(
+        expectThrows(NullPointerException.class, () -> EmitOutcome.failed(SD, null, 0L, null))
+            .getMessage(),
+        "status is null",
+        "message");
   }
 
   @Test
   public void statusPredicates() {
     for (EmitStatus s : EmitStatus.values()) {
       assertEquals(s.isAcked(), s == EmitStatus.ACKED, s.name());
-      boolean skipped = s == EmitStatus.SKIPPED_DISABLED || s == EmitStatus.SKIPPED_NO_TERM
-          || s == EmitStatus.SKIPPED_UNESTABLISHED;
+      boolean skipped =
+          s == EmitStatus.SKIPPED_DISABLED
+              || s == EmitStatus.SKIPPED_NO_TERM
+              || s == EmitStatus.SKIPPED_UNESTABLISHED;
       assertEquals(s.isSkipped(), skipped, s.name());
-      boolean failure = s == EmitStatus.TIMED_OUT || s == EmitStatus.FAILED || s == EmitStatus.INTERRUPTED;
+      boolean failure =
+          s == EmitStatus.TIMED_OUT || s == EmitStatus.FAILED || s == EmitStatus.INTERRUPTED;
       assertEquals(s.isFailure(), failure, s.name());
       int groups = (s.isAcked() ? 1 : 0) + (s.isSkipped() ? 1 : 0) + (s.isFailure() ? 1 : 0);
       assertEquals(groups, 1, s.name() + " is in exactly one group");
@@ -135,10 +172,12 @@ public class EmitOutcomeTest {
   @Test
   public void unestablishedIsASkipNotAFailure() {
     assertTrue(EmitStatus.SKIPPED_UNESTABLISHED.isSkipped(), "SKIPPED_UNESTABLISHED is a skip");
-    assertFalse(EmitStatus.SKIPPED_UNESTABLISHED.isFailure(), "SKIPPED_UNESTABLISHED is no failure");
+    assertFalse(
+        EmitStatus.SKIPPED_UNESTABLISHED.isFailure(), "SKIPPED_UNESTABLISHED is no failure");
     StepDown unestablished = new StepDown("store_v3", 7, 42L, false, 1, "host-a");
     EmitOutcome o = EmitOutcome.skipped(unestablished, unestablished.skipStatus());
     assertEquals(o.status(), EmitStatus.SKIPPED_UNESTABLISHED, "the step-down's own skip status");
-    assertEquals(o.toString(), "EmitOutcome{store_v3-7, term=42, SKIPPED_UNESTABLISHED, 0 µs}", "toString");
+    assertEquals(
+        o.toString(), "EmitOutcome{store_v3-7, term=42, SKIPPED_UNESTABLISHED, 0 µs}", "toString");
   }
 }

@@ -10,11 +10,11 @@ import java.util.zip.CRC32;
 
 /**
  * The fields of a {@link TenureTracker#export} in format version 2, decoded and encoded
- * independently of the tracker: magic {@code "HT"}, version byte, topic (unsigned 16-bit length then
- * UTF-8, {@code 0xFFFF} for none), partition, next offset, phase byte (0 nothing seen, 1 open, 2
- * closed), clean byte, term, previous stamp term, writer id (as the topic), earlier status byte,
- * flags byte, then the CRC-32 of everything before it, all big-endian. Tests read exports with it and
- * forge bytes the tracker must reject or accept.
+ * independently of the tracker: magic {@code "HT"}, version byte, topic (unsigned 16-bit length
+ * then UTF-8, {@code 0xFFFF} for none), partition, next offset, phase byte (0 nothing seen, 1 open,
+ * 2 closed), clean byte, term, previous stamp term, writer id (as the topic), earlier status byte,
+ * flags byte, then the CRC-32 of everything before it, all big-endian. Tests read exports with it
+ * and forge bytes the tracker must reject or accept.
  */
 final class ExportLayout {
 
@@ -32,15 +32,18 @@ final class ExportLayout {
   long term = -1;
   long previousStampTerm;
   String writer;
+
   /**
    * Why the tenure before the current one does or does not count: 0 none seen, 1 its beginning not
-   * seen, 2 unclean, 3 unclean after its stamp, 4 not closed, 5 closed cleanly. When not set, what the
-   * other fields imply: cleanly closed (5) with a previous stamp term, none (0) when nothing was seen,
-   * else not closed (4).
+   * seen, 2 unclean, 3 unclean after its stamp, 4 not closed, 5 closed cleanly. When not set, what
+   * the other fields imply: cleanly closed (5) with a previous stamp term, none (0) when nothing
+   * was seen, else not closed (4).
    */
   Byte earlier;
+
   /** Bit 0: the current tenure began in sight; bit 1: it turned unclean after its stamp. */
   byte flags;
+
   /** Bytes between the flags and the checksum; an export has none. */
   byte[] trailing = new byte[0];
 
@@ -66,7 +69,8 @@ final class ExportLayout {
     e.earlier = b.get();
     e.flags = b.get();
     if (b.remaining() != 4) {
-      throw new AssertionError("expected only the checksum after the flags, found " + b.remaining() + " bytes");
+      throw new AssertionError(
+          "expected only the checksum after the flags, found " + b.remaining() + " bytes");
     }
     CRC32 crc = new CRC32();
     crc.update(bytes, 0, bytes.length - 4);
@@ -90,7 +94,8 @@ final class ExportLayout {
       d.writeLong(term);
       d.writeLong(previousStampTerm);
       string(d, writer);
-      d.writeByte(earlier != null ? earlier : previousStampTerm > 0 ? 5 : phase == NOTHING_SEEN ? 0 : 4);
+      d.writeByte(
+          earlier != null ? earlier : previousStampTerm > 0 ? 5 : phase == NOTHING_SEEN ? 0 : 4);
       d.writeByte(flags);
       d.write(trailing);
       CRC32 crc = new CRC32();
@@ -124,7 +129,22 @@ final class ExportLayout {
 
   @Override
   public String toString() {
-    return "ExportLayout{" + topic + "-" + partition + ", next=" + nextOffset + ", phase=" + phase + ", clean=" + clean
-        + ", term=" + term + ", previousStampTerm=" + previousStampTerm + ", writer=" + writer + "}";
+    return "ExportLayout{"
+        + topic
+        + "-"
+        + partition
+        + ", next="
+        + nextOffset
+        + ", phase="
+        + phase
+        + ", clean="
+        + clean
+        + ", term="
+        + term
+        + ", previousStampTerm="
+        + previousStampTerm
+        + ", writer="
+        + writer
+        + "}";
   }
 }

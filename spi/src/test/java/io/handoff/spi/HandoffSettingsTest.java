@@ -24,10 +24,11 @@ import org.testng.annotations.DataProvider;
 import org.testng.annotations.Test;
 
 /**
- * {@link HandoffSettings} keeps its documented key names and defaults, parses valid values leniently
- * (trimmed, case-insensitive booleans, typed objects, {@link java.util.Properties} defaults), rejects
- * every invalid value in one exception naming each key, warns about unknown keys with a suggestion,
- * routes strategy and Kafka keys, and never shows a secret outside the Kafka properties.
+ * {@link HandoffSettings} keeps its documented key names and defaults, parses valid values
+ * leniently (trimmed, case-insensitive booleans, typed objects, {@link java.util.Properties}
+ * defaults), rejects every invalid value in one exception naming each key, warns about unknown keys
+ * with a suggestion, routes strategy and Kafka keys, and never shows a secret outside the Kafka
+ * properties.
  */
 public class HandoffSettingsTest {
 
@@ -48,12 +49,20 @@ public class HandoffSettingsTest {
   @Test
   public void keyNamesAreTheDocumentedOnes() {
     assertEquals(HandoffSettings.PREFIX, "server.leader.handover.", "HandoffSettings.PREFIX");
-    assertEquals(EMIT_STEPDOWN_STAMP, "server.leader.handover.emit.stepdown.stamp", "EMIT_STEPDOWN_STAMP");
-    assertEquals(CONSUME_STEPDOWN_STAMP, "server.leader.handover.consume.stepdown.stamp", "CONSUME_STEPDOWN_STAMP");
-    assertEquals(ACK_TIMEOUT_MS, "server.leader.handover.emit.stepdown.stamp.ack.timeout.ms", "ACK_TIMEOUT_MS");
+    assertEquals(
+        EMIT_STEPDOWN_STAMP, "server.leader.handover.emit.stepdown.stamp", "EMIT_STEPDOWN_STAMP");
+    assertEquals(
+        CONSUME_STEPDOWN_STAMP,
+        "server.leader.handover.consume.stepdown.stamp",
+        "CONSUME_STEPDOWN_STAMP");
+    assertEquals(
+        ACK_TIMEOUT_MS,
+        "server.leader.handover.emit.stepdown.stamp.ack.timeout.ms",
+        "ACK_TIMEOUT_MS");
     assertEquals(STRATEGY, "server.leader.handover.strategy", "STRATEGY");
     assertEquals(KAFKA_PREFIX, "server.leader.handover.kafka.", "KAFKA_PREFIX");
-    assertEquals(HandoffSettings.MAX_ACK_TIMEOUT_MS, 300_000L, "HandoffSettings.MAX_ACK_TIMEOUT_MS");
+    assertEquals(
+        HandoffSettings.MAX_ACK_TIMEOUT_MS, 300_000L, "HandoffSettings.MAX_ACK_TIMEOUT_MS");
     assertEquals(HandoffSettings.HIDDEN, "[hidden]", "HandoffSettings.HIDDEN");
   }
 
@@ -95,9 +104,18 @@ public class HandoffSettingsTest {
       defaults.add(k.defaultValue());
       assertTrue(k.doc() != null && !k.doc().isBlank(), "no documentation for " + k.name());
     }
-    assertEquals(names, List.of(EMIT_STEPDOWN_STAMP, CONSUME_STEPDOWN_STAMP, ACK_TIMEOUT_MS, STRATEGY), "names");
-    assertEquals(types, List.of(HandoffSettings.Type.BOOLEAN, HandoffSettings.Type.BOOLEAN,
-        HandoffSettings.Type.LONG, HandoffSettings.Type.STRING), "types");
+    assertEquals(
+        names,
+        List.of(EMIT_STEPDOWN_STAMP, CONSUME_STEPDOWN_STAMP, ACK_TIMEOUT_MS, STRATEGY),
+        "names");
+    assertEquals(
+        types,
+        List.of(
+            HandoffSettings.Type.BOOLEAN,
+            HandoffSettings.Type.BOOLEAN,
+            HandoffSettings.Type.LONG,
+            HandoffSettings.Type.STRING),
+        "types");
     assertEquals(defaults, List.of("false", "false", "1000", "stamp"), "defaults");
     assertThrows(UnsupportedOperationException.class, () -> keys.add(keys.get(0)));
   }
@@ -111,11 +129,22 @@ public class HandoffSettingsTest {
     expected.put(STRATEGY, "stamp");
     Map<String, String> effective = HandoffSettings.defaults().effective();
     assertEquals(effective, expected, "effective");
-    assertEquals(new ArrayList<>(effective.keySet()), new ArrayList<>(expected.keySet()),
+    assertEquals(
+        new ArrayList<>(effective.keySet()),
+        new ArrayList<>(expected.keySet()),
         "new ArrayList<>(effective.keySet())");
-    assertEquals(HandoffSettings.defaults().toString(), "HandoffSettings{" + EMIT_STEPDOWN_STAMP + "=false, "
-        + CONSUME_STEPDOWN_STAMP + "=false, " + ACK_TIMEOUT_MS + "=1000, " + STRATEGY + "=stamp}",
-            "HandoffSettings.defaults().toString()");
+    assertEquals(
+        HandoffSettings.defaults().toString(),
+        "HandoffSettings{"
+            + EMIT_STEPDOWN_STAMP
+            + "=false, "
+            + CONSUME_STEPDOWN_STAMP
+            + "=false, "
+            + ACK_TIMEOUT_MS
+            + "=1000, "
+            + STRATEGY
+            + "=stamp}",
+        "HandoffSettings.defaults().toString()");
   }
 
   // ---------------------------------------------------------------- parsing valid values
@@ -123,8 +152,16 @@ public class HandoffSettingsTest {
   @DataProvider
   public Object[][] booleans() {
     return new Object[][] {
-        {"true", true}, {"TRUE", true}, {"True", true}, {"tRuE", true}, {" true ", true}, {"\ttrue\n", true},
-        {"false", false}, {"FALSE", false}, {"False", false}, {"  fAlSe\t", false},
+      {"true", true},
+      {"TRUE", true},
+      {"True", true},
+      {"tRuE", true},
+      {" true ", true},
+      {"\ttrue\n", true},
+      {"false", false},
+      {"FALSE", false},
+      {"False", false},
+      {"  fAlSe\t", false},
     };
   }
 
@@ -161,10 +198,20 @@ public class HandoffSettingsTest {
 
   @Test
   public void ackTimeoutStringsAreTrimmedAndBoundsAccepted() {
-    assertEquals(parse(ACK_TIMEOUT_MS, " 42 ").ackTimeoutMs(), 42L, "parse(ACK_TIMEOUT_MS, \" 42 \").ackTimeoutMs()");
-    assertEquals(parse(ACK_TIMEOUT_MS, "0").ackTimeoutMs(), 0L, "parse(ACK_TIMEOUT_MS, \"0\").ackTimeoutMs()");
-    assertTrue(parse(ACK_TIMEOUT_MS, "0").warnings().isEmpty(), "parse(ACK_TIMEOUT_MS, \"0\").warnings().isEmpty()");
-    assertEquals(parse(ACK_TIMEOUT_MS, "300000").ackTimeoutMs(), 300_000L,
+    assertEquals(
+        parse(ACK_TIMEOUT_MS, " 42 ").ackTimeoutMs(),
+        42L,
+        "parse(ACK_TIMEOUT_MS, \" 42 \").ackTimeoutMs()");
+    assertEquals(
+        parse(ACK_TIMEOUT_MS, "0").ackTimeoutMs(),
+        0L,
+        "parse(ACK_TIMEOUT_MS, \"0\").ackTimeoutMs()");
+    assertTrue(
+        parse(ACK_TIMEOUT_MS, "0").warnings().isEmpty(),
+        "parse(ACK_TIMEOUT_MS, \"0\").warnings().isEmpty()");
+    assertEquals(
+        parse(ACK_TIMEOUT_MS, "300000").ackTimeoutMs(),
+        300_000L,
         "parse(ACK_TIMEOUT_MS, \"300000\").ackTimeoutMs()");
   }
 
@@ -187,7 +234,8 @@ public class HandoffSettingsTest {
     HandoffSettings s = HandoffSettings.from(m);
     m.put(KAFKA_PREFIX + "acks", "all");
     m.put(HandoffSettings.PREFIX + "stamp.baz", "qux");
-    assertEquals(s.kafkaProperties(), Map.of("bootstrap.servers", "b1:9092"), "s.kafkaProperties()");
+    assertEquals(
+        s.kafkaProperties(), Map.of("bootstrap.servers", "b1:9092"), "s.kafkaProperties()");
     assertEquals(s.strategyProperties(), Map.of("foo", "bar"), "s.strategyProperties()");
     assertThrows(UnsupportedOperationException.class, () -> s.kafkaProperties().put("x", "y"));
     assertThrows(UnsupportedOperationException.class, () -> s.strategyProperties().put("x", "y"));
@@ -196,13 +244,19 @@ public class HandoffSettingsTest {
 
   @Test
   public void equalsComparesTheParsedValues() {
-    assertEquals(parse(EMIT_STEPDOWN_STAMP, "true", ACK_TIMEOUT_MS, "5"),
+    assertEquals(
+        parse(EMIT_STEPDOWN_STAMP, "true", ACK_TIMEOUT_MS, "5"),
         parse(EMIT_STEPDOWN_STAMP, " TRUE", ACK_TIMEOUT_MS, "5 "),
-            "parse(EMIT_STEPDOWN_STAMP, \"true\", ACK_TIMEOUT_MS, \"5\")");
-    assertNotEquals(parse(ACK_TIMEOUT_MS, "5"), parse(ACK_TIMEOUT_MS, "6"), "parse(ACK_TIMEOUT_MS, \"5\")");
-    assertNotEquals(parse(EMIT_STEPDOWN_STAMP, "true"), HandoffSettings.defaults(),
+        "parse(EMIT_STEPDOWN_STAMP, \"true\", ACK_TIMEOUT_MS, \"5\")");
+    assertNotEquals(
+        parse(ACK_TIMEOUT_MS, "5"), parse(ACK_TIMEOUT_MS, "6"), "parse(ACK_TIMEOUT_MS, \"5\")");
+    assertNotEquals(
+        parse(EMIT_STEPDOWN_STAMP, "true"),
+        HandoffSettings.defaults(),
         "parse(EMIT_STEPDOWN_STAMP, \"true\")");
-    assertNotEquals(parse(KAFKA_PREFIX + "acks", "all"), HandoffSettings.defaults(),
+    assertNotEquals(
+        parse(KAFKA_PREFIX + "acks", "all"),
+        HandoffSettings.defaults(),
         "parse(KAFKA_PREFIX + \"acks\", \"all\")");
   }
 
@@ -226,28 +280,37 @@ public class HandoffSettingsTest {
   @Test(dataProvider = "invalidBooleans")
   public void otherInvalidBooleansAreRejected(String text) {
     HandoffConfigException e = parseFails(Map.of(CONSUME_STEPDOWN_STAMP, text));
-    assertEquals(e.getMessage(), "Invalid value '" + text
-        + "' for configuration server.leader.handover.consume.stepdown.stamp: must be true or false", "message");
+    assertEquals(
+        e.getMessage(),
+        "Invalid value '"
+            + text
+            + "' for configuration server.leader.handover.consume.stepdown.stamp: must be true or false",
+        "message");
   }
 
   @Test
   public void nonBooleanObjectForABooleanIsRejected() {
     HandoffConfigException e = parseFails(Map.of(EMIT_STEPDOWN_STAMP, 1));
-    assertEquals(e.getMessage(),
+    assertEquals(
+        e.getMessage(),
         "Invalid value '1' for configuration server.leader.handover.emit.stepdown.stamp: must be true or false",
-            "message");
+        "message");
   }
 
   @DataProvider
   public Object[][] invalidTimeouts() {
-    return new Object[][] {{"abc"}, {""}, {"1e3"}, {"99999999999999999999"}, {"1.5"}, {"1_000"}, {"0x10"}};
+    return new Object[][] {
+      {"abc"}, {""}, {"1e3"}, {"99999999999999999999"}, {"1.5"}, {"1_000"}, {"0x10"}
+    };
   }
 
   @Test(dataProvider = "invalidTimeouts")
   public void invalidAckTimeoutIsRejected(String text) {
     HandoffConfigException e = parseFails(Map.of(ACK_TIMEOUT_MS, text));
-    String prefix = "Invalid value '" + text
-        + "' for configuration server.leader.handover.emit.stepdown.stamp.ack.timeout.ms: must be";
+    String prefix =
+        "Invalid value '"
+            + text
+            + "' for configuration server.leader.handover.emit.stepdown.stamp.ack.timeout.ms: must be";
     assertTrue(e.getMessage().startsWith(prefix), e.getMessage());
     assertEquals(e.errors().size(), 1, "e.errors().size()");
     assertTrue(e.errors().get(0).startsWith(prefix), e.errors().get(0));
@@ -256,36 +319,48 @@ public class HandoffSettingsTest {
   @Test
   public void fractionalNumberObjectForTheTimeoutIsRejected() {
     HandoffConfigException e = parseFails(Map.of(ACK_TIMEOUT_MS, 1.5d));
-    assertTrue(e.getMessage().startsWith(
-        "Invalid value '1.5' for configuration server.leader.handover.emit.stepdown.stamp.ack.timeout.ms: must be"),
+    assertTrue(
+        e.getMessage()
+            .startsWith(
+                "Invalid value '1.5' for configuration server.leader.handover.emit.stepdown.stamp.ack.timeout.ms: must be"),
         e.getMessage());
   }
 
   @DataProvider
   public Object[][] tooLongTimeouts() {
-    return new Object[][] {{"300001"}, {Long.valueOf(300_001L)}, {Integer.valueOf(1_000_000)},
-        {String.valueOf(Long.MAX_VALUE)}};
+    return new Object[][] {
+      {"300001"},
+      {Long.valueOf(300_001L)},
+      {Integer.valueOf(1_000_000)},
+      {String.valueOf(Long.MAX_VALUE)}
+    };
   }
 
   @Test(dataProvider = "tooLongTimeouts")
   public void ackTimeoutAboveTheMaximumIsRejected(Object value) {
     HandoffConfigException e = parseFails(Map.of(ACK_TIMEOUT_MS, value));
     assertEquals(e.errors().size(), 1, "e.errors().size()");
-    assertTrue(e.getMessage().startsWith("Invalid value '" + value
-        + "' for configuration server.leader.handover.emit.stepdown.stamp.ack.timeout.ms: must be at most 300000"),
+    assertTrue(
+        e.getMessage()
+            .startsWith(
+                "Invalid value '"
+                    + value
+                    + "' for configuration server.leader.handover.emit.stepdown.stamp.ack.timeout.ms: must be at most 300000"),
         e.getMessage());
   }
 
   @DataProvider
   public Object[][] invalidStrategies() {
-    return new Object[][] {{""}, {"   "}, {"Stamp"}, {"STAMP"}, {"my strategy"}, {"al pha"}, {"1abc"},
-        {"-x"}, {"st.amp"}};
+    return new Object[][] {
+      {""}, {"   "}, {"Stamp"}, {"STAMP"}, {"my strategy"}, {"al pha"}, {"1abc"}, {"-x"}, {"st.amp"}
+    };
   }
 
   @Test(dataProvider = "invalidStrategies")
   public void invalidStrategyIsRejected(String text) {
     HandoffConfigException e = parseFails(Map.of(STRATEGY, text));
-    String prefix = "Invalid value '" + text + "' for configuration server.leader.handover.strategy: ";
+    String prefix =
+        "Invalid value '" + text + "' for configuration server.leader.handover.strategy: ";
     assertTrue(e.getMessage().startsWith(prefix), e.getMessage());
     assertTrue(e.getMessage().length() > prefix.length(), "no reason given: " + e.getMessage());
     assertEquals(e.errors().size(), 1, "e.errors().size()");
@@ -294,9 +369,10 @@ public class HandoffSettingsTest {
   @Test
   public void emptyKafkaPropertyNameIsRejected() {
     HandoffConfigException e = parseFails(Map.of(KAFKA_PREFIX, "x"));
-    assertEquals(e.getMessage(),
+    assertEquals(
+        e.getMessage(),
         "Invalid configuration server.leader.handover.kafka.: a Kafka client property name must follow the prefix",
-            "message");
+        "message");
   }
 
   @Test
@@ -311,18 +387,28 @@ public class HandoffSettingsTest {
 
     List<String> errors = e.errors();
     assertEquals(errors.size(), 4, errors.toString());
-    assertEquals(errors.get(0),
+    assertEquals(
+        errors.get(0),
         "Invalid value 'abc' for configuration server.leader.handover.emit.stepdown.stamp: must be true or false",
-            "errors.get(0)");
-    assertEquals(errors.get(1),
+        "errors.get(0)");
+    assertEquals(
+        errors.get(1),
         "Invalid value 'maybe' for configuration server.leader.handover.consume.stepdown.stamp: must be true or false",
-            "errors.get(1)");
-    assertTrue(errors.get(2).startsWith(
-        "Invalid value 'soon' for configuration server.leader.handover.emit.stepdown.stamp.ack.timeout.ms: must be"),
+        "errors.get(1)");
+    assertTrue(
+        errors
+            .get(2)
+            .startsWith(
+                "Invalid value 'soon' for configuration server.leader.handover.emit.stepdown.stamp.ack.timeout.ms: must be"),
         errors.get(2));
-    assertTrue(errors.get(3).startsWith("Invalid value 'Bad Name' for configuration server.leader.handover.strategy: "),
+    assertTrue(
+        errors
+            .get(3)
+            .startsWith(
+                "Invalid value 'Bad Name' for configuration server.leader.handover.strategy: "),
         errors.get(3));
-    assertTrue(e.getMessage().startsWith("Invalid handoff configuration (4 errors):"), e.getMessage());
+    assertTrue(
+        e.getMessage().startsWith("Invalid handoff configuration (4 errors):"), e.getMessage());
     for (String error : errors) {
       assertTrue(e.getMessage().contains(error), "message lacks " + error + ": " + e.getMessage());
     }
@@ -352,8 +438,12 @@ public class HandoffSettingsTest {
 
   @DataProvider
   public Object[][] negativeTimeouts() {
-    return new Object[][] {{"-5", -5L}, {" -1 ", -1L}, {Integer.valueOf(-250), -250L},
-        {String.valueOf(Long.MIN_VALUE), Long.MIN_VALUE}};
+    return new Object[][] {
+      {"-5", -5L},
+      {" -1 ", -1L},
+      {Integer.valueOf(-250), -250L},
+      {String.valueOf(Long.MIN_VALUE), Long.MIN_VALUE}
+    };
   }
 
   @Test(dataProvider = "negativeTimeouts")
@@ -361,16 +451,24 @@ public class HandoffSettingsTest {
     try (LogCapture log = new LogCapture(HandoffSettings.class)) {
       HandoffSettings s = HandoffSettings.from(Map.of(ACK_TIMEOUT_MS, value));
       assertEquals(s.ackTimeoutMs(), 0L, "s.ackTimeoutMs()");
-      String expected = "Configuration server.leader.handover.emit.stepdown.stamp.ack.timeout.ms=" + parsed
-          + " is negative; using 0 (send the stamp, do not wait for its ack)";
+      String expected =
+          "Configuration server.leader.handover.emit.stepdown.stamp.ack.timeout.ms="
+              + parsed
+              + " is negative; using 0 (send the stamp, do not wait for its ack)";
       assertEquals(s.warnings(), List.of(expected), "s.warnings()");
-      assertTrue(s.warnings().get(0).contains(ACK_TIMEOUT_MS), "s.warnings().get(0).contains(ACK_TIMEOUT_MS)");
+      assertTrue(
+          s.warnings().get(0).contains(ACK_TIMEOUT_MS),
+          "s.warnings().get(0).contains(ACK_TIMEOUT_MS)");
 
       List<ILoggingEvent> events = log.events();
       assertEquals(events.size(), 1, log.everything());
       assertEquals(events.get(0).getLevel(), Level.WARN, "events.get(0).getLevel()");
-      assertEquals(events.get(0).getFormattedMessage(), expected, "events.get(0).getFormattedMessage()");
-      assertEquals(events.get(0).getLoggerName(), "io.handoff.spi.HandoffSettings", "events.get(0).getLoggerName()");
+      assertEquals(
+          events.get(0).getFormattedMessage(), expected, "events.get(0).getFormattedMessage()");
+      assertEquals(
+          events.get(0).getLoggerName(),
+          "io.handoff.spi.HandoffSettings",
+          "events.get(0).getLoggerName()");
     }
   }
 
@@ -379,8 +477,9 @@ public class HandoffSettingsTest {
     try (LogCapture log = new LogCapture(HandoffSettings.class)) {
       HandoffSettings s = parse("server.leader.handover.emit.stepdown.stmap", "true");
       assertFalse(s.emitStepDownStamp(), "a misspelt key must not switch anything on");
-      String expected = "Unknown configuration server.leader.handover.emit.stepdown.stmap is ignored;"
-          + " did you mean server.leader.handover.emit.stepdown.stamp?";
+      String expected =
+          "Unknown configuration server.leader.handover.emit.stepdown.stmap is ignored;"
+              + " did you mean server.leader.handover.emit.stepdown.stamp?";
       assertEquals(s.warnings(), List.of(expected), "s.warnings()");
       assertEquals(log.messages(Level.WARN), List.of(expected), "log.messages(Level.WARN)");
       assertEquals(log.events().size(), 1, "log.events().size()");
@@ -392,11 +491,11 @@ public class HandoffSettingsTest {
   @DataProvider
   public Object[][] typos() {
     return new Object[][] {
-        {"server.leader.handover.stratgy", STRATEGY},
-        {"server.leader.handover.strategies", STRATEGY},
-        {"server.leader.handover.consume.stepdown.stamps", CONSUME_STEPDOWN_STAMP},
-        {"server.leader.handover.emit.stepdown.stamp.ack.timeout", ACK_TIMEOUT_MS},
-        {"server.leader.handover.emit.stepdown.stamp.ack.timeout.msec", ACK_TIMEOUT_MS},
+      {"server.leader.handover.stratgy", STRATEGY},
+      {"server.leader.handover.strategies", STRATEGY},
+      {"server.leader.handover.consume.stepdown.stamps", CONSUME_STEPDOWN_STAMP},
+      {"server.leader.handover.emit.stepdown.stamp.ack.timeout", ACK_TIMEOUT_MS},
+      {"server.leader.handover.emit.stepdown.stamp.ack.timeout.msec", ACK_TIMEOUT_MS},
     };
   }
 
@@ -404,7 +503,8 @@ public class HandoffSettingsTest {
   public void typosSuggestTheIntendedKey(String typo, String intended) {
     try (LogCapture log = new LogCapture(HandoffSettings.class)) {
       HandoffSettings s = parse(typo, "x");
-      String expected = "Unknown configuration " + typo + " is ignored; did you mean " + intended + "?";
+      String expected =
+          "Unknown configuration " + typo + " is ignored; did you mean " + intended + "?";
       assertEquals(s.warnings(), List.of(expected), "s.warnings()");
       assertEquals(log.messages(Level.WARN), List.of(expected), "log.messages(Level.WARN)");
     }
@@ -413,12 +513,13 @@ public class HandoffSettingsTest {
   @Test
   public void keysOutsideThePrefixAreIgnoredSilently() {
     try (LogCapture log = new LogCapture(HandoffSettings.class)) {
-      HandoffSettings s = parse(
-          "kafka.bootstrap.servers", "elsewhere:9092",
-          "server.port", "8080",
-          "server.leader.handoverx", "1",
-          "server.leader.handover", "true",
-          "leader.handover.strategy", "nonsense");
+      HandoffSettings s =
+          parse(
+              "kafka.bootstrap.servers", "elsewhere:9092",
+              "server.port", "8080",
+              "server.leader.handoverx", "1",
+              "server.leader.handover", "true",
+              "leader.handover.strategy", "nonsense");
       assertTrue(s.warnings().isEmpty(), s.warnings().toString());
       assertTrue(log.events().isEmpty(), log.everything());
       assertTrue(s.kafkaProperties().isEmpty(), "s.kafkaProperties().isEmpty()");
@@ -430,19 +531,27 @@ public class HandoffSettingsTest {
   @Test
   public void keysUnderTheSelectedStrategyGoToStrategyPropertiesWithoutWarning() {
     try (LogCapture log = new LogCapture(HandoffSettings.class)) {
-      HandoffSettings s = parse(
-          STRATEGY, "alpha",
-          "server.leader.handover.alpha.region", "eu-west",
-          "server.leader.handover.alpha.retry.count", "3");
+      HandoffSettings s =
+          parse(
+              STRATEGY,
+              "alpha",
+              "server.leader.handover.alpha.region",
+              "eu-west",
+              "server.leader.handover.alpha.retry.count",
+              "3");
       Map<String, String> expected = new LinkedHashMap<>();
       expected.put("region", "eu-west");
       expected.put("retry.count", "3");
       assertEquals(s.strategyProperties(), expected, "s.strategyProperties()");
       assertTrue(s.warnings().isEmpty(), s.warnings().toString());
       assertTrue(log.events().isEmpty(), log.everything());
-      assertEquals(s.effective().get("server.leader.handover.alpha.region"), "eu-west",
+      assertEquals(
+          s.effective().get("server.leader.handover.alpha.region"),
+          "eu-west",
           "s.effective().get(\"server.leader.handover.alpha.region\")");
-      assertEquals(s.effective().get("server.leader.handover.alpha.retry.count"), "3",
+      assertEquals(
+          s.effective().get("server.leader.handover.alpha.retry.count"),
+          "3",
           "s.effective().get(\"server.leader.handover.alpha.retry.count\")");
     }
   }
@@ -460,7 +569,10 @@ public class HandoffSettingsTest {
       HandoffSettings s = parse(STRATEGY, "alpha", "server.leader.handover.beta.region", "eu");
       assertTrue(s.strategyProperties().isEmpty(), "s.strategyProperties().isEmpty()");
       assertEquals(s.warnings().size(), 1, "s.warnings().size()");
-      assertTrue(s.warnings().get(0).startsWith("Unknown configuration server.leader.handover.beta.region is ignored"),
+      assertTrue(
+          s.warnings()
+              .get(0)
+              .startsWith("Unknown configuration server.leader.handover.beta.region is ignored"),
           s.warnings().get(0));
       assertEquals(log.at(Level.WARN).size(), 1, "log.at(Level.WARN).size()");
     }
@@ -470,36 +582,47 @@ public class HandoffSettingsTest {
 
   @Test
   public void kafkaPrefixIsRemoved() {
-    HandoffSettings s = parse(
-        KAFKA_PREFIX + "bootstrap.servers", "broker-1:9092,broker-2:9092",
-        KAFKA_PREFIX + "acks", "all");
+    HandoffSettings s =
+        parse(
+            KAFKA_PREFIX + "bootstrap.servers", "broker-1:9092,broker-2:9092",
+            KAFKA_PREFIX + "acks", "all");
     Map<String, String> expected = new LinkedHashMap<>();
     expected.put("bootstrap.servers", "broker-1:9092,broker-2:9092");
     expected.put("acks", "all");
     assertEquals(s.kafkaProperties(), expected, "s.kafkaProperties()");
     assertTrue(s.warnings().isEmpty(), "s.warnings().isEmpty()");
-    assertEquals(s.effective().get("server.leader.handover.kafka.bootstrap.servers"), "broker-1:9092,broker-2:9092",
+    assertEquals(
+        s.effective().get("server.leader.handover.kafka.bootstrap.servers"),
+        "broker-1:9092,broker-2:9092",
         "s.effective().get(\"server.leader.handover.kafka.bootstrap.servers\")");
-    assertTrue(s.toString().contains("server.leader.handover.kafka.bootstrap.servers=broker-1:9092,broker-2:9092"),
+    assertTrue(
+        s.toString()
+            .contains("server.leader.handover.kafka.bootstrap.servers=broker-1:9092,broker-2:9092"),
         s.toString());
   }
 
   @Test
   public void secretsAreHiddenEverywhereButInTheKafkaProperties() {
     Map<String, String> secrets = new LinkedHashMap<>();
-    secrets.put("sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required "
-        + "username=\"u\" password=\"Jaas-S3cr3t-Zq91\";");
+    secrets.put(
+        "sasl.jaas.config",
+        "org.apache.kafka.common.security.plain.PlainLoginModule required "
+            + "username=\"u\" password=\"Jaas-S3cr3t-Zq91\";");
     secrets.put("ssl.key.password", "KeyPw-Xy77-unique");
     secrets.put("ssl.truststore.password", "TrustPw-Qq55-unique");
     secrets.put("basic.auth.user.secret", "BasicAuth-Ww33-unique");
-    String[] distinctive = {"Jaas-S3cr3t-Zq91", "KeyPw-Xy77-unique", "TrustPw-Qq55-unique", "BasicAuth-Ww33-unique"};
+    String[] distinctive = {
+      "Jaas-S3cr3t-Zq91", "KeyPw-Xy77-unique", "TrustPw-Qq55-unique", "BasicAuth-Ww33-unique"
+    };
 
     Map<String, Object> in = new LinkedHashMap<>();
     in.put(KAFKA_PREFIX + "bootstrap.servers", "broker:9092");
     secrets.forEach((k, v) -> in.put(KAFKA_PREFIX + k, v));
     in.put(STRATEGY, "alpha");
     in.put("server.leader.handover.alpha.api.password", "StrategyPw-Rr11-unique");
-    in.put("server.leader.handover.emit.stepdown.stmap", "true"); // produces a warning, to check warnings too
+    in.put(
+        "server.leader.handover.emit.stepdown.stmap",
+        "true"); // produces a warning, to check warnings too
 
     try (LogCapture log = new LogCapture(HandoffSettings.class)) {
       HandoffSettings s = HandoffSettings.from(in);
@@ -510,14 +633,21 @@ public class HandoffSettingsTest {
       for (String key : secrets.keySet()) {
         assertEquals(effective.get(KAFKA_PREFIX + key), "[hidden]", key);
         assertTrue(text.contains(KAFKA_PREFIX + key + "=[hidden]"), key + " not hidden in " + text);
-        assertEquals(s.kafkaProperties().get(key), secrets.get(key), "the producer needs the real " + key);
+        assertEquals(
+            s.kafkaProperties().get(key), secrets.get(key), "the producer needs the real " + key);
         assertTrue(HandoffSettings.isSecret(key), key);
       }
-      assertEquals(effective.get("server.leader.handover.alpha.api.password"), "[hidden]",
+      assertEquals(
+          effective.get("server.leader.handover.alpha.api.password"),
+          "[hidden]",
           "effective.get(\"server.leader.handover.alpha.api.password\")");
-      assertEquals(s.strategyProperties().get("api.password"), "StrategyPw-Rr11-unique",
+      assertEquals(
+          s.strategyProperties().get("api.password"),
+          "StrategyPw-Rr11-unique",
           "s.strategyProperties().get(\"api.password\")");
-      assertEquals(effective.get(KAFKA_PREFIX + "bootstrap.servers"), "broker:9092",
+      assertEquals(
+          effective.get(KAFKA_PREFIX + "bootstrap.servers"),
+          "broker:9092",
           "effective.get(KAFKA_PREFIX + \"bootstrap.servers\")");
 
       List<String> all = new ArrayList<>(List.of(distinctive));
@@ -534,15 +664,25 @@ public class HandoffSettingsTest {
 
   @Test
   public void isSecretMatchesTheDocumentedWords() {
-    assertTrue(HandoffSettings.isSecret("ssl.keystore.password"),
+    assertTrue(
+        HandoffSettings.isSecret("ssl.keystore.password"),
         "HandoffSettings.isSecret(\"ssl.keystore.password\")");
-    assertTrue(HandoffSettings.isSecret("SSL.KEY.PASSWORD"), "HandoffSettings.isSecret(\"SSL.KEY.PASSWORD\")");
-    assertTrue(HandoffSettings.isSecret("sasl.oauthbearer.client.credentials.client.secret"),
+    assertTrue(
+        HandoffSettings.isSecret("SSL.KEY.PASSWORD"),
+        "HandoffSettings.isSecret(\"SSL.KEY.PASSWORD\")");
+    assertTrue(
+        HandoffSettings.isSecret("sasl.oauthbearer.client.credentials.client.secret"),
         "HandoffSettings.isSecret(\"sasl.oauthbearer.client.credentials.client.secret\")");
-    assertTrue(HandoffSettings.isSecret("SASL.JAAS.CONFIG"), "HandoffSettings.isSecret(\"SASL.JAAS.CONFIG\")");
-    assertFalse(HandoffSettings.isSecret("bootstrap.servers"), "HandoffSettings.isSecret(\"bootstrap.servers\")");
-    assertFalse(HandoffSettings.isSecret("sasl.mechanism"), "HandoffSettings.isSecret(\"sasl.mechanism\")");
-    assertFalse(HandoffSettings.isSecret(ACK_TIMEOUT_MS), "HandoffSettings.isSecret(ACK_TIMEOUT_MS)");
+    assertTrue(
+        HandoffSettings.isSecret("SASL.JAAS.CONFIG"),
+        "HandoffSettings.isSecret(\"SASL.JAAS.CONFIG\")");
+    assertFalse(
+        HandoffSettings.isSecret("bootstrap.servers"),
+        "HandoffSettings.isSecret(\"bootstrap.servers\")");
+    assertFalse(
+        HandoffSettings.isSecret("sasl.mechanism"), "HandoffSettings.isSecret(\"sasl.mechanism\")");
+    assertFalse(
+        HandoffSettings.isSecret(ACK_TIMEOUT_MS), "HandoffSettings.isSecret(ACK_TIMEOUT_MS)");
   }
 
   // ---------------------------------------------------------------- java.util.Properties
@@ -567,10 +707,12 @@ public class HandoffSettingsTest {
   public void propertiesWithNonStringValuesAreValidatedToo() {
     Properties p = new Properties();
     p.put(EMIT_STEPDOWN_STAMP, Integer.valueOf(1));
-    HandoffConfigException e = expectThrows(HandoffConfigException.class, () -> HandoffSettings.from(p));
-    assertEquals(e.getMessage(),
+    HandoffConfigException e =
+        expectThrows(HandoffConfigException.class, () -> HandoffSettings.from(p));
+    assertEquals(
+        e.getMessage(),
         "Invalid value '1' for configuration server.leader.handover.emit.stepdown.stamp: must be true or false",
-            "message");
+        "message");
   }
 
   @Test
@@ -587,10 +729,11 @@ public class HandoffSettingsTest {
 
   @Test
   public void nullPropertiesAreRejected() {
-    NullPointerException e = expectThrows(NullPointerException.class, () -> HandoffSettings.from((Properties) null));
+    NullPointerException e =
+        expectThrows(NullPointerException.class, () -> HandoffSettings.from((Properties) null));
     assertEquals(e.getMessage(), "properties is null", "message");
-    NullPointerException m = expectThrows(NullPointerException.class,
-        () -> HandoffSettings.from((Map<String, ?>) null));
+    NullPointerException m =
+        expectThrows(NullPointerException.class, () -> HandoffSettings.from((Map<String, ?>) null));
     assertEquals(m.getMessage(), "properties is null", "message");
   }
 }

@@ -11,16 +11,18 @@ public class HandoverPathTest {
   @DataProvider
   public Object[][] truthTable() {
     return new Object[][] {
-        {true, true, HandoverPath.FAST_PATH},
-        {true, false, HandoverPath.FAST_PATH},
-        {false, true, HandoverPath.LEGACY_WAIT},
-        {false, false, HandoverPath.WAIT},
+      {true, true, HandoverPath.FAST_PATH},
+      {true, false, HandoverPath.FAST_PATH},
+      {false, true, HandoverPath.LEGACY_WAIT},
+      {false, false, HandoverPath.WAIT},
     };
   }
 
   @Test(dataProvider = "truthTable")
   public void choose(boolean canSkip, boolean windowElapsed, HandoverPath expected) {
-    assertEquals(HandoverPath.choose(canSkip, windowElapsed), expected,
+    assertEquals(
+        HandoverPath.choose(canSkip, windowElapsed),
+        expected,
         "canSkip " + canSkip + ", window elapsed " + windowElapsed);
   }
 }

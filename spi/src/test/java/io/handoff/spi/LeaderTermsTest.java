@@ -40,7 +40,8 @@ public class LeaderTermsTest {
     terms.established(3, 7);
     expectThrows(NullPointerException.class, () -> terms.demoted(3, 0, null));
     expectThrows(IllegalArgumentException.class, () -> terms.demoted(3, 0, " "));
-    assertEquals(terms.termOf(3), 7L, "the term must survive a call that failed its argument checks");
+    assertEquals(
+        terms.termOf(3), 7L, "the term must survive a call that failed its argument checks");
     assertTrue(terms.isEstablished(3));
     StepDown s = terms.demoted(3, 0, "host-a");
     assertEquals(s.leaderTerm(), 7L);
@@ -49,12 +50,18 @@ public class LeaderTermsTest {
 
   @Test
   public void constructorRejectsNullAndBlankTopics() {
-    assertEquals(expectThrows(NullPointerException.class, () -> new LeaderTerms(null)).getMessage(),
-        "versionTopic is null", "message");
-    assertEquals(expectThrows(IllegalArgumentException.class, () -> new LeaderTerms(" ")).getMessage(),
-        "versionTopic is blank", "message");
-    assertEquals(expectThrows(IllegalArgumentException.class, () -> new LeaderTerms("")).getMessage(),
-        "versionTopic is blank", "message");
+    assertEquals(
+        expectThrows(NullPointerException.class, () -> new LeaderTerms(null)).getMessage(),
+        "versionTopic is null",
+        "message");
+    assertEquals(
+        expectThrows(IllegalArgumentException.class, () -> new LeaderTerms(" ")).getMessage(),
+        "versionTopic is blank",
+        "message");
+    assertEquals(
+        expectThrows(IllegalArgumentException.class, () -> new LeaderTerms("")).getMessage(),
+        "versionTopic is blank",
+        "message");
     assertEquals(new LeaderTerms(TOPIC).versionTopic(), TOPIC, "versionTopic");
   }
 
@@ -123,7 +130,8 @@ public class LeaderTermsTest {
     assertFalse(t.established(4, 7L), "nothing held");
     assertFalse(t.isLeader(4), "establishing does not make a leader");
     assertEquals(t.termOf(4), -1L, "term");
-    assertFalse(t.established(4, LeaderTerms.NOT_LEADER), "NOT_LEADER is no term that can be established");
+    assertFalse(
+        t.established(4, LeaderTerms.NOT_LEADER), "NOT_LEADER is no term that can be established");
     assertFalse(t.isLeader(4), "still no leader");
   }
 
@@ -169,8 +177,10 @@ public class LeaderTermsTest {
     assertTrue(t.isLeader(6), "other partitions stay led");
 
     StepDown again = t.demoted(5, 3, "host-a");
-    assertEquals(again, new StepDown(TOPIC, 5, -1L, false, 3, "host-a"), "a second demotion finds nothing");
-    assertEquals(again.skipStatus(), EmitStatus.SKIPPED_NO_TERM, "and is skipped for want of a term");
+    assertEquals(
+        again, new StepDown(TOPIC, 5, -1L, false, 3, "host-a"), "a second demotion finds nothing");
+    assertEquals(
+        again.skipStatus(), EmitStatus.SKIPPED_NO_TERM, "and is skipped for want of a term");
   }
 
   @Test
@@ -185,7 +195,8 @@ public class LeaderTermsTest {
   @Test
   public void demotedOnANonLeaderCarriesNoTerm() {
     LeaderTerms t = new LeaderTerms(TOPIC);
-    assertEquals(t.demoted(0, 1, "host-a"), new StepDown(TOPIC, 0, -1L, false, 1, "host-a"), "partition 0");
+    assertEquals(
+        t.demoted(0, 1, "host-a"), new StepDown(TOPIC, 0, -1L, false, 1, "host-a"), "partition 0");
     assertEquals(t.demoted(9, 1, "host-a").leaderTerm(), -1L, "partition 9");
     assertFalse(t.isLeader(9), "no leader");
   }
@@ -193,10 +204,14 @@ public class LeaderTermsTest {
   @Test
   public void demotedValidatesTheWriterId() {
     LeaderTerms t = new LeaderTerms(TOPIC);
-    assertEquals(expectThrows(NullPointerException.class, () -> t.demoted(0, 1, null)).getMessage(),
-        "writerId is null", "message");
-    assertEquals(expectThrows(IllegalArgumentException.class, () -> t.demoted(0, 1, " ")).getMessage(),
-        "writerId is blank", "message");
+    assertEquals(
+        expectThrows(NullPointerException.class, () -> t.demoted(0, 1, null)).getMessage(),
+        "writerId is null",
+        "message");
+    assertEquals(
+        expectThrows(IllegalArgumentException.class, () -> t.demoted(0, 1, " ")).getMessage(),
+        "writerId is blank",
+        "message");
   }
 
   @Test
@@ -210,7 +225,10 @@ public class LeaderTermsTest {
     assertTrue(t.established(2, 10L), "an equal term may be established");
     assertTrue(t.isEstablished(2), "and leads as usual");
     StepDown equal = t.demoted(2, 1, "host-a");
-    assertEquals(equal, new StepDown(TOPIC, 2, 10L, false, 1, "host-a"), "but its step-down is not established");
+    assertEquals(
+        equal,
+        new StepDown(TOPIC, 2, 10L, false, 1, "host-a"),
+        "but its step-down is not established");
     assertEquals(equal.skipStatus(), EmitStatus.SKIPPED_UNESTABLISHED, "so it is never stamped");
 
     t.promoted(2, 9L);
@@ -219,7 +237,8 @@ public class LeaderTermsTest {
 
     t.promoted(2, 11L);
     t.established(2, 11L);
-    assertTrue(t.demoted(2, 1, "host-a").established(), "a term above every earlier one is stamped again");
+    assertTrue(
+        t.demoted(2, 1, "host-a").established(), "a term above every earlier one is stamped again");
   }
 
   @Test
@@ -233,7 +252,8 @@ public class LeaderTermsTest {
     t.promoted(4, 30L);
     t.promoted(4, 25L);
     t.established(4, 25L);
-    assertFalse(t.demoted(4, 1, "host-a").established(), "a term below one replaced without demotion");
+    assertFalse(
+        t.demoted(4, 1, "host-a").established(), "a term below one replaced without demotion");
   }
 
   @Test
@@ -243,11 +263,15 @@ public class LeaderTermsTest {
     t.demoted(1, 1, "host-a");
     t.promoted(0, 5L);
     t.established(0, 5L);
-    assertTrue(t.demoted(0, 1, "host-a").established(), "another partition's earlier term does not matter");
+    assertTrue(
+        t.demoted(0, 1, "host-a").established(),
+        "another partition's earlier term does not matter");
     LeaderTerms other = new LeaderTerms("store_v2");
     other.promoted(1, 5L);
     other.established(1, 5L);
-    assertTrue(other.demoted(1, 1, "host-a").established(), "another topic's earlier term does not matter");
+    assertTrue(
+        other.demoted(1, 1, "host-a").established(),
+        "another topic's earlier term does not matter");
   }
 
   @Test
@@ -256,7 +280,8 @@ public class LeaderTermsTest {
     expectThrows(IllegalArgumentException.class, () -> t.promoted(3, 0L));
     t.promoted(3, 1L);
     t.established(3, 1L);
-    assertTrue(t.demoted(3, 1, "host-a").established(), "term 1 after a rejected promotion is stamped");
+    assertTrue(
+        t.demoted(3, 1, "host-a").established(), "term 1 after a rejected promotion is stamped");
   }
 
   @DataProvider
@@ -267,7 +292,8 @@ public class LeaderTermsTest {
   @Test(dataProvider = "badTerms")
   public void promotedRejectsTermsBelowOne(long term) {
     LeaderTerms t = new LeaderTerms(TOPIC);
-    IllegalArgumentException e = expectThrows(IllegalArgumentException.class, () -> t.promoted(4, term));
+    IllegalArgumentException e =
+        expectThrows(IllegalArgumentException.class, () -> t.promoted(4, term));
     assertEquals(e.getMessage(), "term must be > 0, got " + term + " for store_v1-4", "message");
     assertEquals(t.termOf(4), -1L, "nothing recorded");
     assertFalse(t.isLeader(4), "not leader");
@@ -281,18 +307,31 @@ public class LeaderTermsTest {
   public void negativePartitionIsRejected() {
     LeaderTerms t = new LeaderTerms(TOPIC);
     String expected = "partition must be >= 0, got -1 for topic store_v1";
-    assertEquals(expectThrows(IllegalArgumentException.class, () -> t.promoted(-1, 5L)).getMessage(), expected,
+    assertEquals(
+        expectThrows(IllegalArgumentException.class, () -> t.promoted(-1, 5L)).getMessage(),
+        expected,
         "promoted");
-    assertEquals(expectThrows(IllegalArgumentException.class, () -> t.established(-1, 5L)).getMessage(), expected,
+    assertEquals(
+        expectThrows(IllegalArgumentException.class, () -> t.established(-1, 5L)).getMessage(),
+        expected,
         "established");
-    assertEquals(expectThrows(IllegalArgumentException.class, () -> t.demoted(-1, 1, "host-a")).getMessage(),
-        expected, "demoted");
-    assertEquals(expectThrows(IllegalArgumentException.class, () -> t.demoted(-1, 1, null)).getMessage(),
-        expected, "demoted checks the partition before the writer id");
-    assertEquals(expectThrows(IllegalArgumentException.class, () -> t.demoted(-1, 1, " ")).getMessage(),
-        expected, "demoted checks the partition before the writer id");
-    assertEquals(expectThrows(IllegalArgumentException.class, () -> t.promoted(Integer.MIN_VALUE, 5L)).getMessage(),
-        "partition must be >= 0, got " + Integer.MIN_VALUE + " for topic store_v1", "promoted");
+    assertEquals(
+        expectThrows(IllegalArgumentException.class, () -> t.demoted(-1, 1, "host-a")).getMessage(),
+        expected,
+        "demoted");
+    assertEquals(
+        expectThrows(IllegalArgumentException.class, () -> t.demoted(-1, 1, null)).getMessage(),
+        expected,
+        "demoted checks the partition before the writer id");
+    assertEquals(
+        expectThrows(IllegalArgumentException.class, () -> t.demoted(-1, 1, " ")).getMessage(),
+        expected,
+        "demoted checks the partition before the writer id");
+    assertEquals(
+        expectThrows(IllegalArgumentException.class, () -> t.promoted(Integer.MIN_VALUE, 5L))
+            .getMessage(),
+        "partition must be >= 0, got " + Integer.MIN_VALUE + " for topic store_v1",
+        "promoted");
   }
 
   @Test
@@ -308,11 +347,17 @@ public class LeaderTermsTest {
     assertFalse(y.established(3, 100L), "X's term is not Y's");
 
     StepDown sx = x.demoted(3, 1, "host-a");
-    assertEquals(sx, new StepDown("storeX_v1", 3, 100L, true, 1, "host-a"), "X stamps X's term on X's topic");
+    assertEquals(
+        sx,
+        new StepDown("storeX_v1", 3, 100L, true, 1, "host-a"),
+        "X stamps X's term on X's topic");
     assertEquals(y.termOf(3), 200L, "demoting X keeps Y's term");
     assertTrue(y.isLeader(3), "and Y's leadership");
     StepDown sy = y.demoted(3, 1, "host-a");
-    assertEquals(sy, new StepDown("storeY_v2", 3, 200L, false, 1, "host-a"), "Y stamps Y's term on Y's topic");
+    assertEquals(
+        sy,
+        new StepDown("storeY_v2", 3, 200L, false, 1, "host-a"),
+        "Y stamps Y's term on Y's topic");
   }
 
   @Test(timeOut = 120_000)
@@ -331,46 +376,50 @@ public class LeaderTermsTest {
       List<Future<?>> futures = new ArrayList<>();
       for (int i = 0; i < threads; i++) {
         final int thread = i;
-        futures.add(pool.submit(() -> {
-          long[] mine = expected[thread];
-          boolean[] mineEstablished = established[thread];
-          boolean[] mineStampable = stampable[thread];
-          long[] highest = new long[partitionsPerThread];
-          Arrays.fill(mine, -1L);
-          SplittableRandom random = new SplittableRandom(thread);
-          start.await();
-          for (int op = 0; op < opsPerThread; op++) {
-            int slot = random.nextInt(partitionsPerThread);
-            int partition = slot * threads + thread; // partitions are disjoint between threads
-            int action = random.nextInt(3);
-            if (action == 0) {
-              long term = 1 + random.nextInt(1_000);
-              terms.promoted(partition, term);
-              mine[slot] = term;
-              mineEstablished[slot] = false;
-              mineStampable[slot] = term > highest[slot];
-              highest[slot] = Math.max(highest[slot], term);
-            } else if (action == 1) {
-              boolean got = terms.established(partition, mine[slot]);
-              if (got != (mine[slot] != -1L)) {
-                mismatches.incrementAndGet();
-              }
-              mineEstablished[slot] = got;
-            } else {
-              StepDown got = terms.demoted(partition, 1, "host-a");
-              boolean stamped = mineEstablished[slot] && mineStampable[slot];
-              if (got.leaderTerm() != mine[slot] || got.established() != stamped) {
-                mismatches.incrementAndGet();
-              }
-              mine[slot] = -1L;
-              mineEstablished[slot] = false;
-            }
-            if (terms.termOf(partition) != mine[slot] || terms.isEstablished(partition) != mineEstablished[slot]) {
-              mismatches.incrementAndGet();
-            }
-          }
-          return null;
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  long[] mine = expected[thread];
+                  boolean[] mineEstablished = established[thread];
+                  boolean[] mineStampable = stampable[thread];
+                  long[] highest = new long[partitionsPerThread];
+                  Arrays.fill(mine, -1L);
+                  SplittableRandom random = new SplittableRandom(thread);
+                  start.await();
+                  for (int op = 0; op < opsPerThread; op++) {
+                    int slot = random.nextInt(partitionsPerThread);
+                    int partition =
+                        slot * threads + thread; // partitions are disjoint between threads
+                    int action = random.nextInt(3);
+                    if (action == 0) {
+                      long term = 1 + random.nextInt(1_000);
+                      terms.promoted(partition, term);
+                      mine[slot] = term;
+                      mineEstablished[slot] = false;
+                      mineStampable[slot] = term > highest[slot];
+                      highest[slot] = Math.max(highest[slot], term);
+                    } else if (action == 1) {
+                      boolean got = terms.established(partition, mine[slot]);
+                      if (got != (mine[slot] != -1L)) {
+                        mismatches.incrementAndGet();
+                      }
+                      mineEstablished[slot] = got;
+                    } else {
+                      StepDown got = terms.demoted(partition, 1, "host-a");
+                      boolean stamped = mineEstablished[slot] && mineStampable[slot];
+                      if (got.leaderTerm() != mine[slot] || got.established() != stamped) {
+                        mismatches.incrementAndGet();
+                      }
+                      mine[slot] = -1L;
+                      mineEstablished[slot] = false;
+                    }
+                    if (terms.termOf(partition) != mine[slot]
+                        || terms.isEstablished(partition) != mineEstablished[slot]) {
+                      mismatches.incrementAndGet();
+                    }
+                  }
+                  return null;
+                }));
       }
       start.countDown();
       for (Future<?> f : futures) {
@@ -384,8 +433,10 @@ public class LeaderTermsTest {
       for (int slot = 0; slot < partitionsPerThread; slot++) {
         int partition = slot * threads + thread;
         assertEquals(terms.termOf(partition), expected[thread][slot], "partition " + partition);
-        assertEquals(terms.isLeader(partition), expected[thread][slot] != -1L, "partition " + partition);
-        assertEquals(terms.isEstablished(partition), established[thread][slot], "partition " + partition);
+        assertEquals(
+            terms.isLeader(partition), expected[thread][slot] != -1L, "partition " + partition);
+        assertEquals(
+            terms.isEstablished(partition), established[thread][slot], "partition " + partition);
       }
     }
   }
@@ -402,10 +453,12 @@ public class LeaderTermsTest {
         CountDownLatch start = new CountDownLatch(1);
         List<Future<StepDown>> futures = new ArrayList<>();
         for (int i = 0; i < threads; i++) {
-          futures.add(pool.submit(() -> {
-            start.await();
-            return terms.demoted(0, 1, "host-a");
-          }));
+          futures.add(
+              pool.submit(
+                  () -> {
+                    start.await();
+                    return terms.demoted(0, 1, "host-a");
+                  }));
         }
         start.countDown();
         int holders = 0;
@@ -426,7 +479,8 @@ public class LeaderTermsTest {
   }
 
   @Test(timeOut = 120_000)
-  public void anEstablishmentRacingADemotionIsSeenByTheStepDownExactlyWhenItSucceeded() throws Exception {
+  public void anEstablishmentRacingADemotionIsSeenByTheStepDownExactlyWhenItSucceeded()
+      throws Exception {
     final int rounds = 5_000;
     LeaderTerms terms = new LeaderTerms(TOPIC);
     ExecutorService pool = Executors.newFixedThreadPool(2);
@@ -435,21 +489,30 @@ public class LeaderTermsTest {
         terms.promoted(0, round);
         final long term = round;
         CountDownLatch start = new CountDownLatch(1);
-        Future<Boolean> establish = pool.submit(() -> {
-          start.await();
-          return terms.established(0, term);
-        });
-        Future<StepDown> demote = pool.submit(() -> {
-          start.await();
-          return terms.demoted(0, 1, "host-a");
-        });
+        Future<Boolean> establish =
+            pool.submit(
+                () -> {
+                  start.await();
+                  return terms.established(0, term);
+                });
+        Future<StepDown> demote =
+            pool.submit(
+                () -> {
+                  start.await();
+                  return terms.demoted(0, 1, "host-a");
+                });
         start.countDown();
         boolean answered = establish.get(10, TimeUnit.SECONDS);
         StepDown s = demote.get(10, TimeUnit.SECONDS);
         assertEquals(s.leaderTerm(), term, "round " + round + ": the demotion gets the term");
-        assertEquals(s.established(), answered,
-            "round " + round + ": the step-down is established exactly when established() answered true");
-        assertFalse(terms.isLeader(0), "round " + round + ": a late establishment brings nothing back");
+        assertEquals(
+            s.established(),
+            answered,
+            "round "
+                + round
+                + ": the step-down is established exactly when established() answered true");
+        assertFalse(
+            terms.isLeader(0), "round " + round + ": a late establishment brings nothing back");
       }
     } finally {
       pool.shutdownNow();

@@ -18,7 +18,8 @@ final class LogCapture implements AutoCloseable {
   LogCapture(Class<?> type) {
     org.slf4j.Logger l = LoggerFactory.getLogger(type);
     if (!(l instanceof Logger)) {
-      throw new AssertionError("logback-classic is not the slf4j binding on the test class path: " + l.getClass());
+      throw new AssertionError(
+          "logback-classic is not the slf4j binding on the test class path: " + l.getClass());
     }
     logger = (Logger) l;
     previousLevel = logger.getLevel();

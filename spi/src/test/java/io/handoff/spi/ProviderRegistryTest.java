@@ -28,14 +28,15 @@ import org.testng.annotations.Test;
 
 /**
  * {@link ProviderRegistry} discovers providers, reports broken and clashing ones, and selects per
- * side (noop whenever a switch is off, an explicit unknown strategy failing even then);
- * {@link LeadershipHandoffs} builds the selected emitter and a {@link HandoffObserverFactory} whose
+ * side (noop whenever a switch is off, an explicit unknown strategy failing even then); {@link
+ * LeadershipHandoffs} builds the selected emitter and a {@link HandoffObserverFactory} whose
  * selection is made and logged once, at creation, and which opens one new observer per version
  * topic, rejecting null and blank names and reporting a provider that returns a null observer.
  */
 public class ProviderRegistryTest {
 
-  private static final String SERVICES = "META-INF/services/io.handoff.spi.LeadershipHandoffProvider";
+  private static final String SERVICES =
+      "META-INF/services/io.handoff.spi.LeadershipHandoffProvider";
 
   private static final String ALPHA = StubProviders.Alpha.class.getName();
   private static final String ALPHA_TWIN = StubProviders.AlphaTwin.class.getName();
@@ -43,7 +44,10 @@ public class ProviderRegistryTest {
   private static final String THROWING = StubProviders.Throwing.class.getName();
   private static final String MISSING = "io.handoff.spi.NoSuchProviderClass";
 
-  /** Runs {@code body} with a registry loaded by ServiceLoader from a services file listing {@code lines}. */
+  /**
+   * Runs {@code body} with a registry loaded by ServiceLoader from a services file listing {@code
+   * lines}.
+   */
   private static <T> T withServiceLoader(List<String> lines, Function<ClassLoader, T> body) {
     Path dir = null;
     try {
@@ -51,8 +55,9 @@ public class ProviderRegistryTest {
       Path file = dir.resolve(SERVICES);
       Files.createDirectories(file.getParent());
       Files.write(file, lines, StandardCharsets.UTF_8);
-      try (URLClassLoader loader = new URLClassLoader(new URL[] {dir.toUri().toURL()},
-          ProviderRegistryTest.class.getClassLoader())) {
+      try (URLClassLoader loader =
+          new URLClassLoader(
+              new URL[] {dir.toUri().toURL()}, ProviderRegistryTest.class.getClassLoader())) {
         return body.apply(loader);
       }
     } catch (IOException e) {
@@ -85,13 +90,17 @@ public class ProviderRegistryTest {
   @Test
   public void serviceLoaderFindsTheListedProviders() {
     try (LogCapture log = new LogCapture(ProviderRegistry.class)) {
-      ProviderRegistry r = withServiceLoader(List.of("# test providers", ALPHA, "", NOOP),
-          ProviderRegistry::load);
+      ProviderRegistry r =
+          withServiceLoader(List.of("# test providers", ALPHA, "", NOOP), ProviderRegistry::load);
       assertEquals(r.names(), List.of("alpha", "noop"), "r.names()");
-      assertEquals(r.providers(), List.of(
-          new ProviderInfo("alpha", ALPHA, locationOf(StubProviders.Alpha.class)),
-          new ProviderInfo("noop", NOOP, locationOf(StubProviders.Noop.class))), "r.providers()");
-      assertTrue(r.providers().get(0).location().startsWith("file:"), r.providers().get(0).location());
+      assertEquals(
+          r.providers(),
+          List.of(
+              new ProviderInfo("alpha", ALPHA, locationOf(StubProviders.Alpha.class)),
+              new ProviderInfo("noop", NOOP, locationOf(StubProviders.Noop.class))),
+          "r.providers()");
+      assertTrue(
+          r.providers().get(0).location().startsWith("file:"), r.providers().get(0).location());
       assertTrue(r.broken().isEmpty(), r.broken().toString());
       assertTrue(r.provider("alpha") instanceof StubProviders.Alpha, "Alpha");
       assertTrue(r.provider("noop") instanceof StubProviders.Noop, "Noop");
@@ -103,35 +112,55 @@ public class ProviderRegistryTest {
   @Test
   public void brokenProvidersAreReportedAndTheOthersStillFound() {
     try (LogCapture log = new LogCapture(ProviderRegistry.class)) {
-      ProviderRegistry r = withServiceLoader(List.of(ALPHA, THROWING, MISSING, NOOP), ProviderRegistry::load);
+      ProviderRegistry r =
+          withServiceLoader(List.of(ALPHA, THROWING, MISSING, NOOP), ProviderRegistry::load);
       assertEquals(r.names(), List.of("alpha", "noop"), "r.names()");
 
       List<String> broken = r.broken();
       assertEquals(broken.size(), 2, broken.toString());
       assertTrue(broken.get(0).contains(THROWING), broken.get(0));
-      assertTrue(broken.get(0).contains("java.lang.IllegalStateException: " + StubProviders.Throwing.MESSAGE),
+      assertTrue(
+          broken
+              .get(0)
+              .contains("java.lang.IllegalStateException: " + StubProviders.Throwing.MESSAGE),
           broken.get(0));
       assertTrue(broken.get(1).contains(MISSING), broken.get(1));
       assertTrue(broken.get(1).contains("not found"), broken.get(1));
 
       List<ILoggingEvent> warns = log.at(Level.WARN);
       assertEquals(warns.size(), 2, log.everything());
-      assertTrue(warns.get(0).getFormattedMessage().contains(THROWING), warns.get(0).getFormattedMessage());
-      assertTrue(warns.get(0).getFormattedMessage().contains(StubProviders.Throwing.MESSAGE),
+      assertTrue(
+          warns.get(0).getFormattedMessage().contains(THROWING),
+          warns.get(0).getFormattedMessage());
+      assertTrue(
+          warns.get(0).getFormattedMessage().contains(StubProviders.Throwing.MESSAGE),
           "the first warning names the constructor's failure");
-      assertTrue(warns.get(1).getFormattedMessage().contains(MISSING), warns.get(1).getFormattedMessage());
+      assertTrue(
+          warns.get(1).getFormattedMessage().contains(MISSING), warns.get(1).getFormattedMessage());
       for (ILoggingEvent w : warns) {
-        assertTrue(w.getFormattedMessage().startsWith(
-            "A leadership handoff provider could not be loaded and is skipped: "), w.getFormattedMessage());
+        assertTrue(
+            w.getFormattedMessage()
+                .startsWith("A leadership handoff provider could not be loaded and is skipped: "),
+            w.getFormattedMessage());
       }
 
       // The broken ones are named when a selection fails.
-      HandoffConfigException e = expectThrows(HandoffConfigException.class,
-          () -> r.emitterProvider(
-              settings(HandoffSettings.EMIT_STEPDOWN_STAMP, "true", HandoffSettings.STRATEGY, "foo")));
-      assertTrue(e.getMessage().startsWith(
-          "Unknown strategy 'foo' for server.leader.handover.strategy. Available: [alpha, noop]. "
-              + "Providers that failed to load: ["), e.getMessage());
+      HandoffConfigException e =
+          expectThrows(
+              HandoffConfigException.class,
+              () ->
+                  r.emitterProvider(
+                      settings(
+                          HandoffSettings.EMIT_STEPDOWN_STAMP,
+                          "true",
+                          HandoffSettings.STRATEGY,
+                          "foo")));
+      assertTrue(
+          e.getMessage()
+              .startsWith(
+                  "Unknown strategy 'foo' for server.leader.handover.strategy. Available: [alpha, noop]. "
+                      + "Providers that failed to load: ["),
+          e.getMessage());
       assertTrue(e.getMessage().contains(THROWING), e.getMessage());
       assertTrue(e.getMessage().contains(MISSING), e.getMessage());
     }
@@ -139,8 +168,10 @@ public class ProviderRegistryTest {
 
   @Test
   public void duplicateNamesFoundByServiceLoaderFailNamingBothClasses() {
-    IllegalStateException e = expectThrows(IllegalStateException.class,
-        () -> withServiceLoader(List.of(ALPHA, NOOP, ALPHA_TWIN), ProviderRegistry::load));
+    IllegalStateException e =
+        expectThrows(
+            IllegalStateException.class,
+            () -> withServiceLoader(List.of(ALPHA, NOOP, ALPHA_TWIN), ProviderRegistry::load));
     assertTrue(e.getMessage().contains("'alpha'"), e.getMessage());
     assertTrue(e.getMessage().contains(ALPHA + " ("), e.getMessage());
     assertTrue(e.getMessage().contains(ALPHA_TWIN + " ("), e.getMessage());
@@ -148,29 +179,44 @@ public class ProviderRegistryTest {
 
   @Test
   public void duplicateNamesGivenDirectlyFailNamingBothClasses() {
-    IllegalStateException e = expectThrows(IllegalStateException.class,
-        () -> ProviderRegistry.of(List.of(new StubProviders.Alpha(), new StubProviders.AlphaTwin())));
-    assertTrue(e.getMessage().startsWith("Two leadership handoff providers are named 'alpha': " + ALPHA + " ("),
+    IllegalStateException e =
+        expectThrows(
+            IllegalStateException.class,
+            () ->
+                ProviderRegistry.of(
+                    List.of(new StubProviders.Alpha(), new StubProviders.AlphaTwin())));
+    assertTrue(
+        e.getMessage()
+            .startsWith("Two leadership handoff providers are named 'alpha': " + ALPHA + " ("),
         e.getMessage());
     assertTrue(e.getMessage().contains(" and " + ALPHA_TWIN + " ("), e.getMessage());
   }
 
   @Test
   public void blankNameFailsNamingTheClass() {
-    IllegalStateException e = expectThrows(IllegalStateException.class,
-        () -> ProviderRegistry.of(List.of(new StubProviders.Noop(), new StubProviders.Blank())));
+    IllegalStateException e =
+        expectThrows(
+            IllegalStateException.class,
+            () ->
+                ProviderRegistry.of(List.of(new StubProviders.Noop(), new StubProviders.Blank())));
     assertTrue(e.getMessage().contains(StubProviders.Blank.class.getName()), e.getMessage());
     assertTrue(e.getMessage().contains("blank name"), e.getMessage());
 
-    IllegalStateException n = expectThrows(IllegalStateException.class,
-        () -> ProviderRegistry.of(List.of(new StubProviders.NullName())));
+    IllegalStateException n =
+        expectThrows(
+            IllegalStateException.class,
+            () -> ProviderRegistry.of(List.of(new StubProviders.NullName())));
     assertTrue(n.getMessage().contains(StubProviders.NullName.class.getName()), n.getMessage());
   }
 
   @Test
   public void blankNameFoundByServiceLoaderFails() {
-    IllegalStateException e = expectThrows(IllegalStateException.class,
-        () -> withServiceLoader(List.of(StubProviders.Blank.class.getName()), ProviderRegistry::load));
+    IllegalStateException e =
+        expectThrows(
+            IllegalStateException.class,
+            () ->
+                withServiceLoader(
+                    List.of(StubProviders.Blank.class.getName()), ProviderRegistry::load));
     assertTrue(e.getMessage().contains(StubProviders.Blank.class.getName()), e.getMessage());
   }
 
@@ -184,15 +230,23 @@ public class ProviderRegistryTest {
 
   @Test
   public void nullArgumentsAreRejected() {
-    assertEquals(expectThrows(NullPointerException.class, () -> ProviderRegistry.load(null)).getMessage(),
-        "classLoader is null", "message");
-    assertEquals(expectThrows(NullPointerException.class, () -> ProviderRegistry.of(null)).getMessage(),
-        "providers is null", "message");
+    assertEquals(
+        expectThrows(NullPointerException.class, () -> ProviderRegistry.load(null)).getMessage(),
+        "classLoader is null",
+        "message");
+    assertEquals(
+        expectThrows(NullPointerException.class, () -> ProviderRegistry.of(null)).getMessage(),
+        "providers is null",
+        "message");
     ProviderRegistry r = ProviderRegistry.of(List.of(new StubProviders.Noop()));
-    assertEquals(expectThrows(NullPointerException.class, () -> r.emitterProvider(null)).getMessage(),
-        "settings is null", "message");
-    assertEquals(expectThrows(NullPointerException.class, () -> r.observerProvider(null)).getMessage(),
-        "settings is null", "message");
+    assertEquals(
+        expectThrows(NullPointerException.class, () -> r.emitterProvider(null)).getMessage(),
+        "settings is null",
+        "message");
+    assertEquals(
+        expectThrows(NullPointerException.class, () -> r.observerProvider(null)).getMessage(),
+        "settings is null",
+        "message");
   }
 
   // ---------------------------------------------------------------- selection
@@ -232,8 +286,12 @@ public class ProviderRegistryTest {
     StubProviders.Noop noop = new StubProviders.Noop();
     StubProviders.Stamp stamp = new StubProviders.Stamp();
     ProviderRegistry r = ProviderRegistry.of(List.of(noop, stamp));
-    HandoffSettings s = settings(HandoffSettings.EMIT_STEPDOWN_STAMP, "true",
-        HandoffSettings.CONSUME_STEPDOWN_STAMP, "true");
+    HandoffSettings s =
+        settings(
+            HandoffSettings.EMIT_STEPDOWN_STAMP,
+            "true",
+            HandoffSettings.CONSUME_STEPDOWN_STAMP,
+            "true");
     assertSame(r.emitterProvider(s), stamp, "r.emitterProvider(s)");
     assertSame(r.observerProvider(s), stamp, "r.observerProvider(s)");
   }
@@ -244,38 +302,53 @@ public class ProviderRegistryTest {
     StubProviders.Stamp stamp = new StubProviders.Stamp();
     StubProviders.Alpha alpha = new StubProviders.Alpha();
     ProviderRegistry r = ProviderRegistry.of(List.of(noop, stamp, alpha));
-    HandoffSettings s = settings(HandoffSettings.EMIT_STEPDOWN_STAMP, "true", HandoffSettings.STRATEGY, "alpha");
+    HandoffSettings s =
+        settings(HandoffSettings.EMIT_STEPDOWN_STAMP, "true", HandoffSettings.STRATEGY, "alpha");
     assertSame(r.emitterProvider(s), alpha, "r.emitterProvider(s)");
     assertSame(r.observerProvider(s), noop, "r.observerProvider(s)");
 
     HandoffSettings off = settings(HandoffSettings.STRATEGY, "alpha");
-    assertSame(r.emitterProvider(off), noop, "a known strategy with both switches off still selects noop");
+    assertSame(
+        r.emitterProvider(off), noop, "a known strategy with both switches off still selects noop");
     assertSame(r.observerProvider(off), noop, "r.observerProvider(off)");
   }
 
   @Test
   public void unknownStrategyWithASwitchOnFails() {
-    ProviderRegistry r = ProviderRegistry.of(List.of(new StubProviders.Noop(), new StubProviders.Stamp()));
-    String expected = "Unknown strategy 'foo' for server.leader.handover.strategy. Available: [noop, stamp]";
+    ProviderRegistry r =
+        ProviderRegistry.of(List.of(new StubProviders.Noop(), new StubProviders.Stamp()));
+    String expected =
+        "Unknown strategy 'foo' for server.leader.handover.strategy. Available: [noop, stamp]";
 
-    HandoffSettings emit = settings(HandoffSettings.EMIT_STEPDOWN_STAMP, "true", HandoffSettings.STRATEGY, "foo");
-    HandoffConfigException e = expectThrows(HandoffConfigException.class, () -> r.emitterProvider(emit));
+    HandoffSettings emit =
+        settings(HandoffSettings.EMIT_STEPDOWN_STAMP, "true", HandoffSettings.STRATEGY, "foo");
+    HandoffConfigException e =
+        expectThrows(HandoffConfigException.class, () -> r.emitterProvider(emit));
     assertEquals(e.getMessage(), expected, "message");
     assertEquals(e.errors(), List.of(expected), "e.errors()");
 
-    HandoffSettings consume = settings(HandoffSettings.CONSUME_STEPDOWN_STAMP, "true", HandoffSettings.STRATEGY, "foo");
-    assertEquals(expectThrows(HandoffConfigException.class, () -> r.observerProvider(consume)).getMessage(), expected,
+    HandoffSettings consume =
+        settings(HandoffSettings.CONSUME_STEPDOWN_STAMP, "true", HandoffSettings.STRATEGY, "foo");
+    assertEquals(
+        expectThrows(HandoffConfigException.class, () -> r.observerProvider(consume)).getMessage(),
+        expected,
         "message");
   }
 
   @Test
   public void explicitUnknownStrategyFailsEvenWithBothSwitchesOff() {
-    ProviderRegistry r = ProviderRegistry.of(List.of(new StubProviders.Noop(), new StubProviders.Stamp()));
+    ProviderRegistry r =
+        ProviderRegistry.of(List.of(new StubProviders.Noop(), new StubProviders.Stamp()));
     HandoffSettings s = settings(HandoffSettings.STRATEGY, "foo");
-    String expected = "Unknown strategy 'foo' for server.leader.handover.strategy. Available: [noop, stamp]";
-    assertEquals(expectThrows(HandoffConfigException.class, () -> r.emitterProvider(s)).getMessage(), expected,
+    String expected =
+        "Unknown strategy 'foo' for server.leader.handover.strategy. Available: [noop, stamp]";
+    assertEquals(
+        expectThrows(HandoffConfigException.class, () -> r.emitterProvider(s)).getMessage(),
+        expected,
         "message");
-    assertEquals(expectThrows(HandoffConfigException.class, () -> r.observerProvider(s)).getMessage(), expected,
+    assertEquals(
+        expectThrows(HandoffConfigException.class, () -> r.observerProvider(s)).getMessage(),
+        expected,
         "message");
   }
 
@@ -283,19 +356,28 @@ public class ProviderRegistryTest {
   public void defaultStrategyAbsentIsFineWhileSwitchesAreOff() {
     StubProviders.Noop noop = new StubProviders.Noop();
     ProviderRegistry r = ProviderRegistry.of(List.of(noop));
-    HandoffSettings s = settings(HandoffSettings.EMIT_STEPDOWN_STAMP, "false",
-        HandoffSettings.CONSUME_STEPDOWN_STAMP, "false");
+    HandoffSettings s =
+        settings(
+            HandoffSettings.EMIT_STEPDOWN_STAMP,
+            "false",
+            HandoffSettings.CONSUME_STEPDOWN_STAMP,
+            "false");
     assertSame(r.emitterProvider(s), noop, "r.emitterProvider(s)");
     assertSame(r.observerProvider(s), noop, "r.observerProvider(s)");
-    assertSame(r.emitterProvider(HandoffSettings.defaults()), noop, "r.emitterProvider(HandoffSettings.defaults())");
+    assertSame(
+        r.emitterProvider(HandoffSettings.defaults()),
+        noop,
+        "r.emitterProvider(HandoffSettings.defaults())");
   }
 
   @Test
   public void defaultStrategyAbsentFailsOnceASwitchIsOn() {
     ProviderRegistry r = ProviderRegistry.of(List.of(new StubProviders.Noop()));
     HandoffSettings s = settings(HandoffSettings.EMIT_STEPDOWN_STAMP, "true");
-    assertEquals(expectThrows(HandoffConfigException.class, () -> r.emitterProvider(s)).getMessage(),
-        "Unknown strategy 'stamp' for server.leader.handover.strategy. Available: [noop]", "message");
+    assertEquals(
+        expectThrows(HandoffConfigException.class, () -> r.emitterProvider(s)).getMessage(),
+        "Unknown strategy 'stamp' for server.leader.handover.strategy. Available: [noop]",
+        "message");
     assertTrue(r.observerProvider(s) instanceof StubProviders.Noop, "Noop");
   }
 
@@ -303,20 +385,28 @@ public class ProviderRegistryTest {
   public void missingNoopNamesTheArtifact() {
     StubProviders.Stamp stamp = new StubProviders.Stamp();
     ProviderRegistry r = ProviderRegistry.of(List.of(stamp));
-    IllegalStateException e = expectThrows(IllegalStateException.class,
-        () -> r.emitterProvider(HandoffSettings.defaults()));
+    IllegalStateException e =
+        expectThrows(
+            IllegalStateException.class, () -> r.emitterProvider(HandoffSettings.defaults()));
     assertTrue(e.getMessage().contains("io.handoff:handoff-noop"), e.getMessage());
     assertTrue(e.getMessage().contains("Available: [stamp]"), e.getMessage());
-    IllegalStateException o = expectThrows(IllegalStateException.class,
-        () -> r.observerProvider(HandoffSettings.defaults()));
+    IllegalStateException o =
+        expectThrows(
+            IllegalStateException.class, () -> r.observerProvider(HandoffSettings.defaults()));
     assertTrue(o.getMessage().contains("io.handoff:handoff-noop"), o.getMessage());
 
     // The switched-on side does not need noop; the other side does.
     HandoffSettings emit = settings(HandoffSettings.EMIT_STEPDOWN_STAMP, "true");
     assertSame(r.emitterProvider(emit), stamp, "r.emitterProvider(emit)");
-    assertTrue(expectThrows(IllegalStateException.class, () -> r.observerProvider(emit)).getMessage()
-        .contains("io.handoff:handoff-noop"), "message");
-    assertEquals(ProviderRegistry.NOOP_ARTIFACT, "io.handoff:handoff-noop", "ProviderRegistry.NOOP_ARTIFACT");
+    assertTrue(
+        expectThrows(IllegalStateException.class, () -> r.observerProvider(emit))
+            .getMessage()
+            .contains("io.handoff:handoff-noop"),
+        "message");
+    assertEquals(
+        ProviderRegistry.NOOP_ARTIFACT,
+        "io.handoff:handoff-noop",
+        "ProviderRegistry.NOOP_ARTIFACT");
     assertEquals(ProviderRegistry.NOOP, "noop", "ProviderRegistry.NOOP");
   }
 
@@ -326,7 +416,10 @@ public class ProviderRegistryTest {
     ProviderRegistry r = ProviderRegistry.of(List.of(noop, new StubProviders.Stamp()));
     assertSame(r.provider("noop"), noop, "r.provider(\"noop\")");
     IllegalStateException e = expectThrows(IllegalStateException.class, () -> r.provider("alpha"));
-    assertEquals(e.getMessage(), "No leadership handoff provider named 'alpha'. Available: [noop, stamp]", "message");
+    assertEquals(
+        e.getMessage(),
+        "No leadership handoff provider named 'alpha'. Available: [noop, stamp]",
+        "message");
   }
 
   // ---------------------------------------------------------------- LeadershipHandoffs
@@ -336,14 +429,23 @@ public class ProviderRegistryTest {
     StubProviders.Noop noop = new StubProviders.Noop();
     StubProviders.Alpha alpha = new StubProviders.Alpha();
     ProviderRegistry r = ProviderRegistry.of(List.of(noop, alpha));
-    HandoffSettings s = settings(HandoffSettings.EMIT_STEPDOWN_STAMP, "true", HandoffSettings.STRATEGY, "alpha",
-        HandoffSettings.KAFKA_PREFIX + "bootstrap.servers", "broker:9092",
-        HandoffSettings.KAFKA_PREFIX + "sasl.jaas.config", "JaasValue-Hh42-unique",
-        HandoffSettings.KAFKA_PREFIX + "ssl.truststore.password", "TrustPw-Kk17-unique");
+    HandoffSettings s =
+        settings(
+            HandoffSettings.EMIT_STEPDOWN_STAMP,
+            "true",
+            HandoffSettings.STRATEGY,
+            "alpha",
+            HandoffSettings.KAFKA_PREFIX + "bootstrap.servers",
+            "broker:9092",
+            HandoffSettings.KAFKA_PREFIX + "sasl.jaas.config",
+            "JaasValue-Hh42-unique",
+            HandoffSettings.KAFKA_PREFIX + "ssl.truststore.password",
+            "TrustPw-Kk17-unique");
     CountingHandoffMetrics metrics = new CountingHandoffMetrics();
 
     try (LogCapture log = new LogCapture(LeadershipHandoffs.class)) {
-      LeadershipHandoffEmitter emitter = LeadershipHandoffs.emitter(r, s, metrics, HostResources.none());
+      LeadershipHandoffEmitter emitter =
+          LeadershipHandoffs.emitter(r, s, metrics, HostResources.none());
       assertTrue(emitter instanceof StubProviders.StubEmitter, String.valueOf(emitter));
       StubProviders.StubEmitter stub = (StubProviders.StubEmitter) emitter;
       assertSame(stub.provider, alpha, "stub.provider");
@@ -354,10 +456,12 @@ public class ProviderRegistryTest {
       assertEquals(infos.size(), 1, log.everything());
       assertEquals(log.events().size(), 1, log.everything());
       String line = infos.get(0).getFormattedMessage();
-      assertTrue(line.startsWith("Leadership handoff emitter: provider 'alpha' (" + ALPHA + ")"), line);
+      assertTrue(
+          line.startsWith("Leadership handoff emitter: provider 'alpha' (" + ALPHA + ")"), line);
       assertTrue(line.contains("server.leader.handover.kafka.bootstrap.servers=broker:9092"), line);
       assertTrue(line.contains("server.leader.handover.kafka.sasl.jaas.config=[hidden]"), line);
-      assertTrue(line.contains("server.leader.handover.kafka.ssl.truststore.password=[hidden]"), line);
+      assertTrue(
+          line.contains("server.leader.handover.kafka.ssl.truststore.password=[hidden]"), line);
       assertFalse(log.everything().contains("JaasValue-Hh42-unique"), line);
       assertFalse(log.everything().contains("TrustPw-Kk17-unique"), line);
     }
@@ -368,8 +472,14 @@ public class ProviderRegistryTest {
     StubProviders.Noop noop = new StubProviders.Noop();
     StubProviders.Alpha alpha = new StubProviders.Alpha();
     ProviderRegistry r = ProviderRegistry.of(List.of(noop, alpha));
-    HandoffSettings s = settings(HandoffSettings.EMIT_STEPDOWN_STAMP, "true", HandoffSettings.STRATEGY, "alpha",
-        HandoffSettings.KAFKA_PREFIX + "ssl.key.password", "KeyPw-Mm23-unique");
+    HandoffSettings s =
+        settings(
+            HandoffSettings.EMIT_STEPDOWN_STAMP,
+            "true",
+            HandoffSettings.STRATEGY,
+            "alpha",
+            HandoffSettings.KAFKA_PREFIX + "ssl.key.password",
+            "KeyPw-Mm23-unique");
 
     try (LogCapture log = new LogCapture(LeadershipHandoffs.class)) {
       HandoffObserverFactory factory = LeadershipHandoffs.observers(r, s, HandoffMetrics.NOOP);
@@ -377,13 +487,17 @@ public class ProviderRegistryTest {
       assertEquals(infos.size(), 1, log.everything());
       assertEquals(log.events().size(), 1, log.everything());
       String line = infos.get(0).getFormattedMessage();
-      assertTrue(line.startsWith("Leadership handoff observers: provider 'noop' (" + NOOP + ")"), line);
+      assertTrue(
+          line.startsWith("Leadership handoff observers: provider 'noop' (" + NOOP + ")"), line);
       assertTrue(line.contains("server.leader.handover.kafka.ssl.key.password=[hidden]"), line);
       assertFalse(log.everything().contains("KeyPw-Mm23-unique"), line);
 
       LeadershipHandoffObserver x = factory.open("storeX_v1", "host-a");
       LeadershipHandoffObserver y = factory.open("storeY_v2", "host-a");
-      assertEquals(log.events().size(), 1, "opening observers selects and logs nothing again: " + log.everything());
+      assertEquals(
+          log.events().size(),
+          1,
+          "opening observers selects and logs nothing again: " + log.everything());
 
       assertTrue(x instanceof StubProviders.StubObserver, String.valueOf(x));
       StubProviders.StubObserver stub = (StubProviders.StubObserver) x;
@@ -401,7 +515,8 @@ public class ProviderRegistryTest {
     HandoffSettings consume =
         settings(HandoffSettings.CONSUME_STEPDOWN_STAMP, "true", HandoffSettings.STRATEGY, "alpha");
     StubProviders.StubObserver chosen =
-        (StubProviders.StubObserver) LeadershipHandoffs.observers(r, consume, metrics).open("store_v1", "host-b");
+        (StubProviders.StubObserver)
+            LeadershipHandoffs.observers(r, consume, metrics).open("store_v1", "host-b");
     assertSame(chosen.provider, alpha, "consuming is on, so the observer is the strategy's");
     assertSame(chosen.metrics, metrics, "metrics");
     assertEquals(chosen.localWriterId(), "host-b", "reader");
@@ -410,79 +525,164 @@ public class ProviderRegistryTest {
   @Test
   public void observerFactorySelectionFailsAtCreation() {
     ProviderRegistry r = ProviderRegistry.of(List.of(new StubProviders.Noop()));
-    HandoffSettings s = settings(HandoffSettings.CONSUME_STEPDOWN_STAMP, "true", HandoffSettings.STRATEGY, "alpha");
+    HandoffSettings s =
+        settings(HandoffSettings.CONSUME_STEPDOWN_STAMP, "true", HandoffSettings.STRATEGY, "alpha");
     try (LogCapture log = new LogCapture(LeadershipHandoffs.class)) {
-      HandoffConfigException e = expectThrows(HandoffConfigException.class,
-          () -> LeadershipHandoffs.observers(r, s, HandoffMetrics.NOOP));
-      assertEquals(e.getMessage(), "Unknown strategy 'alpha' for server.leader.handover.strategy. Available: [noop]",
+      HandoffConfigException e =
+          expectThrows(
+              HandoffConfigException.class,
+              () -> LeadershipHandoffs.observers(r, s, HandoffMetrics.NOOP));
+      assertEquals(
+          e.getMessage(),
+          "Unknown strategy 'alpha' for server.leader.handover.strategy. Available: [noop]",
           "message");
-      assertTrue(log.events().isEmpty(), "a failed selection is not logged as made: " + log.everything());
+      assertTrue(
+          log.events().isEmpty(), "a failed selection is not logged as made: " + log.everything());
     }
   }
 
   @Test
   public void observerShortcutsOpenOneObserverFromProperties() {
     Properties empty = new Properties();
-    IllegalStateException e = expectThrows(IllegalStateException.class,
-        () -> LeadershipHandoffs.observer(empty, "store_v1", "host-a"));
+    IllegalStateException e =
+        expectThrows(
+            IllegalStateException.class,
+            () -> LeadershipHandoffs.observer(empty, "store_v1", "host-a"));
     assertTrue(e.getMessage().contains("io.handoff:handoff-noop"), e.getMessage());
-    assertEquals(expectThrows(NullPointerException.class,
-        () -> LeadershipHandoffs.observer(null, "store_v1", "host-a")).getMessage(), "properties is null", "message");
+    assertEquals(
+        expectThrows(
+                NullPointerException.class,
+                () -> LeadershipHandoffs.observer(null, "store_v1", "host-a"))
+            .getMessage(),
+        "properties is null",
+        "message");
   }
 
   @Test
   public void factoriesRejectNulls() {
     ProviderRegistry r = ProviderRegistry.of(List.of(new StubProviders.Noop()));
     HandoffSettings s = HandoffSettings.defaults();
-    assertEquals(expectThrows(NullPointerException.class,
-        () -> LeadershipHandoffs.emitter(null, s, HandoffMetrics.NOOP, HostResources.none())).getMessage(), "registry is null", "message");
-    assertEquals(expectThrows(NullPointerException.class,
-        () -> LeadershipHandoffs.emitter(r, null, HandoffMetrics.NOOP, HostResources.none())).getMessage(), "settings is null", "message");
-    assertEquals(expectThrows(NullPointerException.class,
-        () -> LeadershipHandoffs.emitter(r, s, null, HostResources.none())).getMessage(), "metrics is null", "message");
-    assertEquals(expectThrows(NullPointerException.class,
-        () -> LeadershipHandoffs.emitter(r, s, HandoffMetrics.NOOP, null)).getMessage(), "resources is null", "message");
-    assertEquals(expectThrows(NullPointerException.class,
-        () -> LeadershipHandoffs.observers(null, s, HandoffMetrics.NOOP)).getMessage(), "registry is null", "message");
-    assertEquals(expectThrows(NullPointerException.class,
-        () -> LeadershipHandoffs.observers(r, null, HandoffMetrics.NOOP)).getMessage(), "settings is null", "message");
-    assertEquals(expectThrows(NullPointerException.class,
-        () -> LeadershipHandoffs.observers(r, s, null)).getMessage(), "metrics is null", "message");
-    assertEquals(expectThrows(NullPointerException.class,
-        () -> LeadershipHandoffs.emitter((Properties) null)).getMessage(), "properties is null", "message");
-    assertEquals(expectThrows(NullPointerException.class,
-        () -> LeadershipHandoffs.observers((Properties) null)).getMessage(), "properties is null", "message");
-    assertEquals(expectThrows(NullPointerException.class,
-        () -> LeadershipHandoffs.observers((Properties) null, HandoffMetrics.NOOP)).getMessage(), "properties is null",
+    assertEquals(
+        expectThrows(
+                NullPointerException.class,
+                () ->
+                    LeadershipHandoffs.emitter(null, s, HandoffMetrics.NOOP, HostResources.none()))
+            .getMessage(),
+        "registry is null",
+        "message");
+    assertEquals(
+        expectThrows(
+                NullPointerException.class,
+                () ->
+                    LeadershipHandoffs.emitter(r, null, HandoffMetrics.NOOP, HostResources.none()))
+            .getMessage(),
+        "settings is null",
+        "message");
+    assertEquals(
+        expectThrows(
+                NullPointerException.class,
+                () -> LeadershipHandoffs.emitter(r, s, null, HostResources.none()))
+            .getMessage(),
+        "metrics is null",
+        "message");
+    assertEquals(
+        expectThrows(
+                NullPointerException.class,
+                () -> LeadershipHandoffs.emitter(r, s, HandoffMetrics.NOOP, null))
+            .getMessage(),
+        "resources is null",
+        "message");
+    assertEquals(
+        expectThrows(
+                NullPointerException.class,
+                () -> LeadershipHandoffs.observers(null, s, HandoffMetrics.NOOP))
+            .getMessage(),
+        "registry is null",
+        "message");
+    assertEquals(
+        expectThrows(
+                NullPointerException.class,
+                () -> LeadershipHandoffs.observers(r, null, HandoffMetrics.NOOP))
+            .getMessage(),
+        "settings is null",
+        "message");
+    assertEquals(
+        expectThrows(NullPointerException.class, () -> LeadershipHandoffs.observers(r, s, null))
+            .getMessage(),
+        "metrics is null",
+        "message");
+    assertEquals(
+        expectThrows(
+                NullPointerException.class, () -> LeadershipHandoffs.emitter((Properties) null))
+            .getMessage(),
+        "properties is null",
+        "message");
+    assertEquals(
+        expectThrows(
+                NullPointerException.class, () -> LeadershipHandoffs.observers((Properties) null))
+            .getMessage(),
+        "properties is null",
+        "message");
+    assertEquals(
+        expectThrows(
+                NullPointerException.class,
+                () -> LeadershipHandoffs.observers((Properties) null, HandoffMetrics.NOOP))
+            .getMessage(),
+        "properties is null",
         "message");
   }
 
   @Test
   public void openRejectsNullAndBlankNames() {
     ProviderRegistry r = ProviderRegistry.of(List.of(new StubProviders.Noop()));
-    HandoffObserverFactory factory = LeadershipHandoffs.observers(r, HandoffSettings.defaults(), HandoffMetrics.NOOP);
-    assertEquals(expectThrows(NullPointerException.class, () -> factory.open(null, "host-a")).getMessage(),
-        "versionTopic is null", "message");
-    assertEquals(expectThrows(NullPointerException.class, () -> factory.open("store_v1", null)).getMessage(),
-        "localWriterId is null", "message");
-    assertEquals(expectThrows(IllegalArgumentException.class, () -> factory.open(" ", "host-a")).getMessage(),
-        "versionTopic and localWriterId must not be blank, got ' ' and 'host-a'", "message");
-    assertEquals(expectThrows(IllegalArgumentException.class, () -> factory.open("store_v1", "")).getMessage(),
-        "versionTopic and localWriterId must not be blank, got 'store_v1' and ''", "message");
+    HandoffObserverFactory factory =
+        LeadershipHandoffs.observers(r, HandoffSettings.defaults(), HandoffMetrics.NOOP);
+    assertEquals(
+        expectThrows(NullPointerException.class, () -> factory.open(null, "host-a")).getMessage(),
+        "versionTopic is null",
+        "message");
+    assertEquals(
+        expectThrows(NullPointerException.class, () -> factory.open("store_v1", null)).getMessage(),
+        "localWriterId is null",
+        "message");
+    assertEquals(
+        expectThrows(IllegalArgumentException.class, () -> factory.open(" ", "host-a"))
+            .getMessage(),
+        "versionTopic and localWriterId must not be blank, got ' ' and 'host-a'",
+        "message");
+    assertEquals(
+        expectThrows(IllegalArgumentException.class, () -> factory.open("store_v1", ""))
+            .getMessage(),
+        "versionTopic and localWriterId must not be blank, got 'store_v1' and ''",
+        "message");
   }
 
   @Test
   public void providerReturningNullIsReported() {
-    ProviderRegistry r = ProviderRegistry.of(List.of(new StubProviders.Noop(), new StubProviders.NullProducts()));
-    HandoffSettings s = settings(HandoffSettings.EMIT_STEPDOWN_STAMP, "true",
-        HandoffSettings.CONSUME_STEPDOWN_STAMP, "true", HandoffSettings.STRATEGY, "alpha");
+    ProviderRegistry r =
+        ProviderRegistry.of(List.of(new StubProviders.Noop(), new StubProviders.NullProducts()));
+    HandoffSettings s =
+        settings(
+            HandoffSettings.EMIT_STEPDOWN_STAMP,
+            "true",
+            HandoffSettings.CONSUME_STEPDOWN_STAMP,
+            "true",
+            HandoffSettings.STRATEGY,
+            "alpha");
     String cls = StubProviders.NullProducts.class.getName();
-    assertEquals(expectThrows(NullPointerException.class,
-        () -> LeadershipHandoffs.emitter(r, s, HandoffMetrics.NOOP, HostResources.none())).getMessage(),
-        "provider " + cls + " returned a null emitter", "message");
+    assertEquals(
+        expectThrows(
+                NullPointerException.class,
+                () -> LeadershipHandoffs.emitter(r, s, HandoffMetrics.NOOP, HostResources.none()))
+            .getMessage(),
+        "provider " + cls + " returned a null emitter",
+        "message");
     HandoffObserverFactory factory = LeadershipHandoffs.observers(r, s, HandoffMetrics.NOOP);
-    assertEquals(expectThrows(NullPointerException.class, () -> factory.open("store_v1", "host-a")).getMessage(),
-        "provider " + cls + " returned a null observer", "reported when opening");
+    assertEquals(
+        expectThrows(NullPointerException.class, () -> factory.open("store_v1", "host-a"))
+            .getMessage(),
+        "provider " + cls + " returned a null observer",
+        "reported when opening");
   }
 
   @Test
@@ -492,22 +692,35 @@ public class ProviderRegistryTest {
     assertSame(LeadershipHandoffs.registry(), own, "discovered once");
     assertTrue(own.names().isEmpty(), own.names().toString());
     assertTrue(own.broken().isEmpty(), own.broken().toString());
-    assertTrue(LeadershipHandoffs.availableProviders().isEmpty(), "LeadershipHandoffs.availableProviders().isEmpty()");
+    assertTrue(
+        LeadershipHandoffs.availableProviders().isEmpty(),
+        "LeadershipHandoffs.availableProviders().isEmpty()");
 
-    IllegalStateException e = expectThrows(IllegalStateException.class,
-        () -> LeadershipHandoffs.emitter(new Properties()));
+    IllegalStateException e =
+        expectThrows(
+            IllegalStateException.class, () -> LeadershipHandoffs.emitter(new Properties()));
     assertTrue(e.getMessage().contains("io.handoff:handoff-noop"), e.getMessage());
-    IllegalStateException o = expectThrows(IllegalStateException.class,
-        () -> LeadershipHandoffs.observers(new Properties()));
+    IllegalStateException o =
+        expectThrows(
+            IllegalStateException.class, () -> LeadershipHandoffs.observers(new Properties()));
     assertTrue(o.getMessage().contains("io.handoff:handoff-noop"), o.getMessage());
-    IllegalStateException m = expectThrows(IllegalStateException.class,
-        () -> LeadershipHandoffs.emitter(HandoffSettings.defaults(), new CountingHandoffMetrics(), HostResources.none()));
+    IllegalStateException m =
+        expectThrows(
+            IllegalStateException.class,
+            () ->
+                LeadershipHandoffs.emitter(
+                    HandoffSettings.defaults(),
+                    new CountingHandoffMetrics(),
+                    HostResources.none()));
     assertTrue(m.getMessage().contains("io.handoff:handoff-noop"), m.getMessage());
 
     Properties on = new Properties();
     on.setProperty(HandoffSettings.EMIT_STEPDOWN_STAMP, "true");
-    HandoffConfigException c = expectThrows(HandoffConfigException.class, () -> LeadershipHandoffs.emitter(on));
-    assertEquals(c.getMessage(), "Unknown strategy 'stamp' for server.leader.handover.strategy. Available: []",
+    HandoffConfigException c =
+        expectThrows(HandoffConfigException.class, () -> LeadershipHandoffs.emitter(on));
+    assertEquals(
+        c.getMessage(),
+        "Unknown strategy 'stamp' for server.leader.handover.strategy. Available: []",
         "message");
   }
 }

@@ -15,8 +15,14 @@ import org.testng.annotations.Test;
 /** The SPI jar must stay free of Kafka, Avro and Guice so that any host can depend on it. */
 public class SpiJarIT {
 
-  private static final String[] FORBIDDEN = {"org/apache/kafka", "org/apache/avro", "com/google/inject",
-      "org.apache.kafka", "org.apache.avro", "com.google.inject"};
+  private static final String[] FORBIDDEN = {
+    "org/apache/kafka",
+    "org/apache/avro",
+    "com/google/inject",
+    "org.apache.kafka",
+    "org.apache.avro",
+    "com.google.inject"
+  };
 
   @Test
   public void jarReferencesNoKafkaAvroOrGuice() throws Exception {
@@ -32,7 +38,8 @@ public class SpiJarIT {
         }
         classes += entry.getName().endsWith(".class") ? 1 : 0;
         // Class files keep referenced type names as plain UTF-8 in the constant pool.
-        String content = new String(jar.getInputStream(entry).readAllBytes(), StandardCharsets.ISO_8859_1);
+        String content =
+            new String(jar.getInputStream(entry).readAllBytes(), StandardCharsets.ISO_8859_1);
         for (String f : FORBIDDEN) {
           if (content.contains(f)) {
             offences.add(entry.getName() + " -> " + f);

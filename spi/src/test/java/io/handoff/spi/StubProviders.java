@@ -10,8 +10,7 @@ import java.util.List;
  */
 public final class StubProviders {
 
-  private StubProviders() {
-  }
+  private StubProviders() {}
 
   /** Returns stubs that remember which provider made them, with what. */
   public abstract static class Base implements LeadershipHandoffProvider {
@@ -27,12 +26,16 @@ public final class StubProviders {
     }
 
     @Override
-    public LeadershipHandoffEmitter newEmitter(HandoffSettings settings, HandoffMetrics metrics, HostResources resources) {
+    public LeadershipHandoffEmitter newEmitter(
+        HandoffSettings settings, HandoffMetrics metrics, HostResources resources) {
       return new StubEmitter(this, settings, metrics);
     }
 
     @Override
-    public LeadershipHandoffObserver newObserver(HandoffSettings settings, HandoffMetrics metrics, String versionTopic,
+    public LeadershipHandoffObserver newObserver(
+        HandoffSettings settings,
+        HandoffMetrics metrics,
+        String versionTopic,
         String localWriterId) {
       return new StubObserver(this, settings, metrics, versionTopic, localWriterId);
     }
@@ -91,12 +94,16 @@ public final class StubProviders {
     }
 
     @Override
-    public LeadershipHandoffEmitter newEmitter(HandoffSettings settings, HandoffMetrics metrics, HostResources resources) {
+    public LeadershipHandoffEmitter newEmitter(
+        HandoffSettings settings, HandoffMetrics metrics, HostResources resources) {
       return null;
     }
 
     @Override
-    public LeadershipHandoffObserver newObserver(HandoffSettings settings, HandoffMetrics metrics, String versionTopic,
+    public LeadershipHandoffObserver newObserver(
+        HandoffSettings settings,
+        HandoffMetrics metrics,
+        String versionTopic,
         String localWriterId) {
       return null;
     }
@@ -107,7 +114,8 @@ public final class StubProviders {
     public final HandoffSettings settings;
     public final HandoffMetrics metrics;
 
-    StubEmitter(LeadershipHandoffProvider provider, HandoffSettings settings, HandoffMetrics metrics) {
+    StubEmitter(
+        LeadershipHandoffProvider provider, HandoffSettings settings, HandoffMetrics metrics) {
       this.provider = provider;
       this.settings = settings;
       this.metrics = metrics;
@@ -126,11 +134,13 @@ public final class StubProviders {
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
   }
 
-  /** An observer that remembers what made it, for which version topic and reader; it never cuts the wait. */
+  /**
+   * An observer that remembers what made it, for which version topic and reader; it never cuts the
+   * wait.
+   */
   public static final class StubObserver implements LeadershipHandoffObserver {
     public final LeadershipHandoffProvider provider;
     public final HandoffSettings settings;
@@ -138,8 +148,12 @@ public final class StubProviders {
     private final String versionTopic;
     private final String localWriterId;
 
-    StubObserver(LeadershipHandoffProvider provider, HandoffSettings settings, HandoffMetrics metrics,
-        String versionTopic, String localWriterId) {
+    StubObserver(
+        LeadershipHandoffProvider provider,
+        HandoffSettings settings,
+        HandoffMetrics metrics,
+        String versionTopic,
+        String localWriterId) {
       this.provider = provider;
       this.settings = settings;
       this.metrics = metrics;
@@ -158,12 +172,11 @@ public final class StubProviders {
     }
 
     @Override
-    public void observe(int partition, long offset, byte[] recordKey, CharSequence writerId, long termId) {
-    }
+    public void observe(
+        int partition, long offset, byte[] recordKey, CharSequence writerId, long termId) {}
 
     @Override
-    public void observeUndecodable(int partition, long offset) {
-    }
+    public void observeUndecodable(int partition, long offset) {}
 
     @Override
     public boolean canSkipInactivityWait(int partition, long myTerm) {
@@ -171,14 +184,22 @@ public final class StubProviders {
     }
 
     @Override
-    public HandoverPath decideHandover(int partition, long myTerm, boolean inactivityWindowElapsed) {
+    public HandoverPath decideHandover(
+        int partition, long myTerm, boolean inactivityWindowElapsed) {
       return HandoverPath.choose(false, inactivityWindowElapsed);
     }
 
     @Override
     public HandoverExplanation explain(int partition, long myTerm) {
-      return new HandoverExplanation(versionTopic, partition, localWriterId, myTerm, HandoverReason.CONSUMING_OFF, null,
-          null, null);
+      return new HandoverExplanation(
+          versionTopic,
+          partition,
+          localWriterId,
+          myTerm,
+          HandoverReason.CONSUMING_OFF,
+          null,
+          null,
+          null);
     }
 
     @Override
@@ -187,11 +208,9 @@ public final class StubProviders {
     }
 
     @Override
-    public void restoreState(int partition, long resumeOffset, byte[] state) {
-    }
+    public void restoreState(int partition, long resumeOffset, byte[] state) {}
 
     @Override
-    public void forget(int partition) {
-    }
+    public void forget(int partition) {}
   }
 }

@@ -29,9 +29,15 @@ public class TenureObserverTest {
   private static final byte[] DATA = {'k', 1};
   private static final byte[] EMPTY = {};
 
-  /** Classifies the test keys: first byte 'D' is a declaration, 'S' a stamp, anything else other. */
+  /**
+   * Classifies the test keys: first byte 'D' is a declaration, 'S' a stamp, anything else other.
+   */
   private static final class KeyedObserver extends TenureObserver {
-    KeyedObserver(HandoffSettings settings, HandoffMetrics metrics, String versionTopic, String localWriterId) {
+    KeyedObserver(
+        HandoffSettings settings,
+        HandoffMetrics metrics,
+        String versionTopic,
+        String localWriterId) {
       super(settings, metrics, versionTopic, localWriterId);
     }
 
@@ -40,7 +46,9 @@ public class TenureObserverTest {
       if (recordKey == null || recordKey.length == 0) {
         return Role.OTHER;
       }
-      return recordKey[0] == 'D' ? Role.DECLARATION : recordKey[0] == 'S' ? Role.STEP_DOWN : Role.OTHER;
+      return recordKey[0] == 'D'
+          ? Role.DECLARATION
+          : recordKey[0] == 'S' ? Role.STEP_DOWN : Role.OTHER;
     }
   }
 
@@ -81,31 +89,54 @@ public class TenureObserverTest {
   public void constructionValidatesAndNamesItsArguments() {
     HandoffSettings s = consuming(true);
     HandoffMetrics m = HandoffMetrics.NOOP;
-    assertEquals(expectThrows(NullPointerException.class, () -> new KeyedObserver(null, m, TOPIC, ME)).getMessage(),
-        "settings is null", "message");
-    assertEquals(expectThrows(NullPointerException.class, () -> new KeyedObserver(s, null, TOPIC, ME)).getMessage(),
-        "metrics is null", "message");
-    assertEquals(expectThrows(NullPointerException.class, () -> new KeyedObserver(s, m, TOPIC, null)).getMessage(),
-        "localWriterId is null", "message");
-    assertEquals(expectThrows(IllegalArgumentException.class, () -> new KeyedObserver(s, m, TOPIC, " ")).getMessage(),
-        "localWriterId is blank", "message");
-    assertEquals(expectThrows(NullPointerException.class, () -> new KeyedObserver(s, m, null, ME)).getMessage(),
-        "versionTopic is null", "message");
-    assertEquals(expectThrows(IllegalArgumentException.class, () -> new KeyedObserver(s, m, "", ME)).getMessage(),
-        "versionTopic is blank", "message");
+    assertEquals(
+        expectThrows(NullPointerException.class, () -> new KeyedObserver(null, m, TOPIC, ME))
+            .getMessage(),
+        "settings is null",
+        "message");
+    assertEquals(
+        expectThrows(NullPointerException.class, () -> new KeyedObserver(s, null, TOPIC, ME))
+            .getMessage(),
+        "metrics is null",
+        "message");
+    assertEquals(
+        expectThrows(NullPointerException.class, () -> new KeyedObserver(s, m, TOPIC, null))
+            .getMessage(),
+        "localWriterId is null",
+        "message");
+    assertEquals(
+        expectThrows(IllegalArgumentException.class, () -> new KeyedObserver(s, m, TOPIC, " "))
+            .getMessage(),
+        "localWriterId is blank",
+        "message");
+    assertEquals(
+        expectThrows(NullPointerException.class, () -> new KeyedObserver(s, m, null, ME))
+            .getMessage(),
+        "versionTopic is null",
+        "message");
+    assertEquals(
+        expectThrows(IllegalArgumentException.class, () -> new KeyedObserver(s, m, "", ME))
+            .getMessage(),
+        "versionTopic is blank",
+        "message");
 
     KeyedObserver o = new KeyedObserver(s, m, TOPIC, ME);
     assertEquals(o.versionTopic(), TOPIC, "versionTopic");
     assertEquals(o.localWriterId(), ME, "localWriterId");
     assertEquals(o.toString(), "KeyedObserver{store_v1, reader=host-me, consume=true}", "toString");
-    assertEquals(observer(false, m).toString(), "KeyedObserver{store_v1, reader=host-me, consume=false}", "toString");
+    assertEquals(
+        observer(false, m).toString(),
+        "KeyedObserver{store_v1, reader=host-me, consume=false}",
+        "toString");
   }
 
   @Test
   public void eachRoleReachesItsRule() {
     KeyedObserver o = observer(true, HandoffMetrics.NOOP);
     handover(o, 3);
-    assertTrue(o.canSkipInactivityWait(3, 7), "declarations start tenures, stamps close them, other records belong");
+    assertTrue(
+        o.canSkipInactivityWait(3, 7),
+        "declarations start tenures, stamps close them, other records belong");
     assertFalse(o.canSkipInactivityWait(3, 6), "another term");
     assertFalse(o.canSkipInactivityWait(3, 0), "no term");
 
@@ -113,13 +144,16 @@ public class TenureObserverTest {
     stampAsData.observe(3, 0, DOL, A, 5);
     stampAsData.observe(3, 1, DATA, A, 5);
     stampAsData.observe(3, 2, DOL, ME, 7);
-    assertFalse(stampAsData.canSkipInactivityWait(3, 7), "a record that is not a stamp closes nothing");
+    assertFalse(
+        stampAsData.canSkipInactivityWait(3, 7), "a record that is not a stamp closes nothing");
 
     KeyedObserver dolAsData = observer(true, HandoffMetrics.NOOP);
     dolAsData.observe(3, 0, DOL, A, 5);
     dolAsData.observe(3, 1, STAMP, A, 5);
     dolAsData.observe(3, 2, DATA, ME, 7);
-    assertFalse(dolAsData.canSkipInactivityWait(3, 7), "the reader's DoL must be read back, not any record");
+    assertFalse(
+        dolAsData.canSkipInactivityWait(3, 7),
+        "the reader's DoL must be read back, not any record");
   }
 
   @Test
@@ -132,7 +166,8 @@ public class TenureObserverTest {
       o.observe(2, 2, STAMP, A, 5);
       o.observe(2, 3, DOL, ME, 7);
       assertFalse(o.canSkipInactivityWait(2, 7), "another writer's record");
-      assertEquals(metrics.events, List.of("unclean store_v1-2"), "counted with topic and partition");
+      assertEquals(
+          metrics.events, List.of("unclean store_v1-2"), "counted with topic and partition");
     }
 
     RecordingMetrics metrics = new RecordingMetrics();
@@ -143,7 +178,8 @@ public class TenureObserverTest {
     o.observe(2, 3, DOL, ME, 7);
     assertFalse(o.canSkipInactivityWait(2, 7), "an undecodable record");
     assertEquals(metrics.events, List.of("unclean store_v1-2"), "counted");
-    assertEquals(TenureTracker.resumeOffsetOf(o.exportState(2)), 4L, "the undecodable record was taken in");
+    assertEquals(
+        TenureTracker.resumeOffsetOf(o.exportState(2)), 4L, "the undecodable record was taken in");
   }
 
   @Test
@@ -152,17 +188,26 @@ public class TenureObserverTest {
     KeyedObserver o = observer(true, metrics);
     assertEquals(o.decideHandover(4, 7, false), HandoverPath.WAIT, "nothing seen, window open");
     assertEquals(metrics.events, List.of(), "a wait is not counted");
-    assertEquals(o.decideHandover(4, 7, true), HandoverPath.LEGACY_WAIT, "nothing seen, window elapsed");
+    assertEquals(
+        o.decideHandover(4, 7, true), HandoverPath.LEGACY_WAIT, "nothing seen, window elapsed");
     assertEquals(metrics.events, List.of("LEGACY_WAIT store_v1-4"), "the legacy wait is counted");
     handover(o, 4);
     assertEquals(o.decideHandover(4, 7, false), HandoverPath.FAST_PATH, "the fast path");
-    assertEquals(o.decideHandover(4, 7, true), HandoverPath.FAST_PATH, "the fast path wins over the legacy wait");
-    assertEquals(metrics.events, List.of("LEGACY_WAIT store_v1-4", "FAST_PATH store_v1-4", "FAST_PATH store_v1-4"),
+    assertEquals(
+        o.decideHandover(4, 7, true),
+        HandoverPath.FAST_PATH,
+        "the fast path wins over the legacy wait");
+    assertEquals(
+        metrics.events,
+        List.of("LEGACY_WAIT store_v1-4", "FAST_PATH store_v1-4", "FAST_PATH store_v1-4"),
         "each handover is counted");
 
     CountingHandoffMetrics counting = new CountingHandoffMetrics();
     KeyedObserver c = observer(true, counting);
-    assertEquals(c.decideHandover(0, 7, false), HandoverPath.WAIT, "WAIT never reaches a sink that rejects it");
+    assertEquals(
+        c.decideHandover(0, 7, false),
+        HandoverPath.WAIT,
+        "WAIT never reaches a sink that rejects it");
     assertEquals(counting.legacyWait() + counting.fastPath(), 0L, "nothing counted");
   }
 
@@ -209,11 +254,17 @@ public class TenureObserverTest {
     assertTrue(o.canSkipInactivityWait(5, 7), "restored");
     assertEquals(o.exportState(5), five, "the same state");
 
-    assertEquals(expectThrows(NullPointerException.class, () -> o.restoreState(5, 6, null)).getMessage(),
-        "state is null", "message");
-    IllegalArgumentException e = expectThrows(IllegalArgumentException.class, () -> o.restoreState(5, 7, five));
-    assertEquals(e.getMessage(), "Cannot restore the handoff state of store_v1-5: it was exported at offset 6 but"
-        + " consumption resumes at offset 7", "message");
+    assertEquals(
+        expectThrows(NullPointerException.class, () -> o.restoreState(5, 6, null)).getMessage(),
+        "state is null",
+        "message");
+    IllegalArgumentException e =
+        expectThrows(IllegalArgumentException.class, () -> o.restoreState(5, 7, five));
+    assertEquals(
+        e.getMessage(),
+        "Cannot restore the handoff state of store_v1-5: it was exported at offset 6 but"
+            + " consumption resumes at offset 7",
+        "message");
     assertFalse(o.canSkipInactivityWait(5, 7), "a rejected restore leaves nothing");
   }
 
@@ -230,10 +281,13 @@ public class TenureObserverTest {
     x.observe(3, 2, DOL, ME, 7);
     y.observe(3, 3, DOL, ME, 7);
     assertTrue(x.canSkipInactivityWait(3, 7), "storeX_v1-3 saw a clean tenure");
-    assertFalse(y.canSkipInactivityWait(3, 7), "storeY_v2-3 saw zombie data, whatever storeX_v1-3 saw");
-    IllegalArgumentException e = expectThrows(IllegalArgumentException.class,
-        () -> y.restoreState(3, 3, x.exportState(3)));
-    assertEquals(e.getMessage(), "Cannot restore the handoff state of storeY_v2-3: it was exported for storeX_v1-3",
+    assertFalse(
+        y.canSkipInactivityWait(3, 7), "storeY_v2-3 saw zombie data, whatever storeX_v1-3 saw");
+    IllegalArgumentException e =
+        expectThrows(IllegalArgumentException.class, () -> y.restoreState(3, 3, x.exportState(3)));
+    assertEquals(
+        e.getMessage(),
+        "Cannot restore the handoff state of storeY_v2-3: it was exported for storeX_v1-3",
         "an export of one topic cannot be restored into another");
   }
 }

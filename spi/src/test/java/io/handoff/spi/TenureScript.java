@@ -4,14 +4,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A partition's records written as a short script, for the tenure rule tests: records separated
- * by spaces, each {@code KIND:WRITER:TERM} with KIND {@code D} (declaration of leadership), {@code S}
+ * A partition's records written as a short script, for the tenure rule tests: records separated by
+ * spaces, each {@code KIND:WRITER:TERM} with KIND {@code D} (declaration of leadership), {@code S}
  * (step-down stamp) or {@code O} (any other record), or {@code U} alone (a record that cannot be
- * decoded). WRITER is {@code A}, {@code B}, {@code C}, {@code Z} or {@code ME} (the hosts
- * {@code host-a} ... {@code host-me}) or {@code -} for a record without writer id; TERM is the
- * record's term, {@code -1} for none. Example: {@code "D:A:5 O:A:-1 S:A:5 D:ME:7"}. A script can be
- * fed to a {@link TenureTracker} or, with one key per kind, to any {@link LeadershipHandoffObserver}
- * such as the {@link ScriptObserver}.
+ * decoded). WRITER is {@code A}, {@code B}, {@code C}, {@code Z} or {@code ME} (the hosts {@code
+ * host-a} ... {@code host-me}) or {@code -} for a record without writer id; TERM is the record's
+ * term, {@code -1} for none. Example: {@code "D:A:5 O:A:-1 S:A:5 D:ME:7"}. A script can be fed to a
+ * {@link TenureTracker} or, with one key per kind, to any {@link LeadershipHandoffObserver} such as
+ * the {@link ScriptObserver}.
  */
 final class TenureScript {
 
@@ -20,17 +20,31 @@ final class TenureScript {
 
   /** The key of a declaration of leadership for a {@link ScriptObserver}. */
   static final byte[] DOL_KEY = {'D'};
+
   /** The key of a step-down stamp for a {@link ScriptObserver}. */
   static final byte[] STAMP_KEY = {'S'};
+
   /** The key of any other record for a {@link ScriptObserver}. */
   static final byte[] OTHER_KEY = {'O'};
 
-  /** An observer that tells a record's role by the first byte of its key, as the script's keys give it. */
+  /**
+   * An observer that tells a record's role by the first byte of its key, as the script's keys give
+   * it.
+   */
   static final class ScriptObserver extends TenureObserver {
-    ScriptObserver(boolean consume, HandoffMetrics metrics, String versionTopic, String localWriterId,
+    ScriptObserver(
+        boolean consume,
+        HandoffMetrics metrics,
+        String versionTopic,
+        String localWriterId,
         TenureListener listener) {
-      super(HandoffSettings.from(java.util.Map.of(HandoffSettings.CONSUME_STEPDOWN_STAMP, String.valueOf(consume))),
-          metrics, versionTopic, localWriterId, listener);
+      super(
+          HandoffSettings.from(
+              java.util.Map.of(HandoffSettings.CONSUME_STEPDOWN_STAMP, String.valueOf(consume))),
+          metrics,
+          versionTopic,
+          localWriterId,
+          listener);
     }
 
     @Override
@@ -38,7 +52,9 @@ final class TenureScript {
       if (recordKey == null || recordKey.length == 0) {
         return Role.OTHER;
       }
-      return recordKey[0] == 'D' ? Role.DECLARATION : recordKey[0] == 'S' ? Role.STEP_DOWN : Role.OTHER;
+      return recordKey[0] == 'D'
+          ? Role.DECLARATION
+          : recordKey[0] == 'S' ? Role.STEP_DOWN : Role.OTHER;
     }
   }
 
@@ -73,8 +89,7 @@ final class TenureScript {
     }
   }
 
-  private TenureScript() {
-  }
+  private TenureScript() {}
 
   /** The records of {@code script}. */
   static List<Event> parse(String script) {
@@ -106,7 +121,10 @@ final class TenureScript {
     };
   }
 
-  /** Feeds {@code events} to {@code partition} of {@code tracker} from {@code firstOffset}; returns the next offset. */
+  /**
+   * Feeds {@code events} to {@code partition} of {@code tracker} from {@code firstOffset}; returns
+   * the next offset.
+   */
   static long feed(TenureTracker tracker, int partition, long firstOffset, List<Event> events) {
     long offset = firstOffset;
     for (Event e : events) {
@@ -115,8 +133,12 @@ final class TenureScript {
     return offset;
   }
 
-  /** Feeds {@code events} to {@code partition} of {@code observer} from {@code firstOffset}; returns the next one. */
-  static long feed(LeadershipHandoffObserver observer, int partition, long firstOffset, List<Event> events) {
+  /**
+   * Feeds {@code events} to {@code partition} of {@code observer} from {@code firstOffset}; returns
+   * the next one.
+   */
+  static long feed(
+      LeadershipHandoffObserver observer, int partition, long firstOffset, List<Event> events) {
     long offset = firstOffset;
     for (Event e : events) {
       e.applyTo(observer, partition, offset++);

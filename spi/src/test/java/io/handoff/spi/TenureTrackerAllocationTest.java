@@ -63,10 +63,12 @@ public class TenureTrackerAllocationTest {
       uncleanTenures(tracker, offset, tenures);
       long allocated = bean.getCurrentThreadAllocatedBytes() - before;
 
-      assertEquals(metrics.uncleanTenure(), 4L * tenures, "every tenure turned unclean and was counted");
+      assertEquals(
+          metrics.uncleanTenure(), 4L * tenures, "every tenure turned unclean and was counted");
       // Building the warning would take dozens of bytes per tenure; the bound leaves room for the
       // few bytes the JVM itself may allocate on this thread now and then.
-      assertTrue(allocated < tenures, tenures + " unclean tenures allocated " + allocated + " bytes");
+      assertTrue(
+          allocated < tenures, tenures + " unclean tenures allocated " + allocated + " bytes");
     } finally {
       logger.setLevel(previous);
     }
@@ -89,15 +91,21 @@ public class TenureTrackerAllocationTest {
     }
 
     @Override
-    public void unclean(int partition, long offset, String writerId, long term, boolean undecodable,
+    public void unclean(
+        int partition,
+        long offset,
+        String writerId,
+        long term,
+        boolean undecodable,
         boolean afterStamp) {
       unclean++;
     }
   }
 
   /**
-   * A healthy handover per partition and pass: A declares (twice), writes and stamps (twice), the reader declares,
-   * writes and stamps; the reader of term 7 may cut just after its declaration. Returns the next offset.
+   * A healthy handover per partition and pass: A declares (twice), writes and stamps (twice), the
+   * reader declares, writes and stamps; the reader of term 7 may cut just after its declaration.
+   * Returns the next offset.
    */
   private static long cleanHandovers(TenureTracker tracker, long offset, int passes, long[] cuts) {
     long o = offset;
@@ -138,14 +146,16 @@ public class TenureTrackerAllocationTest {
     assertEquals(metrics.uncleanTenure(), 0L, "a healthy stream");
     assertEquals(listener.began, 4L * 3 * passes, "three declarations a pass were heard");
     assertEquals(listener.closed, 4L * 2 * passes, "two closing stamps a pass were heard");
-    assertTrue(allocated < passes, passes + " handovers of " + 3 * passes + " declarations allocated " + allocated
-        + " bytes");
+    assertTrue(
+        allocated < passes,
+        passes + " handovers of " + 3 * passes + " declarations allocated " + allocated + " bytes");
   }
 
   /**
-   * Tenures that turn unclean in every way: a zombie inside, an undecodable record inside, a write after the
-   * stamp, an undecodable record after the stamp, each followed by the reader's declaration, which makes the
-   * unclean tenure the one an explanation names. Returns the next offset.
+   * Tenures that turn unclean in every way: a zombie inside, an undecodable record inside, a write
+   * after the stamp, an undecodable record after the stamp, each followed by the reader's
+   * declaration, which makes the unclean tenure the one an explanation names. Returns the next
+   * offset.
    */
   private static long uncleanHandovers(TenureTracker tracker, long offset, int passes) {
     long o = offset;
@@ -186,10 +196,13 @@ public class TenureTrackerAllocationTest {
       uncleanHandovers(tracker, offset, passes);
       long allocated = bean.getCurrentThreadAllocatedBytes() - before;
 
-      assertEquals(metrics.uncleanTenure(), 4L * passes, "every tenure of A turned unclean and was counted");
+      assertEquals(
+          metrics.uncleanTenure(), 4L * passes, "every tenure of A turned unclean and was counted");
       assertEquals(listener.unclean, 4L * passes, "and was heard");
       assertTrue(allocated < passes, passes + " unclean tenures allocated " + allocated + " bytes");
-      assertEquals(tracker.explain(0, TenureScript.ME, 7, true).reason(), HandoverReason.STAMP_NOT_LAST,
+      assertEquals(
+          tracker.explain(0, TenureScript.ME, 7, true).reason(),
+          HandoverReason.STAMP_NOT_LAST,
           "the last pass on partition 0 ended with an undecodable record after A's stamp");
     } finally {
       logger.setLevel(previous);
@@ -197,10 +210,10 @@ public class TenureTrackerAllocationTest {
   }
 
   /**
-   * The cost paragraph allows a copy of the writer id where a declaration begins a tenure, and nowhere else: a
-   * host whose decoder hands writer ids over in a reused buffer pays nothing more when a zombie's record in that
-   * buffer turns a tenure unclean. The declarations here come as Strings, so that only the zombie's records are
-   * measured.
+   * The cost paragraph allows a copy of the writer id where a declaration begins a tenure, and
+   * nowhere else: a host whose decoder hands writer ids over in a reused buffer pays nothing more
+   * when a zombie's record in that buffer turns a tenure unclean. The declarations here come as
+   * Strings, so that only the zombie's records are measured.
    */
   @Test
   public void aZombieWriterIdInAReusedBufferIsCopiedOncePerTenure() {
@@ -229,8 +242,13 @@ public class TenureTrackerAllocationTest {
       long allocated = bean.getCurrentThreadAllocatedBytes() - before;
       assertEquals(metrics.uncleanTenure(), 4L * tenures, "every tenure turned unclean");
       // One copy of the writer id per tenure that turns unclean, kept to name it in explanations.
-      assertTrue(allocated < 100L * tenures, tenures + " tenures made unclean by a writer id in a reused buffer"
-          + " allocated " + allocated + " bytes, more than one small copy of the writer id each");
+      assertTrue(
+          allocated < 100L * tenures,
+          tenures
+              + " tenures made unclean by a writer id in a reused buffer"
+              + " allocated "
+              + allocated
+              + " bytes, more than one small copy of the writer id each");
     } finally {
       logger.setLevel(previous);
     }
@@ -250,7 +268,10 @@ public class TenureTrackerAllocationTest {
     // the array per new partition would be some 30 MB.
     assertTrue(allocated < 1L << 20, partitions + " partitions allocated " + allocated + " bytes");
     for (int p = 0; p < partitions; p++) {
-      assertEquals(TenureTracker.resumeOffsetOf(tracker.export(p)), 1L, "partition " + p + " kept its state");
+      assertEquals(
+          TenureTracker.resumeOffsetOf(tracker.export(p)),
+          1L,
+          "partition " + p + " kept its state");
     }
   }
 }

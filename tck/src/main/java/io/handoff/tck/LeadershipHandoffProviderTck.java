@@ -37,9 +37,9 @@ import java.util.regex.Pattern;
 import org.testng.annotations.Test;
 
 /**
- * The contract every {@link LeadershipHandoffProvider} must honour. Extend it with one small
- * TestNG class that implements {@link #newProvider()} and, for a strategy that writes or cuts the
- * wait, overrides the capability methods:
+ * The contract every {@link LeadershipHandoffProvider} must honour. Extend it with one small TestNG
+ * class that implements {@link #newProvider()} and, for a strategy that writes or cuts the wait,
+ * overrides the capability methods:
  *
  * <pre>{@code
  * public class AcmeProviderTest extends LeadershipHandoffProviderTck {
@@ -55,9 +55,9 @@ import org.testng.annotations.Test;
  * outcome per input in order, close idempotent, emits after close answered without throwing) and
  * the observer's rules: safety for every strategy, and, for a strategy that names its stamp and
  * declaration keys, the safety rules of {@code docs/ARCHITECTURE.md}: version topics isolated, the
- * reader's own declaration as the barrier, tenures told apart by writer and term (equal terms of two
- * writers included), undecodable records and zombies inside a tenure refusing the cut, and state
- * export and restore validated.
+ * reader's own declaration as the barrier, tenures told apart by writer and term (equal terms of
+ * two writers included), undecodable records and zombies inside a tenure refusing the cut, and
+ * state export and restore validated.
  */
 public abstract class LeadershipHandoffProviderTck {
 
@@ -83,15 +83,17 @@ public abstract class LeadershipHandoffProviderTck {
   }
 
   /**
-   * The key of the strategy's step-down stamp as the observer sees it, or null (the default) for
-   * a strategy whose observer never cuts the wait: then the kit checks that it never does. A
-   * strategy that names it must name {@link #declarationKey()} too.
+   * The key of the strategy's step-down stamp as the observer sees it, or null (the default) for a
+   * strategy whose observer never cuts the wait: then the kit checks that it never does. A strategy
+   * that names it must name {@link #declarationKey()} too.
    */
   protected byte[] stepDownKey() {
     return null;
   }
 
-  /** The key of the strategy's declaration of leadership, or null when {@link #stepDownKey()} is. */
+  /**
+   * The key of the strategy's declaration of leadership, or null when {@link #stepDownKey()} is.
+   */
   protected byte[] declarationKey() {
     return null;
   }
@@ -183,12 +185,18 @@ public abstract class LeadershipHandoffProviderTck {
     ProviderRegistry registry = ProviderRegistry.of(providers);
     LeadershipHandoffProvider noop = registry.provider(ProviderRegistry.NOOP);
 
-    assertSame(registry.emitterProvider(settings(true, false)), provider, "emit on selects the strategy");
+    assertSame(
+        registry.emitterProvider(settings(true, false)), provider, "emit on selects the strategy");
     assertSame(registry.emitterProvider(settings(false, true)), noop, "emit off selects noop");
-    assertSame(registry.observerProvider(settings(false, true)), provider, "consume on selects the strategy");
+    assertSame(
+        registry.observerProvider(settings(false, true)),
+        provider,
+        "consume on selects the strategy");
     assertSame(registry.observerProvider(settings(true, false)), noop, "consume off selects noop");
 
-    try (LeadershipHandoffEmitter e = LeadershipHandoffs.emitter(registry, settings(true, true), HandoffMetrics.NOOP, hostResources())) {
+    try (LeadershipHandoffEmitter e =
+        LeadershipHandoffs.emitter(
+            registry, settings(true, true), HandoffMetrics.NOOP, hostResources())) {
       assertNotNull(e);
     }
   }
@@ -197,7 +205,8 @@ public abstract class LeadershipHandoffProviderTck {
 
   @Test
   public void emitterSwitchedOffWritesNothing() {
-    try (LeadershipHandoffEmitter emitter = newProvider().newEmitter(settings(false, false), HandoffMetrics.NOOP, hostResources())) {
+    try (LeadershipHandoffEmitter emitter =
+        newProvider().newEmitter(settings(false, false), HandoffMetrics.NOOP, hostResources())) {
       EmitOutcome o = emitter.emitStepDown(stepDown(0, 7));
       assertEquals(o.status(), EmitStatus.SKIPPED_DISABLED, "emit switched off: " + o);
     }
@@ -206,15 +215,21 @@ public abstract class LeadershipHandoffProviderTck {
   @Test
   public void emitNeverThrowsAndIsBounded() {
     CountingHandoffMetrics metrics = new CountingHandoffMetrics();
-    try (LeadershipHandoffEmitter emitter = newProvider().newEmitter(settings(true, false), metrics, hostResources())) {
+    try (LeadershipHandoffEmitter emitter =
+        newProvider().newEmitter(settings(true, false), metrics, hostResources())) {
       StepDown s = stepDown(0, System.currentTimeMillis());
       long start = System.nanoTime();
       EmitOutcome o = emitter.emitStepDown(s);
       long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
       assertNotNull(o, "outcome");
       assertSame(o.stepDown(), s, "outcome must answer the request");
-      assertTrue(tookMs <= ackTimeoutMs() + blockingMarginMs(),
-          "emitStepDown took " + tookMs + " ms, more than the ack timeout " + ackTimeoutMs() + " ms + margin");
+      assertTrue(
+          tookMs <= ackTimeoutMs() + blockingMarginMs(),
+          "emitStepDown took "
+              + tookMs
+              + " ms, more than the ack timeout "
+              + ackTimeoutMs()
+              + " ms + margin");
       if (writesStamps()) {
         assertEquals(o.status(), EmitStatus.ACKED, "valid step-down: " + o);
         assertEquals(metrics.emitSuccess(), 1, "leader_stepdown_stamp_emit_success");
@@ -226,13 +241,16 @@ public abstract class LeadershipHandoffProviderTck {
 
   @Test
   public void noTermIsSkipped() {
-    try (LeadershipHandoffEmitter emitter = newProvider().newEmitter(settings(true, false), HandoffMetrics.NOOP, hostResources())) {
+    try (LeadershipHandoffEmitter emitter =
+        newProvider().newEmitter(settings(true, false), HandoffMetrics.NOOP, hostResources())) {
       for (long term : new long[] {0, -1, Long.MIN_VALUE}) {
         EmitOutcome o = emitter.emitStepDown(stepDown(1, term));
         if (writesStamps()) {
           assertEquals(o.status(), EmitStatus.SKIPPED_NO_TERM, "term " + term + ": " + o);
         } else {
-          assertTrue(EnumSet.of(EmitStatus.SKIPPED_NO_TERM, EmitStatus.SKIPPED_DISABLED).contains(o.status()),
+          assertTrue(
+              EnumSet.of(EmitStatus.SKIPPED_NO_TERM, EmitStatus.SKIPPED_DISABLED)
+                  .contains(o.status()),
               "term " + term + ": " + o);
         }
       }
@@ -243,19 +261,29 @@ public abstract class LeadershipHandoffProviderTck {
   public void anEmitterThatCannotOrderItsStampsIsNeverBuilt() {
     if (!needsHostResources()) {
       // Then it must work with nothing lent at all.
-      try (LeadershipHandoffEmitter e = newProvider().newEmitter(settings(true, false), HandoffMetrics.NOOP,
-          HostResources.none())) {
+      try (LeadershipHandoffEmitter e =
+          newProvider()
+              .newEmitter(settings(true, false), HandoffMetrics.NOOP, HostResources.none())) {
         EmitOutcome o = e.emitStepDown(stepDown(0, System.currentTimeMillis()));
-        assertTrue(writesStamps() ? o.isAcked() : o.status().isSkipped(), "with nothing lent: " + o);
+        assertTrue(
+            writesStamps() ? o.isAcked() : o.status().isSkipped(), "with nothing lent: " + o);
       }
       return;
     }
-    IllegalArgumentException e = expectThrows(IllegalArgumentException.class,
-        () -> newProvider().newEmitter(settings(true, false), HandoffMetrics.NOOP, HostResources.none()));
-    assertTrue(e.getMessage() != null && !e.getMessage().isBlank(), "the refusal must say what to lend");
-    try (LeadershipHandoffEmitter off = newProvider().newEmitter(settings(false, false), HandoffMetrics.NOOP,
-        HostResources.none())) {
-      assertEquals(off.emitStepDown(stepDown(0, 5)).status(), EmitStatus.SKIPPED_DISABLED,
+    IllegalArgumentException e =
+        expectThrows(
+            IllegalArgumentException.class,
+            () ->
+                newProvider()
+                    .newEmitter(settings(true, false), HandoffMetrics.NOOP, HostResources.none()));
+    assertTrue(
+        e.getMessage() != null && !e.getMessage().isBlank(), "the refusal must say what to lend");
+    try (LeadershipHandoffEmitter off =
+        newProvider()
+            .newEmitter(settings(false, false), HandoffMetrics.NOOP, HostResources.none())) {
+      assertEquals(
+          off.emitStepDown(stepDown(0, 5)).status(),
+          EmitStatus.SKIPPED_DISABLED,
           "switched off, an emitter needs nothing of the host");
     }
   }
@@ -263,12 +291,17 @@ public abstract class LeadershipHandoffProviderTck {
   @Test
   public void unestablishedTermIsNeverStamped() {
     CountingHandoffMetrics metrics = new CountingHandoffMetrics();
-    try (LeadershipHandoffEmitter emitter = newProvider().newEmitter(settings(true, false), metrics, hostResources())) {
+    try (LeadershipHandoffEmitter emitter =
+        newProvider().newEmitter(settings(true, false), metrics, hostResources())) {
       StepDown s = new StepDown(topic(), 0, System.currentTimeMillis(), false, 0, "tck-writer");
       EmitOutcome o = emitter.emitStepDown(s);
       if (writesStamps()) {
-        assertEquals(o.status(), EmitStatus.SKIPPED_UNESTABLISHED, "a term demoted while still waiting: " + o);
-        assertEquals(metrics.skippedUnestablished(), 1, "leader_stepdown_stamp_skipped_unestablished");
+        assertEquals(
+            o.status(),
+            EmitStatus.SKIPPED_UNESTABLISHED,
+            "a term demoted while still waiting: " + o);
+        assertEquals(
+            metrics.skippedUnestablished(), 1, "leader_stepdown_stamp_skipped_unestablished");
         assertEquals(metrics.emitSuccess(), 0, "nothing was written");
       } else {
         assertTrue(o.status().isSkipped(), "a strategy that does not write: " + o);
@@ -278,7 +311,8 @@ public abstract class LeadershipHandoffProviderTck {
 
   @Test
   public void batchAnswersOnePerInputInOrder() {
-    try (LeadershipHandoffEmitter emitter = newProvider().newEmitter(settings(true, false), HandoffMetrics.NOOP, hostResources())) {
+    try (LeadershipHandoffEmitter emitter =
+        newProvider().newEmitter(settings(true, false), HandoffMetrics.NOOP, hostResources())) {
       assertEquals(emitter.emitStepDowns(List.of()), List.of(), "empty batch");
       long base = System.currentTimeMillis();
       List<StepDown> batch = new ArrayList<>();
@@ -290,29 +324,43 @@ public abstract class LeadershipHandoffProviderTck {
       long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
       assertEquals(outcomes.size(), batch.size(), "one outcome per step-down");
       for (int i = 0; i < batch.size(); i++) {
-        assertSame(outcomes.get(i).stepDown(), batch.get(i), "outcome " + i + " must answer step-down " + i);
+        assertSame(
+            outcomes.get(i).stepDown(),
+            batch.get(i),
+            "outcome " + i + " must answer step-down " + i);
         if (writesStamps()) {
-          assertEquals(outcomes.get(i).status(), i == 3 ? EmitStatus.SKIPPED_NO_TERM : EmitStatus.ACKED,
+          assertEquals(
+              outcomes.get(i).status(),
+              i == 3 ? EmitStatus.SKIPPED_NO_TERM : EmitStatus.ACKED,
               "outcome " + i + ": " + outcomes.get(i));
         }
       }
-      assertTrue(tookMs <= ackTimeoutMs() + blockingMarginMs(),
-          "a batch shares one deadline; it took " + tookMs + " ms for ack timeout " + ackTimeoutMs() + " ms");
+      assertTrue(
+          tookMs <= ackTimeoutMs() + blockingMarginMs(),
+          "a batch shares one deadline; it took "
+              + tookMs
+              + " ms for ack timeout "
+              + ackTimeoutMs()
+              + " ms");
     }
   }
 
   @Test
   public void nullArgumentsAreProgrammingErrors() {
-    try (LeadershipHandoffEmitter emitter = newProvider().newEmitter(settings(true, false), HandoffMetrics.NOOP, hostResources())) {
+    try (LeadershipHandoffEmitter emitter =
+        newProvider().newEmitter(settings(true, false), HandoffMetrics.NOOP, hostResources())) {
       assertThrows(NullPointerException.class, () -> emitter.emitStepDown(null));
       assertThrows(NullPointerException.class, () -> emitter.emitStepDowns(null));
-      assertThrows(NullPointerException.class, () -> emitter.emitStepDowns(Arrays.asList(stepDown(0, 1), null)));
+      assertThrows(
+          NullPointerException.class,
+          () -> emitter.emitStepDowns(Arrays.asList(stepDown(0, 1), null)));
     }
   }
 
   @Test
   public void closeIsIdempotentAndLaterEmitsAreAnswered() {
-    LeadershipHandoffEmitter emitter = newProvider().newEmitter(settings(true, false), HandoffMetrics.NOOP, hostResources());
+    LeadershipHandoffEmitter emitter =
+        newProvider().newEmitter(settings(true, false), HandoffMetrics.NOOP, hostResources());
     emitter.emitStepDown(stepDown(0, System.currentTimeMillis()));
     emitter.close();
     emitter.close();
@@ -320,7 +368,9 @@ public abstract class LeadershipHandoffProviderTck {
     EmitOutcome after = emitter.emitStepDown(stepDown(0, System.currentTimeMillis()));
     assertTrue(allowed.contains(after.status()), "emit after close: " + after);
     if (after.status() == EmitStatus.FAILED) {
-      assertTrue(after.cause() instanceof IllegalStateException, "emit after close must name the closed state: " + after);
+      assertTrue(
+          after.cause() instanceof IllegalStateException,
+          "emit after close must name the closed state: " + after);
     }
     List<EmitOutcome> batch = emitter.emitStepDowns(List.of(stepDown(1, 5), stepDown(2, 6)));
     assertEquals(batch.size(), 2);
@@ -330,7 +380,8 @@ public abstract class LeadershipHandoffProviderTck {
   @Test
   public void concurrentEmitsAreAllAnswered() throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(4);
-    try (LeadershipHandoffEmitter emitter = newProvider().newEmitter(settings(true, false), HandoffMetrics.NOOP, hostResources())) {
+    try (LeadershipHandoffEmitter emitter =
+        newProvider().newEmitter(settings(true, false), HandoffMetrics.NOOP, hostResources())) {
       List<Future<EmitOutcome>> futures = new ArrayList<>();
       long base = System.currentTimeMillis();
       for (int i = 0; i < 16; i++) {
@@ -359,8 +410,10 @@ public abstract class LeadershipHandoffProviderTck {
     return observer(consume, metrics, topic());
   }
 
-  private LeadershipHandoffObserver observer(boolean consume, HandoffMetrics metrics, String versionTopic) {
-    return LeadershipHandoffs.observers(registry(), settings(false, consume), metrics).open(versionTopic, READER);
+  private LeadershipHandoffObserver observer(
+      boolean consume, HandoffMetrics metrics, String versionTopic) {
+    return LeadershipHandoffs.observers(registry(), settings(false, consume), metrics)
+        .open(versionTopic, READER);
   }
 
   private ProviderRegistry registry() {
@@ -407,7 +460,10 @@ public abstract class LeadershipHandoffProviderTck {
 
     /** The old leader's whole clean tenure of {@code term}, then the reader's own declaration. */
     Feed happyPath(long term, long myTerm) {
-      return dol(OLD_LEADER, term).data(OLD_LEADER, NO_TERM).stamp(OLD_LEADER, term).dol(READER, myTerm);
+      return dol(OLD_LEADER, term)
+          .data(OLD_LEADER, NO_TERM)
+          .stamp(OLD_LEADER, term)
+          .dol(READER, myTerm);
     }
 
     boolean cut(long myTerm) {
@@ -415,7 +471,9 @@ public abstract class LeadershipHandoffProviderTck {
     }
   }
 
-  /** Asserts the answer a cutting strategy must give; a strategy that never cuts must answer false. */
+  /**
+   * Asserts the answer a cutting strategy must give; a strategy that never cuts must answer false.
+   */
   private void expectCut(Feed f, long myTerm, boolean expected, String what) {
     assertEquals(f.cut(myTerm), expected && cuts(), what + " (reader term " + myTerm + ")");
   }
@@ -425,10 +483,16 @@ public abstract class LeadershipHandoffProviderTck {
     LeadershipHandoffObserver o = observer(true, HandoffMetrics.NOOP, "store_a_v7");
     assertEquals(o.versionTopic(), "store_a_v7");
     assertEquals(o.localWriterId(), READER);
-    assertThrows(IllegalArgumentException.class,
-        () -> LeadershipHandoffs.observers(registry(), settings(false, true), HandoffMetrics.NOOP).open(" ", READER));
-    assertThrows(NullPointerException.class,
-        () -> LeadershipHandoffs.observers(registry(), settings(false, true), HandoffMetrics.NOOP).open("t", null));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            LeadershipHandoffs.observers(registry(), settings(false, true), HandoffMetrics.NOOP)
+                .open(" ", READER));
+    assertThrows(
+        NullPointerException.class,
+        () ->
+            LeadershipHandoffs.observers(registry(), settings(false, true), HandoffMetrics.NOOP)
+                .open("t", null));
   }
 
   @Test
@@ -441,7 +505,11 @@ public abstract class LeadershipHandoffProviderTck {
 
   @Test
   public void happyPathCutsOnlyWhenConsumingIsOn() {
-    expectCut(new Feed(observer(true, HandoffMetrics.NOOP), 0).happyPath(1, 2), 2, true, "clean tenure closed by its stamp");
+    expectCut(
+        new Feed(observer(true, HandoffMetrics.NOOP), 0).happyPath(1, 2),
+        2,
+        true,
+        "clean tenure closed by its stamp");
     Feed off = new Feed(observer(false, HandoffMetrics.NOOP), 0).happyPath(1, 2);
     assertFalse(off.cut(2), "consuming switched off must never cut the wait");
   }
@@ -474,8 +542,11 @@ public abstract class LeadershipHandoffProviderTck {
 
   @Test
   public void theReadersOwnDeclarationIsTheBarrier() {
-    Feed f = new Feed(observer(true, HandoffMetrics.NOOP), 0)
-        .dol(OLD_LEADER, 1).data(OLD_LEADER, NO_TERM).stamp(OLD_LEADER, 1);
+    Feed f =
+        new Feed(observer(true, HandoffMetrics.NOOP), 0)
+            .dol(OLD_LEADER, 1)
+            .data(OLD_LEADER, NO_TERM)
+            .stamp(OLD_LEADER, 1);
     assertFalse(f.cut(2), "own declaration not read back yet");
     f.dol(READER, 3);
     assertFalse(f.cut(2), "own declaration of another term");
@@ -488,58 +559,113 @@ public abstract class LeadershipHandoffProviderTck {
 
   @Test
   public void equalTermsOfTwoWritersAreTwoTenures() {
-    Feed f = new Feed(observer(true, HandoffMetrics.NOOP), 0)
-        .dol(OLD_LEADER, 5).stamp(OLD_LEADER, 5).dol(OTHER, 7).data(OTHER, NO_TERM).data(OTHER, 7);
+    Feed f =
+        new Feed(observer(true, HandoffMetrics.NOOP), 0)
+            .dol(OLD_LEADER, 5)
+            .stamp(OLD_LEADER, 5)
+            .dol(OTHER, 7)
+            .data(OTHER, NO_TERM)
+            .data(OTHER, 7);
     assertFalse(f.cut(7), "another writer's declaration and data of the reader's term");
     f.dol(READER, 7);
     assertFalse(f.cut(7), "the tenure before the reader's is the other writer's, never closed");
-    Feed g = new Feed(observer(true, HandoffMetrics.NOOP), 0)
-        .dol(OLD_LEADER, 7).stamp(OLD_LEADER, 7).dol(READER, 7);
+    Feed g =
+        new Feed(observer(true, HandoffMetrics.NOOP), 0)
+            .dol(OLD_LEADER, 7)
+            .stamp(OLD_LEADER, 7)
+            .dol(READER, 7);
     assertFalse(g.cut(7), "a stamp of the reader's own term value, by another writer");
   }
 
   @Test
   public void undecodableRecordsMakeATenureUnclean() {
-    Feed after = new Feed(observer(true, HandoffMetrics.NOOP), 0)
-        .dol(OLD_LEADER, 5).stamp(OLD_LEADER, 5).undecodable().dol(READER, 7);
+    Feed after =
+        new Feed(observer(true, HandoffMetrics.NOOP), 0)
+            .dol(OLD_LEADER, 5)
+            .stamp(OLD_LEADER, 5)
+            .undecodable()
+            .dol(READER, 7);
     assertFalse(after.cut(7), "an undecodable record after the stamp");
-    Feed inside = new Feed(observer(true, HandoffMetrics.NOOP), 0)
-        .dol(OLD_LEADER, 5).undecodable().stamp(OLD_LEADER, 5).dol(READER, 7);
+    Feed inside =
+        new Feed(observer(true, HandoffMetrics.NOOP), 0)
+            .dol(OLD_LEADER, 5)
+            .undecodable()
+            .stamp(OLD_LEADER, 5)
+            .dol(READER, 7);
     assertFalse(inside.cut(7), "an undecodable record inside the tenure");
   }
 
   @Test
   public void aZombieInsideATenureKeepsTheWait() {
-    Feed f = new Feed(observer(true, HandoffMetrics.NOOP), 0)
-        .dol("zombie", 100).data("zombie", NO_TERM)
-        .dol(OLD_LEADER, 200).data("zombie", NO_TERM).data(OLD_LEADER, NO_TERM).stamp(OLD_LEADER, 200)
-        .dol(READER, 300);
+    Feed f =
+        new Feed(observer(true, HandoffMetrics.NOOP), 0)
+            .dol("zombie", 100)
+            .data("zombie", NO_TERM)
+            .dol(OLD_LEADER, 200)
+            .data("zombie", NO_TERM)
+            .data(OLD_LEADER, NO_TERM)
+            .stamp(OLD_LEADER, 200)
+            .dol(READER, 300);
     assertFalse(f.cut(300), "a zombie wrote inside the tenure the stamp closes");
-    Feed sameHost = new Feed(observer(true, HandoffMetrics.NOOP), 0)
-        .dol(OLD_LEADER, 200).data(OLD_LEADER, 100).stamp(OLD_LEADER, 200).dol(READER, 300);
+    Feed sameHost =
+        new Feed(observer(true, HandoffMetrics.NOOP), 0)
+            .dol(OLD_LEADER, 200)
+            .data(OLD_LEADER, 100)
+            .stamp(OLD_LEADER, 200)
+            .dol(READER, 300);
     assertFalse(sameHost.cut(300), "an older session of the same host wrote inside the tenure");
   }
 
   @Test
   public void stampsThatCloseNoSeenTenureProveNothing() {
-    assertFalse(new Feed(observer(true, HandoffMetrics.NOOP), 0).stamp(OLD_LEADER, 1).dol(READER, 2).cut(2),
+    assertFalse(
+        new Feed(observer(true, HandoffMetrics.NOOP), 0).stamp(OLD_LEADER, 1).dol(READER, 2).cut(2),
         "a stamp whose declaration was never seen");
-    assertFalse(new Feed(observer(true, HandoffMetrics.NOOP), 0).data(OLD_LEADER, NO_TERM).dol(OLD_LEADER, 1)
-        .stamp(OTHER, 1).dol(READER, 2).cut(2), "a stamp of another writer than the tenure's");
-    assertFalse(new Feed(observer(true, HandoffMetrics.NOOP), 0).dol(OLD_LEADER, 1).data(OLD_LEADER, NO_TERM)
-        .dol(OTHER, 2).stamp(OLD_LEADER, 1).dol(READER, 3).cut(3), "a late stamp of an older leader");
-    assertFalse(new Feed(observer(true, HandoffMetrics.NOOP), 0).happyPath(5, 5).cut(5), "stamp term equal to mine");
-    assertFalse(new Feed(observer(true, HandoffMetrics.NOOP), 0).happyPath(6, 5).cut(5), "stamp term above mine");
-    assertFalse(new Feed(observer(true, HandoffMetrics.NOOP), 0).happyPath(1, 2).stamp(OLD_LEADER, 1).cut(2),
+    assertFalse(
+        new Feed(observer(true, HandoffMetrics.NOOP), 0)
+            .data(OLD_LEADER, NO_TERM)
+            .dol(OLD_LEADER, 1)
+            .stamp(OTHER, 1)
+            .dol(READER, 2)
+            .cut(2),
+        "a stamp of another writer than the tenure's");
+    assertFalse(
+        new Feed(observer(true, HandoffMetrics.NOOP), 0)
+            .dol(OLD_LEADER, 1)
+            .data(OLD_LEADER, NO_TERM)
+            .dol(OTHER, 2)
+            .stamp(OLD_LEADER, 1)
+            .dol(READER, 3)
+            .cut(3),
+        "a late stamp of an older leader");
+    assertFalse(
+        new Feed(observer(true, HandoffMetrics.NOOP), 0).happyPath(5, 5).cut(5),
+        "stamp term equal to mine");
+    assertFalse(
+        new Feed(observer(true, HandoffMetrics.NOOP), 0).happyPath(6, 5).cut(5),
+        "stamp term above mine");
+    assertFalse(
+        new Feed(observer(true, HandoffMetrics.NOOP), 0)
+            .happyPath(1, 2)
+            .stamp(OLD_LEADER, 1)
+            .cut(2),
         "the old leader writes again after the reader's declaration");
   }
 
   @Test
   public void aRepromotedLeaderNeedsItsOwnEarlierTenureClosed() {
-    Feed f = new Feed(observer(true, HandoffMetrics.NOOP), 0).happyPath(3, 5).data(READER, NO_TERM).dol(READER, 9);
+    Feed f =
+        new Feed(observer(true, HandoffMetrics.NOOP), 0)
+            .happyPath(3, 5)
+            .data(READER, NO_TERM)
+            .dol(READER, 9);
     assertFalse(f.cut(9), "the reader's own term-5 tenure was never closed by its stamp");
-    Feed g = new Feed(observer(true, HandoffMetrics.NOOP), 0).happyPath(3, 5).data(READER, NO_TERM)
-        .stamp(READER, 5).dol(READER, 9);
+    Feed g =
+        new Feed(observer(true, HandoffMetrics.NOOP), 0)
+            .happyPath(3, 5)
+            .data(READER, NO_TERM)
+            .stamp(READER, 5)
+            .dol(READER, 9);
     expectCut(g, 9, true, "the reader's own term-5 tenure closed by its stamp");
   }
 
@@ -562,7 +688,9 @@ public abstract class LeadershipHandoffProviderTck {
     Feed h = new Feed(notRestored, 2);
     h.offset = resumeAt;
     h.data(OLD_LEADER, NO_TERM).stamp(OLD_LEADER, 1).dol(READER, 2);
-    assertFalse(h.cut(2), "started inside a tenure without its state: the tenure's beginning was never seen");
+    assertFalse(
+        h.cut(2),
+        "started inside a tenure without its state: the tenure's beginning was never seen");
   }
 
   @Test
@@ -570,15 +698,23 @@ public abstract class LeadershipHandoffProviderTck {
     LeadershipHandoffObserver source = observer(true, HandoffMetrics.NOOP);
     new Feed(source, 2).dol(OLD_LEADER, 1).stamp(OLD_LEADER, 1);
     byte[] state = source.exportState(2);
-    assertThrows(NullPointerException.class, () -> observer(true, HandoffMetrics.NOOP).restoreState(2, 2, null));
+    assertThrows(
+        NullPointerException.class,
+        () -> observer(true, HandoffMetrics.NOOP).restoreState(2, 2, null));
     if (!cuts()) {
       return; // a strategy that never cuts keeps no state worth validating
     }
-    byte[][] bad = {new byte[0], new byte[] {1, 2, 3}, "not a state at all, just text".getBytes(), flipLastByte(state)};
+    byte[][] bad = {
+      new byte[0],
+      new byte[] {1, 2, 3},
+      "not a state at all, just text".getBytes(),
+      flipLastByte(state)
+    };
     for (byte[] b : bad) {
       LeadershipHandoffObserver o = observer(true, HandoffMetrics.NOOP);
       assertThrows(IllegalArgumentException.class, () -> o.restoreState(2, 2, b));
-      assertFalse(new Feed(o, 2).dol(READER, 2).cut(2), "garbage restored must leave the safe default");
+      assertFalse(
+          new Feed(o, 2).dol(READER, 2).cut(2), "garbage restored must leave the safe default");
     }
     LeadershipHandoffObserver otherPartition = observer(true, HandoffMetrics.NOOP);
     assertThrows(IllegalArgumentException.class, () -> otherPartition.restoreState(3, 2, state));
@@ -616,23 +752,24 @@ public abstract class LeadershipHandoffProviderTck {
       List<Callable<String>> tasks = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
         int partition = t;
-        tasks.add(() -> {
-          Feed f = new Feed(o, partition);
-          String leader = OLD_LEADER + partition;
-          f.dol(leader, 1);
-          for (int round = 1; round <= 2_000; round++) {
-            f.data(leader, NO_TERM).stamp(leader, round).dol(READER, round + 1);
-            if (f.cut(round + 1) != cuts()) {
-              return "round " + round + ": expected the cut";
-            }
-            f.data(OTHER, NO_TERM);
-            if (f.cut(round + 1)) {
-              return "round " + round + ": cut after another writer";
-            }
-            f.dol(leader, round + 1);
-          }
-          return null;
-        });
+        tasks.add(
+            () -> {
+              Feed f = new Feed(o, partition);
+              String leader = OLD_LEADER + partition;
+              f.dol(leader, 1);
+              for (int round = 1; round <= 2_000; round++) {
+                f.data(leader, NO_TERM).stamp(leader, round).dol(READER, round + 1);
+                if (f.cut(round + 1) != cuts()) {
+                  return "round " + round + ": expected the cut";
+                }
+                f.data(OTHER, NO_TERM);
+                if (f.cut(round + 1)) {
+                  return "round " + round + ": cut after another writer";
+                }
+                f.dol(leader, round + 1);
+              }
+              return null;
+            });
       }
       for (Future<String> r : pool.invokeAll(tasks, 60, TimeUnit.SECONDS)) {
         String problem = r.get();

@@ -14,8 +14,8 @@ import java.util.Collection;
 import java.util.List;
 
 /**
- * A stand-in named {@code noop} so that the kit can check selection without the real no-op jar.
- * Not registered with ServiceLoader.
+ * A stand-in named {@code noop} so that the kit can check selection without the real no-op jar. Not
+ * registered with ServiceLoader.
  */
 final class ReferenceNoopProvider implements LeadershipHandoffProvider {
 
@@ -25,7 +25,8 @@ final class ReferenceNoopProvider implements LeadershipHandoffProvider {
   }
 
   @Override
-  public LeadershipHandoffEmitter newEmitter(HandoffSettings settings, HandoffMetrics metrics, HostResources resources) {
+  public LeadershipHandoffEmitter newEmitter(
+      HandoffSettings settings, HandoffMetrics metrics, HostResources resources) {
     return new LeadershipHandoffEmitter() {
       @Override
       public EmitOutcome emitStepDown(StepDown stepDown) {
@@ -38,14 +39,13 @@ final class ReferenceNoopProvider implements LeadershipHandoffProvider {
       }
 
       @Override
-      public void close() {
-      }
+      public void close() {}
     };
   }
 
   @Override
-  public LeadershipHandoffObserver newObserver(HandoffSettings settings, HandoffMetrics metrics, String versionTopic,
-      String localWriterId) {
+  public LeadershipHandoffObserver newObserver(
+      HandoffSettings settings, HandoffMetrics metrics, String versionTopic, String localWriterId) {
     return new LegacyWaitObserver(metrics, versionTopic, localWriterId);
   }
 }

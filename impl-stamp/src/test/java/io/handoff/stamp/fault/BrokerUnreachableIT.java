@@ -27,18 +27,20 @@ import org.testng.annotations.DataProvider;
 import org.testng.annotations.Test;
 
 /**
- * No broker answers: the emitter, on its own producer after a write barrier that is always
- * complete (no data is written here), must give every caller a failure outcome within the ack
- * timeout, count it, throw nothing, and leave no thread behind after {@code close()}; stamps that
- * failed while the broker was down must not land once it is back.
+ * No broker answers: the emitter, on its own producer after a write barrier that is always complete
+ * (no data is written here), must give every caller a failure outcome within the ack timeout, count
+ * it, throw nothing, and leave no thread behind after {@code close()}; stamps that failed while the
+ * broker was down must not land once it is back.
  */
 public class BrokerUnreachableIT {
 
   private static final Logger LOG = LoggerFactory.getLogger(BrokerUnreachableIT.class);
 
   private static final long ACK_TIMEOUT_MS = 500;
+
   /** What the emitter may take beyond the ack timeout (scheduling, creating the producer). */
   private static final long SLACK_MS = 200;
+
   private static final long BOUND_MS = ACK_TIMEOUT_MS + SLACK_MS;
   private static final int BATCH = 1000;
 
@@ -63,7 +65,8 @@ public class BrokerUnreachableIT {
   }
 
   private static void assertFailure(EmitOutcome o) {
-    assertTrue(o.status() == EmitStatus.TIMED_OUT || o.status() == EmitStatus.FAILED,
+    assertTrue(
+        o.status() == EmitStatus.TIMED_OUT || o.status() == EmitStatus.FAILED,
         "expected TIMED_OUT or FAILED, got " + o);
   }
 
@@ -77,27 +80,36 @@ public class BrokerUnreachableIT {
     String bootstrap = "127.0.0.1:" + closedPort();
     Set<Thread> before = FaultSupport.emitterThreads();
     CountingHandoffMetrics metrics = new CountingHandoffMetrics();
-    KafkaStampEmitter emitter = FaultSupport.emitter(FaultSupport.emitterProps(bootstrap, ACK_TIMEOUT_MS), metrics);
+    KafkaStampEmitter emitter =
+        FaultSupport.emitter(FaultSupport.emitterProps(bootstrap, ACK_TIMEOUT_MS), metrics);
     try {
-      assertEquals(FaultSupport.deliveryBoundMs(emitter), StampProducerConfig.deliveryBoundMs(ACK_TIMEOUT_MS),
+      assertEquals(
+          FaultSupport.deliveryBoundMs(emitter),
+          StampProducerConfig.deliveryBoundMs(ACK_TIMEOUT_MS),
           "the own producer's delivery bound");
 
       long t0 = System.nanoTime();
-      EmitOutcome one = emitter.emitStepDown(StepDown.established("unreachable_v1", 0, 7, 0, "host-u"));
+      EmitOutcome one =
+          emitter.emitStepDown(StepDown.established("unreachable_v1", 0, 7, 0, "host-u"));
       long oneMs = millisSince(t0);
       LOG.info("closed port, single step-down: {} in {} ms", one, oneMs);
       assertFailure(one);
-      assertTrue(oneMs <= BOUND_MS, "single step-down took " + oneMs + " ms > " + BOUND_MS + " ms: " + one);
+      assertTrue(
+          oneMs <= BOUND_MS,
+          "single step-down took " + oneMs + " ms > " + BOUND_MS + " ms: " + one);
       assertEquals(metrics.emitFailure(), 1, "emitFailure after one failed step-down: " + metrics);
       assertEquals(metrics.emitSuccess(), 0, metrics.toString());
 
       // A second single call, with the producer already created: the same bound.
       t0 = System.nanoTime();
-      EmitOutcome two = emitter.emitStepDown(StepDown.established("unreachable_v1", 1, 8, 0, "host-u"));
+      EmitOutcome two =
+          emitter.emitStepDown(StepDown.established("unreachable_v1", 1, 8, 0, "host-u"));
       long twoMs = millisSince(t0);
       LOG.info("closed port, second step-down: {} in {} ms", two, twoMs);
       assertFailure(two);
-      assertTrue(twoMs <= BOUND_MS, "second step-down took " + twoMs + " ms > " + BOUND_MS + " ms: " + two);
+      assertTrue(
+          twoMs <= BOUND_MS,
+          "second step-down took " + twoMs + " ms > " + BOUND_MS + " ms: " + two);
 
       // 1000 step-downs over four topics: one shared deadline.
       List<StepDown> batch = new ArrayList<>();
@@ -115,7 +127,9 @@ public class BrokerUnreachableIT {
         assertEquals(o.stepDown(), batch.get(i), "outcome " + i + " answers its own step-down");
         assertFailure(o);
       }
-      assertTrue(batchMs <= BOUND_MS, "batch of " + BATCH + " took " + batchMs + " ms > " + BOUND_MS + " ms: " + counts);
+      assertTrue(
+          batchMs <= BOUND_MS,
+          "batch of " + BATCH + " took " + batchMs + " ms > " + BOUND_MS + " ms: " + counts);
       assertEquals(metrics.emitFailure(), 2 + BATCH, metrics.toString());
       assertEquals(metrics.emitSuccess(), 0, metrics.toString());
     } finally {
@@ -126,10 +140,12 @@ public class BrokerUnreachableIT {
     List<String> leaked = FaultSupport.leakedThreads(before, 5_000);
     assertTrue(leaked.isEmpty(), "threads left alive 5 s after close(): " + leaked);
 
-    EmitOutcome afterClose = emitter.emitStepDown(StepDown.established("unreachable_v1", 0, 9, 0, "host-u"));
+    EmitOutcome afterClose =
+        emitter.emitStepDown(StepDown.established("unreachable_v1", 0, 9, 0, "host-u"));
     assertEquals(afterClose.status(), EmitStatus.FAILED, afterClose.toString());
     assertTrue(afterClose.cause() instanceof IllegalStateException, afterClose.toString());
-    assertTrue(FaultSupport.leakedThreads(before, 0).isEmpty(), "an emit after close() started a thread");
+    assertTrue(
+        FaultSupport.leakedThreads(before, 0).isEmpty(), "an emit after close() started a thread");
   }
 
   @DataProvider
@@ -145,7 +161,8 @@ public class BrokerUnreachableIT {
    * failed stamp lands beyond the delivery bound, and the emitter recovers.
    */
   @Test(dataProvider = "recoveryStrategies")
-  public void stoppedBrokerAfterAWriteGivesFailureWithinAckTimeout(String recovery) throws Exception {
+  public void stoppedBrokerAfterAWriteGivesFailureWithinAckTimeout(String recovery)
+      throws Exception {
     String topic = "stopped_" + recovery;
     int partitions = 8;
     kafka.createTopic(topic, partitions, 1, Map.of("message.timestamp.type", "LogAppendTime"));
@@ -169,11 +186,15 @@ public class BrokerUnreachableIT {
         all.add(one);
         LOG.info("stopped broker ({}), single step-down: {} in {} ms", recovery, one, oneMs);
         assertFailure(one);
-        assertTrue(oneMs <= BOUND_MS, "single step-down took " + oneMs + " ms > " + BOUND_MS + " ms: " + one);
+        assertTrue(
+            oneMs <= BOUND_MS,
+            "single step-down took " + oneMs + " ms > " + BOUND_MS + " ms: " + one);
         assertEquals(metrics.emitFailure(), 1, metrics.toString());
         if (recovery.equals("none")) {
-          assertFalse(String.valueOf(one.cause()).contains("not present in metadata"),
-              "this variant must exercise the cached-metadata path (stamp buffered, ack wait times out): " + one);
+          assertFalse(
+              String.valueOf(one.cause()).contains("not present in metadata"),
+              "this variant must exercise the cached-metadata path (stamp buffered, ack wait times out): "
+                  + one);
         }
 
         List<StepDown> batch = new ArrayList<>();
@@ -185,13 +206,24 @@ public class BrokerUnreachableIT {
         long batchMs = millisSince(t0);
         all.addAll(outcomes);
         Map<EmitStatus, Long> counts = FaultSupport.countByStatus(outcomes);
-        LOG.info("stopped broker ({}), batch of {}: {} in {} ms; first: {}", recovery, BATCH, counts, batchMs, outcomes.get(0));
+        LOG.info(
+            "stopped broker ({}), batch of {}: {} in {} ms; first: {}",
+            recovery,
+            BATCH,
+            counts,
+            batchMs,
+            outcomes.get(0));
         assertEquals(outcomes.size(), BATCH);
         for (int i = 0; i < BATCH; i++) {
-          assertEquals(outcomes.get(i).stepDown(), batch.get(i), "outcome " + i + " answers its own step-down");
+          assertEquals(
+              outcomes.get(i).stepDown(),
+              batch.get(i),
+              "outcome " + i + " answers its own step-down");
           assertFailure(outcomes.get(i));
         }
-        assertTrue(batchMs <= BOUND_MS, "batch of " + BATCH + " took " + batchMs + " ms > " + BOUND_MS + " ms: " + counts);
+        assertTrue(
+            batchMs <= BOUND_MS,
+            "batch of " + BATCH + " took " + batchMs + " ms > " + BOUND_MS + " ms: " + counts);
         assertEquals(metrics.emitFailure(), 1 + BATCH, metrics.toString());
         assertEquals(metrics.emitSuccess(), 1, metrics.toString());
       } finally {
@@ -212,8 +244,14 @@ public class BrokerUnreachableIT {
           break;
         }
       }
-      LOG.info("stopped broker ({}): {} ms after the restart: {}", recovery, millisSince(recoverStart), recovered);
-      assertTrue(recovered != null && recovered.isAcked(), "no stamp acked within 15 s of the restart: " + recovered);
+      LOG.info(
+          "stopped broker ({}): {} ms after the restart: {}",
+          recovery,
+          millisSince(recoverStart),
+          recovered);
+      assertTrue(
+          recovered != null && recovered.isAcked(),
+          "no stamp acked within 15 s of the restart: " + recovered);
       Thread.sleep(deliveryBoundMs + 500);
     } finally {
       emitter.close();
@@ -221,13 +259,15 @@ public class BrokerUnreachableIT {
     List<String> leaked = FaultSupport.leakedThreads(before, 5_000);
     assertTrue(leaked.isEmpty(), "threads left alive 5 s after close(): " + leaked);
 
-    List<FaultSupport.Landed> landed = FaultSupport.readAll(kafka.bootstrapServers(), topic, partitions);
+    List<FaultSupport.Landed> landed =
+        FaultSupport.readAll(kafka.bootstrapServers(), topic, partitions);
     FaultSupport.LandingStats stats = FaultSupport.checkLanded(all, landed, deliveryBoundMs, 250);
     LOG.info("stopped broker ({}): {} record(s) on the topic; {}", recovery, landed.size(), stats);
     // The broker was down for longer than the delivery bound after every failed stamp of the
     // stopped phase was sent, so none of them may be on the topic.
     for (FaultSupport.Landed l : landed) {
-      assertFalse(l.term() == 2 || (l.term() >= 1_000 && l.term() < 1_000 + BATCH),
+      assertFalse(
+          l.term() == 2 || (l.term() >= 1_000 && l.term() < 1_000 + BATCH),
           "a stamp emitted while the broker was down landed after it came back: " + l);
     }
   }

@@ -24,8 +24,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 /** Helpers shared by the fault-injection tests; not a test itself. */
 final class FaultSupport {
 
-  private FaultSupport() {
-  }
+  private FaultSupport() {}
 
   /** Properties that switch emitting on against {@code bootstrap} with the given ack timeout. */
   static Properties emitterProps(String bootstrap, long ackTimeoutMs) {
@@ -41,11 +40,12 @@ final class FaultSupport {
    * ever outstanding and the barrier is always complete. That makes it a true barrier here, and
    * leaves the emitter's own producer as the only thing under test.
    */
-  static final WriteBarrier NO_HOST_WRITES = (topic, partition) -> CompletableFuture.completedFuture(null);
+  static final WriteBarrier NO_HOST_WRITES =
+      (topic, partition) -> CompletableFuture.completedFuture(null);
 
   /**
-   * An emitter that stamps on its own producer, configured from {@code props}, after
-   * {@link #NO_HOST_WRITES}: the wiring of a host that lends a write barrier.
+   * An emitter that stamps on its own producer, configured from {@code props}, after {@link
+   * #NO_HOST_WRITES}: the wiring of a host that lends a write barrier.
    */
   static KafkaStampEmitter emitter(Properties props, HandoffMetrics metrics) {
     return KafkaStampEmitter.afterHostWrites(HandoffSettings.from(props), metrics, NO_HOST_WRITES);
@@ -56,12 +56,18 @@ final class FaultSupport {
    * one: the fault tests measure late stamps against it.
    */
   static long deliveryBoundMs(KafkaStampEmitter emitter) {
-    long reported = emitter.deliveryBound()
-        .orElseThrow(() -> new AssertionError("an emitter on its own producer must report its delivery bound"))
-        .toMillis();
+    long reported =
+        emitter
+            .deliveryBound()
+            .orElseThrow(
+                () ->
+                    new AssertionError(
+                        "an emitter on its own producer must report its delivery bound"))
+            .toMillis();
     long configured = StampProducerConfig.deliveryBoundMs(emitter.ackTimeoutMs());
     if (reported != configured) {
-      throw new AssertionError("reported delivery bound " + reported + " ms, configured " + configured + " ms");
+      throw new AssertionError(
+          "reported delivery bound " + reported + " ms, configured " + configured + " ms");
     }
     return reported;
   }
@@ -85,7 +91,8 @@ final class FaultSupport {
    *
    * @return the names of those still alive at the end (empty when none leaked)
    */
-  static List<String> leakedThreads(Set<Thread> before, long timeoutMs) throws InterruptedException {
+  static List<String> leakedThreads(Set<Thread> before, long timeoutMs)
+      throws InterruptedException {
     long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
     while (true) {
       List<Thread> extra = new ArrayList<>();
@@ -99,7 +106,9 @@ final class FaultSupport {
       }
       long left = deadline - System.nanoTime();
       if (left <= 0) {
-        return extra.stream().map(t -> t.getName() + " (" + t.getState() + ")").collect(Collectors.toList());
+        return extra.stream()
+            .map(t -> t.getName() + " (" + t.getState() + ")")
+            .collect(Collectors.toList());
       }
       extra.get(0).join(Math.max(1, Math.min(100, left / 1_000_000L)));
     }
@@ -111,8 +120,10 @@ final class FaultSupport {
   }
 
   /** Counts of outcomes by status, for messages and logs. */
-  static java.util.Map<io.handoff.spi.EmitStatus, Long> countByStatus(java.util.List<io.handoff.spi.EmitOutcome> outcomes) {
-    java.util.Map<io.handoff.spi.EmitStatus, Long> m = new java.util.EnumMap<>(io.handoff.spi.EmitStatus.class);
+  static java.util.Map<io.handoff.spi.EmitStatus, Long> countByStatus(
+      java.util.List<io.handoff.spi.EmitOutcome> outcomes) {
+    java.util.Map<io.handoff.spi.EmitStatus, Long> m =
+        new java.util.EnumMap<>(io.handoff.spi.EmitStatus.class);
     for (io.handoff.spi.EmitOutcome o : outcomes) {
       m.merge(o.status(), 1L, Long::sum);
     }
@@ -120,11 +131,19 @@ final class FaultSupport {
   }
 
   /** One record read back: where it is, its term and its timestamps. */
-  record Landed(int partition, long offset, long term, long recordTimestamp, String timestampType,
-      long messageTimestamp, String writer) {
-  }
+  record Landed(
+      int partition,
+      long offset,
+      long term,
+      long recordTimestamp,
+      String timestampType,
+      long messageTimestamp,
+      String writer) {}
 
-  /** Reads every record of {@code topic} from the beginning to the end offsets at the time of the call. */
+  /**
+   * Reads every record of {@code topic} from the beginning to the end offsets at the time of the
+   * call.
+   */
   static List<Landed> readAll(String bootstrap, String topic, int partitions) {
     Properties c = new Properties();
     c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -154,12 +173,20 @@ final class FaultSupport {
           break;
         }
         if (System.currentTimeMillis() > deadline) {
-          throw new AssertionError("could not read " + topic + " to its end offsets " + end + " within 30 s");
+          throw new AssertionError(
+              "could not read " + topic + " to its end offsets " + end + " within 30 s");
         }
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
           var e = codec.decode(r.value());
-          out.add(new Landed(r.partition(), r.offset(), e.termId(), r.timestamp(), r.timestampType().toString(),
-              e.messageTimestamp(), e.hostName()));
+          out.add(
+              new Landed(
+                  r.partition(),
+                  r.offset(),
+                  e.termId(),
+                  r.timestamp(),
+                  r.timestampType().toString(),
+                  e.messageTimestamp(),
+                  e.hostName()));
         }
       }
     }
@@ -169,23 +196,37 @@ final class FaultSupport {
   /**
    * Checks what landed against what the emitter reported, stamp by stamp (matched by partition and
    * term, which every test makes unique):
+   *
    * <ul>
-   *   <li>every record on the topic is one of {@code outcomes}' stamps, and no stamp is on it twice;</li>
-   *   <li>an ACKED stamp is on the topic at the offset its outcome reported;</li>
+   *   <li>every record on the topic is one of {@code outcomes}' stamps, and no stamp is on it
+   *       twice;
+   *   <li>an ACKED stamp is on the topic at the offset its outcome reported;
    *   <li>a failed stamp is either absent or was appended no later than its send time (the
    *       envelope's messageTimestamp) plus the delivery bound plus {@code marginMs}; the record
-   *       timestamp is the broker's append time, so the topic must use LogAppendTime.</li>
+   *       timestamp is the broker's append time, so the topic must use LogAppendTime.
    * </ul>
    *
-   * @return how many failed stamps were found on the topic anyway, and how late the latest of them was
+   * @return how many failed stamps were found on the topic anyway, and how late the latest of them
+   *     was
    */
-  static LandingStats checkLanded(List<io.handoff.spi.EmitOutcome> outcomes, List<Landed> landed, long deliveryBoundMs, long marginMs) {
+  static LandingStats checkLanded(
+      List<io.handoff.spi.EmitOutcome> outcomes,
+      List<Landed> landed,
+      long deliveryBoundMs,
+      long marginMs) {
     return checkLanded(outcomes, landed, deliveryBoundMs, marginMs, true);
   }
 
-  /** As {@link #checkLanded(List, List, long, long)}; with {@code everyRecord} false, records of other stamps are skipped. */
-  static LandingStats checkLanded(List<io.handoff.spi.EmitOutcome> outcomes, List<Landed> landed, long deliveryBoundMs,
-      long marginMs, boolean everyRecord) {
+  /**
+   * As {@link #checkLanded(List, List, long, long)}; with {@code everyRecord} false, records of
+   * other stamps are skipped.
+   */
+  static LandingStats checkLanded(
+      List<io.handoff.spi.EmitOutcome> outcomes,
+      List<Landed> landed,
+      long deliveryBoundMs,
+      long marginMs,
+      boolean everyRecord) {
     Map<String, io.handoff.spi.EmitOutcome> byKey = new java.util.HashMap<>();
     for (io.handoff.spi.EmitOutcome o : outcomes) {
       String k = o.stepDown().partition() + "/" + o.stepDown().leaderTerm();
@@ -200,11 +241,20 @@ final class FaultSupport {
         if (!everyRecord) {
           continue;
         }
-        throw new AssertionError("a record nobody emitted (or with a wrong term) is on the topic: " + l);
+        throw new AssertionError(
+            "a record nobody emitted (or with a wrong term) is on the topic: " + l);
       }
       Landed dup = found.put(k, l);
       if (dup != null) {
-        throw new AssertionError("stamp " + k + " is on the topic twice: " + dup + " and " + l + "; outcome " + byKey.get(k));
+        throw new AssertionError(
+            "stamp "
+                + k
+                + " is on the topic twice: "
+                + dup
+                + " and "
+                + l
+                + "; outcome "
+                + byKey.get(k));
       }
       if (!"LogAppendTime".equals(l.timestampType())) {
         throw new AssertionError("the topic must use LogAppendTime for this check: " + l);
@@ -222,7 +272,13 @@ final class FaultSupport {
           throw new AssertionError("ACKED stamp is not on the topic: " + o);
         }
         if (l.offset() != o.offset()) {
-          throw new AssertionError("ACKED stamp is at offset " + l.offset() + ", not at the reported one: " + o + " / " + l);
+          throw new AssertionError(
+              "ACKED stamp is at offset "
+                  + l.offset()
+                  + ", not at the reported one: "
+                  + o
+                  + " / "
+                  + l);
         }
       } else if (l != null) {
         if (!o.status().isFailure()) {
@@ -232,8 +288,20 @@ final class FaultSupport {
         long lateBy = l.recordTimestamp() - l.messageTimestamp();
         maxLateMs = Math.max(maxLateMs, lateBy);
         if (lateBy > deliveryBoundMs + marginMs) {
-          throw new AssertionError("stamp reported " + o.status() + " landed " + lateBy + " ms after it was sent, beyond the"
-              + " delivery bound of " + deliveryBoundMs + " ms (+" + marginMs + " ms margin): " + o + " / " + l);
+          throw new AssertionError(
+              "stamp reported "
+                  + o.status()
+                  + " landed "
+                  + lateBy
+                  + " ms after it was sent, beyond the"
+                  + " delivery bound of "
+                  + deliveryBoundMs
+                  + " ms (+"
+                  + marginMs
+                  + " ms margin): "
+                  + o
+                  + " / "
+                  + l);
         }
       }
     }
@@ -246,15 +314,23 @@ final class FaultSupport {
    * @param stamps step-downs checked
    * @param acked how many were ACKED (all of them on the topic)
    * @param failedButPresent how many reported a failure but are on the topic
-   * @param maxFailedLateMs the largest append time minus send time among those, or
-   *     {@link Long#MIN_VALUE} when there are none
+   * @param maxFailedLateMs the largest append time minus send time among those, or {@link
+   *     Long#MIN_VALUE} when there are none
    */
   record LandingStats(int stamps, int acked, int failedButPresent, long maxFailedLateMs) {
     @Override
     public String toString() {
-      return stamps + " stamps: " + acked + " acked (all on the topic), " + (stamps - acked) + " failed of which "
-          + failedButPresent + " on the topic anyway"
-          + (failedButPresent > 0 ? " (appended at most " + maxFailedLateMs + " ms after their send)" : "");
+      return stamps
+          + " stamps: "
+          + acked
+          + " acked (all on the topic), "
+          + (stamps - acked)
+          + " failed of which "
+          + failedButPresent
+          + " on the topic anyway"
+          + (failedButPresent > 0
+              ? " (appended at most " + maxFailedLateMs + " ms after their send)"
+              : "");
     }
   }
 }

@@ -32,23 +32,24 @@ import org.testng.annotations.Test;
 
 /**
  * {@code send()} may wait for metadata (up to max.block.ms); the emitter, stamping on its own
- * producer (after a write barrier that is always complete: no data is written here), must keep
- * that wait inside its deadline and out of the delivery bound.
+ * producer (after a write barrier that is always complete: no data is written here), must keep that
+ * wait inside its deadline and out of the delivery bound.
  *
  * <p><b>A batch must not wait more than once.</b> Were every send() that starts before the deadline
- * free to block a whole max.block.ms, a batch on one topic could take twice the ack timeout, against
- * the SPI's "at most one ack timeout in total".
+ * free to block a whole max.block.ms, a batch on one topic could take twice the ack timeout,
+ * against the SPI's "at most one ack timeout in total".
  *
- * <p><b>How long a stamp stays alive in the producer when its send first had to wait for metadata.</b>
+ * <p><b>How long a stamp stays alive in the producer when its send first had to wait for
+ * metadata.</b>
  *
- * <p>The emitter documents that a stamp on its own producer lands within
- * {@link StampProducerConfig#deliveryBoundMs} of its send, or not at all. Kafka's delivery timeout,
+ * <p>The emitter documents that a stamp on its own producer lands within {@link
+ * StampProducerConfig#deliveryBoundMs} of its send, or not at all. Kafka's delivery timeout,
  * however, starts when the record enters the producer's buffer, which is after the metadata wait of
  * {@code send()} (up to max.block.ms). This test makes a send wait for metadata (the partition does
- * not exist yet), then lets the broker refuse the write with a retriable error (NOT_ENOUGH_REPLICAS:
- * min.insync.replicas 2, one of two replicas stopped), and measures, with a producer interceptor,
- * when the producer finally gives the stamp up: for as long as it retries, a recovered replica
- * would let the stamp land, long after the caller was told TIMED_OUT.
+ * not exist yet), then lets the broker refuse the write with a retriable error
+ * (NOT_ENOUGH_REPLICAS: min.insync.replicas 2, one of two replicas stopped), and measures, with a
+ * producer interceptor, when the producer finally gives the stamp up: for as long as it retries, a
+ * recovered replica would let the stamp land, long after the caller was told TIMED_OUT.
  */
 public class MetadataWaitIT {
 
@@ -62,10 +63,14 @@ public class MetadataWaitIT {
 
   /** Wall-clock times seen by the producer's interceptor, by term. */
   static final Map<Long, Long> SEND_CALLED = new ConcurrentHashMap<>();
+
   static final Map<Long, Long> COMPLETED = new ConcurrentHashMap<>();
   static final Map<Long, Exception> COMPLETED_WITH = new ConcurrentHashMap<>();
 
-  /** Records when {@code send()} is entered (before its metadata wait) and when the record completes. */
+  /**
+   * Records when {@code send()} is entered (before its metadata wait) and when the record
+   * completes.
+   */
   public static final class Timing implements ProducerInterceptor<byte[], byte[]> {
     private final io.handoff.stamp.StampCodec codec = new io.handoff.stamp.StampCodec();
     private final Map<String, Long> termByTopicPartition = new ConcurrentHashMap<>();
@@ -93,12 +98,10 @@ public class MetadataWaitIT {
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 
     @Override
-    public void configure(Map<String, ?> configs) {
-    }
+    public void configure(Map<String, ?> configs) {}
   }
 
   private EmbeddedKafkaCluster kafka;
@@ -111,36 +114,58 @@ public class MetadataWaitIT {
   }
 
   /**
-   * One topic, both brokers up: the batch's first stamp is for a partition that appears after
-   * 40% of the ack timeout, its second for one that never does. The call may wait for metadata,
-   * but all of it within one ack timeout.
+   * One topic, both brokers up: the batch's first stamp is for a partition that appears after 40%
+   * of the ack timeout, its second for one that never does. The call may wait for metadata, but all
+   * of it within one ack timeout.
    */
-  @Test(priority = 0, description = "a batch waits for a topic's metadata once, within one ack timeout")
+  @Test(
+      priority = 0,
+      description = "a batch waits for a topic's metadata once, within one ack timeout")
   public void batchWaitsForMetadataWithinOneAckTimeout() throws Exception {
     Properties ap = new Properties();
     ap.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
     try (Admin admin = Admin.create(ap);
-        KafkaStampEmitter emitter = FaultSupport.emitter(
-            FaultSupport.emitterProps(kafka.bootstrapServers(), ACK_TIMEOUT_MS), new CountingHandoffMetrics())) {
+        KafkaStampEmitter emitter =
+            FaultSupport.emitter(
+                FaultSupport.emitterProps(kafka.bootstrapServers(), ACK_TIMEOUT_MS),
+                new CountingHandoffMetrics())) {
       emitter.prepare(OVERSHOOT);
-      List<StepDown> batch = List.of(StepDown.established(OVERSHOOT, 1, 31, 0, "host-o"),
-          StepDown.established(OVERSHOOT, 2, 32, 0, "host-o"));
+      List<StepDown> batch =
+          List.of(
+              StepDown.established(OVERSHOOT, 1, 31, 0, "host-o"),
+              StepDown.established(OVERSHOOT, 2, 32, 0, "host-o"));
       AtomicReference<List<EmitOutcome>> result = new AtomicReference<>();
       long[] took = new long[1];
-      Thread caller = new Thread(() -> {
-        long t0 = System.nanoTime();
-        result.set(emitter.emitStepDowns(batch));
-        took[0] = FaultSupport.millisSince(t0);
-      }, "overshoot-caller");
+      Thread caller =
+          new Thread(
+              () -> {
+                long t0 = System.nanoTime();
+                result.set(emitter.emitStepDowns(batch));
+                took[0] = FaultSupport.millisSince(t0);
+              },
+              "overshoot-caller");
       caller.start();
       Thread.sleep(ACK_TIMEOUT_MS * 4 / 10);
-      admin.createPartitions(Map.of(OVERSHOOT, NewPartitions.increaseTo(2))).all().get(10, TimeUnit.SECONDS);
+      admin
+          .createPartitions(Map.of(OVERSHOOT, NewPartitions.increaseTo(2)))
+          .all()
+          .get(10, TimeUnit.SECONDS);
       caller.join(3 * ACK_TIMEOUT_MS);
       assertNotNull(result.get(), "the batch did not return within three ack timeouts");
-      LOG.info("batch on one topic with metadata waits: {} in {} ms (ack timeout {} ms)", result.get(), took[0], ACK_TIMEOUT_MS);
+      LOG.info(
+          "batch on one topic with metadata waits: {} in {} ms (ack timeout {} ms)",
+          result.get(),
+          took[0],
+          ACK_TIMEOUT_MS);
       assertEquals(result.get().size(), 2);
-      assertTrue(took[0] <= ACK_TIMEOUT_MS + 200, "a batch of two stamps on one topic took " + took[0]
-          + " ms, more than the ack timeout of " + ACK_TIMEOUT_MS + " ms + 200: " + result.get());
+      assertTrue(
+          took[0] <= ACK_TIMEOUT_MS + 200,
+          "a batch of two stamps on one topic took "
+              + took[0]
+              + " ms, more than the ack timeout of "
+              + ACK_TIMEOUT_MS
+              + " ms + 200: "
+              + result.get());
     }
   }
 
@@ -170,17 +195,25 @@ public class MetadataWaitIT {
 
       kafka.stopBroker(1); // from now on every acks=all write gets NOT_ENOUGH_REPLICAS (retriable)
       EmitOutcome refused = emitter.emitStepDown(StepDown.established(TOPIC, 0, 2, 0, "host-l"));
-      assertEquals(refused.status(), EmitStatus.TIMED_OUT, "one replica of two, min.insync.replicas 2: " + refused);
+      assertEquals(
+          refused.status(),
+          EmitStatus.TIMED_OUT,
+          "one replica of two, min.insync.replicas 2: " + refused);
 
       // Partition 1 does not exist yet: send() waits for it in the metadata (max.block.ms).
       AtomicReference<EmitOutcome> result = new AtomicReference<>();
       long t0 = System.nanoTime();
-      Thread caller = new Thread(
-          () -> result.set(emitter.emitStepDown(StepDown.established(TOPIC, 1, 77, 0, "host-l"))), "late-caller");
+      Thread caller =
+          new Thread(
+              () ->
+                  result.set(emitter.emitStepDown(StepDown.established(TOPIC, 1, 77, 0, "host-l"))),
+              "late-caller");
       caller.start();
       Thread.sleep(ACK_TIMEOUT_MS / 2);
-      admin.createPartitions(Map.of(TOPIC, NewPartitions.increaseTo(2, List.of(List.of(0, 1)))))
-          .all().get(10, TimeUnit.SECONDS);
+      admin
+          .createPartitions(Map.of(TOPIC, NewPartitions.increaseTo(2, List.of(List.of(0, 1)))))
+          .all()
+          .get(10, TimeUnit.SECONDS);
       LOG.info("partition 1 created {} ms after the call", FaultSupport.millisSince(t0));
       caller.join(ACK_TIMEOUT_MS + 5_000);
       EmitOutcome o = result.get();
@@ -199,14 +232,25 @@ public class MetadataWaitIT {
         LOG.info("the stamp was never handed to the producer: {}", o);
         return;
       }
-      assertNotNull(done, "the producer still held the stamp " + (3 * BOUND_MS) + " ms after the call");
+      assertNotNull(
+          done, "the producer still held the stamp " + (3 * BOUND_MS) + " ms after the call");
       long liveMs = done - sent;
-      LOG.info("the producer gave the stamp up {} ms after send() was called (delivery bound {} ms): {}", liveMs,
-          BOUND_MS, String.valueOf(COMPLETED_WITH.get(77L)));
-      assertTrue(liveMs <= BOUND_MS + MARGIN_MS, "the producer kept retrying the stamp for " + liveMs
-          + " ms after its send, beyond the delivery bound of " + BOUND_MS + " ms: with the replica back in that window"
-          + " it would have landed although its caller was told " + o.status() + "; producer's verdict: "
-          + COMPLETED_WITH.get(77L));
+      LOG.info(
+          "the producer gave the stamp up {} ms after send() was called (delivery bound {} ms): {}",
+          liveMs,
+          BOUND_MS,
+          String.valueOf(COMPLETED_WITH.get(77L)));
+      assertTrue(
+          liveMs <= BOUND_MS + MARGIN_MS,
+          "the producer kept retrying the stamp for "
+              + liveMs
+              + " ms after its send, beyond the delivery bound of "
+              + BOUND_MS
+              + " ms: with the replica back in that window"
+              + " it would have landed although its caller was told "
+              + o.status()
+              + "; producer's verdict: "
+              + COMPLETED_WITH.get(77L));
     }
   }
 }

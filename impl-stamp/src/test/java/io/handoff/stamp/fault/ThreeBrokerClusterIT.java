@@ -33,8 +33,8 @@ import org.testng.annotations.Test;
 /**
  * Three brokers, replication factor 3, min.insync.replicas 2, acks=all forced on the emitter's own
  * producer (stamping after a write barrier that is always complete: no data is written here): one
- * broker stopped during a batch of 500 costs no acknowledged stamp; with two stopped, no stamp
- * may be acknowledged at all.
+ * broker stopped during a batch of 500 costs no acknowledged stamp; with two stopped, no stamp may
+ * be acknowledged at all.
  */
 public class ThreeBrokerClusterIT {
 
@@ -46,6 +46,7 @@ public class ThreeBrokerClusterIT {
   private static final int ISR_PARTITIONS = 6;
   private static final long ACK_TIMEOUT_MS = 10_000;
   private static final long CLOCK_MARGIN_MS = 250;
+
   /** The broker stopped during the batch; broker 0 is never stopped. */
   private static final int FIRST_VICTIM = 1;
 
@@ -54,11 +55,19 @@ public class ThreeBrokerClusterIT {
   @BeforeClass
   public void startKafka() {
     long t0 = System.nanoTime();
-    kafka = EmbeddedKafkaCluster.builder().brokers(3).brokerProperty("min.insync.replicas", "2").start();
-    Map<String, String> configs = Map.of("message.timestamp.type", "LogAppendTime", "min.insync.replicas", "2");
+    kafka =
+        EmbeddedKafkaCluster.builder()
+            .brokers(3)
+            .brokerProperty("min.insync.replicas", "2")
+            .start();
+    Map<String, String> configs =
+        Map.of("message.timestamp.type", "LogAppendTime", "min.insync.replicas", "2");
     kafka.createTopic(TOPIC, PARTITIONS, 3, configs);
     kafka.createTopic(ISR_TOPIC, ISR_PARTITIONS, 3, configs);
-    LOG.info("3 brokers up and {} + {} partitions (rf 3) created in {} ms", PARTITIONS, ISR_PARTITIONS,
+    LOG.info(
+        "3 brokers up and {} + {} partitions (rf 3) created in {} ms",
+        PARTITIONS,
+        ISR_PARTITIONS,
         FaultSupport.millisSince(t0));
   }
 
@@ -72,8 +81,9 @@ public class ThreeBrokerClusterIT {
   @Test(priority = 1)
   public void oneBrokerStoppedDuringABatchLosesNoAckedStamp() throws Exception {
     CountingHandoffMetrics metrics = new CountingHandoffMetrics();
-    KafkaStampEmitter emitter = FaultSupport.emitter(
-        FaultSupport.emitterProps(kafka.bootstrapServers(), ACK_TIMEOUT_MS), metrics);
+    KafkaStampEmitter emitter =
+        FaultSupport.emitter(
+            FaultSupport.emitterProps(kafka.bootstrapServers(), ACK_TIMEOUT_MS), metrics);
     List<StepDown> batch = new ArrayList<>();
     for (int p = 0; p < PARTITIONS; p++) {
       batch.add(StepDown.established(TOPIC, p, 10_000 + p, 0, "host-3"));
@@ -94,24 +104,31 @@ public class ThreeBrokerClusterIT {
       long b0 = System.nanoTime();
       baseline = emitter.emitStepDowns(first);
       baselineMs = FaultSupport.millisSince(b0);
-      assertEquals(FaultSupport.countByStatus(baseline), Map.of(EmitStatus.ACKED, (long) PARTITIONS),
+      assertEquals(
+          FaultSupport.countByStatus(baseline),
+          Map.of(EmitStatus.ACKED, (long) PARTITIONS),
           "baseline batch with every broker up");
       ledByVictim = partitionsLedBy(FIRST_VICTIM);
-      assertTrue(ledByVictim > 0, "broker " + FIRST_VICTIM + " leads none of the partitions: the stop would prove little");
+      assertTrue(
+          ledByVictim > 0,
+          "broker " + FIRST_VICTIM + " leads none of the partitions: the stop would prove little");
       AtomicReference<List<EmitOutcome>> result = new AtomicReference<>();
       AtomicReference<Throwable> thrown = new AtomicReference<>();
       long[] callMs = new long[1];
       CountDownLatch calling = new CountDownLatch(1);
-      Thread caller = new Thread(() -> {
-        calling.countDown();
-        long t0 = System.nanoTime();
-        try {
-          result.set(emitter.emitStepDowns(batch));
-        } catch (Throwable t) {
-          thrown.set(t);
-        }
-        callMs[0] = FaultSupport.millisSince(t0);
-      }, "three-broker-caller");
+      Thread caller =
+          new Thread(
+              () -> {
+                calling.countDown();
+                long t0 = System.nanoTime();
+                try {
+                  result.set(emitter.emitStepDowns(batch));
+                } catch (Throwable t) {
+                  thrown.set(t);
+                }
+                callMs[0] = FaultSupport.millisSince(t0);
+              },
+              "three-broker-caller");
       caller.start();
       calling.await();
       long stopStart = System.nanoTime();
@@ -130,18 +147,32 @@ public class ThreeBrokerClusterIT {
     for (int i = 0; i < PARTITIONS; i++) {
       EmitOutcome o = outcomes.get(i);
       assertNotNull(o, "outcome " + i);
-      assertEquals(o.stepDown(), batch.get(i), "outcome " + i + " answers its own step-down, in order");
-      assertTrue(o.isAcked() || o.status() == EmitStatus.TIMED_OUT || o.status() == EmitStatus.FAILED,
+      assertEquals(
+          o.stepDown(), batch.get(i), "outcome " + i + " answers its own step-down, in order");
+      assertTrue(
+          o.isAcked() || o.status() == EmitStatus.TIMED_OUT || o.status() == EmitStatus.FAILED,
           "ACKED or a failure, got " + o);
     }
     Map<EmitStatus, Long> counts = FaultSupport.countByStatus(outcomes);
-    LOG.info("3 brokers, broker {} (leader of {} partitions) stopped (in {} ms) during a batch of {}: {} after {} ms"
-        + " (the same batch with every broker up: {} ms)", FIRST_VICTIM, ledByVictim, stopMs, PARTITIONS, counts, took, baselineMs);
+    LOG.info(
+        "3 brokers, broker {} (leader of {} partitions) stopped (in {} ms) during a batch of {}: {} after {} ms"
+            + " (the same batch with every broker up: {} ms)",
+        FIRST_VICTIM,
+        ledByVictim,
+        stopMs,
+        PARTITIONS,
+        counts,
+        took,
+        baselineMs);
     outcomes.stream().filter(o -> !o.isAcked()).limit(3).forEach(o -> LOG.info("not acked: {}", o));
     assertTrue(took <= ACK_TIMEOUT_MS + 500, "emitStepDowns took " + took + " ms: " + counts);
     // The baseline's 500 successes plus this batch's outcomes.
-    assertEquals(metrics.emitSuccess(), PARTITIONS + counts.getOrDefault(EmitStatus.ACKED, 0L), metrics.toString());
-    assertEquals(metrics.emitSuccess() + metrics.emitFailure(), 2L * PARTITIONS, metrics.toString());
+    assertEquals(
+        metrics.emitSuccess(),
+        PARTITIONS + counts.getOrDefault(EmitStatus.ACKED, 0L),
+        metrics.toString());
+    assertEquals(
+        metrics.emitSuccess() + metrics.emitFailure(), 2L * PARTITIONS, metrics.toString());
 
     // Read back from the two survivors only.
     String survivors = kafka.bootstrapServers();
@@ -149,8 +180,9 @@ public class ThreeBrokerClusterIT {
     List<FaultSupport.Landed> landed = FaultSupport.readAll(survivors, TOPIC, PARTITIONS);
     List<EmitOutcome> both = new ArrayList<>(baseline);
     both.addAll(outcomes);
-    FaultSupport.LandingStats stats = FaultSupport.checkLanded(both, landed,
-        StampProducerConfig.deliveryBoundMs(ACK_TIMEOUT_MS), CLOCK_MARGIN_MS);
+    FaultSupport.LandingStats stats =
+        FaultSupport.checkLanded(
+            both, landed, StampProducerConfig.deliveryBoundMs(ACK_TIMEOUT_MS), CLOCK_MARGIN_MS);
     LOG.info("3 brokers, read from the survivors {}: {}", survivors, stats);
   }
 
@@ -158,7 +190,8 @@ public class ThreeBrokerClusterIT {
     Properties p = new Properties();
     p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
     try (Admin admin = Admin.create(p)) {
-      TopicDescription d = admin.describeTopics(List.of(TOPIC)).allTopicNames().get(30, TimeUnit.SECONDS).get(TOPIC);
+      TopicDescription d =
+          admin.describeTopics(List.of(TOPIC)).allTopicNames().get(30, TimeUnit.SECONDS).get(TOPIC);
       int n = 0;
       for (TopicPartitionInfo info : d.partitions()) {
         if (info.leader() != null && info.leader().id() == broker) {
@@ -198,16 +231,22 @@ public class ThreeBrokerClusterIT {
       // Long enough for a stamp the producer still held to land, had acks=1 been let through.
       Thread.sleep(FaultSupport.deliveryBoundMs(emitter) + 500);
     }
-    LOG.info("3 brokers, 2 stopped, acks=1 configured: {} after {} ms; e.g. {}", FaultSupport.countByStatus(outcomes),
-        took, outcomes.get(0));
+    LOG.info(
+        "3 brokers, 2 stopped, acks=1 configured: {} after {} ms; e.g. {}",
+        FaultSupport.countByStatus(outcomes),
+        took,
+        outcomes.get(0));
     assertEquals(outcomes.size(), ISR_PARTITIONS);
     for (EmitOutcome o : outcomes) {
-      assertTrue(o.status() == EmitStatus.TIMED_OUT || o.status() == EmitStatus.FAILED,
+      assertTrue(
+          o.status() == EmitStatus.TIMED_OUT || o.status() == EmitStatus.FAILED,
           "below min.insync.replicas no stamp may be acknowledged: " + o);
     }
     assertTrue(took <= ack + 500, "emitStepDowns took " + took + " ms");
     assertEquals(metrics.emitFailure(), ISR_PARTITIONS, metrics.toString());
-    List<FaultSupport.Landed> landed = FaultSupport.readAll(kafka.bootstrapServers(), ISR_TOPIC, ISR_PARTITIONS);
-    assertTrue(landed.isEmpty(), "the leader rejected every stamp, none may be on the topic: " + landed);
+    List<FaultSupport.Landed> landed =
+        FaultSupport.readAll(kafka.bootstrapServers(), ISR_TOPIC, ISR_PARTITIONS);
+    assertTrue(
+        landed.isEmpty(), "the leader rejected every stamp, none may be on the topic: " + landed);
   }
 }

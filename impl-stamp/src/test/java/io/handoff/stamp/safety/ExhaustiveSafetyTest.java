@@ -45,59 +45,66 @@ import org.testng.annotations.Test;
  * asserting the property itself rather than agreement with a model of the rules.
  *
  * <p><b>The property</b>, asserted at every fast path:
- * <blockquote>Whenever a new leader is allowed the fast path on a partition of a version topic, every
- * other writer that appended to that partition since the last point where a handover was safely
- * completed has stepped down, and its step-down stamp is its last record in the
- * partition.</blockquote>
- * A handover is <em>safely completed</em> when the new leader starts writing by the legacy wait or by
- * a fast path that itself satisfied the property; the beginning of the partition is such a point
+ *
+ * <blockquote>
+ *
+ * Whenever a new leader is allowed the fast path on a partition of a version topic, every other
+ * writer that appended to that partition since the last point where a handover was safely completed
+ * has stepped down, and its step-down stamp is its last record in the partition.
+ *
+ * </blockquote>
+ *
+ * A handover is <em>safely completed</em> when the new leader starts writing by the legacy wait or
+ * by a fast path that itself satisfied the property; the beginning of the partition is such a point
  * too. "Other writer" means any writer identity other than the deciding reader's current session,
  * including an older session of the reader's own host, and including writers that cannot be
  * identified at all. Here a writer identity is a host and one of its sessions (one session per
- * promotion); the checker knows which session appended each record, the observer sees only what
- * the record carries (its key, writer id and term). An undecodable record is an unknown writer
- * that never stepped down.
+ * promotion); the checker knows which session appended each record, the observer sees only what the
+ * record carries (its key, writer id and term). An undecodable record is an unknown writer that
+ * never stepped down.
  *
  * <p><b>World.</b> Two version topics ({@code store_a_v1}, {@code store_b_v1}) of one partition
  * each; three hosts with writer ids {@code h0}, {@code h1}, {@code h2}, each hosting both topics
  * with one observer (opened through {@link LeadershipHandoffs#observers} with the stamp strategy,
  * consuming and emitting switched on) and one {@link LeaderTerms} per topic; one in-memory
  * append-only log per topic, whose records are a declaration of leadership (DoL), a step-down
- * stamp, data, or a record nobody can decode. A host's observer consumes its topic's log in
- * offset order; it lags until its host decides, and then catches up to the tail. Terms come from a
- * wall clock per topic that can repeat: a promotion takes the term of the topic's previous
- * promotion or the next value, so two sessions, of two hosts or of one, can hold equal terms.
+ * stamp, data, or a record nobody can decode. A host's observer consumes its topic's log in offset
+ * order; it lags until its host decides, and then catches up to the tail. Terms come from a wall
+ * clock per topic that can repeat: a promotion takes the term of the topic's previous promotion or
+ * the next value, so two sessions, of two hosts or of one, can hold equal terms.
  *
  * <p><b>Events</b>, each for every host and topic where it applies (50 in all, none left out):
+ *
  * <ul>
- *   <li>{@code promoteSameTerm(h, t)}, {@code promoteNextTerm(h, t)}: t has no leader in the cluster
- *       manager's view; {@code promoted}, append DoL(h, term); h waits. A zombie promoted again
- *       starts a new session and its old one ends, unstamped.</li>
- *   <li>{@code decideFast(h, t)}: h waits; it catches up and calls
- *       {@code decideHandover(p, term, false)}. Only a FAST_PATH answer makes it an event.</li>
- *   <li>{@code decideLegacy(h, t)}: h waits; it catches up and calls
- *       {@code decideHandover(p, term, true)}, which answers LEGACY_WAIT or FAST_PATH. After either
- *       decision {@code established} and h writes. A legacy wait is a safe point; a fast path is
- *       checked, and is a safe point when the property holds.</li>
+ *   <li>{@code promoteSameTerm(h, t)}, {@code promoteNextTerm(h, t)}: t has no leader in the
+ *       cluster manager's view; {@code promoted}, append DoL(h, term); h waits. A zombie promoted
+ *       again starts a new session and its old one ends, unstamped.
+ *   <li>{@code decideFast(h, t)}: h waits; it catches up and calls {@code decideHandover(p, term,
+ *       false)}. Only a FAST_PATH answer makes it an event.
+ *   <li>{@code decideLegacy(h, t)}: h waits; it catches up and calls {@code decideHandover(p, term,
+ *       true)}, which answers LEGACY_WAIT or FAST_PATH. After either decision {@code established}
+ *       and h writes. A legacy wait is a safe point; a fast path is checked, and is a safe point
+ *       when the property holds.
  *   <li>{@code write(h, t)}, {@code writeWithTerm(h, t)}: h leads and writes, or is a zombie:
- *       DATA(h, -1) as Venice writes, or DATA(h, term).</li>
+ *       DATA(h, -1) as Venice writes, or DATA(h, term).
  *   <li>{@code stepDown(h, t)}: cooperative demotion of the writing or the waiting leader: the
  *       cluster manager clears leadership, {@code demoted}, and an in-memory emitter appends
- *       STAMP(h, term) after h's records unless the step-down is skipped (rule E1).</li>
- *   <li>{@code goZombie(h, t)}: the cluster manager moves leadership away from the writing leader h,
- *       which does not notice: it keeps its term, may go on writing, and never stamps.</li>
- *   <li>{@code undecodable(t)}: a record nobody can decode, fed with {@code observeUndecodable}.</li>
+ *       STAMP(h, term) after h's records unless the step-down is skipped (rule E1).
+ *   <li>{@code goZombie(h, t)}: the cluster manager moves leadership away from the writing leader
+ *       h, which does not notice: it keeps its term, may go on writing, and never stamps.
+ *   <li>{@code undecodable(t)}: a record nobody can decode, fed with {@code observeUndecodable}.
  * </ul>
- * Sequences are enumerated depth first and each one is replayed on a fresh world, so every
- * observer sees exactly the calls of that sequence. A sequence that breaks the property is not
- * extended. The search covers 2,583,674 sequences of one to seven events (2,299,466 of exactly
- * seven) and checks 10,980 fast paths, in 2 to 10 s on two shared cores.
  *
- * <p><b>The checker can fail.</b> Three deliberately broken variants must each show a violation that
- * the real observer does not: an observer that ignores undecodable records, an observer that answers
- * FAST_PATH whenever the record just before the reader's own DoL is a stamp, and an emitter that also
- * stamps terms that were never established. Each is searched one event deeper at a time, so that
- * the violation it reports is a shortest one; each shows one within six events.
+ * Sequences are enumerated depth first and each one is replayed on a fresh world, so every observer
+ * sees exactly the calls of that sequence. A sequence that breaks the property is not extended. The
+ * search covers 2,583,674 sequences of one to seven events (2,299,466 of exactly seven) and checks
+ * 10,980 fast paths, in 2 to 10 s on two shared cores.
+ *
+ * <p><b>The checker can fail.</b> Three deliberately broken variants must each show a violation
+ * that the real observer does not: an observer that ignores undecodable records, an observer that
+ * answers FAST_PATH whenever the record just before the reader's own DoL is a stamp, and an emitter
+ * that also stamps terms that were never established. Each is searched one event deeper at a time,
+ * so that the violation it reports is a shortest one; each shows one within six events.
  */
 public class ExhaustiveSafetyTest {
 
@@ -108,15 +115,21 @@ public class ExhaustiveSafetyTest {
 
   private static final byte[] DOL_KEY = StampKeys.declarationOfLeadershipKey();
   private static final byte[] STAMP_KEY = StampKeys.stepDownKey();
+
   /** A Venice put key: anything that is not one of the 25-byte control keys. */
   private static final byte[] DATA_KEY = {0, 'k', 'e', 'y'};
 
   /** Selected once, as a server does; opening an observer selects nothing again. */
-  private static final HandoffObserverFactory STAMP_OBSERVERS = LeadershipHandoffs.observers(
-      ProviderRegistry.of(List.of(new StampProvider(), new NoopProvider())),
-      HandoffSettings.from(Map.of(HandoffSettings.CONSUME_STEPDOWN_STAMP, "true",
-          HandoffSettings.EMIT_STEPDOWN_STAMP, "true")),
-      HandoffMetrics.NOOP);
+  private static final HandoffObserverFactory STAMP_OBSERVERS =
+      LeadershipHandoffs.observers(
+          ProviderRegistry.of(List.of(new StampProvider(), new NoopProvider())),
+          HandoffSettings.from(
+              Map.of(
+                  HandoffSettings.CONSUME_STEPDOWN_STAMP,
+                  "true",
+                  HandoffSettings.EMIT_STEPDOWN_STAMP,
+                  "true")),
+          HandoffMetrics.NOOP);
 
   private ch.qos.logback.classic.Logger trackerLog;
   private Level trackerLevel;
@@ -142,7 +155,9 @@ public class ExhaustiveSafetyTest {
   @Test
   public void theWorldDrivesTheStampObserver() {
     LeadershipHandoffObserver o = STAMP_OBSERVERS.open(TOPICS[0], HOSTS[0]);
-    assertTrue(o instanceof StampObserver, "consuming switched on must select the stamp observer, got " + o);
+    assertTrue(
+        o instanceof StampObserver,
+        "consuming switched on must select the stamp observer, got " + o);
   }
 
   @Test
@@ -151,31 +166,51 @@ public class ExhaustiveSafetyTest {
     long started = System.nanoTime();
     search.run();
     long millis = (System.nanoTime() - started) / 1_000_000;
-    System.out.printf("ExhaustiveSafetyTest: %,d sequences of 1 to %d events (%,d of exactly %d), %,d fast paths"
-            + " checked, %,d legacy waits, %,d violations, in %,d ms%n", search.sequences.sum(), MAX_EVENTS,
-        search.longest.sum(), MAX_EVENTS, search.fastPaths.sum(), search.legacyWaits.sum(),
-        search.violations.sum(), millis);
-    assertNull(search.violation(), "the stamp observer broke the safety property in " + search.violations.sum()
-        + " sequences; the shortest");
+    System.out.printf(
+        "ExhaustiveSafetyTest: %,d sequences of 1 to %d events (%,d of exactly %d), %,d fast paths"
+            + " checked, %,d legacy waits, %,d violations, in %,d ms%n",
+        search.sequences.sum(),
+        MAX_EVENTS,
+        search.longest.sum(),
+        MAX_EVENTS,
+        search.fastPaths.sum(),
+        search.legacyWaits.sum(),
+        search.violations.sum(),
+        millis);
+    assertNull(
+        search.violation(),
+        "the stamp observer broke the safety property in "
+            + search.violations.sum()
+            + " sequences; the shortest");
     // A search with hardly any fast path would pass whatever the observer does.
-    assertTrue(search.fastPaths.sum() > 1_000, "too few fast paths to show anything: " + search.fastPaths.sum());
+    assertTrue(
+        search.fastPaths.sum() > 1_000,
+        "too few fast paths to show anything: " + search.fastPaths.sum());
   }
 
   @DataProvider
   public Object[][] brokenVariants() {
     return new Object[][] {
-        {"an observer that ignores undecodable records",
-            new Config(STAMP_OBSERVERS, IgnoresUndecodable::new, false, fullAlphabet())},
-        {"an observer that cuts whenever a stamp is just before the reader's own DoL",
-            new Config(STAMP_OBSERVERS, TrustsStampBeforeOwnDeclaration::new, false, fullAlphabet())},
-        {"an emitter that stamps terms that were never established",
-            new Config(STAMP_OBSERVERS, UnaryOperator.identity(), true, fullAlphabet())},
+      {
+        "an observer that ignores undecodable records",
+        new Config(STAMP_OBSERVERS, IgnoresUndecodable::new, false, fullAlphabet())
+      },
+      {
+        "an observer that cuts whenever a stamp is just before the reader's own DoL",
+        new Config(STAMP_OBSERVERS, TrustsStampBeforeOwnDeclaration::new, false, fullAlphabet())
+      },
+      {
+        "an emitter that stamps terms that were never established",
+        new Config(STAMP_OBSERVERS, UnaryOperator.identity(), true, fullAlphabet())
+      },
     };
   }
 
   @Test(dataProvider = "brokenVariants")
-  public void theCheckerFindsTheViolationsOfABrokenVariant(String variant, Config broken) throws Exception {
-    // Violations the real observer shows too would prove nothing about the checker: they do not count.
+  public void theCheckerFindsTheViolationsOfABrokenVariant(String variant, Config broken)
+      throws Exception {
+    // Violations the real observer shows too would prove nothing about the checker: they do not
+    // count.
     // Deepening one event at a time reports a shortest violation, the same one on every run.
     String found = null;
     long sequences = 0;
@@ -186,15 +221,27 @@ public class ExhaustiveSafetyTest {
       sequences = search.sequences.sum();
     }
     System.out.printf("ExhaustiveSafetyTest, %s:%n%s%n", variant, found);
-    assertNotNull(found, "the checker found no violation with " + variant + " in " + sequences + " sequences");
+    assertNotNull(
+        found,
+        "the checker found no violation with " + variant + " in " + sequences + " sequences");
   }
 
   // ------------------------------------------------------------------------------- the world
 
   /** What a host does on a topic, as the host itself sees it. */
-  enum Role { STANDBY, WAITING, LEADER, ZOMBIE }
+  enum Role {
+    STANDBY,
+    WAITING,
+    LEADER,
+    ZOMBIE
+  }
 
-  enum RecordKind { DOL, STAMP, DATA, UNDECODABLE }
+  enum RecordKind {
+    DOL,
+    STAMP,
+    DATA,
+    UNDECODABLE
+  }
 
   /**
    * One record of a log. {@code session} is the checker's ground truth of which writer appended it
@@ -204,39 +251,60 @@ public class ExhaustiveSafetyTest {
   record LogRecord(RecordKind kind, int host, int session, long term) {
     @Override
     public String toString() {
-      return kind == RecordKind.UNDECODABLE ? "UNDECODABLE"
+      return kind == RecordKind.UNDECODABLE
+          ? "UNDECODABLE"
           : kind + " " + HOSTS[host] + " term " + term + " (session " + session + ")";
     }
   }
 
-  enum Kind { PROMOTE_SAME, PROMOTE_NEXT, DECIDE_FAST, DECIDE_LEGACY, WRITE, WRITE_WITH_TERM, STEP_DOWN, GO_ZOMBIE,
-    UNDECODABLE }
+  enum Kind {
+    PROMOTE_SAME,
+    PROMOTE_NEXT,
+    DECIDE_FAST,
+    DECIDE_LEGACY,
+    WRITE,
+    WRITE_WITH_TERM,
+    STEP_DOWN,
+    GO_ZOMBIE,
+    UNDECODABLE
+  }
 
   record Event(Kind kind, int host, int topic) {
     @Override
     public String toString() {
-      String name = switch (kind) {
-        case PROMOTE_SAME -> "promoteSameTerm";
-        case PROMOTE_NEXT -> "promoteNextTerm";
-        case DECIDE_FAST -> "decideFast";
-        case DECIDE_LEGACY -> "decideLegacy";
-        case WRITE -> "write";
-        case WRITE_WITH_TERM -> "writeWithTerm";
-        case STEP_DOWN -> "stepDown";
-        case GO_ZOMBIE -> "goZombie";
-        case UNDECODABLE -> "undecodable";
-      };
-      return kind == Kind.UNDECODABLE ? name + "(" + TOPICS[topic] + ")"
+      String name =
+          switch (kind) {
+            case PROMOTE_SAME -> "promoteSameTerm";
+            case PROMOTE_NEXT -> "promoteNextTerm";
+            case DECIDE_FAST -> "decideFast";
+            case DECIDE_LEGACY -> "decideLegacy";
+            case WRITE -> "write";
+            case WRITE_WITH_TERM -> "writeWithTerm";
+            case STEP_DOWN -> "stepDown";
+            case GO_ZOMBIE -> "goZombie";
+            case UNDECODABLE -> "undecodable";
+          };
+      return kind == Kind.UNDECODABLE
+          ? name + "(" + TOPICS[topic] + ")"
           : name + "(" + HOSTS[host] + ", " + TOPICS[topic] + ")";
     }
   }
 
   /** What an event did; a fast path that breaks the property is a VIOLATION. */
-  enum Outcome { NOT_APPLICABLE, APPLIED, LEGACY_WAIT, FAST_PATH, VIOLATION }
+  enum Outcome {
+    NOT_APPLICABLE,
+    APPLIED,
+    LEGACY_WAIT,
+    FAST_PATH,
+    VIOLATION
+  }
 
   /** How a world is built: the observers, and whether the emitter honours rule E1. */
-  record Config(HandoffObserverFactory observers, UnaryOperator<LeadershipHandoffObserver> wrap,
-      boolean stampUnestablished, List<Event> alphabet) {
+  record Config(
+      HandoffObserverFactory observers,
+      UnaryOperator<LeadershipHandoffObserver> wrap,
+      boolean stampUnestablished,
+      List<Event> alphabet) {
     static Config real() {
       return new Config(STAMP_OBSERVERS, UnaryOperator.identity(), false, fullAlphabet());
     }
@@ -265,16 +333,21 @@ public class ExhaustiveSafetyTest {
   static final class World {
     private final Config config;
     private final List<List<LogRecord>> logs = new ArrayList<>();
+
     /** Per topic: offset of the first record appended after the last safe point. */
     private final int[] safePoint = new int[TOPICS.length];
+
     /** Per topic: the host the cluster manager has made leader (waiting or writing), or -1. */
     private final int[] leader = new int[TOPICS.length];
+
     /** Per topic: the term of the latest promotion, 0 before the first. */
     private final long[] clock = new long[TOPICS.length];
+
     private final Role[][] role = new Role[HOSTS.length][TOPICS.length];
     private final int[][] session = new int[HOSTS.length][TOPICS.length];
     private final long[][] term = new long[HOSTS.length][TOPICS.length];
-    private final LeadershipHandoffObserver[][] observer = new LeadershipHandoffObserver[HOSTS.length][TOPICS.length];
+    private final LeadershipHandoffObserver[][] observer =
+        new LeadershipHandoffObserver[HOSTS.length][TOPICS.length];
     private final int[][] read = new int[HOSTS.length][TOPICS.length];
     private final LeaderTerms[][] terms = new LeaderTerms[HOSTS.length][TOPICS.length];
     private final LeadershipHandoffEmitter emitter = new LogEmitter();
@@ -317,7 +390,8 @@ public class ExhaustiveSafetyTest {
       int t = e.topic();
       switch (e.kind()) {
         case PROMOTE_SAME, PROMOTE_NEXT -> {
-          // A zombie promoted again learns it was not leader any more: its old session ends, unstamped.
+          // A zombie promoted again learns it was not leader any more: its old session ends,
+          // unstamped.
           clock[t] = e.kind() == Kind.PROMOTE_SAME ? clock[t] : clock[t] + 1;
           leader[t] = h;
           role[h][t] = Role.WAITING;
@@ -343,7 +417,8 @@ public class ExhaustiveSafetyTest {
           role[h][t] = Role.STANDBY;
           StepDown s = terms[h][t].demoted(PARTITION, 0, HOSTS[h]);
           if (s.leaderTerm() != term[h][t]) {
-            throw new AssertionError("LeaderTerms demoted " + s + " but " + HOSTS[h] + " held term " + term[h][t]);
+            throw new AssertionError(
+                "LeaderTerms demoted " + s + " but " + HOSTS[h] + " held term " + term[h][t]);
           }
           emitter.emitStepDown(s);
           return Outcome.APPLIED;
@@ -378,8 +453,13 @@ public class ExhaustiveSafetyTest {
       read[h][t] = log.size();
       long myTerm = terms[h][t].termOf(PARTITION);
       if (myTerm != term[h][t]) {
-        throw new AssertionError("LeaderTerms holds term " + myTerm + " for " + HOSTS[h] + ", promoted with "
-            + term[h][t]);
+        throw new AssertionError(
+            "LeaderTerms holds term "
+                + myTerm
+                + " for "
+                + HOSTS[h]
+                + ", promoted with "
+                + term[h][t]);
       }
       HandoverPath path = o.decideHandover(PARTITION, myTerm, windowElapsed);
       if (path == HandoverPath.WAIT) {
@@ -389,7 +469,8 @@ public class ExhaustiveSafetyTest {
         return Outcome.NOT_APPLICABLE;
       }
       if (!terms[h][t].established(PARTITION, myTerm)) {
-        throw new AssertionError("LeaderTerms refused to establish term " + myTerm + " of " + HOSTS[h]);
+        throw new AssertionError(
+            "LeaderTerms refused to establish term " + myTerm + " of " + HOSTS[h]);
       }
       role[h][t] = Role.LEADER;
       if (path == HandoverPath.LEGACY_WAIT) {
@@ -414,7 +495,9 @@ public class ExhaustiveSafetyTest {
       for (int offset = safePoint[t]; offset < log.size(); offset++) {
         LogRecord r = log.get(offset);
         if (r.kind() == RecordKind.UNDECODABLE) {
-          return "offset " + offset + " is a record nobody can decode: its writer is unknown and never stepped down";
+          return "offset "
+              + offset
+              + " is a record nobody can decode: its writer is unknown and never stepped down";
         }
         if (r.session() == session[h][t]) {
           continue;
@@ -426,8 +509,17 @@ public class ExhaustiveSafetyTest {
           }
         }
         if (last.kind() != RecordKind.STAMP) {
-          return "writer " + HOSTS[r.host()] + " (session " + r.session() + ") appended " + r + " at offset " + offset
-              + ", after the last safe point, and its last record is " + last + ", not a step-down stamp";
+          return "writer "
+              + HOSTS[r.host()]
+              + " (session "
+              + r.session()
+              + ") appended "
+              + r
+              + " at offset "
+              + offset
+              + ", after the last safe point, and its last record is "
+              + last
+              + ", not a step-down stamp";
         }
       }
       return null;
@@ -444,7 +536,9 @@ public class ExhaustiveSafetyTest {
     String describeLogs() {
       StringBuilder sb = new StringBuilder();
       for (int t = 0; t < TOPICS.length; t++) {
-        sb.append(TOPICS[t]).append(" (records from offset ").append(safePoint[t])
+        sb.append(TOPICS[t])
+            .append(" (records from offset ")
+            .append(safePoint[t])
             .append(" on follow the last safe point):\n");
         List<LogRecord> log = logs.get(t);
         for (int offset = 0; offset < log.size(); offset++) {
@@ -459,7 +553,8 @@ public class ExhaustiveSafetyTest {
       @Override
       public EmitOutcome emitStepDown(StepDown s) {
         EmitStatus skip = s.skipStatus();
-        if (skip != null && !(config.stampUnestablished() && skip == EmitStatus.SKIPPED_UNESTABLISHED)) {
+        if (skip != null
+            && !(config.stampUnestablished() && skip == EmitStatus.SKIPPED_UNESTABLISHED)) {
           return EmitOutcome.skipped(s, skip);
         }
         int t = List.of(TOPICS).indexOf(s.versionTopic());
@@ -474,8 +569,7 @@ public class ExhaustiveSafetyTest {
       }
 
       @Override
-      public void close() {
-      }
+      public void close() {}
     }
   }
 
@@ -500,7 +594,8 @@ public class ExhaustiveSafetyTest {
     }
 
     @Override
-    public void observe(int partition, long offset, byte[] recordKey, CharSequence writerId, long termId) {
+    public void observe(
+        int partition, long offset, byte[] recordKey, CharSequence writerId, long termId) {
       delegate.observe(partition, offset, recordKey, writerId, termId);
     }
 
@@ -515,7 +610,8 @@ public class ExhaustiveSafetyTest {
     }
 
     @Override
-    public HandoverPath decideHandover(int partition, long myTerm, boolean inactivityWindowElapsed) {
+    public HandoverPath decideHandover(
+        int partition, long myTerm, boolean inactivityWindowElapsed) {
       return delegate.decideHandover(partition, myTerm, inactivityWindowElapsed);
     }
 
@@ -547,13 +643,13 @@ public class ExhaustiveSafetyTest {
     }
 
     @Override
-    public void observeUndecodable(int partition, long offset) {
-    }
+    public void observeUndecodable(int partition, long offset) {}
   }
 
   /** Broken on purpose: cuts whenever the record just before the reader's own DoL is a stamp. */
   static final class TrustsStampBeforeOwnDeclaration extends ForwardingObserver {
     private boolean lastWasStamp;
+
     /** The term of the reader's own DoL when a stamp came just before it, else -1. */
     private long trustedTerm = -1;
 
@@ -562,8 +658,10 @@ public class ExhaustiveSafetyTest {
     }
 
     @Override
-    public void observe(int partition, long offset, byte[] recordKey, CharSequence writerId, long termId) {
-      if (StampKeys.isDeclarationOfLeadershipKey(recordKey) && localWriterId().contentEquals(writerId)) {
+    public void observe(
+        int partition, long offset, byte[] recordKey, CharSequence writerId, long termId) {
+      if (StampKeys.isDeclarationOfLeadershipKey(recordKey)
+          && localWriterId().contentEquals(writerId)) {
         trustedTerm = lastWasStamp ? termId : -1;
       }
       lastWasStamp = StampKeys.isStepDownKey(recordKey);
@@ -578,11 +676,13 @@ public class ExhaustiveSafetyTest {
 
     @Override
     public boolean canSkipInactivityWait(int partition, long myTerm) {
-      return (myTerm > 0 && myTerm == trustedTerm) || super.canSkipInactivityWait(partition, myTerm);
+      return (myTerm > 0 && myTerm == trustedTerm)
+          || super.canSkipInactivityWait(partition, myTerm);
     }
 
     @Override
-    public HandoverPath decideHandover(int partition, long myTerm, boolean inactivityWindowElapsed) {
+    public HandoverPath decideHandover(
+        int partition, long myTerm, boolean inactivityWindowElapsed) {
       return HandoverPath.choose(canSkipInactivityWait(partition, myTerm), inactivityWindowElapsed);
     }
   }
@@ -593,8 +693,7 @@ public class ExhaustiveSafetyTest {
    * A sequence replayed on a fresh world: whether every event before the last applied without
    * breaking the property, and what the last one did.
    */
-  record Replay(World world, boolean prefixApplied, Outcome last) {
-  }
+  record Replay(World world, boolean prefixApplied, Outcome last) {}
 
   /** Replays {@code seq[0..length)} on a fresh world built from {@code config}. */
   static Replay replay(Config config, Event[] seq, int length) {
@@ -611,8 +710,10 @@ public class ExhaustiveSafetyTest {
   /** Depth-first enumeration of every applicable sequence, each one replayed on a fresh world. */
   static final class Search {
     final Config config;
+
     /** When set, only the violations that this configuration does not show too are counted. */
     final Config baseline;
+
     final int maxEvents;
     final LongAdder sequences = new LongAdder();
     final LongAdder longest = new LongAdder();
@@ -632,16 +733,19 @@ public class ExhaustiveSafetyTest {
       // Each applicable first event is one task; the cores share them.
       World root = new World(config);
       List<Event> firsts = config.alphabet().stream().filter(root::enabled).toList();
-      ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Runtime.getRuntime().availableProcessors()));
+      ExecutorService pool =
+          Executors.newFixedThreadPool(Math.max(1, Runtime.getRuntime().availableProcessors()));
       try {
         List<Future<?>> tasks = new ArrayList<>();
         for (Event first : firsts) {
-          tasks.add(pool.submit(() -> {
-            Event[] seq = new Event[maxEvents];
-            seq[0] = first;
-            visit(seq, 1);
-            return null;
-          }));
+          tasks.add(
+              pool.submit(
+                  () -> {
+                    Event[] seq = new Event[maxEvents];
+                    seq[0] = first;
+                    visit(seq, 1);
+                    return null;
+                  }));
         }
         for (Future<?> f : tasks) {
           f.get();
@@ -651,7 +755,10 @@ public class ExhaustiveSafetyTest {
       }
     }
 
-    /** The report of the shortest violation found (the first in alphabet order among equals), or null. */
+    /**
+     * The report of the shortest violation found (the first in alphabet order among equals), or
+     * null.
+     */
     synchronized String violation() {
       return shortestReport;
     }
@@ -661,8 +768,9 @@ public class ExhaustiveSafetyTest {
       Replay r = replay(config, seq, length);
       if (!r.prefixApplied()) {
         // Observers and terms must answer a replay exactly as they did the first time.
-        throw new AssertionError("the replay of a visited sequence diverged: "
-            + Arrays.toString(Arrays.copyOf(seq, length)));
+        throw new AssertionError(
+            "the replay of a visited sequence diverged: "
+                + Arrays.toString(Arrays.copyOf(seq, length)));
       }
       if (r.last() == Outcome.NOT_APPLICABLE) {
         return;
@@ -683,8 +791,7 @@ public class ExhaustiveSafetyTest {
           // A world that already broke the property has nothing more to show.
           return;
         }
-        default -> {
-        }
+        default -> {}
       }
       if (length == maxEvents) {
         return;
@@ -702,15 +809,20 @@ public class ExhaustiveSafetyTest {
         return;
       }
       shortest = Arrays.copyOf(seq, length);
-      StringBuilder sb = new StringBuilder("FAST_PATH broke the safety property: ").append(w.violation())
-          .append("\nevents:\n");
+      StringBuilder sb =
+          new StringBuilder("FAST_PATH broke the safety property: ")
+              .append(w.violation())
+              .append("\nevents:\n");
       for (int i = 0; i < length; i++) {
         sb.append("  ").append(i + 1).append(". ").append(seq[i]).append('\n');
       }
       shortestReport = sb.append(w.describeLogs()).toString();
     }
 
-    /** Shorter first, then by the events' places in the alphabet: the report does not depend on threads. */
+    /**
+     * Shorter first, then by the events' places in the alphabet: the report does not depend on
+     * threads.
+     */
     private int compare(Event[] a, Event[] b) {
       if (a.length != b.length) {
         return Integer.compare(a.length, b.length);

@@ -5,17 +5,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** The "backend" of the example vendor strategy: an append-only log per topic-partition, in memory. */
+/**
+ * The "backend" of the example vendor strategy: an append-only log per topic-partition, in memory.
+ */
 public final class MemoryLog {
 
   /** One appended record. */
-  public record Entry(byte[] key, long term, String writerId) {
-  }
+  public record Entry(byte[] key, long term, String writerId) {}
 
   private static final Map<String, List<Entry>> LOGS = new ConcurrentHashMap<>();
 
-  private MemoryLog() {
-  }
+  private MemoryLog() {}
 
   static long append(String topic, int partition, Entry entry) {
     List<Entry> log = LOGS.computeIfAbsent(topic + "-" + partition, k -> new ArrayList<>());

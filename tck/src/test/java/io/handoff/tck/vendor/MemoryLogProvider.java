@@ -18,15 +18,17 @@ import java.util.Collection;
 import java.util.List;
 
 /**
- * A vendor's strategy as a vendor would write it: stamps go to {@link MemoryLog} under the
- * vendor's own key, and the observer says only which keys are the vendor's declarations and stamps;
- * the tenure rules are the SPI's ({@link TenureObserver}). Registered through
- * {@code META-INF/services} in this module's tests, selected by {@code strategy=memlog}.
+ * A vendor's strategy as a vendor would write it: stamps go to {@link MemoryLog} under the vendor's
+ * own key, and the observer says only which keys are the vendor's declarations and stamps; the
+ * tenure rules are the SPI's ({@link TenureObserver}). Registered through {@code META-INF/services}
+ * in this module's tests, selected by {@code strategy=memlog}.
  */
 public final class MemoryLogProvider implements LeadershipHandoffProvider {
 
   public static final byte[] STEP_DOWN_KEY = {9, 'm', 'e', 'm', 'l', 'o', 'g', '-', 's', 'd'};
-  public static final byte[] DECLARATION_KEY = {9, 'm', 'e', 'm', 'l', 'o', 'g', '-', 'd', 'o', 'l'};
+  public static final byte[] DECLARATION_KEY = {
+    9, 'm', 'e', 'm', 'l', 'o', 'g', '-', 'd', 'o', 'l'
+  };
 
   @Override
   public String name() {
@@ -38,8 +40,8 @@ public final class MemoryLogProvider implements LeadershipHandoffProvider {
    * emitter borrows nothing from the host and ignores {@code resources}.
    */
   @Override
-  public LeadershipHandoffEmitter newEmitter(HandoffSettings settings, HandoffMetrics metrics,
-      HostResources resources) {
+  public LeadershipHandoffEmitter newEmitter(
+      HandoffSettings settings, HandoffMetrics metrics, HostResources resources) {
     requireNonNull(settings, "settings is null");
     requireNonNull(metrics, "metrics is null");
     requireNonNull(resources, "resources is null");
@@ -53,18 +55,23 @@ public final class MemoryLogProvider implements LeadershipHandoffProvider {
         if (!enabled) {
           return EmitOutcome.skipped(s, EmitStatus.SKIPPED_DISABLED);
         }
-        // The SPI decides which step-downs no strategy may stamp (no term, a term never established).
+        // The SPI decides which step-downs no strategy may stamp (no term, a term never
+        // established).
         EmitStatus skip = s.skipStatus();
         if (skip != null) {
           metrics.stampSkipped(s, skip);
           return EmitOutcome.skipped(s, skip);
         }
         if (closed) {
-          return EmitOutcome.failed(s, EmitStatus.FAILED, 0, new IllegalStateException("emitter is closed"));
+          return EmitOutcome.failed(
+              s, EmitStatus.FAILED, 0, new IllegalStateException("emitter is closed"));
         }
         long start = System.nanoTime();
-        long offset = MemoryLog.append(s.versionTopic(), s.partition(),
-            new MemoryLog.Entry(STEP_DOWN_KEY.clone(), s.leaderTerm(), s.writerId()));
+        long offset =
+            MemoryLog.append(
+                s.versionTopic(),
+                s.partition(),
+                new MemoryLog.Entry(STEP_DOWN_KEY.clone(), s.leaderTerm(), s.writerId()));
         long took = System.nanoTime() - start;
         metrics.stampEmitted(s, took);
         return EmitOutcome.acked(s, took, offset);
@@ -87,15 +94,21 @@ public final class MemoryLogProvider implements LeadershipHandoffProvider {
   }
 
   @Override
-  public LeadershipHandoffObserver newObserver(HandoffSettings settings, HandoffMetrics metrics, String versionTopic,
-      String localWriterId) {
+  public LeadershipHandoffObserver newObserver(
+      HandoffSettings settings, HandoffMetrics metrics, String versionTopic, String localWriterId) {
     return new MemoryLogObserver(settings, metrics, versionTopic, localWriterId);
   }
 
-  /** All a vendor's observer has to say: which of its keys declare leadership and which step down. */
+  /**
+   * All a vendor's observer has to say: which of its keys declare leadership and which step down.
+   */
   static final class MemoryLogObserver extends TenureObserver {
 
-    MemoryLogObserver(HandoffSettings settings, HandoffMetrics metrics, String versionTopic, String localWriterId) {
+    MemoryLogObserver(
+        HandoffSettings settings,
+        HandoffMetrics metrics,
+        String versionTopic,
+        String localWriterId) {
       super(settings, metrics, versionTopic, localWriterId);
     }
 
