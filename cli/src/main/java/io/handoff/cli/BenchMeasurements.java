@@ -57,6 +57,10 @@ final class BenchMeasurements {
     return p;
   }
 
+  /**
+   * The physical limit on {@code topic}: {@code samples} bare produce round trips ({@code [0]}),
+   * then {@code samples} produce-to-fetch latencies ({@code [1]}), in nanoseconds.
+   */
   @SuppressWarnings("unchecked")
   List<Long>[] baseline(String servers, String topic, int samples) throws Exception {
     Properties pp = new Properties();
