@@ -1,12 +1,12 @@
 package io.handoff.cli;
 
+import io.handoff.cli.HandoverStories.Writes;
 import io.handoff.host.Handover;
 import io.handoff.host.ReferenceReplica;
 import io.handoff.spi.CountingHandoffMetrics;
 import io.handoff.spi.EmitOutcome;
 import io.handoff.spi.HandoffSettings;
 import io.handoff.spi.HandoverPath;
-import io.handoff.spi.HandoverReason;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -20,12 +20,9 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.stream.IntStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -37,6 +34,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "demo",
+    mixinStandardHelpOptions = true,
+    versionProvider = HandoffCli.Version.class,
     description = {
       "Plays leadership handovers on a real Kafka broker, with the no-op strategy (the new leader waits",
       "out the inactivity window) and with the stamp strategy (the new leader cuts the wait), and",
@@ -74,11 +73,17 @@ final class DemoCommand implements Callable<Integer> {
   int records;
 
   @Option(
-      names = "--inactivity-wait",
+      names = "--inactivity-window",
+      paramLabel = "DURATION",
       defaultValue = "10s",
       converter = DurationConverter.class,
       description =
-          "The legacy inactivity window for the demo (default: ${DEFAULT-VALUE}; production default: 300s).")
+          "The legacy inactivity window for the demo, e.g. 10s or 1500ms (default: ${DEFAULT-VALUE};"
+              + " production default: 300s).")
+  Duration window;
+
+  /** The name of {@code --inactivity-window} before it was aligned with {@code bench}. */
+  @Option(names = "--inactivity-wait", hidden = true, converter = DurationConverter.class)
   Duration inactivityWait;
 
   @Option(
@@ -87,73 +92,12 @@ final class DemoCommand implements Callable<Integer> {
       description = "Also write a self-contained HTML report.")
   Path report;
 
-  /** What one strategy's story produced, with every handover told moment by moment. */
-  record StrategyResult(
-      String strategy,
-      List<Long> gapsNanos,
-      long stampsEmitted,
-      long fastPaths,
-      long legacyWaits,
-      List<HandoverStory> stories) {
-    GapStats stats() {
-      return GapStats.of(gapsNanos);
-    }
-  }
-
-  /**
-   * One partition's handover in one round, each moment in nanoseconds from the moment the old
-   * leader started stepping down; a moment that did not happen (no stamp, no write) is null.
-   *
-   * @param stamp the old leader's step-down stamp: status, offset and elapsed time
-   * @param lastWriteAcked the ack of the old leader's last write before it stepped down; often
-   *     after 0, since a server steps down with writes in flight and the stamp is ordered after
-   *     them
-   * @param stampAcked the stamp's ack: the emitter's elapsed time, from when it was called
-   * @param promoted the new leader's promotion, once the old leader stepped down from every
-   *     partition
-   * @param declarationAcked the ack of the new leader's declaration of leadership
-   * @param declarationRead the new leader saw its declaration read back
-   * @param writable the decision: the new leader may write
-   * @param firstWriteAcked the ack of the new leader's first write
-   */
-  record HandoverStory(
-      int round,
-      int partition,
-      String oldLeader,
-      String newLeader,
-      long term,
-      EmitOutcome stamp,
-      Long lastWriteAcked,
-      Long stampAcked,
-      long promoted,
-      long declarationAcked,
-      long declarationRead,
-      long writable,
-      HandoverPath path,
-      HandoverReason reason,
-      Long firstWriteAcked) {}
-
-  /**
-   * A leader's writes to one partition: when its first record and its last were acknowledged
-   * (nanoTime).
-   */
-  private record Writes(CompletableFuture<Long> firstAckedAt, CompletableFuture<Long> lastAckedAt) {
-    static final Writes NONE = new Writes(null, null);
-  }
-
-  /** A handover whose writes may still be in flight when it is recorded. */
-  private record Pending(
-      int round,
-      String oldLeader,
-      String newLeader,
-      long start,
-      long emittedAt,
-      EmitOutcome stamp,
-      Writes before,
-      Handover handover,
-      Writes after) {}
-
   private PrintWriter out;
+
+  /** The window asked for, under its name or its older one. */
+  Duration inactivityWindow() {
+    return inactivityWait != null ? inactivityWait : window;
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -167,8 +111,9 @@ final class DemoCommand implements Callable<Integer> {
     if (records < 0) {
       throw new CliException("--records must be >= 0, got " + records);
     }
-    if (inactivityWait.isNegative() || inactivityWait.isZero()) {
-      throw new CliException("--inactivity-wait must be positive, got " + inactivityWait);
+    if (inactivityWindow().isNegative() || inactivityWindow().isZero()) {
+      throw new CliException(
+          "--inactivity-window must be positive, got " + inactivityWindow().toMillis() + "ms");
     }
     out.printf(
         Locale.ROOT,
@@ -176,7 +121,7 @@ final class DemoCommand implements Callable<Integer> {
             + " (shortened from the %d s production default)%n",
         partitions,
         rounds,
-        seconds(inactivityWait),
+        HandoverScenario.seconds(inactivityWindow()),
         PRODUCTION_WINDOW_SECONDS);
 
     try (KafkaTarget kafka = KafkaTarget.open(bootstrapServers, out)) {
@@ -186,7 +131,8 @@ final class DemoCommand implements Callable<Integer> {
       printTable(results);
       if (report != null) {
         try {
-          Files.writeString(report, DemoReport.html(results, partitions, rounds, inactivityWait));
+          Files.writeString(
+              report, DemoReport.html(results, partitions, rounds, inactivityWindow()));
         } catch (IOException e) {
           throw new CliException("Cannot write report " + report + ": " + e.getMessage(), e);
         }
@@ -198,7 +144,6 @@ final class DemoCommand implements Callable<Integer> {
 
   private StrategyResult play(String strategy, KafkaTarget kafka) throws Exception {
     boolean stamp = strategy.equals("stamp");
-    String servers = kafka.servers();
     String topic = "demo_" + strategy + "_v" + System.currentTimeMillis();
     kafka.createTopic(topic, partitions);
 
@@ -218,12 +163,10 @@ final class DemoCommand implements Callable<Integer> {
             : "strategy 'noop' (today's behaviour): no stamp; the new leader waits until the partition is silent for the window");
 
     CountingHandoffMetrics metrics = new CountingHandoffMetrics();
-    List<Integer> all = IntStream.range(0, partitions).boxed().toList();
     List<Long> gaps = new ArrayList<>();
-    List<Pending> pending = new ArrayList<>();
+    HandoverStories stories = new HandoverStories();
     // The new leader's writes start as soon as its partition is writable, as a server's do, on a
-    // thread
-    // of their own: not on the replica's consumer thread that completes the promotion.
+    // thread of their own: not on the replica's consumer thread that completes the promotion.
     ExecutorService writer =
         Executors.newSingleThreadExecutor(
             r -> {
@@ -231,219 +174,118 @@ final class DemoCommand implements Callable<Integer> {
               t.setDaemon(true);
               return t;
             });
-    try (ReferenceReplica a = replica("host-a", servers, topic, all, props, metrics);
-        ReferenceReplica b = replica("host-b", servers, topic, all, props, metrics)) {
-      // A step-down from no partition: the first one in a process loads the emitter's classes
-      // before
-      // its clock starts, which would place the first round's stamps earlier than they were acked.
-      a.stepDownAll(List.of());
-      b.stepDownAll(List.of());
-      long term = nextTerm(0);
-      for (int p : all) {
-        a.startAsFirstLeader(p, term);
-      }
-      Map<Integer, Writes> written = new HashMap<>();
-      for (int p : all) {
-        written.put(p, write(a, p));
-      }
-      out.printf(
-          Locale.ROOT,
-          "[%s] host-a leads %s (term %d) and wrote %d records per partition%n",
-          strategy,
-          topic,
-          term,
-          records);
-
-      ReferenceReplica oldLeader = a;
-      ReferenceReplica newLeader = b;
-      for (int round = 1; round <= rounds; round++) {
-        term = nextTerm(term);
-        long start = System.nanoTime();
-        ReferenceReplica.StepDowns stepDowns = oldLeader.stepDownAll(all);
-        List<EmitOutcome> outcomes = stepDowns.outcomes();
-        long emitted = outcomes.stream().filter(EmitOutcome::isAcked).count();
-        out.printf(
-            Locale.ROOT,
-            "[%s] round %d: %s steps down from %d partitions (%s), %s takes over with term %d%n",
-            strategy,
-            round,
-            oldLeader.config().replicaId(),
+    try (HandoverScenario scenario =
+        new HandoverScenario(
+            kafka.servers(),
+            topic,
+            List.of("host-a", "host-b"),
             partitions,
-            emitted > 0
-                ? emitted + " stamps acked in " + GapStats.human(System.nanoTime() - start)
-                : "no stamp",
-            newLeader.config().replicaId(),
-            term);
-        List<CompletableFuture<Handover>> promotions = new ArrayList<>();
-        List<CompletableFuture<Writes>> writes = new ArrayList<>();
-        for (int p : all) {
-          CompletableFuture<Handover> promotion = newLeader.promote(p, term);
-          promotions.add(promotion);
-          ReferenceReplica leader = newLeader;
-          writes.add(promotion.thenApplyAsync(h -> write(leader, p), writer));
-        }
-        List<Handover> handovers = await(strategy, promotions, start);
-        for (int i = 0; i < all.size(); i++) {
-          int p = all.get(i);
-          // Handed to the producer before the next step-down, whose stamp is ordered after them.
-          Writes after = writes.get(i).get(10, TimeUnit.SECONDS);
-          pending.add(
-              new Pending(
-                  round,
-                  oldLeader.config().replicaId(),
-                  newLeader.config().replicaId(),
-                  start,
-                  stepDowns.emittedAtNanos(),
-                  outcomes.get(i),
-                  written.get(p),
-                  handovers.get(i),
-                  after));
-          written.put(p, after);
-        }
-        long fast = handovers.stream().filter(h -> h.path() == HandoverPath.FAST_PATH).count();
-        handovers.forEach(h -> gaps.add(h.writableAtNanos() - start));
-        GapStats roundStats =
-            GapStats.of(handovers.stream().map(h -> h.writableAtNanos() - start).toList());
-        out.printf(
-            Locale.ROOT,
-            "[%s]   %s may write: %d fast path(s), %d legacy wait(s); gap median %s, max %s%n",
-            strategy,
-            newLeader.config().replicaId(),
-            fast,
-            handovers.size() - fast,
-            GapStats.human(roundStats.medianNanos()),
-            GapStats.human(roundStats.maxNanos()));
-        ReferenceReplica t = oldLeader;
-        oldLeader = newLeader;
-        newLeader = t;
-      }
-      // Every write is acknowledged or failed within the producers' delivery timeout; closing the
-      // replicas would fail those still in flight, so their moments are read first.
-      List<HandoverStory> stories = stories(pending);
+            HandoffSettings.from(props),
+            inactivityWindow(),
+            metrics)) {
+      Map<Integer, Writes> written = new HashMap<>();
+      scenario.play(
+          rounds,
+          new HandoverScenario.Script() {
+            @Override
+            public void started(ReferenceReplica leader, long term) {
+              for (int p : scenario.partitions()) {
+                written.put(p, Writes.of(leader, p, records));
+              }
+              out.printf(
+                  Locale.ROOT,
+                  "[%s] %s leads %s (term %d) and wrote %d records per partition%n",
+                  strategy,
+                  leader.config().replicaId(),
+                  topic,
+                  term,
+                  records);
+            }
+
+            @Override
+            public void handedOver(HandoverScenario.Round round) throws Exception {
+              List<Integer> all = scenario.partitions();
+              List<CompletableFuture<Writes>> writes = new ArrayList<>(all.size());
+              for (int i = 0; i < all.size(); i++) {
+                int p = all.get(i);
+                writes.add(
+                    round
+                        .promotions()
+                        .get(i)
+                        .thenApplyAsync(h -> Writes.of(round.newLeader(), p, records), writer));
+              }
+              printStepDown(strategy, round);
+              List<Handover> handovers =
+                  round.await(
+                      inactivityWindow().plusSeconds(60),
+                      (waited, writable, total) -> {
+                        out.printf(
+                            Locale.ROOT,
+                            "[%s]   ... %d s of %s window waited, %d/%d partitions writable%n",
+                            strategy,
+                            waited,
+                            HandoverScenario.seconds(inactivityWindow()),
+                            writable,
+                            total);
+                        out.flush();
+                      });
+              List<EmitOutcome> outcomes = round.stepDowns().outcomes();
+              for (int i = 0; i < all.size(); i++) {
+                int p = all.get(i);
+                // Handed to the producer before the next step-down, whose stamp is ordered after.
+                Writes after = writes.get(i).get(10, TimeUnit.SECONDS);
+                stories.add(round, outcomes.get(i), written.get(p), handovers.get(i), after);
+                written.put(p, after);
+              }
+              List<Long> roundGaps =
+                  handovers.stream().map(h -> h.writableAtNanos() - round.startNanos()).toList();
+              gaps.addAll(roundGaps);
+              printTakenOver(strategy, round, handovers, GapStats.of(roundGaps));
+            }
+          });
+      // Closing the replicas would fail the writes still in flight: their moments are read first.
       return new StrategyResult(
-          strategy, gaps, metrics.emitSuccess(), metrics.fastPath(), metrics.legacyWait(), stories);
+          strategy,
+          gaps,
+          metrics.emitSuccess(),
+          metrics.fastPath(),
+          metrics.legacyWait(),
+          stories.tell());
     } finally {
       writer.shutdownNow();
     }
   }
 
-  private static List<HandoverStory> stories(List<Pending> pending) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
-    List<HandoverStory> stories = new ArrayList<>(pending.size());
-    for (Pending p : pending) {
-      Handover h = p.handover();
-      EmitOutcome stamp = p.stamp();
-      stories.add(
-          new HandoverStory(
-              p.round(),
-              h.partition(),
-              p.oldLeader(),
-              p.newLeader(),
-              h.term(),
-              stamp,
-              since(p.start(), ackedAt(p.before().lastAckedAt(), deadline)),
-              stamp.isAcked() ? p.emittedAt() - p.start() + stamp.elapsedNanos() : null,
-              h.promotedAtNanos() - p.start(),
-              h.declarationAckedAtNanos() - p.start(),
-              h.declarationReadAtNanos() - p.start(),
-              h.writableAtNanos() - p.start(),
-              h.path(),
-              h.reason(),
-              since(p.start(), ackedAt(p.after().firstAckedAt(), deadline))));
-    }
-    return stories;
+  private void printStepDown(String strategy, HandoverScenario.Round round) {
+    long emitted = round.stepDowns().outcomes().stream().filter(EmitOutcome::isAcked).count();
+    out.printf(
+        Locale.ROOT,
+        "[%s] round %d: %s steps down from %d partitions (%s), %s takes over with term %d%n",
+        strategy,
+        round.number(),
+        round.oldLeader().config().replicaId(),
+        partitions,
+        emitted > 0
+            ? emitted
+                + " stamps acked in "
+                + GapStats.human(round.steppedDownNanos() - round.startNanos())
+            : "no stamp",
+        round.newLeader().config().replicaId(),
+        round.term());
   }
 
-  /** When the writes were acknowledged, or null when there were none or they failed. */
-  private static Long ackedAt(CompletableFuture<Long> ack, long deadline) {
-    if (ack == null) {
-      return null;
-    }
-    try {
-      return ack.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return null;
-    } catch (ExecutionException | TimeoutException e) {
-      return null;
-    }
-  }
-
-  private static Long since(long start, Long at) {
-    return at == null ? null : at - start;
-  }
-
-  private ReferenceReplica replica(
-      String id,
-      String servers,
-      String topic,
-      List<Integer> all,
-      Properties props,
-      CountingHandoffMetrics metrics) {
-    return new ReferenceReplica(
-        new ReferenceReplica.Config(id, servers, topic, 0, inactivityWait),
-        all,
-        HandoffSettings.from(props),
-        metrics);
-  }
-
-  /**
-   * The leader's writes to a partition, handed to its producer without waiting, as a server writes:
-   * the next step-down comes while they may still be in flight, and its stamp is ordered after
-   * them. The first record is handed alone, so that its ack is the first write's.
-   */
-  private Writes write(ReferenceReplica leader, int partition) {
-    if (records == 0) {
-      return Writes.NONE;
-    }
-    CompletableFuture<Long> first =
-        leader.writeDataAsync(partition, 1).thenApply(offsets -> System.nanoTime());
-    CompletableFuture<Long> last =
-        records == 1
-            ? first
-            : leader.writeDataAsync(partition, records - 1).thenApply(offsets -> System.nanoTime());
-    return new Writes(first, last);
-  }
-
-  /** Waits for every promotion, printing progress each second while it takes longer. */
-  private List<Handover> await(
-      String strategy, List<CompletableFuture<Handover>> promotions, long start)
-      throws InterruptedException, ExecutionException {
-    CompletableFuture<Void> all =
-        CompletableFuture.allOf(promotions.toArray(CompletableFuture[]::new));
-    long limitNanos = inactivityWait.toNanos() + TimeUnit.SECONDS.toNanos(60);
-    int lastReported = 0;
-    while (true) {
-      try {
-        all.get(200, TimeUnit.MILLISECONDS);
-        break;
-      } catch (TimeoutException e) {
-        long waited = System.nanoTime() - start;
-        if (waited > limitNanos) {
-          throw new CliException(
-              "Handover did not finish within " + seconds(Duration.ofNanos(limitNanos)));
-        }
-        int secondsWaited = (int) TimeUnit.NANOSECONDS.toSeconds(waited);
-        if (secondsWaited >= lastReported + 2) {
-          lastReported = secondsWaited;
-          long done = promotions.stream().filter(CompletableFuture::isDone).count();
-          out.printf(
-              Locale.ROOT,
-              "[%s]   ... %d s of %s window waited, %d/%d partitions writable%n",
-              strategy,
-              secondsWaited,
-              seconds(inactivityWait),
-              done,
-              promotions.size());
-          out.flush();
-        }
-      }
-    }
-    List<Handover> handovers = new ArrayList<>();
-    for (CompletableFuture<Handover> f : promotions) {
-      handovers.add(f.get());
-    }
-    return handovers;
+  private void printTakenOver(
+      String strategy, HandoverScenario.Round round, List<Handover> handovers, GapStats stats) {
+    long fast = handovers.stream().filter(h -> h.path() == HandoverPath.FAST_PATH).count();
+    out.printf(
+        Locale.ROOT,
+        "[%s]   %s may write: %d fast path(s), %d legacy wait(s); gap median %s, max %s%n",
+        strategy,
+        round.newLeader().config().replicaId(),
+        fast,
+        handovers.size() - fast,
+        GapStats.human(stats.medianNanos()),
+        GapStats.human(stats.maxNanos()));
   }
 
   private void printTable(List<StrategyResult> results) {
@@ -451,7 +293,7 @@ final class DemoCommand implements Callable<Integer> {
     out.printf(
         Locale.ROOT,
         "Handover gap: old leader starts stepping down -> new leader may write (window %s)%n",
-        seconds(inactivityWait));
+        HandoverScenario.seconds(inactivityWindow()));
     String fmt = "%-9s %9s %11s %11s %11s %8s %11s %13s%n";
     out.printf(
         Locale.ROOT,
@@ -486,15 +328,5 @@ final class DemoCommand implements Callable<Integer> {
           "Speedup of the median gap with the stamp: %,.0fx%n",
           (double) noop.medianNanos() / stamp.medianNanos());
     }
-  }
-
-  /** Terms as a cluster manager hands them out: wall-clock milliseconds, strictly increasing. */
-  private static long nextTerm(long previous) {
-    return Math.max(previous + 1, System.currentTimeMillis());
-  }
-
-  static String seconds(Duration d) {
-    long ms = d.toMillis();
-    return ms % 1000 == 0 ? (ms / 1000) + " s" : String.format(Locale.ROOT, "%.1f s", ms / 1000.0);
   }
 }

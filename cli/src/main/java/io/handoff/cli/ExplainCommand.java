@@ -2,6 +2,8 @@ package io.handoff.cli;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.handoff.spi.HandoverExplanation;
 import io.handoff.spi.TenureTracker;
 import io.handoff.stamp.StampRecords;
@@ -269,70 +271,67 @@ final class ExplainCommand implements Callable<Integer> {
     }
   }
 
-  /** The same as {@link #text}, as one JSON object. */
+  /** The same as {@link #text}, as one JSON object on one line. */
   static String json(TenureReport.Result r) {
     HandoverExplanation x = r.explanation();
-    StringBuilder sb = new StringBuilder(1024).append('{');
-    sb.append("\"topic\":").append(Json.quote(r.topic()));
-    sb.append(",\"partition\":").append(r.partition());
-    sb.append(",\"fromOffset\":").append(r.fromOffset());
-    sb.append(",\"endOffset\":").append(r.endOffset());
-    sb.append(",\"recordsRead\":").append(r.recordsRead());
-    sb.append(",\"highestTermRead\":").append(r.highestTermRead());
-    sb.append(",\"newLeader\":{\"writer\":").append(Json.quote(r.writer()));
-    sb.append(",\"term\":").append(r.term());
-    sb.append(",\"termDefaulted\":").append(r.termDefaulted());
-    sb.append(",\"declarationOffset\":").append(r.endOffset()).append('}');
-    sb.append(",\"mayCut\":").append(x.mayCut());
-    sb.append(",\"reason\":").append(Json.quote(x.reason().name()));
-    sb.append(",\"description\":").append(Json.quote(x.describe()));
-    sb.append(",\"culprit\":");
+    ObjectNode j = Json.object();
+    j.put("topic", r.topic());
+    j.put("partition", r.partition());
+    j.put("fromOffset", r.fromOffset());
+    j.put("endOffset", r.endOffset());
+    j.put("recordsRead", r.recordsRead());
+    j.put("highestTermRead", r.highestTermRead());
+    ObjectNode leader = j.putObject("newLeader");
+    leader.put("writer", r.writer());
+    leader.put("term", r.term());
+    leader.put("termDefaulted", r.termDefaulted());
+    leader.put("declarationOffset", r.endOffset());
+    j.put("mayCut", x.mayCut());
+    j.put("reason", x.reason().name());
+    j.put("description", x.describe());
     if (x.culprit() == null) {
-      sb.append("null");
+      j.putNull("culprit");
     } else {
       HandoverExplanation.Record c = x.culprit();
-      sb.append("{\"offset\":").append(c.offset());
-      sb.append(",\"kind\":").append(Json.quote(kindOfCulprit(r, c.offset())));
-      sb.append(",\"writer\":").append(Json.quote(c.writerId()));
-      sb.append(",\"term\":").append(c.term()).append('}');
+      ObjectNode culprit = j.putObject("culprit");
+      culprit.put("offset", c.offset());
+      culprit.put("kind", kindOfCulprit(r, c.offset()));
+      culprit.put("writer", c.writerId());
+      culprit.put("term", c.term());
     }
-    sb.append(",\"responsible\":[");
-    String sep = "";
+    ArrayNode responsible = j.putArray("responsible");
     for (TenureReport.Evidence e : r.responsible()) {
-      sb.append(sep).append("{\"offset\":").append(e.offset());
-      sb.append(",\"kind\":").append(Json.quote(e.kind()));
-      sb.append(",\"writer\":").append(Json.quote(e.writer()));
-      sb.append(",\"term\":").append(e.term());
-      sb.append(",\"role\":").append(Json.quote(e.role())).append('}');
-      sep = ",";
+      ObjectNode o = responsible.addObject();
+      o.put("offset", e.offset());
+      o.put("kind", e.kind());
+      o.put("writer", e.writer());
+      o.put("term", e.term());
+      o.put("role", e.role());
     }
-    sb.append("],\"tenures\":[");
-    sep = "";
+    ArrayNode tenures = j.putArray("tenures");
     for (TenureReport.Tenure t : r.tenures()) {
       boolean unseen = t.firstOffset() < 0;
-      sb.append(sep).append("{\"writer\":").append(Json.quote(t.writer()));
-      sb.append(",\"term\":").append(unseen ? "null" : Long.toString(t.term()));
-      sb.append(",\"firstOffset\":").append(unseen ? "null" : Long.toString(t.firstOffset()));
-      sb.append(",\"lastOffset\":").append(t.lastOffset());
-      sb.append(",\"clean\":").append(t.clean());
-      sb.append(",\"culprit\":");
+      ObjectNode o = tenures.addObject();
+      o.put("writer", t.writer());
+      o.put("term", unseen ? null : t.term());
+      o.put("firstOffset", unseen ? null : t.firstOffset());
+      o.put("lastOffset", t.lastOffset());
+      o.put("clean", t.clean());
       TenureReport.Culprit c = t.culprit();
       if (c == null) {
-        sb.append("null");
+        o.putNull("culprit");
       } else {
-        sb.append("{\"offset\":").append(c.offset());
-        sb.append(",\"kind\":").append(Json.quote(c.kind()));
-        sb.append(",\"writer\":").append(Json.quote(c.writer()));
-        sb.append(",\"term\":").append(c.term());
-        sb.append(",\"afterStamp\":").append(c.afterStamp()).append('}');
+        ObjectNode culprit = o.putObject("culprit");
+        culprit.put("offset", c.offset());
+        culprit.put("kind", c.kind());
+        culprit.put("writer", c.writer());
+        culprit.put("term", c.term());
+        culprit.put("afterStamp", c.afterStamp());
       }
-      sb.append(",\"stamped\":").append(t.stamped());
-      sb.append(",\"stampOffset\":")
-          .append(t.stamped() ? Long.toString(t.stampOffset()) : "null")
-          .append('}');
-      sep = ",";
+      o.put("stamped", t.stamped());
+      o.put("stampOffset", t.stamped() ? t.stampOffset() : null);
     }
-    return sb.append("]}").toString();
+    return Json.line(j);
   }
 
   /**

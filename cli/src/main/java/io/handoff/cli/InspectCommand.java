@@ -1,5 +1,6 @@
 package io.handoff.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.handoff.stamp.DecodedEnvelope;
 import io.handoff.stamp.StampCodec;
 import io.handoff.stamp.StampCodecException;
@@ -163,17 +164,16 @@ final class InspectCommand implements Callable<Integer> {
 
     @Override
     public void add(Row row) {
-      StringBuilder sb = new StringBuilder(128).append('{');
-      sb.append("\"offset\":").append(row.offset());
-      sb.append(",\"timestamp\":")
-          .append(row.timestamp() < 0 ? "null" : Json.quote(formatTimestamp(row.timestamp())));
-      sb.append(",\"kind\":").append(Json.quote(row.kind()));
-      sb.append(",\"term\":").append(row.term());
-      sb.append(",\"writer\":").append(row.writer() == null ? "null" : Json.quote(row.writer()));
+      ObjectNode line = Json.object();
+      line.put("offset", row.offset());
+      line.put("timestamp", row.timestamp() < 0 ? null : formatTimestamp(row.timestamp()));
+      line.put("kind", row.kind());
+      line.put("term", row.term());
+      line.put("writer", row.writer());
       if (row.error() != null) {
-        sb.append(",\"error\":").append(Json.quote(row.error()));
+        line.put("error", row.error());
       }
-      out.println(sb.append('}'));
+      out.println(Json.line(line));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.handoff.cli;
 
+import java.time.Duration;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
@@ -8,8 +9,6 @@ import picocli.CommandLine.Option;
  * explain}): where the cluster is, which partition, and how long to wait for the broker.
  */
 final class PartitionOptions {
-
-  static final long DEFAULT_TIMEOUT_MS = 10_000L;
 
   @Option(
       names = {"-b", "--bootstrap-servers"},
@@ -33,11 +32,22 @@ final class PartitionOptions {
   int partition;
 
   @Option(
-      names = "--timeout-ms",
-      paramLabel = "MS",
-      defaultValue = "" + DEFAULT_TIMEOUT_MS,
-      description = "Longest wait for the broker, for each step (default: ${DEFAULT-VALUE}).")
-  long timeoutMs;
+      names = "--timeout",
+      paramLabel = "DURATION",
+      defaultValue = "10s",
+      converter = DurationConverter.class,
+      description =
+          "Longest wait for the broker, for each step, e.g. 10s or 500ms (default: ${DEFAULT-VALUE}).")
+  Duration timeout;
+
+  /** The milliseconds {@code --timeout} took before every duration was written alike. */
+  @Option(names = "--timeout-ms", hidden = true)
+  Long timeoutMs;
+
+  /** The timeout asked for, in either spelling. */
+  Duration timeout() {
+    return timeoutMs != null ? Duration.ofMillis(timeoutMs) : timeout;
+  }
 
   /** Rejects values no broker could answer, as a usage error of {@code cl}. */
   void validate(CommandLine cl) {
@@ -50,9 +60,10 @@ final class PartitionOptions {
     if (partition < 0) {
       throw new CommandLine.ParameterException(cl, "--partition must be >= 0, got " + partition);
     }
-    if (timeoutMs <= 0 || timeoutMs > Integer.MAX_VALUE) {
+    long ms = timeout().toMillis();
+    if (ms <= 0 || ms > Integer.MAX_VALUE) {
       throw new CommandLine.ParameterException(
-          cl, "--timeout-ms must be between 1 and " + Integer.MAX_VALUE + ", got " + timeoutMs);
+          cl, "--timeout must be between 1ms and " + Integer.MAX_VALUE + "ms, got " + ms + "ms");
     }
   }
 
@@ -61,6 +72,6 @@ final class PartitionOptions {
    * asks.
    */
   PartitionReader open(String clientId) {
-    return PartitionReader.open(bootstrapServers, topic, partition, timeoutMs, clientId);
+    return PartitionReader.open(bootstrapServers, topic, partition, timeout().toMillis(), clientId);
   }
 }

@@ -1,16 +1,17 @@
 package io.handoff.cli;
 
 import static org.testng.Assert.assertEquals;
+import static org.testng.Assert.assertNotNull;
 import static org.testng.Assert.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.handoff.embedded.EmbeddedKafkaCluster;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.testng.annotations.AfterClass;
 import org.testng.annotations.BeforeClass;
 import org.testng.annotations.Test;
@@ -53,12 +54,13 @@ public class BenchCommandTest {
             "2",
             "--mass",
             "20",
-            "--ack-timeout-ms",
-            "2000",
+            "--ack-timeout",
+            "2s",
             "--json",
             json.toString());
     assertEquals(code, 0, err.toString());
-    String text = Files.readString(json);
+    JsonNode j = new ObjectMapper().readTree(Files.readString(json));
+    JsonNode figures = j.get("figures");
     for (String figure :
         List.of(
             "produce_round_trip",
@@ -69,29 +71,37 @@ public class BenchCommandTest {
             "mass_step_down_acked",
             "mass_step_down_unreachable",
             "handover_gap_legacy")) {
-      Matcher m =
-          Pattern.compile(
-                  "\""
-                      + figure
-                      + "\": \\{[^}]*\"count\": (\\d+), \"median_nanos\": (\\d+), "
-                      + "\"p99_nanos\": (\\d+), \"max_nanos\": (\\d+)")
-              .matcher(text);
-      assertTrue(m.find(), figure + " missing from " + text);
-      long median = Long.parseLong(m.group(2));
-      long p99 = Long.parseLong(m.group(3));
-      long max = Long.parseLong(m.group(4));
+      JsonNode f = figures.get(figure);
+      assertNotNull(f, figure + " missing from " + j);
+      assertTrue(f.get("description").isTextual(), figure + ": description");
+      assertTrue(f.get("count").isIntegralNumber(), figure + ": count");
+      assertTrue(f.get("median_over_limit").isNumber(), figure + ": median_over_limit");
+      long median = f.get("median_nanos").asLong();
+      long p99 = f.get("p99_nanos").asLong();
+      long max = f.get("max_nanos").asLong();
       assertTrue(median > 0 && median <= p99 && p99 <= max, figure + ": median <= p99 <= max");
       assertTrue(out.toString().contains(figure), "table row " + figure);
     }
-    assertTrue(
-        text.contains("\"cores\": " + Runtime.getRuntime().availableProcessors()), "machine facts");
-    assertTrue(
-        text.contains("\"mass_step_down_acked_count\": 20"),
-        "every stamp of the mass run acked: " + text);
-    Matcher gapCount =
-        Pattern.compile("\"handover_gap_stamp\": \\{[^}]*\"count\": (\\d+)").matcher(text);
-    assertTrue(gapCount.find());
-    assertEquals(gapCount.group(1), "6", "one gap per handover asked for");
+    assertEquals(figures.size(), 8, "no other figure: " + figures);
+    assertEquals(
+        j.get("machine").get("cores").asInt(),
+        Runtime.getRuntime().availableProcessors(),
+        "machine facts");
+    assertEquals(j.get("machine").get("broker").asText(), kafka.bootstrapServers());
+    JsonNode parameters = j.get("parameters");
+    assertEquals(parameters.get("handovers").asInt(), 6);
+    assertEquals(parameters.get("partitions").asInt(), 2);
+    assertEquals(parameters.get("mass").asInt(), 20);
+    assertEquals(parameters.get("ack_timeout_ms").asLong(), 2000L);
+    assertEquals(parameters.get("inactivity_window_ms").asLong(), 300_000L);
+    assertTrue(j.get("limit_nanos").asLong() > 0, "limit: " + j);
+    assertEquals(
+        j.get("mass_step_down_acked_count").asLong(), 20L, "every stamp of the mass run acked");
+    assertEquals(
+        figures.get("handover_gap_stamp").get("count").asInt(),
+        6,
+        "one gap per handover asked for");
+    assertEquals(figures.get("handover_gap_legacy").get("count").asInt(), 0, "derived");
     Files.deleteIfExists(json);
   }
 }

@@ -68,7 +68,7 @@ public class DemoCommandTest {
             "2",
             "--records",
             "3",
-            "--inactivity-wait",
+            "--inactivity-window",
             "1500ms",
             "--report",
             report.toString());
@@ -107,7 +107,7 @@ public class DemoCommandTest {
             "1",
             "--records",
             "1",
-            "--inactivity-wait",
+            "--inactivity-window",
             "1s");
     assertEquals(r.code(), 0, r.err());
     assertTrue(r.out().contains("Starting an embedded Kafka broker"), r.out());
@@ -121,10 +121,17 @@ public class DemoCommandTest {
     assertEquals(
         zero.err().trim(), "handoff: error: --partitions must be between 1 and 1000, got 0");
 
-    Result bad = run("demo", "--inactivity-wait", "soon");
-    assertEquals(bad.code(), HandoffCli.EXIT_USAGE);
-    assertTrue(bad.err().contains("'soon' is not a duration"), bad.err());
-    assertFalse(bad.err().contains("\tat "), "no stack trace without -v");
+    for (String name : new String[] {"--inactivity-window", "--inactivity-wait"}) {
+      Result bad = run("demo", name, "soon");
+      assertEquals(bad.code(), HandoffCli.EXIT_USAGE, name);
+      assertTrue(bad.err().contains("'soon' is not a duration"), bad.err());
+      assertFalse(bad.err().contains("\tat "), "no stack trace without -v");
+    }
+
+    Result zeroWindow = run("demo", "--inactivity-window", "0s");
+    assertEquals(zeroWindow.code(), HandoffCli.EXIT_FAILURE);
+    assertEquals(
+        zeroWindow.err().trim(), "handoff: error: --inactivity-window must be positive, got 0ms");
 
     Result unknown = run("demo", "--frobnicate");
     assertEquals(unknown.code(), HandoffCli.EXIT_USAGE);

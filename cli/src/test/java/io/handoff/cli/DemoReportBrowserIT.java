@@ -86,7 +86,7 @@ public class DemoReportBrowserIT {
             Integer.toString(ROUNDS),
             "--records",
             "3",
-            "--inactivity-wait",
+            "--inactivity-window",
             "1s",
             "--report",
             report.toString());
@@ -103,20 +103,26 @@ public class DemoReportBrowserIT {
     assertEquals(image.getWidth(), WIDTH, "screenshot width");
     assertEquals(image.getHeight(), HEIGHT, "screenshot height");
 
-    Rectangle plot = boundsOf(image, rgb(DemoReport.PLOT_BACKGROUND), 0);
+    Rectangle plot = boundsOf(image, rgb(TimelineChart.PLOT_BACKGROUND), 0);
     assertNotNull(
-        plot, "no timeline plot (background " + DemoReport.PLOT_BACKGROUND + ") in " + png);
+        plot, "no timeline plot (background " + TimelineChart.PLOT_BACKGROUND + ") in " + png);
     assertEquals(
-        plot.x, DemoReport.PAGE_MARGIN + DemoReport.PLOT_LEFT, 2.0, "plot's left edge in " + png);
+        plot.x,
+        DemoReport.PAGE_MARGIN + TimelineChart.PLOT_LEFT,
+        2.0,
+        "plot's left edge in " + png);
     assertEquals(
-        plot.width, DemoReport.PLOT_RIGHT - DemoReport.PLOT_LEFT, 2.0, "plot's width in " + png);
-    Map<DemoReport.Mark, Integer> counts = new EnumMap<>(DemoReport.Mark.class);
-    for (DemoReport.Mark m : DemoReport.Mark.values()) {
+        plot.width,
+        TimelineChart.PLOT_RIGHT - TimelineChart.PLOT_LEFT,
+        2.0,
+        "plot's width in " + png);
+    Map<TimelineMark, Integer> counts = new EnumMap<>(TimelineMark.class);
+    for (TimelineMark m : TimelineMark.values()) {
       counts.put(m, count(image, plot, rgb(m.colour), TOLERANCE));
     }
     // Every moment of the story is drawn: the stamp's rows have stamps and fast paths, the no-op's
     // rows legacy waits, and both have declarations, read-backs, waits and writes.
-    for (DemoReport.Mark m : DemoReport.Mark.values()) {
+    for (TimelineMark m : TimelineMark.values()) {
       assertTrue(
           counts.get(m) >= MIN_PIXELS,
           m + " (" + m.colour + ") drawn in the plot " + plot + " of " + png + ": " + counts);

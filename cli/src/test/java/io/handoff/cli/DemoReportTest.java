@@ -4,8 +4,6 @@ import static org.testng.Assert.assertEquals;
 import static org.testng.Assert.assertFalse;
 import static org.testng.Assert.assertTrue;
 
-import io.handoff.cli.DemoCommand.HandoverStory;
-import io.handoff.cli.DemoCommand.StrategyResult;
 import io.handoff.spi.EmitOutcome;
 import io.handoff.spi.EmitStatus;
 import io.handoff.spi.HandoverPath;
@@ -89,7 +87,7 @@ public class DemoReportTest {
     assertTrue(
         html.contains("data-path=\"LEGACY_WAIT\" data-reason=\"consuming_off\""),
         "the no-op's reason");
-    for (DemoReport.Mark m : DemoReport.Mark.values()) {
+    for (TimelineMark m : TimelineMark.values()) {
       assertTrue(html.contains("class=\"mark " + m.cssClass + "\""), m + " drawn");
       assertTrue(html.contains("legend-item " + m.cssClass), m + " in the legend");
     }
@@ -103,11 +101,11 @@ public class DemoReportTest {
 
   @Test
   public void theNoopsSilentWindowIsSkippedAndTheStampsAxisIsOnePiece() {
-    DemoReport.Axis noop = DemoReport.Axis.of(result("noop", 1, 3).stories(), 100, 900);
+    TimelineAxis noop = TimelineAxis.of(result("noop", 1, 3).stories(), 100, 900);
     assertEquals(noop.lo.length, 2, "two pieces around the silent window");
     assertTrue(
         noop.right[0] - noop.left[0] >= (900 - 100) / 4, "the moments before the window keep room");
-    DemoReport.Axis stamp = DemoReport.Axis.of(result("stamp", 1, 3).stories(), 100, 900);
+    TimelineAxis stamp = TimelineAxis.of(result("stamp", 1, 3).stories(), 100, 900);
     assertEquals(stamp.lo.length, 1, "nothing to skip");
     assertTrue(stamp.lo[0] < -3, "a write acked before the step-down is in sight: " + stamp.lo[0]);
   }
@@ -116,7 +114,7 @@ public class DemoReportTest {
   public void momentsInOrderAreDrawnLeftToRightInsideThePlot() {
     for (String strategy : new String[] {"noop", "stamp"}) {
       StrategyResult r = result(strategy, 2, 4);
-      DemoReport.Axis axis = DemoReport.Axis.of(r.stories(), 100, 900);
+      TimelineAxis axis = TimelineAxis.of(r.stories(), 100, 900);
       for (HandoverStory st : r.stories()) {
         long[] moments = {
           st.lastWriteAcked(),

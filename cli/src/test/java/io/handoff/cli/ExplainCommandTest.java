@@ -347,7 +347,7 @@ public class ExplainCommandTest {
             "--term",
             "--from-offset",
             "--json",
-            "--timeout-ms")) {
+            "--timeout")) {
       assertContains(r.out(), option);
     }
     assertContains(run("--help").out(), "explain");
