@@ -1,13 +1,13 @@
 package io.handoff.tck;
 
-import static io.handoff.tck.ObserverRules.A;
-import static io.handoff.tck.ObserverRules.B;
-import static io.handoff.tck.ObserverRules.READER;
-import static io.handoff.tck.ObserverRules.cleanTenure;
-import static io.handoff.tck.ObserverRules.data;
-import static io.handoff.tck.ObserverRules.dol;
-import static io.handoff.tck.ObserverRules.seq;
-import static io.handoff.tck.ObserverRules.stamp;
+import static io.handoff.tck.RuleRecords.A;
+import static io.handoff.tck.RuleRecords.B;
+import static io.handoff.tck.RuleRecords.READER;
+import static io.handoff.tck.RuleRecords.cleanTenure;
+import static io.handoff.tck.RuleRecords.data;
+import static io.handoff.tck.RuleRecords.dol;
+import static io.handoff.tck.RuleRecords.seq;
+import static io.handoff.tck.RuleRecords.stamp;
 import static org.testng.Assert.assertEquals;
 import static org.testng.Assert.assertFalse;
 import static org.testng.Assert.assertNotNull;
@@ -133,7 +133,7 @@ public abstract class ObserverContract extends ProviderContract {
 
   @Test
   public void theHappyPathCutsOnlyWhenConsumingIsOn() {
-    List<ObserverRules.Rec> happy = seq(cleanTenure(A, 1), dol(READER, 2));
+    List<RuleRecords.Rec> happy = seq(cleanTenure(A, 1), dol(READER, 2));
     LeadershipHandoffObserver on = observer(HandoffMetrics.NOOP, topic());
     assertEquals(feed(on).add(P, happy).cut(P, 2), cuts(), "a clean tenure closed by its stamp");
     LeadershipHandoffObserver off = observer(false, HandoffMetrics.NOOP, topic());
@@ -217,6 +217,23 @@ public abstract class ObserverContract extends ProviderContract {
     assertThrows(
         NullPointerException.class,
         () -> observer(HandoffMetrics.NOOP, topic()).restoreState(2, 2, null));
+  }
+
+  @Test
+  public void restoredBytesThatAreNoExportNeverLeadToACut() {
+    for (byte[] b : new byte[][] {new byte[0], {1, 2, 3}, {(byte) 0xff, 0, 0, 0, 0, 0, 0, 0}}) {
+      LeadershipHandoffObserver o = observer(HandoffMetrics.NOOP, topic());
+      try {
+        o.restoreState(2, 100, b);
+        assertFalse(
+            has(Capability.KEEPS_EXPORTABLE_STATE),
+            "a strategy that keeps state must reject bytes that are no export");
+      } catch (IllegalArgumentException rejected) {
+        // The rule for every strategy is the one below; rejecting is how a stateful one gets there.
+      }
+      RuleFeed after = feed(o).resumeAt(2, 100).add(2, dol(READER, 2));
+      assertFalse(after.cut(2, 2), "whatever was restored, nothing proves an earlier step-down");
+    }
   }
 
   @Test

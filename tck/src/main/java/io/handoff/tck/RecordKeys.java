@@ -2,7 +2,7 @@ package io.handoff.tck;
 
 import static java.util.Objects.requireNonNull;
 
-import io.handoff.tck.ObserverRules.Kind;
+import io.handoff.tck.RuleRecords.Kind;
 import java.util.Arrays;
 
 /**

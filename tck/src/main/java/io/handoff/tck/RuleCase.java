@@ -4,7 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.handoff.spi.HandoverPath;
 import io.handoff.spi.HandoverReason;
-import io.handoff.tck.ObserverRules.Rec;
+import io.handoff.tck.RuleRecords.Rec;
 import java.util.List;
 
 /**

@@ -3,8 +3,8 @@ package io.handoff.tck;
 import static java.util.Objects.requireNonNull;
 
 import io.handoff.spi.LeadershipHandoffObserver;
-import io.handoff.tck.ObserverRules.Kind;
-import io.handoff.tck.ObserverRules.Rec;
+import io.handoff.tck.RuleRecords.Kind;
+import io.handoff.tck.RuleRecords.Rec;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
