@@ -1,11 +1,11 @@
 package io.handoff.stamp;
 
-import static io.handoff.stamp.StampObserverFixtures.A;
-import static io.handoff.stamp.StampObserverFixtures.B;
-import static io.handoff.stamp.StampObserverFixtures.NO_TERM;
-import static io.handoff.stamp.StampObserverFixtures.READER;
 import static io.handoff.stamp.StampObserverFixtures.TOPIC;
-import static io.handoff.stamp.StampObserverFixtures.Z;
+import static io.handoff.tck.RuleRecords.A;
+import static io.handoff.tck.RuleRecords.B;
+import static io.handoff.tck.RuleRecords.NO_TERM;
+import static io.handoff.tck.RuleRecords.READER;
+import static io.handoff.tck.RuleRecords.Z;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.testng.Assert.assertEquals;
 import static org.testng.Assert.assertFalse;

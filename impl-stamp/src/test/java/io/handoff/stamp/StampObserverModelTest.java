@@ -1,15 +1,15 @@
 package io.handoff.stamp;
 
-import static io.handoff.stamp.StampObserverFixtures.A;
-import static io.handoff.stamp.StampObserverFixtures.B;
-import static io.handoff.stamp.StampObserverFixtures.NO_TERM;
-import static io.handoff.stamp.StampObserverFixtures.READER;
-import static io.handoff.stamp.StampObserverFixtures.Z;
-import static io.handoff.stamp.StampObserverFixtures.data;
-import static io.handoff.stamp.StampObserverFixtures.dol;
-import static io.handoff.stamp.StampObserverFixtures.seq;
-import static io.handoff.stamp.StampObserverFixtures.stamp;
-import static io.handoff.stamp.StampObserverFixtures.undecodable;
+import static io.handoff.tck.RuleRecords.A;
+import static io.handoff.tck.RuleRecords.B;
+import static io.handoff.tck.RuleRecords.NO_TERM;
+import static io.handoff.tck.RuleRecords.READER;
+import static io.handoff.tck.RuleRecords.Z;
+import static io.handoff.tck.RuleRecords.data;
+import static io.handoff.tck.RuleRecords.dol;
+import static io.handoff.tck.RuleRecords.seq;
+import static io.handoff.tck.RuleRecords.stamp;
+import static io.handoff.tck.RuleRecords.undecodable;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.testng.Assert.assertEquals;
 import static org.testng.Assert.assertTrue;
@@ -24,9 +24,11 @@ import io.handoff.spi.HandoverPath;
 import io.handoff.spi.LeadershipHandoffObserver;
 import io.handoff.spi.LeadershipHandoffs;
 import io.handoff.spi.TenureTracker;
-import io.handoff.stamp.StampObserverFixtures.Case;
-import io.handoff.stamp.StampObserverFixtures.Kind;
-import io.handoff.stamp.StampObserverFixtures.Rec;
+import io.handoff.tck.ObserverRules;
+import io.handoff.tck.RuleCase;
+import io.handoff.tck.RuleRecords;
+import io.handoff.tck.RuleRecords.Kind;
+import io.handoff.tck.RuleRecords.Rec;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,7 +75,7 @@ public class StampObserverModelTest {
 
   static {
     for (Kind k : Kind.values()) {
-      KEYS[k.ordinal()] = k.key();
+      KEYS[k.ordinal()] = StampObserverFixtures.key(k);
     }
   }
 
@@ -212,15 +214,14 @@ public class StampObserverModelTest {
 
   /** The hand-worked rule table validates the model before the model judges the observer. */
   @Test(dataProvider = "rules")
-  public void theReferenceAgreesWithTheRuleTable(Case c) {
-    assertEquals(Reference.mayCut(c.records(), READER, c.readerTerm()), c.expected(), c.describe());
+  public void theReferenceAgreesWithTheRuleTable(RuleCase c) {
+    assertEquals(
+        Reference.mayCut(c.records(), READER, c.readerTerm()), c.expectedCut(), c.describe());
   }
 
   @DataProvider(name = "rules")
   public Object[][] rules() {
-    return StampObserverFixtures.ruleCases().stream()
-        .map(c -> new Object[] {c})
-        .toArray(Object[][]::new);
+    return ObserverRules.cases().stream().map(c -> new Object[] {c}).toArray(Object[][]::new);
   }
 
   @Test
@@ -437,10 +438,8 @@ public class StampObserverModelTest {
           int kind = rnd.nextInt(3);
           append(
               kind == 0
-                  ? StampObserverFixtures.hb(w, lane.term)
-                  : kind == 1
-                      ? StampObserverFixtures.ctl(w, NO_TERM)
-                      : StampObserverFixtures.noKey(w, lane.term));
+                  ? RuleRecords.hb(w, lane.term)
+                  : kind == 1 ? RuleRecords.ctl(w, NO_TERM) : RuleRecords.noKey(w, lane.term));
         } else {
           zombie();
         }
@@ -529,7 +528,7 @@ public class StampObserverModelTest {
     private void zombie() {
       String w = HOSTS[rnd.nextInt(HOSTS.length)];
       long term = rnd.nextInt(5) < 3 ? NO_TERM : rnd.nextInt(MAX_TERM + 1);
-      append(rnd.nextInt(4) == 0 ? StampObserverFixtures.hb(w, term) : data(w, term));
+      append(rnd.nextInt(4) == 0 ? RuleRecords.hb(w, term) : data(w, term));
     }
 
     private void append(Rec rec) {

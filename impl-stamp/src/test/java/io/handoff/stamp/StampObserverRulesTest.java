@@ -1,17 +1,17 @@
 package io.handoff.stamp;
 
-import static io.handoff.stamp.StampObserverFixtures.A;
-import static io.handoff.stamp.StampObserverFixtures.B;
-import static io.handoff.stamp.StampObserverFixtures.NO_TERM;
-import static io.handoff.stamp.StampObserverFixtures.READER;
 import static io.handoff.stamp.StampObserverFixtures.TOPIC;
-import static io.handoff.stamp.StampObserverFixtures.Z;
-import static io.handoff.stamp.StampObserverFixtures.cleanTenure;
-import static io.handoff.stamp.StampObserverFixtures.data;
-import static io.handoff.stamp.StampObserverFixtures.dol;
 import static io.handoff.stamp.StampObserverFixtures.observer;
-import static io.handoff.stamp.StampObserverFixtures.seq;
-import static io.handoff.stamp.StampObserverFixtures.stamp;
+import static io.handoff.tck.RuleRecords.A;
+import static io.handoff.tck.RuleRecords.B;
+import static io.handoff.tck.RuleRecords.NO_TERM;
+import static io.handoff.tck.RuleRecords.READER;
+import static io.handoff.tck.RuleRecords.Z;
+import static io.handoff.tck.RuleRecords.cleanTenure;
+import static io.handoff.tck.RuleRecords.data;
+import static io.handoff.tck.RuleRecords.dol;
+import static io.handoff.tck.RuleRecords.seq;
+import static io.handoff.tck.RuleRecords.stamp;
 import static org.testng.Assert.assertEquals;
 import static org.testng.Assert.assertFalse;
 import static org.testng.Assert.assertThrows;
@@ -24,10 +24,11 @@ import io.handoff.spi.HandoffSettings;
 import io.handoff.spi.HandoverPath;
 import io.handoff.spi.LeadershipHandoffObserver;
 import io.handoff.spi.LeadershipHandoffs;
-import io.handoff.stamp.StampObserverFixtures.Case;
-import io.handoff.stamp.StampObserverFixtures.Feed;
-import io.handoff.stamp.StampObserverFixtures.Kind;
-import io.handoff.stamp.StampObserverFixtures.Rec;
+import io.handoff.tck.ObserverRules;
+import io.handoff.tck.RuleCase;
+import io.handoff.tck.RuleFeed;
+import io.handoff.tck.RuleRecords.Kind;
+import io.handoff.tck.RuleRecords.Rec;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -47,21 +48,19 @@ public class StampObserverRulesTest {
 
   @DataProvider(name = "rules")
   public Object[][] rules() {
-    return StampObserverFixtures.ruleCases().stream()
-        .map(c -> new Object[] {c})
-        .toArray(Object[][]::new);
+    return ObserverRules.cases().stream().map(c -> new Object[] {c}).toArray(Object[][]::new);
   }
 
   @Test(dataProvider = "rules")
-  public void canSkipInactivityWaitFollowsTheRules(Case c) {
+  public void canSkipInactivityWaitFollowsTheRules(RuleCase c) {
     for (int partition : new int[] {P, 15, 16, 1000, io.handoff.spi.TenureTracker.MAX_PARTITION}) {
       StampObserver o = observer(HandoffMetrics.NOOP);
-      new Feed(o).add(partition, c.records());
+      StampObserverFixtures.feed(o).add(partition, c.records());
       String what = c.describe() + " [partition " + partition + "]";
-      assertEquals(o.canSkipInactivityWait(partition, c.readerTerm()), c.expected(), what);
+      assertEquals(o.canSkipInactivityWait(partition, c.readerTerm()), c.expectedCut(), what);
       assertEquals(
           o.canSkipInactivityWait(partition, c.readerTerm()),
-          c.expected(),
+          c.expectedCut(),
           "a pure query, asked twice: " + what);
       if (partition > 0) {
         assertFalse(
@@ -72,9 +71,9 @@ public class StampObserverRulesTest {
   }
 
   @Test(dataProvider = "rules")
-  public void consumingSwitchedOffNeverCuts(Case c) {
+  public void consumingSwitchedOffNeverCuts(RuleCase c) {
     StampObserver o = observer(false, HandoffMetrics.NOOP);
-    new Feed(o).add(P, c.records());
+    StampObserverFixtures.feed(o).add(P, c.records());
     assertFalse(o.canSkipInactivityWait(P, c.readerTerm()), "consuming off: " + c.describe());
   }
 
@@ -89,12 +88,12 @@ public class StampObserverRulesTest {
       StampObserver o =
           new StampObserver(
               StampObserverFixtures.settings(true), HandoffMetrics.NOOP, TOPIC, reader);
-      new Feed(o).add(P, records);
+      StampObserverFixtures.feed(o).add(P, records);
       assertFalse(o.canSkipInactivityWait(P, 2), "B's DoL is not " + reader + "'s");
     }
     StampObserver b =
         new StampObserver(StampObserverFixtures.settings(true), HandoffMetrics.NOOP, TOPIC, B);
-    new Feed(b).add(P, records);
+    StampObserverFixtures.feed(b).add(P, records);
     assertTrue(b.canSkipInactivityWait(P, 2), "B itself, whose DoL of 2 is current");
     assertFalse(b.canSkipInactivityWait(P, 3), "B with a term it did not declare");
   }
@@ -104,7 +103,7 @@ public class StampObserverRulesTest {
    */
   @Test
   public void theAnswerFollowsTheLogRecordByRecord() {
-    Feed f = new Feed(observer(HandoffMetrics.NOOP));
+    RuleFeed f = StampObserverFixtures.feed(observer(HandoffMetrics.NOOP));
     f.add(P, dol(A, 1), data(A));
     assertFalse(f.cut(P, 2), "A's tenure open");
     f.add(P, stamp(A, 1));
@@ -161,8 +160,13 @@ public class StampObserverRulesTest {
   public void writerIdsAreComparedByContentWhateverTheirType() {
     StampObserver o = observer(HandoffMetrics.NOOP);
     o.observe(P, 1, StampKeys.declarationOfLeadershipKey(), new StringBuilder(A), 1);
-    o.observe(P, 2, Kind.DATA.key(), A, NO_TERM);
-    o.observe(P, 3, Kind.DATA.key(), new StringBuilder().append("host-").append('a'), NO_TERM);
+    o.observe(P, 2, StampObserverFixtures.key(Kind.DATA), A, NO_TERM);
+    o.observe(
+        P,
+        3,
+        StampObserverFixtures.key(Kind.DATA),
+        new StringBuilder().append("host-").append('a'),
+        NO_TERM);
     o.observe(P, 4, StampKeys.stepDownKey(), java.nio.CharBuffer.wrap(A.toCharArray()), 1);
     o.observe(P, 5, StampKeys.declarationOfLeadershipKey(), new StringBuilder(READER), 2);
     assertTrue(
@@ -179,13 +183,13 @@ public class StampObserverRulesTest {
     for (Rec r : seq(cleanTenure(A, 1), dol(READER, 2))) {
       buffer.setLength(0);
       buffer.append(r.writer());
-      o.observe(P, offset++, r.kind().key(), buffer, r.term());
+      o.observe(P, offset++, StampObserverFixtures.key(r.kind()), buffer, r.term());
     }
     buffer.setLength(0);
     buffer.append(Z); // the next record's writer, decoded into the same buffer
     assertTrue(
         o.canSkipInactivityWait(P, 2), "the reader's tenure must not follow the caller's buffer");
-    o.observe(P, offset, Kind.DATA.key(), buffer, NO_TERM);
+    o.observe(P, offset, StampObserverFixtures.key(Kind.DATA), buffer, NO_TERM);
     assertFalse(o.canSkipInactivityWait(P, 2), "and Z's record, in that buffer, is Z's");
   }
 
@@ -193,7 +197,7 @@ public class StampObserverRulesTest {
 
   @Test
   public void partitionsAreIndependent() {
-    Feed f = new Feed(observer(HandoffMetrics.NOOP));
+    RuleFeed f = StampObserverFixtures.feed(observer(HandoffMetrics.NOOP));
     // interleaved, the way one consumer loop delivers several partitions
     f.add(0, dol(A, 1));
     f.add(1, dol(A, 1));
@@ -216,7 +220,7 @@ public class StampObserverRulesTest {
 
   @Test
   public void largePartitionsGrowTheStateAndKeepEarlierState() {
-    Feed f = new Feed(observer(HandoffMetrics.NOOP));
+    RuleFeed f = StampObserverFixtures.feed(observer(HandoffMetrics.NOOP));
     int[] partitions = {3, 1000, 17, 16, 4096, 100_000, io.handoff.spi.TenureTracker.MAX_PARTITION};
     for (int p : partitions) {
       f.add(p, cleanTenure(A, p));
@@ -235,7 +239,7 @@ public class StampObserverRulesTest {
   @Test
   public void partitionsOutsideTheRangeAreRejected() {
     StampObserver o = observer(HandoffMetrics.NOOP);
-    byte[] key = Kind.DATA.key();
+    byte[] key = StampObserverFixtures.key(Kind.DATA);
     assertThrows(IllegalArgumentException.class, () -> o.observe(-1, 0, key, A, NO_TERM));
     assertThrows(
         IllegalArgumentException.class, () -> o.observe(Integer.MIN_VALUE, 0, key, A, NO_TERM));
@@ -249,7 +253,7 @@ public class StampObserverRulesTest {
     assertFalse(o.canSkipInactivityWait(-1, 2), "a query of an impossible partition is simply no");
     assertFalse(o.canSkipInactivityWait(Integer.MAX_VALUE, 2));
     // nothing was half-created: a valid partition works normally afterwards
-    new Feed(o).add(P, seq(cleanTenure(A, 1), dol(READER, 2)));
+    StampObserverFixtures.feed(o).add(P, seq(cleanTenure(A, 1), dol(READER, 2)));
     assertTrue(o.canSkipInactivityWait(P, 2));
   }
 
@@ -266,8 +270,8 @@ public class StampObserverRulesTest {
     assertEquals(x.versionTopic(), "storeX_v1");
     assertEquals(y.versionTopic(), "storeY_v2");
     assertEquals(x.localWriterId(), READER);
-    new Feed(x).add(3, seq(cleanTenure(A, 5), dol(READER, 9)));
-    new Feed(y).add(3, data(Z), dol(READER, 9));
+    StampObserverFixtures.feed(x).add(3, seq(cleanTenure(A, 5), dol(READER, 9)));
+    StampObserverFixtures.feed(y).add(3, data(Z), dol(READER, 9));
     assertTrue(x.canSkipInactivityWait(3, 9), "storeX_v1-3");
     assertFalse(y.canSkipInactivityWait(3, 9), "storeY_v2-3 has its own records only");
     LeadershipHandoffObserver again = factory.open("storeX_v1", READER);
@@ -327,7 +331,7 @@ public class StampObserverRulesTest {
     CountingHandoffMetrics m = new CountingHandoffMetrics();
     StampObserver o = observer(consume, m);
     // without proof, A's tenure was never stamped
-    new Feed(o)
+    StampObserverFixtures.feed(o)
         .add(
             6,
             proof
@@ -344,7 +348,7 @@ public class StampObserverRulesTest {
   public void waitAnswersAreNeverCountedAndTheFinalAnswerOnce() {
     CountingHandoffMetrics m = new CountingHandoffMetrics();
     StampObserver o = observer(m);
-    Feed f = new Feed(o).add(0, dol(A, 1), data(A), dol(READER, 2));
+    RuleFeed f = StampObserverFixtures.feed(o).add(0, dol(A, 1), data(A), dol(READER, 2));
     for (int i = 0; i < 10; i++) {
       assertEquals(o.decideHandover(0, 2, false), HandoverPath.WAIT);
     }
@@ -367,7 +371,7 @@ public class StampObserverRulesTest {
   public void decideHandoverWithoutATermFallsBackToTheLegacyWait() {
     CountingHandoffMetrics m = new CountingHandoffMetrics();
     StampObserver o = observer(m);
-    new Feed(o).add(0, seq(cleanTenure(A, 1), dol(READER, 2)));
+    StampObserverFixtures.feed(o).add(0, seq(cleanTenure(A, 1), dol(READER, 2)));
     assertEquals(o.decideHandover(0, NO_TERM, false), HandoverPath.WAIT);
     assertEquals(o.decideHandover(0, 0, false), HandoverPath.WAIT);
     assertEquals(o.decideHandover(0, NO_TERM, true), HandoverPath.LEGACY_WAIT);
@@ -386,7 +390,9 @@ public class StampObserverRulesTest {
           }
         };
     StampObserver o = observer(recording);
-    new Feed(o).add(1000, seq(cleanTenure(A, 1), dol(READER, 2))).add(5, dol(A, 1), dol(READER, 2));
+    StampObserverFixtures.feed(o)
+        .add(1000, seq(cleanTenure(A, 1), dol(READER, 2)))
+        .add(5, dol(A, 1), dol(READER, 2));
     assertEquals(o.decideHandover(5, 2, false), HandoverPath.WAIT);
     assertEquals(o.decideHandover(1000, 2, false), HandoverPath.FAST_PATH);
     assertEquals(o.decideHandover(5, 2, true), HandoverPath.LEGACY_WAIT);

@@ -1,15 +1,15 @@
 package io.handoff.stamp;
 
-import static io.handoff.stamp.StampObserverFixtures.A;
-import static io.handoff.stamp.StampObserverFixtures.READER;
 import static io.handoff.stamp.StampObserverFixtures.TOPIC;
-import static io.handoff.stamp.StampObserverFixtures.Z;
-import static io.handoff.stamp.StampObserverFixtures.cleanTenure;
-import static io.handoff.stamp.StampObserverFixtures.data;
-import static io.handoff.stamp.StampObserverFixtures.dol;
 import static io.handoff.stamp.StampObserverFixtures.observer;
-import static io.handoff.stamp.StampObserverFixtures.seq;
-import static io.handoff.stamp.StampObserverFixtures.stamp;
+import static io.handoff.tck.RuleRecords.A;
+import static io.handoff.tck.RuleRecords.READER;
+import static io.handoff.tck.RuleRecords.Z;
+import static io.handoff.tck.RuleRecords.cleanTenure;
+import static io.handoff.tck.RuleRecords.data;
+import static io.handoff.tck.RuleRecords.dol;
+import static io.handoff.tck.RuleRecords.seq;
+import static io.handoff.tck.RuleRecords.stamp;
 import static org.testng.Assert.assertEquals;
 import static org.testng.Assert.assertFalse;
 import static org.testng.Assert.assertNotNull;
@@ -19,8 +19,8 @@ import static org.testng.Assert.expectThrows;
 
 import io.handoff.spi.HandoffMetrics;
 import io.handoff.spi.TenureTracker;
-import io.handoff.stamp.StampObserverFixtures.Feed;
-import io.handoff.stamp.StampObserverFixtures.Rec;
+import io.handoff.tck.RuleFeed;
+import io.handoff.tck.RuleRecords.Rec;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.testng.annotations.DataProvider;
@@ -42,7 +42,7 @@ public class StampObserverStateTest {
     List<Rec> records = seq(data(Z), cleanTenure(A, 1), dol(READER, 2), data(READER));
     for (int split = 0; split <= records.size(); split++) {
       StampObserver before = observer(HandoffMetrics.NOOP);
-      Feed f = new Feed(before).add(P, records.subList(0, split));
+      RuleFeed f = StampObserverFixtures.feed(before).add(P, records.subList(0, split));
       byte[] state = before.exportState(P);
       long resumeAt = f.nextOffset(P);
       if (split > 0) {
@@ -52,13 +52,17 @@ public class StampObserverStateTest {
 
       StampObserver after = observer(HandoffMetrics.NOOP);
       after.restoreState(P, resumeAt, state);
-      new Feed(after).resumeAt(P, resumeAt).add(P, records.subList(split, records.size()));
+      StampObserverFixtures.feed(after)
+          .resumeAt(P, resumeAt)
+          .add(P, records.subList(split, records.size()));
       assertTrue(
           after.canSkipInactivityWait(P, 2),
           "restored after " + split + " record(s) of " + records);
 
       StampObserver notRestored = observer(HandoffMetrics.NOOP);
-      new Feed(notRestored).resumeAt(P, resumeAt).add(P, records.subList(split, records.size()));
+      StampObserverFixtures.feed(notRestored)
+          .resumeAt(P, resumeAt)
+          .add(P, records.subList(split, records.size()));
       boolean sawADol = records.subList(split, records.size()).contains(dol(A, 1));
       assertEquals(
           notRestored.canSkipInactivityWait(P, 2),
@@ -72,7 +76,7 @@ public class StampObserverStateTest {
   @Test
   public void anExportIsAFewDozenBytes() {
     StampObserver o = observer(HandoffMetrics.NOOP);
-    new Feed(o).add(P, seq(cleanTenure(A, 1), dol(READER, 2)));
+    StampObserverFixtures.feed(o).add(P, seq(cleanTenure(A, 1), dol(READER, 2)));
     byte[] state = o.exportState(P);
     assertTrue(state.length < 100, state.length + " bytes");
     assertNotNull(o.exportState(P + 1), "a partition never seen exports too");
@@ -88,14 +92,16 @@ public class StampObserverStateTest {
     assertEquals(TenureTracker.resumeOffsetOf(empty), -1L);
     StampObserver o = observer(HandoffMetrics.NOOP);
     o.restoreState(P, 12_345, empty);
-    new Feed(o).resumeAt(P, 12_345).add(P, seq(cleanTenure(A, 1), dol(READER, 2)));
+    StampObserverFixtures.feed(o)
+        .resumeAt(P, 12_345)
+        .add(P, seq(cleanTenure(A, 1), dol(READER, 2)));
     assertTrue(o.canSkipInactivityWait(P, 2), "a restored empty state is a fresh start");
   }
 
   @DataProvider(name = "misfits")
   public Object[][] misfits() {
     StampObserver source = observer(HandoffMetrics.NOOP);
-    Feed f = new Feed(source).add(P, cleanTenure(A, 1)); // offsets 100..103
+    RuleFeed f = StampObserverFixtures.feed(source).add(P, cleanTenure(A, 1)); // offsets 100..103
     byte[] state = source.exportState(P);
     byte[] flipped = state.clone();
     flipped[flipped.length - 1] ^= 0x5a;
@@ -118,7 +124,8 @@ public class StampObserverStateTest {
       String name, byte[] bytes, int partition, long resumeAt, String named) {
     StampObserver o = observer(HandoffMetrics.NOOP);
     // the partition held a handover the reader could have cut on
-    Feed f = new Feed(o).add(partition, seq(cleanTenure(A, 1), dol(READER, 2)));
+    RuleFeed f =
+        StampObserverFixtures.feed(o).add(partition, seq(cleanTenure(A, 1), dol(READER, 2)));
     assertTrue(o.canSkipInactivityWait(partition, 2), "precondition");
     IllegalArgumentException e =
         expectThrows(
@@ -144,7 +151,7 @@ public class StampObserverStateTest {
     StampObserver x =
         new StampObserver(
             StampObserverFixtures.settings(true), HandoffMetrics.NOOP, "storeX_v1", READER);
-    Feed f = new Feed(x).add(P, cleanTenure(A, 1));
+    RuleFeed f = StampObserverFixtures.feed(x).add(P, cleanTenure(A, 1));
     byte[] state = x.exportState(P);
     StampObserver y =
         new StampObserver(
@@ -155,7 +162,7 @@ public class StampObserverStateTest {
     assertTrue(
         e.getMessage().contains("storeY_v2-" + P) && e.getMessage().contains("storeX_v1-" + P),
         e.getMessage());
-    new Feed(y).resumeAt(P, f.nextOffset(P)).add(P, dol(READER, 2));
+    StampObserverFixtures.feed(y).resumeAt(P, f.nextOffset(P)).add(P, dol(READER, 2));
     assertFalse(y.canSkipInactivityWait(P, 2), "storeX_v1's state proves nothing for storeY_v2");
   }
 
@@ -170,7 +177,7 @@ public class StampObserverStateTest {
   @Test
   public void forgetDropsOnlyItsPartition() {
     StampObserver o = observer(HandoffMetrics.NOOP);
-    Feed f = new Feed(o);
+    RuleFeed f = StampObserverFixtures.feed(o);
     for (int p : new int[] {1, 2, 700}) {
       f.add(p, seq(cleanTenure(A, 1), dol(READER, 2)));
     }
@@ -193,7 +200,7 @@ public class StampObserverStateTest {
     o.forget(15);
     o.forget(16);
     o.forget(io.handoff.spi.TenureTracker.MAX_PARTITION);
-    new Feed(o).add(5, seq(cleanTenure(A, 1), dol(READER, 2)));
+    StampObserverFixtures.feed(o).add(5, seq(cleanTenure(A, 1), dol(READER, 2)));
     o.forget(100_000);
     assertTrue(o.canSkipInactivityWait(5, 2));
     assertFalse(o.canSkipInactivityWait(100_000, 2));

@@ -1,20 +1,20 @@
 package io.handoff.stamp;
 
-import static io.handoff.stamp.StampObserverFixtures.A;
-import static io.handoff.stamp.StampObserverFixtures.B;
-import static io.handoff.stamp.StampObserverFixtures.NO_TERM;
-import static io.handoff.stamp.StampObserverFixtures.READER;
 import static io.handoff.stamp.StampObserverFixtures.TOPIC;
-import static io.handoff.stamp.StampObserverFixtures.Z;
-import static io.handoff.stamp.StampObserverFixtures.cleanTenure;
-import static io.handoff.stamp.StampObserverFixtures.ctl;
-import static io.handoff.stamp.StampObserverFixtures.data;
-import static io.handoff.stamp.StampObserverFixtures.dol;
-import static io.handoff.stamp.StampObserverFixtures.hb;
 import static io.handoff.stamp.StampObserverFixtures.observer;
-import static io.handoff.stamp.StampObserverFixtures.seq;
-import static io.handoff.stamp.StampObserverFixtures.stamp;
-import static io.handoff.stamp.StampObserverFixtures.undecodable;
+import static io.handoff.tck.RuleRecords.A;
+import static io.handoff.tck.RuleRecords.B;
+import static io.handoff.tck.RuleRecords.NO_TERM;
+import static io.handoff.tck.RuleRecords.READER;
+import static io.handoff.tck.RuleRecords.Z;
+import static io.handoff.tck.RuleRecords.cleanTenure;
+import static io.handoff.tck.RuleRecords.ctl;
+import static io.handoff.tck.RuleRecords.data;
+import static io.handoff.tck.RuleRecords.dol;
+import static io.handoff.tck.RuleRecords.hb;
+import static io.handoff.tck.RuleRecords.seq;
+import static io.handoff.tck.RuleRecords.stamp;
+import static io.handoff.tck.RuleRecords.undecodable;
 import static org.testng.Assert.assertEquals;
 import static org.testng.Assert.assertFalse;
 import static org.testng.Assert.assertTrue;
@@ -22,8 +22,9 @@ import static org.testng.Assert.assertTrue;
 import io.handoff.spi.CountingHandoffMetrics;
 import io.handoff.spi.HandoffMetrics;
 import io.handoff.spi.TenureTracker;
-import io.handoff.stamp.StampObserverFixtures.Feed;
 import io.handoff.stamp.StampObserverFixtures.LogCapture;
+import io.handoff.tck.RuleFeed;
+import io.handoff.tck.RuleRecords.Rec;
 import java.util.ArrayList;
 import java.util.List;
 import org.testng.annotations.Test;
@@ -42,7 +43,7 @@ public class StampObserverUncleanTenureTest {
   @Test
   public void aTenureIsCountedOnceHoweverManyForeignRecordsItHolds() {
     CountingHandoffMetrics m = new CountingHandoffMetrics();
-    Feed f = new Feed(observer(m)).add(P, dol(A, 1), data(A));
+    RuleFeed f = StampObserverFixtures.feed(observer(m)).add(P, dol(A, 1), data(A));
     assertEquals(m.uncleanTenure(), 0, "A's own records");
     f.add(P, data(Z));
     assertEquals(m.uncleanTenure(), 1, "Z's write inside A's tenure");
@@ -65,7 +66,7 @@ public class StampObserverUncleanTenureTest {
 
   @Test
   public void everyKindOfForeignRecordCounts() {
-    List<List<StampObserverFixtures.Rec>> intruders =
+    List<List<Rec>> intruders =
         List.of(
             seq(data(Z)),
             seq(hb(Z, 1)),
@@ -78,10 +79,10 @@ public class StampObserverUncleanTenureTest {
             seq(stamp(A, 1), data(A)),
             seq(stamp(A, 1), hb(A, 1)),
             seq(stamp(A, 1), undecodable()));
-    for (List<StampObserverFixtures.Rec> intruder : intruders) {
+    for (List<Rec> intruder : intruders) {
       CountingHandoffMetrics m = new CountingHandoffMetrics();
       StampObserver o = observer(m);
-      new Feed(o).add(P, seq(dol(A, 1), data(A), intruder, dol(READER, 3)));
+      StampObserverFixtures.feed(o).add(P, seq(dol(A, 1), data(A), intruder, dol(READER, 3)));
       assertEquals(m.uncleanTenure(), 1, "A's tenure of 1, then " + intruder);
       assertFalse(o.canSkipInactivityWait(P, 3), "and it keeps the wait: " + intruder);
     }
@@ -90,7 +91,7 @@ public class StampObserverUncleanTenureTest {
   @Test
   public void cleanTenuresAndTenuresThatCannotBeCleanAreNotCounted() {
     CountingHandoffMetrics m = new CountingHandoffMetrics();
-    Feed f = new Feed(observer(m));
+    RuleFeed f = StampObserverFixtures.feed(observer(m));
     f.add(
         P,
         seq(
@@ -117,7 +118,7 @@ public class StampObserverUncleanTenureTest {
   public void theReadersOwnTenureIsCountedToo() {
     CountingHandoffMetrics m = new CountingHandoffMetrics();
     StampObserver o = observer(m);
-    new Feed(o).add(P, seq(cleanTenure(A, 1), dol(READER, 2), data(A)));
+    StampObserverFixtures.feed(o).add(P, seq(cleanTenure(A, 1), dol(READER, 2), data(A)));
     assertEquals(m.uncleanTenure(), 1, "the old leader wrote after the new leader's DoL");
     assertFalse(o.canSkipInactivityWait(P, 2));
   }
@@ -126,7 +127,7 @@ public class StampObserverUncleanTenureTest {
   public void theWarningNamesTopicPartitionOffsetAndWriter() {
     StampObserver o = observer(HandoffMetrics.NOOP);
     try (LogCapture log = new LogCapture(TenureTracker.class)) {
-      Feed f = new Feed(o).add(P, dol(A, 200), data(A)); // offsets 100, 101
+      RuleFeed f = StampObserverFixtures.feed(o).add(P, dol(A, 200), data(A)); // offsets 100, 101
       f.add(P, data(Z, 100)); // offset 102
       f.add(P, data(Z, 100)); // the same tenure: not warned again
       List<String> w = log.warnings();
@@ -158,12 +159,12 @@ public class StampObserverUncleanTenureTest {
             reported.add(versionTopic + "-" + partition);
           }
         };
-    Feed x =
-        new Feed(
+    RuleFeed x =
+        StampObserverFixtures.feed(
             new StampObserver(
                 StampObserverFixtures.settings(true), recording, "storeX_v1", READER));
-    Feed y =
-        new Feed(
+    RuleFeed y =
+        StampObserverFixtures.feed(
             new StampObserver(
                 StampObserverFixtures.settings(true), recording, "storeY_v2", READER));
     x.add(3, dol(A, 1), data(Z));
@@ -176,7 +177,7 @@ public class StampObserverUncleanTenureTest {
   public void forgettingAPartitionStartsItsCountingAfresh() {
     CountingHandoffMetrics m = new CountingHandoffMetrics();
     StampObserver o = observer(m);
-    Feed f = new Feed(o).add(P, dol(A, 1), data(Z));
+    RuleFeed f = StampObserverFixtures.feed(o).add(P, dol(A, 1), data(Z));
     f.add(P + 1, dol(A, 1), data(A));
     assertEquals(m.uncleanTenure(), 1);
     o.forget(P);
@@ -196,11 +197,13 @@ public class StampObserverUncleanTenureTest {
   public void aRestoredUncleanTenureIsNotCountedAgain() {
     CountingHandoffMetrics m = new CountingHandoffMetrics();
     StampObserver before = observer(m);
-    Feed f = new Feed(before).add(P, dol(A, 1), data(Z));
+    RuleFeed f = StampObserverFixtures.feed(before).add(P, dol(A, 1), data(Z));
     byte[] state = before.exportState(P);
     StampObserver after = observer(m);
     after.restoreState(P, f.nextOffset(P), state);
-    new Feed(after).resumeAt(P, f.nextOffset(P)).add(P, data(Z), stamp(A, 1), dol(READER, 2));
+    StampObserverFixtures.feed(after)
+        .resumeAt(P, f.nextOffset(P))
+        .add(P, data(Z), stamp(A, 1), dol(READER, 2));
     assertEquals(m.uncleanTenure(), 1, "counted before the checkpoint, not again after it");
     assertFalse(after.canSkipInactivityWait(P, 2), "and still unclean after the restore");
   }

@@ -1,9 +1,9 @@
 package io.handoff.noop;
 
 import io.handoff.spi.LeadershipHandoffProvider;
-import io.handoff.tck.LeadershipHandoffProviderTck;
+import io.handoff.tck.SelectionContract;
 
-public class NoopProviderTckTest extends LeadershipHandoffProviderTck {
+public class NoopSelectionContractTest extends SelectionContract {
 
   @Override
   protected LeadershipHandoffProvider newProvider() {

@@ -5,18 +5,21 @@ import io.handoff.spi.HandoffSettings;
 import io.handoff.spi.HostResources;
 import io.handoff.spi.LeadershipHandoffProvider;
 import io.handoff.spi.WriteBarrier;
-import io.handoff.tck.LeadershipHandoffProviderTck;
+import io.handoff.tck.Capability;
+import io.handoff.tck.EmitterContract;
+import java.util.EnumSet;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.testng.annotations.AfterClass;
 import org.testng.annotations.BeforeClass;
 
 /**
- * The stamp strategy against the contract kit, writing to a real embedded broker on the emitter's
- * own producer, and refusing to be built without something that orders its stamps after the
- * leader's records.
+ * The stamp strategy's emitter against the emitter contract, writing to a real embedded broker on
+ * the emitter's own producer, and refusing to be built without something that orders its stamps
+ * after the leader's records.
  */
-public class StampProviderTckTest extends LeadershipHandoffProviderTck {
+public class StampEmitterContractTest extends EmitterContract {
 
   private EmbeddedKafkaCluster kafka;
 
@@ -56,26 +59,11 @@ public class StampProviderTckTest extends LeadershipHandoffProviderTck {
   }
 
   /**
-   * Switched on, the stamp emitter refuses to exist without a producer or barrier of the host (rule
-   * E2).
+   * It writes stamps, and switched on it refuses to exist without a producer or barrier of the host
+   * (rule E2).
    */
   @Override
-  protected boolean needsHostResources() {
-    return true;
-  }
-
-  @Override
-  protected boolean writesStamps() {
-    return true;
-  }
-
-  @Override
-  protected byte[] stepDownKey() {
-    return StampKeys.stepDownKey();
-  }
-
-  @Override
-  protected byte[] declarationKey() {
-    return StampKeys.declarationOfLeadershipKey();
+  protected Set<Capability> capabilities() {
+    return EnumSet.of(Capability.WRITES_STAMPS, Capability.NEEDS_HOST_RESOURCES);
   }
 }
