@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.IntStream;
 import org.apache.helix.HelixManager;
@@ -64,6 +65,7 @@ public final class HandoffServer {
   private final CountingHandoffMetrics metrics = new CountingHandoffMetrics();
   private final Map<String, Hosted> hosted = new ConcurrentHashMap<>();
   private final AtomicBoolean stopped = new AtomicBoolean();
+  private final CountDownLatch done = new CountDownLatch(1);
   private final Thread writer = new Thread(this::writeLoop, "server-writer");
   private volatile boolean stopping;
   private ZKHelixAdmin admin;
@@ -94,28 +96,34 @@ public final class HandoffServer {
     if (System.getProperty("logback.configurationFile") == null) {
       System.setProperty("logback.configurationFile", "handoff-server-logback.xml");
     }
-    int status = run(args);
-    if (status != 0) {
-      // Helix's threads are not daemons: without exit, a failed start would hang.
-      System.exit(status);
+    HandoffServer server = run(args);
+    if (server == null) {
+      // Some of Helix's threads are not daemons: without exit, a failed start would hang.
+      System.exit(1);
     }
+    // Others are: the process lives as long as the server, not as long as Helix's threads.
+    server.awaitStopped();
   }
 
-  /** Starts a server from the command line; 0 once it runs, else the exit status to give. */
-  static int run(String[] args) {
+  /**
+   * Starts a server from the command line, or exits with status 2 after one line on standard error
+   * for bad arguments; null when it could not start (said on standard error).
+   */
+  static HandoffServer run(String[] args) {
     HandoffServer server;
     try {
       server = fromArgs(args, System.out);
     } catch (IllegalArgumentException e) {
       System.err.println("handoff-server: " + e.getMessage() + " (" + USAGE + ")");
-      return 2;
+      System.exit(2);
+      return null;
     }
     try {
       server.start();
     } catch (Exception e) {
       System.err.println("handoff-server: could not start " + args[2] + ": " + e);
       server.stop();
-      return 1;
+      return null;
     }
     Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "server-shutdown"));
     if (server.settings.exitOnStdinEof()) {
@@ -123,7 +131,7 @@ public final class HandoffServer {
       watch.setDaemon(true);
       watch.start();
     }
-    return 0;
+    return server;
   }
 
   /**
@@ -301,6 +309,16 @@ public final class HandoffServer {
       admin.close();
     }
     events.server("stopped");
+    done.countDown();
+  }
+
+  /** Waits until {@link #stop()} has finished. */
+  public void awaitStopped() {
+    try {
+      done.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private void closeQuietly(AutoCloseable c, String what) {
