@@ -1,5 +1,6 @@
 package io.handoff.cli;
 
+import io.handoff.spi.ConfigKey;
 import io.handoff.spi.HandoffConfigException;
 import io.handoff.spi.HandoffSettings;
 import io.handoff.spi.LeadershipHandoffProvider;
@@ -15,11 +16,10 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -37,8 +37,10 @@ import picocli.CommandLine.Spec;
     versionProvider = HandoffCli.Version.class,
     sortOptions = false,
     description = {
-      "Lists the leadership handoff providers on the class path, the emitter and observer providers the"
-          + " given properties select, the effective settings (secrets hidden) and any warnings.",
+      "Lists the leadership handoff providers on the class path, every configuration key (the spi's and"
+          + " each provider's, with type, default and documentation), the emitter and observer providers"
+          + " the given properties select, the effective settings (secrets hidden) and any warnings;"
+          + " or every problem of the properties at once.",
       "Creates no emitter and no observer: no broker is contacted."
     })
 final class ProvidersCommand implements Callable<Integer> {
@@ -87,21 +89,18 @@ final class ProvidersCommand implements Callable<Integer> {
     }
     out.flush();
 
+    printKeys(out, "spi", HandoffSettings.keys());
+    for (ProviderInfo p : providers) {
+      printKeys(out, p.name(), registry.provider(p.name()).configKeys());
+    }
+    out.flush();
+
     HandoffSettings settings;
-    LeadershipHandoffProvider emitter;
-    LeadershipHandoffProvider observer;
     try {
-      settings = HandoffSettings.from(props);
-      Set<String> errors = new LinkedHashSet<>();
-      emitter = select(() -> registry.emitterProvider(settings), errors);
-      observer = select(() -> registry.observerProvider(settings), errors);
-      if (!errors.isEmpty()) {
-        throw new HandoffConfigException(new ArrayList<>(errors));
-      }
+      settings = registry.validate(props);
     } catch (HandoffConfigException e) {
-      Set<String> errors = new LinkedHashSet<>(e.errors());
-      errors.addAll(strategyErrors(registry, props));
       PrintWriter err = spec.commandLine().getErr();
+      List<String> errors = e.errors();
       err.println(
           "handoff: error: invalid configuration ("
               + errors.size()
@@ -110,6 +109,8 @@ final class ProvidersCommand implements Callable<Integer> {
       err.flush();
       return HandoffCli.EXIT_FAILURE;
     }
+    LeadershipHandoffProvider emitter = select(() -> registry.emitterProvider(settings));
+    LeadershipHandoffProvider observer = select(() -> registry.observerProvider(settings));
 
     out.println("Selected:");
     out.println("  emitter:  " + emitter.name() + "  (" + emitter.getClass().getName() + ")");
@@ -129,21 +130,25 @@ final class ProvidersCommand implements Callable<Integer> {
   }
 
   /**
-   * When other values are invalid, parsing stops before the strategy is looked up: check the
-   * strategy on its own, so that one run shows every problem.
+   * The declared keys of {@code owner}, one line each: name, type (or {@code secret}), default and
+   * what it does, taken from the same table that parses and validates.
    */
-  private static List<String> strategyErrors(ProviderRegistry registry, Properties props) {
-    String strategy = props.getProperty(HandoffSettings.STRATEGY);
-    if (strategy == null) {
-      return List.of();
-    }
-    try {
-      registry.emitterProvider(HandoffSettings.from(Map.of(HandoffSettings.STRATEGY, strategy)));
-      return List.of();
-    } catch (HandoffConfigException e) {
-      return e.errors();
-    } catch (IllegalStateException e) {
-      return List.of();
+  private static void printKeys(PrintWriter out, String owner, List<ConfigKey> keys) {
+    out.println("Keys of " + owner + " (" + keys.size() + "):" + (keys.isEmpty() ? " none" : ""));
+    int nameWidth = keys.stream().mapToInt(k -> k.name().length()).max().orElse(0);
+    for (ConfigKey k : keys) {
+      String type = k.secret() ? "secret" : k.type().name().toLowerCase(Locale.ROOT);
+      String valid = k.validator().describe();
+      out.println(
+          "  "
+              + pad(k.name(), nameWidth)
+              + "  "
+              + pad(type, 7)
+              + "  "
+              + pad("default: " + (k.defaultValue() == null ? "(none)" : k.defaultValue()), 32)
+              + "  "
+              + InspectRecordKind.oneLine(k.doc())
+              + (valid.isEmpty() ? "" : " Valid: " + valid + "."));
     }
   }
 
@@ -151,15 +156,14 @@ final class ProvidersCommand implements Callable<Integer> {
     LeadershipHandoffProvider get();
   }
 
-  /** Runs one selection, collecting a configuration error instead of stopping at it. */
-  private static LeadershipHandoffProvider select(Selection selection, Set<String> errors) {
+  /**
+   * Runs one selection of a validated configuration: what can still fail is a missing provider,
+   * whose message names it and the fix.
+   */
+  private static LeadershipHandoffProvider select(Selection selection) {
     try {
       return selection.get();
-    } catch (HandoffConfigException e) {
-      errors.addAll(e.errors());
-      return null;
     } catch (IllegalStateException e) {
-      // The selected provider is missing from the class path: the message names it and the fix.
       throw new CliException(HandoffCli.message(e), e);
     }
   }

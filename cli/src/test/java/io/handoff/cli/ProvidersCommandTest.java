@@ -170,6 +170,65 @@ public class ProvidersCommandTest {
   }
 
   @Test
+  public void aBadTimeoutABadKafkaValueAndAnUnknownStrategyAreShownInOnePass() {
+    Result r =
+        run(
+            "--set",
+            EMIT + "=true",
+            "--set",
+            "server.leader.handover.emit.stepdown.stamp.ack.timeout.ms=-1",
+            "--set",
+            "server.leader.handover.kafka.acks=banana",
+            "--set",
+            "server.leader.handover.strategy=foo");
+    assertEquals(r.code(), 1, r.err());
+    assertEquals(
+        r.err().lines().toList(),
+        List.of(
+            "handoff: error: invalid configuration (3 errors):",
+            "Invalid value '-1' for configuration"
+                + " server.leader.handover.emit.stepdown.stamp.ack.timeout.ms: must be at least 0",
+            "Unknown strategy 'foo' for server.leader.handover.strategy. Available: [noop, stamp]",
+            "Invalid value 'banana' for configuration server.leader.handover.kafka.acks:"
+                + " String must be one of: all, -1, 0, 1"),
+        r.err());
+    assertFalse(r.out().contains("Selected:"), r.out());
+  }
+
+  @Test
+  public void listsEveryKeyWithTypeDefaultAndDocumentation() {
+    Result r = run();
+    assertEquals(r.code(), 0, r.err());
+    assertTrue(r.out().contains("Keys of spi (4):"), r.out());
+    assertTrue(
+        r.outLines().stream()
+            .anyMatch(
+                l ->
+                    l.matches(
+                        "\\s*server\\.leader\\.handover\\.emit\\.stepdown\\.stamp\\.ack\\.timeout\\.ms"
+                            + "\\s+long\\s+default: 1000\\s+Longest a demotion waits.*"
+                            + " Valid: between 0 and 300000\\.")),
+        r.out());
+    assertTrue(r.out().contains("Keys of noop (0): none"), r.out());
+    assertTrue(
+        r.outLines().stream()
+            .anyMatch(
+                l ->
+                    l.matches(
+                        "\\s*server\\.leader\\.handover\\.kafka\\.bootstrap\\.servers"
+                            + "\\s+string\\s+default: \\(none\\)\\s+The brokers of the version topics.*")),
+        r.out());
+    assertTrue(
+        r.outLines().stream()
+            .anyMatch(
+                l ->
+                    l.matches(
+                        "\\s*server\\.leader\\.handover\\.kafka\\.sasl\\.jaas\\.config"
+                            + "\\s+secret\\s+default: \\(none\\).*\\[hidden\\].*")),
+        r.out());
+  }
+
+  @Test
   public void configFileIsReadAndOverlaidBySet() throws Exception {
     Path file = dir.resolve("handoff.properties");
     Files.writeString(

@@ -1,11 +1,13 @@
 package io.handoff.stamp;
 
+import io.handoff.spi.ConfigKey;
 import io.handoff.spi.HandoffMetrics;
 import io.handoff.spi.HandoffSettings;
 import io.handoff.spi.HostResources;
 import io.handoff.spi.LeadershipHandoffEmitter;
 import io.handoff.spi.LeadershipHandoffObserver;
 import io.handoff.spi.LeadershipHandoffProvider;
+import java.util.List;
 
 /**
  * The {@code stamp} strategy: a step-down stamp on the version topic, written by {@link
@@ -18,6 +20,21 @@ public final class StampProvider implements LeadershipHandoffProvider {
   @Override
   public String name() {
     return NAME;
+  }
+
+  /** The Kafka settings of the stamp emitter's own producer: {@link StampProducerConfig#KEYS}. */
+  @Override
+  public List<ConfigKey> configKeys() {
+    return StampProducerConfig.KEYS;
+  }
+
+  /**
+   * The given Kafka producer settings, checked with Kafka's own {@code ProducerConfig.configDef()}
+   * ({@link StampProducerConfig#kafkaProblems}); no connection is made.
+   */
+  @Override
+  public List<String> validate(HandoffSettings settings) {
+    return StampProducerConfig.kafkaProblems(settings);
   }
 
   /**

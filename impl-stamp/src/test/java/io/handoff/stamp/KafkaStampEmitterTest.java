@@ -20,6 +20,7 @@ import static org.testng.Assert.expectThrows;
 import io.handoff.spi.CountingHandoffMetrics;
 import io.handoff.spi.EmitOutcome;
 import io.handoff.spi.EmitStatus;
+import io.handoff.spi.HandoffConfigException;
 import io.handoff.spi.HandoffMetrics;
 import io.handoff.spi.HandoffSettings;
 import io.handoff.spi.StepDown;
@@ -266,8 +267,12 @@ public class KafkaStampEmitterTest {
   }
 
   @Test
-  public void negativeAckTimeoutClampsToANoWaitPoll() {
-    HandoffSettings s = settings(-250);
+  public void zeroAckTimeoutIsANoWaitPollAndANegativeOneIsRejected() {
+    // A negative timeout used to clamp to 0; it now fails like a too-long one.
+    HandoffConfigException negative =
+        expectThrows(HandoffConfigException.class, () -> settings(-250));
+    assertTrue(negative.getMessage().contains("must be at least 0"), negative.getMessage());
+    HandoffSettings s = settings(0);
     assertEquals(s.ackTimeoutMs(), 0);
 
     Producer<byte[], byte[]> pending = producer();

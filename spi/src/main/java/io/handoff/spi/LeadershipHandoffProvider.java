@@ -1,5 +1,7 @@
 package io.handoff.spi;
 
+import java.util.List;
+
 /**
  * A handoff strategy, found through {@link java.util.ServiceLoader}: implementations list their
  * class in {@code META-INF/services/io.handoff.spi.LeadershipHandoffProvider} and are chosen by
@@ -23,6 +25,36 @@ public interface LeadershipHandoffProvider {
    * letter. Must not change between releases; two providers on one class path must not share it.
    */
   String name();
+
+  /**
+   * The keys this strategy reads besides the spi's, each under {@code
+   * server.leader.handover.kafka.} or {@code server.leader.handover.<name>.}: with type, default,
+   * valid values, documentation, and whether the value is a secret (a secret's value is then never
+   * printed, wherever settings are parsed with this provider on the class path). Every given value
+   * of these keys is validated at selection, whether this provider is selected or not (so a mistake
+   * fails at the first start, not on the day a switch is turned on), and its problems are reported
+   * with all others.
+   *
+   * <p>Called once, at discovery, from whichever thread discovers; must not block. The default
+   * declares none.
+   */
+  default List<ConfigKey> configKeys() {
+    return List.of();
+  }
+
+  /**
+   * The problems of {@code settings} that the validators of {@link #configKeys()} cannot see
+   * (cross-key rules, a library's own table of settings), one message each, as {@code Invalid value
+   * 'x' for configuration y: reason}, naming the full key and never a secret's value; empty when
+   * there are none. Called when the provider is selected for either side or named by the strategy,
+   * before any factory, on the selecting thread; must not block on the network. The default finds
+   * none.
+   *
+   * @param settings the settings being selected from, whose spi keys are valid; non-null
+   */
+  default List<String> validate(HandoffSettings settings) {
+    return List.of();
+  }
 
   /**
    * Creates an emitter for these settings. The emitter honours {@link

@@ -3,6 +3,7 @@ package io.handoff.spi;
 import static java.util.Objects.requireNonNull;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,8 +21,13 @@ import org.slf4j.LoggerFactory;
  *   <li>{@value HandoffSettings#CONSUME_STEPDOWN_STAMP}, likewise for the observer.
  * </ul>
  *
- * With no properties at all both sides are no-op and no broker is touched. The chosen provider and
- * the effective settings (secrets hidden) are logged once per created component at INFO.
+ * With no properties at all both sides are no-op and no broker is touched.
+ *
+ * <p>Before anything is created, one validation pass ({@link ProviderRegistry#validate(Map)})
+ * checks the spi's keys, the strategy name and the keys and producer settings of every selected
+ * provider, and a {@link HandoffConfigException} lists every problem it found. Each selection then
+ * logs, once at INFO, the chosen provider and the effective settings (secrets hidden); opening an
+ * observer logs nothing.
  *
  * <p>Providers are discovered once, with {@link java.util.ServiceLoader}, from this class's class
  * loader, on first use. All methods are thread-safe; they block only for that discovery (class
@@ -76,7 +82,8 @@ public final class LeadershipHandoffs {
   public static LeadershipHandoffEmitter emitter(
       Properties properties, HandoffMetrics metrics, HostResources resources) {
     requireNonNull(properties, "properties is null");
-    return emitter(HandoffSettings.from(properties), metrics, resources);
+    ProviderRegistry registry = registry();
+    return emitter(registry, registry.validate(properties), metrics, resources);
   }
 
   /**
@@ -84,8 +91,8 @@ public final class LeadershipHandoffs {
    * lends it: the stamp strategy needs the host's data producer or a {@link WriteBarrier} over the
    * host's sends when emitting is on (see {@link HostResources}).
    *
-   * @throws HandoffConfigException for an unknown strategy, naming the key, the value and the
-   *     available names
+   * @throws HandoffConfigException listing every problem: an unknown strategy (naming the key, the
+   *     value and the available names), invalid values of the selected providers' keys and settings
    * @throws IllegalArgumentException if the strategy cannot order its stamps with these resources
    * @throws IllegalStateException if the selected provider is missing (for {@code noop}: naming the
    *     artifact to add)
@@ -108,6 +115,7 @@ public final class LeadershipHandoffs {
     requireNonNull(settings, "settings is null");
     requireNonNull(metrics, "metrics is null");
     requireNonNull(resources, "resources is null");
+    requireValid(registry, settings);
     LeadershipHandoffProvider provider = registry.emitterProvider(settings);
     LeadershipHandoffEmitter emitter =
         requireNonNull(
@@ -143,7 +151,8 @@ public final class LeadershipHandoffs {
   /** {@link #observers(HandoffSettings, HandoffMetrics)} after parsing {@code properties}. */
   public static HandoffObserverFactory observers(Properties properties, HandoffMetrics metrics) {
     requireNonNull(properties, "properties is null");
-    return observers(HandoffSettings.from(properties), metrics);
+    ProviderRegistry registry = registry();
+    return observers(registry, registry.validate(properties), metrics);
   }
 
   /**
@@ -151,7 +160,7 @@ public final class LeadershipHandoffs {
    * one and opens an observer per version topic it hosts. The selection is made (and logged) here,
    * once; opening an observer selects nothing again.
    *
-   * @throws HandoffConfigException for an unknown strategy
+   * @throws HandoffConfigException listing every problem, as for the emitter
    * @throws IllegalStateException if the selected provider is missing
    */
   public static HandoffObserverFactory observers(HandoffSettings settings, HandoffMetrics metrics) {
@@ -164,6 +173,7 @@ public final class LeadershipHandoffs {
     requireNonNull(registry, "registry is null");
     requireNonNull(settings, "settings is null");
     requireNonNull(metrics, "metrics is null");
+    requireValid(registry, settings);
     LeadershipHandoffProvider provider = registry.observerProvider(settings);
     LOG.info(
         "Leadership handoff observers: provider '{}' ({}), {}",
@@ -185,5 +195,12 @@ public final class LeadershipHandoffs {
           provider.newObserver(settings, metrics, versionTopic, localWriterId),
           () -> "provider " + provider.getClass().getName() + " returned a null observer");
     };
+  }
+
+  private static void requireValid(ProviderRegistry registry, HandoffSettings settings) {
+    List<String> problems = registry.problems(settings);
+    if (!problems.isEmpty()) {
+      throw new HandoffConfigException(problems);
+    }
   }
 }

@@ -6,10 +6,13 @@ import java.security.CodeSource;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,10 +40,12 @@ public final class ProviderRegistry {
 
   private final Map<String, LeadershipHandoffProvider> byName;
   private final List<String> broken;
+  private final HandoffConfigDef configDef;
 
   private ProviderRegistry(Map<String, LeadershipHandoffProvider> byName, List<String> broken) {
     this.byName = byName;
     this.broken = List.copyOf(broken);
+    this.configDef = HandoffConfigDef.ofProviders(byName.values());
   }
 
   /**
@@ -123,6 +128,88 @@ public final class ProviderRegistry {
     return new ProviderRegistry(byName, broken);
   }
 
+  /**
+   * The table of every key: the spi's, then those of each provider, in discovery order. Parse with
+   * it ({@link HandoffSettings#from(Map, HandoffConfigDef)}) to hide these providers' secrets.
+   */
+  public HandoffConfigDef configDef() {
+    return configDef;
+  }
+
+  /**
+   * The one validation pass of {@code properties}: the spi's keys, then {@link
+   * #problems(HandoffSettings)} (the strategy name, the providers' keys, and the settings the
+   * selected provider checks itself, such as the stamp strategy's Kafka producer settings). The
+   * selection itself is made by {@link #emitterProvider} and {@link #observerProvider}. Warnings
+   * (unknown keys) are logged once when the configuration is valid.
+   *
+   * @return the validated settings, secrets told apart with {@link #configDef()}
+   * @throws HandoffConfigException listing every problem found
+   */
+  public HandoffSettings validate(Map<String, ?> properties) {
+    requireNonNull(properties, "properties is null");
+    HandoffConfigDef.Parsed parsed = configDef.parse(properties);
+    HandoffSettings settings = new HandoffSettings(parsed);
+    List<String> problems = new ArrayList<>(parsed.errors());
+    // With a malformed strategy name nothing can be selected, so nothing more can be checked.
+    if (!parsed.invalidKeys().contains(HandoffSettings.STRATEGY)) {
+      problems.addAll(problems(settings));
+    }
+    if (!problems.isEmpty()) {
+      throw new HandoffConfigException(problems);
+    }
+    return settings.logWarnings();
+  }
+
+  /** {@link #validate(Map)} of the string-keyed entries of {@code properties}. */
+  public HandoffSettings validate(Properties properties) {
+    return validate(HandoffSettings.toMap(properties));
+  }
+
+  /**
+   * The problems of parsed settings that only the providers can see, one message each; empty when
+   * there are none:
+   *
+   * <ul>
+   *   <li>an unknown strategy, when a switch is on or the strategy is named;
+   *   <li>the invalid given values of every declared key of every provider here, selected or not,
+   *       so that a mistake fails at the first start rather than on the day a switch is turned on;
+   *   <li>{@link LeadershipHandoffProvider#validate} of each provider selected for either side and
+   *       of the provider the strategy names.
+   * </ul>
+   *
+   * A selected provider that is missing (such as {@value #NOOP}) is not a configuration problem:
+   * selecting it fails.
+   */
+  public List<String> problems(HandoffSettings settings) {
+    requireNonNull(settings, "settings is null");
+    Set<String> problems = new LinkedHashSet<>();
+    String strategy = settings.strategy();
+    boolean anyOn = settings.emitStepDownStamp() || settings.consumeStepDownStamp();
+    if ((anyOn || settings.strategyExplicit()) && !byName.containsKey(strategy)) {
+      problems.add(unknownStrategy(strategy));
+    }
+    problems.addAll(settings.problems(configDef.keys()));
+    Set<LeadershipHandoffProvider> selected = new LinkedHashSet<>();
+    for (String name :
+        List.of(
+            settings.emitStepDownStamp() ? strategy : NOOP,
+            settings.consumeStepDownStamp() ? strategy : NOOP,
+            strategy)) {
+      LeadershipHandoffProvider p = byName.get(name);
+      if (p != null) {
+        selected.add(p);
+      }
+    }
+    for (LeadershipHandoffProvider p : selected) {
+      problems.addAll(
+          requireNonNull(
+              p.validate(settings),
+              () -> "provider " + p.getClass().getName() + " returned null from validate()"));
+    }
+    return new ArrayList<>(problems);
+  }
+
   /** The providers found, in discovery order. */
   public List<ProviderInfo> providers() {
     List<ProviderInfo> infos = new ArrayList<>();
@@ -201,18 +288,22 @@ public final class ProviderRegistry {
     if (switchedOn || settings.strategyExplicit()) {
       String strategy = settings.strategy();
       if (!byName.containsKey(strategy)) {
-        StringBuilder msg =
-            new StringBuilder("Unknown strategy '")
-                .append(strategy)
-                .append("' for ")
-                .append(HandoffSettings.STRATEGY)
-                .append(". Available: ")
-                .append(sortedNames());
-        appendBroken(msg);
-        throw new HandoffConfigException(msg.toString());
+        throw new HandoffConfigException(unknownStrategy(strategy));
       }
     }
     return provider(switchedOn ? settings.strategy() : NOOP);
+  }
+
+  private String unknownStrategy(String strategy) {
+    StringBuilder msg =
+        new StringBuilder("Unknown strategy '")
+            .append(strategy)
+            .append("' for ")
+            .append(HandoffSettings.STRATEGY)
+            .append(". Available: ")
+            .append(sortedNames());
+    appendBroken(msg);
+    return msg.toString();
   }
 
   private void appendBroken(StringBuilder msg) {

@@ -13,7 +13,6 @@ import static org.testng.Assert.assertTrue;
 import static org.testng.Assert.expectThrows;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.spi.ILoggingEvent;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -93,16 +92,17 @@ public class HandoffSettingsTest {
 
   @Test
   public void keysListTheFourKeysWithDefaultsAndTypes() {
-    List<HandoffSettings.Key> keys = HandoffSettings.keys();
+    List<ConfigKey> keys = HandoffSettings.keys();
     assertEquals(keys.size(), 4, "keys.size()");
     List<String> names = new ArrayList<>();
-    List<HandoffSettings.Type> types = new ArrayList<>();
+    List<ConfigKey.Type> types = new ArrayList<>();
     List<String> defaults = new ArrayList<>();
-    for (HandoffSettings.Key k : keys) {
+    for (ConfigKey k : keys) {
       names.add(k.name());
       types.add(k.type());
       defaults.add(k.defaultValue());
       assertTrue(k.doc() != null && !k.doc().isBlank(), "no documentation for " + k.name());
+      assertFalse(k.secret(), "the spi's own keys hold no secret: " + k.name());
     }
     assertEquals(
         names,
@@ -111,10 +111,10 @@ public class HandoffSettingsTest {
     assertEquals(
         types,
         List.of(
-            HandoffSettings.Type.BOOLEAN,
-            HandoffSettings.Type.BOOLEAN,
-            HandoffSettings.Type.LONG,
-            HandoffSettings.Type.STRING),
+            ConfigKey.Type.BOOLEAN,
+            ConfigKey.Type.BOOLEAN,
+            ConfigKey.Type.LONG,
+            ConfigKey.Type.STRING),
         "types");
     assertEquals(defaults, List.of("false", "false", "1000", "stamp"), "defaults");
     assertThrows(UnsupportedOperationException.class, () -> keys.add(keys.get(0)));
@@ -447,29 +447,39 @@ public class HandoffSettingsTest {
   }
 
   @Test(dataProvider = "negativeTimeouts")
-  public void negativeAckTimeoutClampsToZeroWithAWarning(Object value, long parsed) {
+  public void negativeAckTimeoutIsRejectedLikeATooLongOne(Object value, long parsed) {
+    // Out of range on either side fails the same way: no silent clamping.
     try (LogCapture log = new LogCapture(HandoffSettings.class)) {
-      HandoffSettings s = HandoffSettings.from(Map.of(ACK_TIMEOUT_MS, value));
-      assertEquals(s.ackTimeoutMs(), 0L, "s.ackTimeoutMs()");
+      HandoffConfigException e = parseFails(Map.of(ACK_TIMEOUT_MS, value));
       String expected =
-          "Configuration server.leader.handover.emit.stepdown.stamp.ack.timeout.ms="
-              + parsed
-              + " is negative; using 0 (send the stamp, do not wait for its ack)";
-      assertEquals(s.warnings(), List.of(expected), "s.warnings()");
-      assertTrue(
-          s.warnings().get(0).contains(ACK_TIMEOUT_MS),
-          "s.warnings().get(0).contains(ACK_TIMEOUT_MS)");
-
-      List<ILoggingEvent> events = log.events();
-      assertEquals(events.size(), 1, log.everything());
-      assertEquals(events.get(0).getLevel(), Level.WARN, "events.get(0).getLevel()");
-      assertEquals(
-          events.get(0).getFormattedMessage(), expected, "events.get(0).getFormattedMessage()");
-      assertEquals(
-          events.get(0).getLoggerName(),
-          "io.handoff.spi.HandoffSettings",
-          "events.get(0).getLoggerName()");
+          "Invalid value '"
+              + value
+              + "' for configuration server.leader.handover.emit.stepdown.stamp.ack.timeout.ms:"
+              + " must be at least 0";
+      assertEquals(e.errors(), List.of(expected), "e.errors()");
+      assertTrue(log.events().isEmpty(), log.everything());
     }
+  }
+
+  @Test
+  public void ackTimeoutTypeErrorNamesTheValidRange() {
+    HandoffConfigException e = parseFails(Map.of(ACK_TIMEOUT_MS, "soon"));
+    assertEquals(
+        e.getMessage(),
+        "Invalid value 'soon' for configuration"
+            + " server.leader.handover.emit.stepdown.stamp.ack.timeout.ms:"
+            + " must be a whole number between 0 and 300000",
+        "message");
+  }
+
+  @Test
+  public void tooLongAckTimeoutMessageIsExact() {
+    HandoffConfigException e = parseFails(Map.of(ACK_TIMEOUT_MS, "300001"));
+    assertEquals(
+        e.getMessage(),
+        "Invalid value '300001' for configuration"
+            + " server.leader.handover.emit.stepdown.stamp.ack.timeout.ms: must be at most 300000",
+        "message");
   }
 
   @Test
@@ -633,18 +643,25 @@ public class HandoffSettingsTest {
       for (String key : secrets.keySet()) {
         assertEquals(effective.get(KAFKA_PREFIX + key), "[hidden]", key);
         assertTrue(text.contains(KAFKA_PREFIX + key + "=[hidden]"), key + " not hidden in " + text);
+        assertTrue(s.kafkaProperties().get(key) instanceof Secret, key + " is held as a Secret");
         assertEquals(
-            s.kafkaProperties().get(key), secrets.get(key), "the producer needs the real " + key);
-        assertTrue(HandoffSettings.isSecret(key), key);
+            Secret.reveal(s.kafkaProperties().get(key)),
+            secrets.get(key),
+            "the producer needs the real " + key);
+        assertEquals(String.valueOf(s.kafkaProperties().get(key)), "[hidden]", key);
+        assertTrue(HandoffConfigDef.spi().isSecret(KAFKA_PREFIX + key), key);
       }
       assertEquals(
           effective.get("server.leader.handover.alpha.api.password"),
           "[hidden]",
           "effective.get(\"server.leader.handover.alpha.api.password\")");
       assertEquals(
-          s.strategyProperties().get("api.password"),
+          Secret.reveal(s.strategyProperties().get("api.password")),
           "StrategyPw-Rr11-unique",
           "s.strategyProperties().get(\"api.password\")");
+      assertFalse(
+          s.kafkaProperties().toString().contains("Jaas-S3cr3t-Zq91"),
+          "kafkaProperties().toString() shows the JAAS secret");
       assertEquals(
           effective.get(KAFKA_PREFIX + "bootstrap.servers"),
           "broker:9092",
@@ -663,26 +680,59 @@ public class HandoffSettingsTest {
   }
 
   @Test
-  public void isSecretMatchesTheDocumentedWords() {
-    assertTrue(
-        HandoffSettings.isSecret("ssl.keystore.password"),
-        "HandoffSettings.isSecret(\"ssl.keystore.password\")");
-    assertTrue(
-        HandoffSettings.isSecret("SSL.KEY.PASSWORD"),
-        "HandoffSettings.isSecret(\"SSL.KEY.PASSWORD\")");
-    assertTrue(
-        HandoffSettings.isSecret("sasl.oauthbearer.client.credentials.client.secret"),
-        "HandoffSettings.isSecret(\"sasl.oauthbearer.client.credentials.client.secret\")");
-    assertTrue(
-        HandoffSettings.isSecret("SASL.JAAS.CONFIG"),
-        "HandoffSettings.isSecret(\"SASL.JAAS.CONFIG\")");
-    assertFalse(
-        HandoffSettings.isSecret("bootstrap.servers"),
-        "HandoffSettings.isSecret(\"bootstrap.servers\")");
-    assertFalse(
-        HandoffSettings.isSecret("sasl.mechanism"), "HandoffSettings.isSecret(\"sasl.mechanism\")");
-    assertFalse(
-        HandoffSettings.isSecret(ACK_TIMEOUT_MS), "HandoffSettings.isSecret(ACK_TIMEOUT_MS)");
+  public void undeclaredNamesThatLookSecretAreSecret() {
+    HandoffConfigDef spi = HandoffConfigDef.spi();
+    for (String name :
+        List.of(
+            "ssl.keystore.password",
+            "SSL.KEY.PASSWORD",
+            "sasl.oauthbearer.client.credentials.client.secret",
+            "SASL.JAAS.CONFIG",
+            "sasl.jaas.confg")) {
+      assertTrue(spi.isSecret(KAFKA_PREFIX + name), name);
+    }
+    assertFalse(spi.isSecret(KAFKA_PREFIX + "bootstrap.servers"), "bootstrap.servers");
+    assertFalse(spi.isSecret(KAFKA_PREFIX + "sasl.mechanism"), "sasl.mechanism");
+    assertFalse(spi.isSecret(ACK_TIMEOUT_MS), "ACK_TIMEOUT_MS");
+  }
+
+  @Test
+  public void declaredKeysDecideWhatIsSecret() {
+    // A certificate list is a Kafka PASSWORD though its name says nothing; a token endpoint's URL
+    // is no secret though its name holds "token".
+    String certificates = KAFKA_PREFIX + "ssl.truststore.certificates";
+    String endpoint = KAFKA_PREFIX + "sasl.oauthbearer.token.endpoint.url";
+    HandoffConfigDef def =
+        HandoffConfigDef.of(
+            List.of(
+                ConfigKey.secret(certificates, "PEM certificates"),
+                ConfigKey.string(endpoint, null, ConfigKey.Validator.any(), "token endpoint")));
+    assertTrue(def.isSecret(certificates), certificates);
+    assertFalse(def.isSecret(endpoint), endpoint);
+    assertTrue(HandoffConfigDef.spi().isSecret(endpoint), "undeclared, it looks secret");
+
+    HandoffSettings s =
+        HandoffSettings.from(
+            Map.of(certificates, "-----BEGIN CERT Pem-Uu42-----", endpoint, "https://idp/token"),
+            def);
+    assertEquals(s.effective().get(certificates), "[hidden]", "effective()");
+    assertEquals(s.effective().get(endpoint), "https://idp/token", "effective()");
+    assertFalse(s.toString().contains("Pem-Uu42"), s.toString());
+    assertEquals(
+        Secret.reveal(s.kafkaProperties().get("ssl.truststore.certificates")),
+        "-----BEGIN CERT Pem-Uu42-----",
+        "the consumer still gets the value");
+  }
+
+  @Test
+  public void declaringOneOfTheSpiKeysAgainIsRejected() {
+    IllegalArgumentException e =
+        expectThrows(
+            IllegalArgumentException.class,
+            () ->
+                HandoffConfigDef.of(
+                    List.of(ConfigKey.bool(EMIT_STEPDOWN_STAMP, true, "a second switch"))));
+    assertTrue(e.getMessage().contains(EMIT_STEPDOWN_STAMP), e.getMessage());
   }
 
   // ---------------------------------------------------------------- java.util.Properties
