@@ -1,10 +1,12 @@
 package io.handoff.stamp;
 
+import static java.util.Objects.requireNonNull;
+
 import io.handoff.spi.HandoffMetrics;
 import io.handoff.spi.HandoffSettings;
+import io.handoff.spi.HandoverEvidence;
 import io.handoff.spi.HostResources;
 import io.handoff.spi.LeadershipHandoffEmitter;
-import io.handoff.spi.LeadershipHandoffObserver;
 import io.handoff.spi.LeadershipHandoffProvider;
 
 /**
@@ -34,9 +36,10 @@ public final class StampProvider implements LeadershipHandoffProvider {
   }
 
   @Override
-  public LeadershipHandoffObserver newObserver(
+  public HandoverEvidence newEvidence(
       HandoffSettings settings, HandoffMetrics metrics, String versionTopic, String localWriterId) {
-    return new StampObserver(settings, metrics, versionTopic, localWriterId);
+    requireNonNull(settings, "settings is null");
+    return new StampObserver(metrics, versionTopic, localWriterId);
   }
 
   @Override

@@ -600,7 +600,11 @@ public class StampObserverExplanationTest {
   public void theCasesCoverEveryReason() {
     Set<HandoverReason> covered = EnumSet.noneOf(HandoverReason.class);
     cases().forEach(k -> covered.add(k.reason()));
-    assertEquals(covered, EnumSet.allOf(HandoverReason.class), "real records for every reason");
+    // STRATEGY_FAILED is the engine's, for a strategy that throws: EngineObserverTest covers it.
+    assertEquals(
+        covered,
+        EnumSet.complementOf(EnumSet.of(HandoverReason.STRATEGY_FAILED)),
+        "real records for every reason of the rules");
   }
 
   @Test(dataProvider = "reasons")
