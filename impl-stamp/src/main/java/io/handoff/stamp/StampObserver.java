@@ -26,9 +26,9 @@ public final class StampObserver extends TenureObserver {
   }
 
   /**
-   * As {@link #StampObserver(HandoffMetrics, String, String)}, telling {@code
-   * listener} (which may be null) whenever a tenure begins, turns unclean or is closed: for tools
-   * that show an operator the tenures of a partition. A server has no use for it.
+   * As {@link #StampObserver(HandoffMetrics, String, String)}, telling {@code listener} (which may
+   * be null) whenever a tenure begins, turns unclean or is closed: for tools that show an operator
+   * the tenures of a partition. A server has no use for it.
    */
   public StampObserver(
       HandoffMetrics metrics, String versionTopic, String localWriterId, TenureListener listener) {

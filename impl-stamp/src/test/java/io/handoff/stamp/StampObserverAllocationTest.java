@@ -19,6 +19,7 @@ import ch.qos.logback.classic.Logger;
 import io.handoff.spi.CountingHandoffMetrics;
 import io.handoff.spi.HandoverPath;
 import io.handoff.spi.HandoverReason;
+import io.handoff.spi.LeadershipHandoffObserver;
 import io.handoff.spi.TenureTracker;
 import io.handoff.stamp.StampObserverFixtures.Kind;
 import io.handoff.stamp.StampObserverFixtures.Rec;
@@ -139,7 +140,7 @@ public class StampObserverAllocationTest {
     }
 
     /** Feeds record {@code i} of the stream; returns the partition it went to. */
-    int feed(StampObserver o, int i) {
+    int feed(LeadershipHandoffObserver o, int i) {
       int j = i % steps;
       int lane = lanes[j];
       if (undecodable[j]) {
@@ -167,7 +168,7 @@ public class StampObserverAllocationTest {
    * record a reader of term 9, declared nowhere, takes a turn of its wait loop, which must answer
    * WAIT.
    */
-  private static long run(Stream s, StampObserver o, int calls) {
+  private static long run(Stream s, LeadershipHandoffObserver o, int calls) {
     long cuts = 0;
     for (int i = 0; i < calls; i++) {
       int partition = s.feed(o, i);
@@ -185,7 +186,7 @@ public class StampObserverAllocationTest {
   public void observeAllocatesNothingOnceThePartitionsHaveBeenSeen() {
     com.sun.management.ThreadMXBean bean = allocationBean();
     CountingHandoffMetrics metrics = new CountingHandoffMetrics();
-    StampObserver o = StampObserverFixtures.observer(metrics);
+    LeadershipHandoffObserver o = StampObserverFixtures.observer(metrics);
     Stream s = new Stream(SCRIPT);
     int calls = s.calls(CALLS);
 
@@ -226,7 +227,7 @@ public class StampObserverAllocationTest {
     logger.setLevel(Level.ERROR);
     try {
       CountingHandoffMetrics metrics = new CountingHandoffMetrics();
-      StampObserver o = StampObserverFixtures.observer(metrics);
+      LeadershipHandoffObserver o = StampObserverFixtures.observer(metrics);
       Stream s = new Stream(UNCLEAN_SCRIPT);
       int calls = s.calls(CALLS);
       for (int i = 0; i < 3 * calls; i++) {

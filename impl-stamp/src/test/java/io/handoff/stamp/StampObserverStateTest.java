@@ -18,6 +18,7 @@ import static org.testng.Assert.assertTrue;
 import static org.testng.Assert.expectThrows;
 
 import io.handoff.spi.HandoffMetrics;
+import io.handoff.spi.LeadershipHandoffObserver;
 import io.handoff.spi.TenureTracker;
 import io.handoff.stamp.StampObserverFixtures.Feed;
 import io.handoff.stamp.StampObserverFixtures.Rec;
@@ -41,7 +42,7 @@ public class StampObserverStateTest {
   public void aStateRestoredAtItsOffsetContinuesWhereItLeftOff() {
     List<Rec> records = seq(data(Z), cleanTenure(A, 1), dol(READER, 2), data(READER));
     for (int split = 0; split <= records.size(); split++) {
-      StampObserver before = observer(HandoffMetrics.NOOP);
+      LeadershipHandoffObserver before = observer(HandoffMetrics.NOOP);
       Feed f = new Feed(before).add(P, records.subList(0, split));
       byte[] state = before.exportState(P);
       long resumeAt = f.nextOffset(P);
@@ -50,14 +51,14 @@ public class StampObserverStateTest {
             TenureTracker.resumeOffsetOf(state), resumeAt, "the export names where to resume");
       }
 
-      StampObserver after = observer(HandoffMetrics.NOOP);
+      LeadershipHandoffObserver after = observer(HandoffMetrics.NOOP);
       after.restoreState(P, resumeAt, state);
       new Feed(after).resumeAt(P, resumeAt).add(P, records.subList(split, records.size()));
       assertTrue(
           after.canSkipInactivityWait(P, 2),
           "restored after " + split + " record(s) of " + records);
 
-      StampObserver notRestored = observer(HandoffMetrics.NOOP);
+      LeadershipHandoffObserver notRestored = observer(HandoffMetrics.NOOP);
       new Feed(notRestored).resumeAt(P, resumeAt).add(P, records.subList(split, records.size()));
       boolean sawADol = records.subList(split, records.size()).contains(dol(A, 1));
       assertEquals(
@@ -71,7 +72,7 @@ public class StampObserverStateTest {
 
   @Test
   public void anExportIsAFewDozenBytes() {
-    StampObserver o = observer(HandoffMetrics.NOOP);
+    LeadershipHandoffObserver o = observer(HandoffMetrics.NOOP);
     new Feed(o).add(P, seq(cleanTenure(A, 1), dol(READER, 2)));
     byte[] state = o.exportState(P);
     assertTrue(state.length < 100, state.length + " bytes");
@@ -86,7 +87,7 @@ public class StampObserverStateTest {
   public void anEmptyStateRestoresAnywhere() {
     byte[] empty = observer(HandoffMetrics.NOOP).exportState(P);
     assertEquals(TenureTracker.resumeOffsetOf(empty), -1L);
-    StampObserver o = observer(HandoffMetrics.NOOP);
+    LeadershipHandoffObserver o = observer(HandoffMetrics.NOOP);
     o.restoreState(P, 12_345, empty);
     new Feed(o).resumeAt(P, 12_345).add(P, seq(cleanTenure(A, 1), dol(READER, 2)));
     assertTrue(o.canSkipInactivityWait(P, 2), "a restored empty state is a fresh start");
@@ -94,7 +95,7 @@ public class StampObserverStateTest {
 
   @DataProvider(name = "misfits")
   public Object[][] misfits() {
-    StampObserver source = observer(HandoffMetrics.NOOP);
+    LeadershipHandoffObserver source = observer(HandoffMetrics.NOOP);
     Feed f = new Feed(source).add(P, cleanTenure(A, 1)); // offsets 100..103
     byte[] state = source.exportState(P);
     byte[] flipped = state.clone();
@@ -116,7 +117,7 @@ public class StampObserverStateTest {
   @Test(dataProvider = "misfits")
   public void aRestoreThatDoesNotFitIsRejectedAndLeavesNothingSeen(
       String name, byte[] bytes, int partition, long resumeAt, String named) {
-    StampObserver o = observer(HandoffMetrics.NOOP);
+    LeadershipHandoffObserver o = observer(HandoffMetrics.NOOP);
     // the partition held a handover the reader could have cut on
     Feed f = new Feed(o).add(partition, seq(cleanTenure(A, 1), dol(READER, 2)));
     assertTrue(o.canSkipInactivityWait(partition, 2), "precondition");
@@ -141,14 +142,12 @@ public class StampObserverStateTest {
 
   @Test
   public void aStateOfAnotherTopicIsRejected() {
-    StampObserver x =
-        new StampObserver(
-            StampObserverFixtures.settings(true), HandoffMetrics.NOOP, "storeX_v1", READER);
+    LeadershipHandoffObserver x =
+        StampObserverFixtures.open(true, HandoffMetrics.NOOP, "storeX_v1", READER);
     Feed f = new Feed(x).add(P, cleanTenure(A, 1));
     byte[] state = x.exportState(P);
-    StampObserver y =
-        new StampObserver(
-            StampObserverFixtures.settings(true), HandoffMetrics.NOOP, "storeY_v2", READER);
+    LeadershipHandoffObserver y =
+        StampObserverFixtures.open(true, HandoffMetrics.NOOP, "storeY_v2", READER);
     IllegalArgumentException e =
         expectThrows(
             IllegalArgumentException.class, () -> y.restoreState(P, f.nextOffset(P), state));
@@ -169,7 +168,7 @@ public class StampObserverStateTest {
 
   @Test
   public void forgetDropsOnlyItsPartition() {
-    StampObserver o = observer(HandoffMetrics.NOOP);
+    LeadershipHandoffObserver o = observer(HandoffMetrics.NOOP);
     Feed f = new Feed(o);
     for (int p : new int[] {1, 2, 700}) {
       f.add(p, seq(cleanTenure(A, 1), dol(READER, 2)));
@@ -188,7 +187,7 @@ public class StampObserverStateTest {
 
   @Test
   public void forgetOfUnknownPartitionsIsHarmless() {
-    StampObserver o = observer(HandoffMetrics.NOOP);
+    LeadershipHandoffObserver o = observer(HandoffMetrics.NOOP);
     o.forget(0);
     o.forget(15);
     o.forget(16);

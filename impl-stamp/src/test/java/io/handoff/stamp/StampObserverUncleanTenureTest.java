@@ -21,6 +21,7 @@ import static org.testng.Assert.assertTrue;
 
 import io.handoff.spi.CountingHandoffMetrics;
 import io.handoff.spi.HandoffMetrics;
+import io.handoff.spi.LeadershipHandoffObserver;
 import io.handoff.spi.TenureTracker;
 import io.handoff.stamp.StampObserverFixtures.Feed;
 import io.handoff.stamp.StampObserverFixtures.LogCapture;
@@ -80,7 +81,7 @@ public class StampObserverUncleanTenureTest {
             seq(stamp(A, 1), undecodable()));
     for (List<StampObserverFixtures.Rec> intruder : intruders) {
       CountingHandoffMetrics m = new CountingHandoffMetrics();
-      StampObserver o = observer(m);
+      LeadershipHandoffObserver o = observer(m);
       new Feed(o).add(P, seq(dol(A, 1), data(A), intruder, dol(READER, 3)));
       assertEquals(m.uncleanTenure(), 1, "A's tenure of 1, then " + intruder);
       assertFalse(o.canSkipInactivityWait(P, 3), "and it keeps the wait: " + intruder);
@@ -116,7 +117,7 @@ public class StampObserverUncleanTenureTest {
   @Test
   public void theReadersOwnTenureIsCountedToo() {
     CountingHandoffMetrics m = new CountingHandoffMetrics();
-    StampObserver o = observer(m);
+    LeadershipHandoffObserver o = observer(m);
     new Feed(o).add(P, seq(cleanTenure(A, 1), dol(READER, 2), data(A)));
     assertEquals(m.uncleanTenure(), 1, "the old leader wrote after the new leader's DoL");
     assertFalse(o.canSkipInactivityWait(P, 2));
@@ -124,7 +125,7 @@ public class StampObserverUncleanTenureTest {
 
   @Test
   public void theWarningNamesTopicPartitionOffsetAndWriter() {
-    StampObserver o = observer(HandoffMetrics.NOOP);
+    LeadershipHandoffObserver o = observer(HandoffMetrics.NOOP);
     try (LogCapture log = new LogCapture(TenureTracker.class)) {
       Feed f = new Feed(o).add(P, dol(A, 200), data(A)); // offsets 100, 101
       f.add(P, data(Z, 100)); // offset 102
@@ -158,14 +159,8 @@ public class StampObserverUncleanTenureTest {
             reported.add(versionTopic + "-" + partition);
           }
         };
-    Feed x =
-        new Feed(
-            new StampObserver(
-                StampObserverFixtures.settings(true), recording, "storeX_v1", READER));
-    Feed y =
-        new Feed(
-            new StampObserver(
-                StampObserverFixtures.settings(true), recording, "storeY_v2", READER));
+    Feed x = new Feed(StampObserverFixtures.open(true, recording, "storeX_v1", READER));
+    Feed y = new Feed(StampObserverFixtures.open(true, recording, "storeY_v2", READER));
     x.add(3, dol(A, 1), data(Z));
     y.add(3, dol(A, 1), data(A));
     y.add(1000, dol(B, 1), undecodable());
@@ -175,7 +170,7 @@ public class StampObserverUncleanTenureTest {
   @Test
   public void forgettingAPartitionStartsItsCountingAfresh() {
     CountingHandoffMetrics m = new CountingHandoffMetrics();
-    StampObserver o = observer(m);
+    LeadershipHandoffObserver o = observer(m);
     Feed f = new Feed(o).add(P, dol(A, 1), data(Z));
     f.add(P + 1, dol(A, 1), data(A));
     assertEquals(m.uncleanTenure(), 1);
@@ -195,10 +190,10 @@ public class StampObserverUncleanTenureTest {
   @Test
   public void aRestoredUncleanTenureIsNotCountedAgain() {
     CountingHandoffMetrics m = new CountingHandoffMetrics();
-    StampObserver before = observer(m);
+    LeadershipHandoffObserver before = observer(m);
     Feed f = new Feed(before).add(P, dol(A, 1), data(Z));
     byte[] state = before.exportState(P);
-    StampObserver after = observer(m);
+    LeadershipHandoffObserver after = observer(m);
     after.restoreState(P, f.nextOffset(P), state);
     new Feed(after).resumeAt(P, f.nextOffset(P)).add(P, data(Z), stamp(A, 1), dol(READER, 2));
     assertEquals(m.uncleanTenure(), 1, "counted before the checkpoint, not again after it");

@@ -59,8 +59,7 @@ final class EngineEmitter implements LeadershipHandoffEmitter {
     List<StepDown> batch = new ArrayList<>(stepDowns.size());
     for (StepDown s : stepDowns) {
       if (s == null) {
-        throw new NullPointerException(
-            "stepDowns holds a null element at index " + batch.size());
+        throw new NullPointerException("stepDowns holds a null element at index " + batch.size());
       }
       batch.add(s);
     }

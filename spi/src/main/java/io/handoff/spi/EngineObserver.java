@@ -10,8 +10,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The observer hosts call, around a strategy's {@link HandoverEvidence}: what every strategy shares
  * lives here once. It checks arguments, applies the consume switch, decides with {@link
- * HandoverPath#choose} and reports each decision's metric with its reason, and keeps the
- * guarantee that a strategy that throws never yields a fast path and never throws to the host.
+ * HandoverPath#choose} and reports each decision's metric with its reason, and keeps the guarantee
+ * that a strategy that throws never yields a fast path and never throws to the host.
  *
  * <p>A partition whose evidence threw is <em>untrusted</em>: it never cuts the wait and explains
  * {@link HandoverReason#STRATEGY_FAILED} until {@link #forget} or a successful {@link
@@ -27,6 +27,9 @@ final class EngineObserver implements LeadershipHandoffObserver {
   private static final Logger LOG = LoggerFactory.getLogger(EngineObserver.class);
 
   private static final byte[] NO_STATE = new byte[0];
+
+  /** The highest partition accepted, the same for every strategy. */
+  private static final int MAX_PARTITION = TenureTracker.MAX_PARTITION;
 
   private final HandoffMetrics metrics;
   private final String versionTopic;
@@ -67,7 +70,7 @@ final class EngineObserver implements LeadershipHandoffObserver {
   @Override
   public void observe(
       int partition, long offset, byte[] recordKey, CharSequence writerId, long termId) {
-    if (partition < 0 || offset < 0) {
+    if (partition < 0 || partition > MAX_PARTITION || offset < 0) {
       throw badRecord(partition, offset);
     }
     try {
@@ -79,7 +82,7 @@ final class EngineObserver implements LeadershipHandoffObserver {
 
   @Override
   public void observeUndecodable(int partition, long offset) {
-    if (partition < 0 || offset < 0) {
+    if (partition < 0 || partition > MAX_PARTITION || offset < 0) {
       throw badRecord(partition, offset);
     }
     try {
@@ -91,8 +94,8 @@ final class EngineObserver implements LeadershipHandoffObserver {
 
   @Override
   public boolean canSkipInactivityWait(int partition, long myTerm) {
-    checkPartition(partition);
-    if (!consume || isUntrusted(partition)) {
+    // A pure query: an impossible partition is simply no.
+    if (!consume || partition < 0 || partition > MAX_PARTITION || isUntrusted(partition)) {
       return false;
     }
     try {
@@ -105,6 +108,7 @@ final class EngineObserver implements LeadershipHandoffObserver {
 
   @Override
   public HandoverPath decideHandover(int partition, long myTerm, boolean inactivityWindowElapsed) {
+    checkPartition(partition);
     boolean cut = canSkipInactivityWait(partition, myTerm);
     HandoverPath path = HandoverPath.choose(cut, inactivityWindowElapsed);
     if (path == HandoverPath.WAIT) {
@@ -234,22 +238,24 @@ final class EngineObserver implements LeadershipHandoffObserver {
   }
 
   private void checkPartition(int partition) {
-    if (partition < 0) {
-      throw new IllegalArgumentException(
-          "partition must be >= 0, got " + partition + " for topic " + versionTopic);
+    if (partition < 0 || partition > MAX_PARTITION) {
+      throw new IllegalArgumentException(badPartition(partition));
     }
   }
 
+  private String badPartition(int partition) {
+    return "partition must be between 0 and "
+        + MAX_PARTITION
+        + ", got "
+        + partition
+        + " for topic "
+        + versionTopic;
+  }
+
   private IllegalArgumentException badRecord(int partition, long offset) {
-    return partition < 0
+    return partition < 0 || partition > MAX_PARTITION
         ? new IllegalArgumentException(
-            "partition must be >= 0, got "
-                + partition
-                + " for topic "
-                + versionTopic
-                + " (record at offset "
-                + offset
-                + ")")
+            badPartition(partition) + " (record at offset " + offset + ")")
         : new IllegalArgumentException(
             "offset must be >= 0, got " + offset + " for " + where(partition));
   }

@@ -16,8 +16,8 @@ public final class HandoffEngine {
 
   /**
    * The observer hosts call, around {@code evidence}: it owns the version topic and reader, the
-   * consume switch, argument checks, the decision and its metric, and the guarantee that a
-   * strategy that throws never yields a fast path (see {@link HandoverEvidence}).
+   * consume switch, argument checks, the decision and its metric, and the guarantee that a strategy
+   * that throws never yields a fast path (see {@link HandoverEvidence}).
    *
    * @param settings the observer honours {@link HandoffSettings#consumeStepDownStamp()}
    * @param metrics where each decision is counted ({@link HandoffMetrics#NOOP} for none)

@@ -12,21 +12,22 @@ package io.handoff.spi;
  * when they prove that every earlier leader has stopped.
  *
  * <p>{@link TenureObserver} implements the tenure rules of {@code docs/ARCHITECTURE.md} for any
- * strategy that can say which of its records are declarations of leadership and which are
- * step-down stamps; prefer it over writing rules of your own.
+ * strategy that can say which of its records are declarations of leadership and which are step-down
+ * stamps; prefer it over writing rules of your own.
  *
- * <p><b>Arguments.</b> The engine checks them before calling: partitions and offsets are {@code >=
- * 0} and {@code state} is not null. An implementation may rely on that.
+ * <p><b>Arguments.</b> The engine checks them before calling: partitions are between 0 and {@link
+ * TenureTracker#MAX_PARTITION}, offsets are {@code >= 0} and {@code state} is not null. An
+ * implementation may rely on that.
  *
  * <p><b>Threads.</b> Calls for one partition come one at a time, with a happens-before edge between
  * consecutive calls that the host provides (its consumer thread, a lock or a queue). Calls for
- * different partitions may come from different threads at once: state shared between partitions
- * (a partition table that grows) must be safe for that. An implementation publishes nothing itself
- * and needs no lock for one partition's own state.
+ * different partitions may come from different threads at once: state shared between partitions (a
+ * partition table that grows) must be safe for that. An implementation publishes nothing itself and
+ * needs no lock for one partition's own state.
  *
- * <p><b>Blocking.</b> Nothing may block: no I/O, no waiting on locks held across calls, no sleeping.
- * {@link #observe} and {@link #observeUndecodable} run on the host's ingestion hot path, once per
- * record consumed.
+ * <p><b>Blocking.</b> Nothing may block: no I/O, no waiting on locks held across calls, no
+ * sleeping. {@link #observe} and {@link #observeUndecodable} run on the host's ingestion hot path,
+ * once per record consumed.
  *
  * <p><b>Allocation.</b> {@link #observe} must not allocate in the steady state (once a partition
  * has been seen); the engine adds nothing to that path but two comparisons. {@link #explain} and
@@ -72,8 +73,8 @@ public interface HandoverEvidence {
    * when known. Pure; allocates. Must agree with {@link #mayCut}: its {@link
    * HandoverExplanation#mayCut()} equals {@code mayCut(partition, myTerm)}. The engine checks that
    * when it decides, and refuses the fast path to a strategy that contradicts itself. The engine
-   * fills in the version topic, partition, reader and term; an implementation's values for them
-   * are not used.
+   * fills in the version topic, partition, reader and term; an implementation's values for them are
+   * not used.
    *
    * @return the explanation, never null
    */

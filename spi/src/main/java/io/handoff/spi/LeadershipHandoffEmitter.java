@@ -87,8 +87,7 @@ public interface LeadershipHandoffEmitter extends AutoCloseable {
     List<StepDown> batch = new ArrayList<>(stepDowns.size());
     for (StepDown s : stepDowns) {
       if (s == null) {
-        throw new NullPointerException(
-            "stepDowns holds a null element at index " + batch.size());
+        throw new NullPointerException("stepDowns holds a null element at index " + batch.size());
       }
       batch.add(s);
     }

@@ -28,9 +28,11 @@ package io.handoff.spi;
  * the ingestion hot path and does not allocate in the steady state.
  *
  * <p><b>Who implements it.</b> The engine: observers come from {@link HandoffObserverFactory} (or
- * {@link HandoffEngine#observer}) around a strategy's {@link HandoverEvidence}. Strategies implement
- * that evidence, not this interface. The engine checks arguments (a negative partition or offset is
- * an {@link IllegalArgumentException} naming the topic-partition and offset), applies {@link
+ * {@link HandoffEngine#observer}) around a strategy's {@link HandoverEvidence}. Strategies
+ * implement that evidence, not this interface. The engine checks arguments (a partition outside 0
+ * to {@link TenureTracker#MAX_PARTITION} or a negative offset is an {@link
+ * IllegalArgumentException} naming the topic-partition and offset; {@link #canSkipInactivityWait}
+ * simply answers false for such a partition), applies {@link
  * HandoffSettings#consumeStepDownStamp()}, and never lets a strategy's failure through: when the
  * evidence throws, the failure is logged with the topic-partition and offset, the partition takes
  * the legacy wait ({@link HandoverReason#STRATEGY_FAILED}) until {@link #forget} or a successful
@@ -55,7 +57,8 @@ public interface LeadershipHandoffObserver {
    *     the record carries none; read during the call only, so a reused buffer is fine
    * @param termId the record's leadership term ({@code termId} of its leader metadata), or {@code
    *     -1} when it carries none: Venice's leaders write their data that way
-   * @throws IllegalArgumentException if {@code partition} or {@code offset} is negative
+   * @throws IllegalArgumentException if {@code partition} is out of range or {@code offset} is
+   *     negative
    */
   void observe(int partition, long offset, byte[] recordKey, CharSequence writerId, long termId);
 
@@ -88,7 +91,7 @@ public interface LeadershipHandoffObserver {
    * @param inactivityWindowElapsed whether the host's legacy silence check is satisfied
    * @return the path, never null; never {@link HandoverPath#FAST_PATH} when the strategy failed on
    *     this partition or its explanation contradicts its answer
-   * @throws IllegalArgumentException if {@code partition} is negative
+   * @throws IllegalArgumentException if {@code partition} is out of range
    */
   HandoverPath decideHandover(int partition, long myTerm, boolean inactivityWindowElapsed);
 
@@ -117,8 +120,8 @@ public interface LeadershipHandoffObserver {
    * that are not an export are rejected, and the partition is left in the state of an observer that
    * has seen nothing (which never cuts the wait until a new tenure begins in sight).
    *
-   * @throws IllegalArgumentException naming what does not fit, or for a negative partition or
-   *     offset
+   * @throws IllegalArgumentException naming what does not fit, or for a partition out of range or a
+   *     negative offset
    * @throws NullPointerException if {@code state} is null
    */
   void restoreState(int partition, long resumeOffset, byte[] state);

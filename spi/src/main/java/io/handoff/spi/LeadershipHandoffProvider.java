@@ -31,9 +31,9 @@ public interface LeadershipHandoffProvider {
   /**
    * Creates an emitter for these settings. The engine wraps it ({@link LeadershipHandoffs#emitter})
    * so that whatever it throws reaches the host as a {@link EmitStatus#FAILED} outcome; the emitter
-   * still answers every outcome itself and reports it to {@code metrics}. The emitter honours {@link
-   * HandoffSettings#emitStepDownStamp()}: when it is false the emitter writes nothing and answers
-   * {@link EmitStatus#SKIPPED_DISABLED}.
+   * still answers every outcome itself and reports it to {@code metrics}. The emitter honours
+   * {@link HandoffSettings#emitStepDownStamp()}: when it is false the emitter writes nothing and
+   * answers {@link EmitStatus#SKIPPED_DISABLED}.
    *
    * <p>An emitter that writes must order every stamp after the stepping-down leader's own records
    * (rule E2 of {@code docs/ARCHITECTURE.md}). It gets what it needs for that from the host through

@@ -432,7 +432,8 @@ public class TenureExplanationTest {
   public void anObserverExplainsAsItsTrackerDoes(Row row) {
     CountingHandoffMetrics metrics = new CountingHandoffMetrics();
     TenureTracker tracker = new TenureTracker(TOPIC, HandoffMetrics.NOOP);
-    LeadershipHandoffObserver observer = TenureScript.observer(row.consume(), metrics, TOPIC, ME, null);
+    LeadershipHandoffObserver observer =
+        TenureScript.observer(row.consume(), metrics, TOPIC, ME, null);
     TenureScript.feed(tracker, P, FIRST, row.events());
     TenureScript.feed(observer, P, FIRST, row.events());
 
@@ -451,7 +452,8 @@ public class TenureExplanationTest {
   @Test(dataProvider = "reasons")
   public void explainingChangesNothing(Row row) {
     CountingHandoffMetrics metrics = new CountingHandoffMetrics();
-    LeadershipHandoffObserver observer = TenureScript.observer(row.consume(), metrics, TOPIC, ME, null);
+    LeadershipHandoffObserver observer =
+        TenureScript.observer(row.consume(), metrics, TOPIC, ME, null);
     TenureScript.feed(observer, P, FIRST, row.events());
     byte[] state = observer.exportState(P);
     long unclean = metrics.uncleanTenure();

@@ -166,7 +166,8 @@ public class TenureListenerTest {
   @Test(dataProvider = "transitions")
   public void anObserverPassesItsListenerOn(String name, String script, List<String> expected) {
     RecordingListener listener = new RecordingListener();
-    LeadershipHandoffObserver observer = TenureScript.observer(true, HandoffMetrics.NOOP, TOPIC, ME, listener);
+    LeadershipHandoffObserver observer =
+        TenureScript.observer(true, HandoffMetrics.NOOP, TOPIC, ME, listener);
     TenureScript.feed(observer, P, FIRST, TenureScript.parse(script));
     assertEquals(listener.events, expected, name + " [" + script + "]");
   }

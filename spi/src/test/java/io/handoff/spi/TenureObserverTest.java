@@ -14,9 +14,9 @@ import org.testng.annotations.Test;
  * {@link TenureObserver} hands each record to the tenure rules by the role its subclass gives the
  * key (declaration, step-down stamp, anything else, and null keys as anything else), reports
  * undecodable records, cuts the wait (through the engine's observer) only when consuming is
- * switched on while keeping state either way, counts each non-{@code WAIT} handover with its topic and partition, delegates export,
- * restore and forget to its own partition state, validates its arguments, and keeps the state of
- * two version topics apart (rule S1).
+ * switched on while keeping state either way, counts each non-{@code WAIT} handover with its topic
+ * and partition, delegates export, restore and forget to its own partition state, validates its
+ * arguments, and keeps the state of two version topics apart (rule S1).
  */
 public class TenureObserverTest {
 
@@ -93,8 +93,7 @@ public class TenureObserverTest {
     HandoffSettings s = consuming(true);
     HandoffMetrics m = HandoffMetrics.NOOP;
     assertEquals(
-        expectThrows(NullPointerException.class, () -> observer(null, m, TOPIC))
-            .getMessage(),
+        expectThrows(NullPointerException.class, () -> observer(null, m, TOPIC)).getMessage(),
         "settings is null",
         "message");
     assertEquals(
@@ -113,8 +112,7 @@ public class TenureObserverTest {
         "localWriterId is blank",
         "message");
     assertEquals(
-        expectThrows(NullPointerException.class, () -> new KeyedObserver(m, null, ME))
-            .getMessage(),
+        expectThrows(NullPointerException.class, () -> new KeyedObserver(m, null, ME)).getMessage(),
         "versionTopic is null",
         "message");
     assertEquals(

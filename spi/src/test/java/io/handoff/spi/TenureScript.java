@@ -33,7 +33,10 @@ final class TenureScript {
    */
   static final class ScriptObserver extends TenureObserver {
     ScriptObserver(
-        HandoffMetrics metrics, String versionTopic, String localWriterId, TenureListener listener) {
+        HandoffMetrics metrics,
+        String versionTopic,
+        String localWriterId,
+        TenureListener listener) {
       super(metrics, versionTopic, localWriterId, listener);
     }
 

@@ -18,8 +18,8 @@ import java.util.Arrays;
  * A vendor's strategy as a vendor would write it: stamps go to {@link MemoryLog} under the vendor's
  * own key, and the evidence says only which keys are the vendor's declarations and stamps; the
  * tenure rules are the SPI's ({@link TenureObserver}), and the emitter leaves batches to the SPI's
- * default (appending to memory answers at once). Registered through {@code META-INF/services}
- * in this module's tests, selected by {@code strategy=memlog}.
+ * default (appending to memory answers at once). Registered through {@code META-INF/services} in
+ * this module's tests, selected by {@code strategy=memlog}.
  */
 public final class MemoryLogProvider implements LeadershipHandoffProvider {
 
