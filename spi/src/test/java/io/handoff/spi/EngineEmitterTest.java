@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import org.testng.annotations.BeforeMethod;
 import org.testng.annotations.Test;
 
 /**
@@ -25,6 +26,12 @@ public class EngineEmitterTest {
   private static final String TOPIC = "store_v1";
 
   private final FaultyProvider faulty = new FaultyProvider();
+
+  /** TestNG runs every method on one instance: each starts with no fault in force. */
+  @BeforeMethod
+  public void noFaults() {
+    faulty.faults.clear();
+  }
 
   private LeadershipHandoffEmitter emitter(HandoffMetrics metrics) {
     HandoffSettings s =

@@ -13,6 +13,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import io.handoff.spi.FaultyProvider.Fault;
 import java.util.List;
 import java.util.Map;
+import org.testng.annotations.BeforeMethod;
 import org.testng.annotations.Test;
 
 /**
@@ -32,6 +33,12 @@ public class EngineObserverTest {
   private static final String CLEAN_HANDOVER = "D:A:5 O:A:-1 S:A:5 D:ME:7";
 
   private final FaultyProvider faulty = new FaultyProvider();
+
+  /** TestNG runs every method on one instance: each starts with no fault in force. */
+  @BeforeMethod
+  public void noFaults() {
+    faulty.faults.clear();
+  }
 
   private static HandoffSettings settings(boolean consume) {
     return HandoffSettings.from(
