@@ -6,12 +6,11 @@ import static io.handoff.bench.ObserverRecords.MASK;
 import static io.handoff.bench.ObserverRecords.NO_TERM;
 import static io.handoff.bench.ObserverRecords.PARTITIONS;
 import static io.handoff.bench.ObserverRecords.SHIFT;
-import static io.handoff.bench.ObserverRecords.VERSION_TOPIC;
 import static io.handoff.bench.ObserverRecords.build;
 import static io.handoff.bench.ObserverRecords.checkCleanTenures;
 import static io.handoff.bench.ObserverRecords.checkConsumingStampObserver;
 import static io.handoff.bench.ObserverRecords.checkMix;
-import static io.handoff.bench.ObserverRecords.consumeOn;
+import static io.handoff.bench.ObserverRecords.open;
 
 import io.handoff.bench.ObserverRecords.Rec;
 import io.handoff.noop.NoopProvider;
@@ -86,11 +85,8 @@ public class ObserverBenchmark {
     @Setup(Level.Trial)
     public void setup() {
       records = build(new SplittableRandom(42));
-      on =
-          new StampProvider()
-              .newObserver(consumeOn(), HandoffMetrics.NOOP, VERSION_TOPIC, FOLLOWER);
-      off =
-          new NoopProvider().newObserver(consumeOn(), HandoffMetrics.NOOP, VERSION_TOPIC, FOLLOWER);
+      on = open(new StampProvider(), HandoffMetrics.NOOP, FOLLOWER);
+      off = open(new NoopProvider(), HandoffMetrics.NOOP, FOLLOWER);
       checkConsumingStampObserver(on, off);
       checkMix(records);
       checkCleanTenures(records);
@@ -112,8 +108,8 @@ public class ObserverBenchmark {
 
     @Setup(Level.Trial)
     public void setup() {
-      on = new StampProvider().newObserver(consumeOn(), HandoffMetrics.NOOP, VERSION_TOPIC, READER);
-      off = new NoopProvider().newObserver(consumeOn(), HandoffMetrics.NOOP, VERSION_TOPIC, READER);
+      on = open(new StampProvider(), HandoffMetrics.NOOP, READER);
+      off = open(new NoopProvider(), HandoffMetrics.NOOP, READER);
       checkConsumingStampObserver(on, off);
       myTerm = 5;
       byte[] stamp = StampKeys.stepDownKey();

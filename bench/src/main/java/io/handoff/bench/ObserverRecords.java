@@ -1,8 +1,11 @@
 package io.handoff.bench;
 
 import io.handoff.spi.CountingHandoffMetrics;
+import io.handoff.spi.HandoffEngine;
+import io.handoff.spi.HandoffMetrics;
 import io.handoff.spi.HandoffSettings;
 import io.handoff.spi.LeadershipHandoffObserver;
+import io.handoff.spi.LeadershipHandoffProvider;
 import io.handoff.spi.TenureTracker;
 import io.handoff.stamp.StampCodec;
 import io.handoff.stamp.StampKeys;
@@ -41,12 +44,27 @@ final class ObserverRecords {
     return HandoffSettings.from(Map.of(HandoffSettings.CONSUME_STEPDOWN_STAMP, "true"));
   }
 
+  /**
+   * The engine's observer around {@code provider}'s evidence, consuming on: what a host holds, hot
+   * path guard included.
+   */
+  static LeadershipHandoffObserver open(
+      LeadershipHandoffProvider provider, HandoffMetrics metrics, String reader) {
+    return HandoffEngine.observer(
+        consumeOn(),
+        metrics,
+        VERSION_TOPIC,
+        reader,
+        provider.newEvidence(consumeOn(), metrics, VERSION_TOPIC, reader));
+  }
+
   static void checkConsumingStampObserver(
       LeadershipHandoffObserver on, LeadershipHandoffObserver off) {
-    if (!(on instanceof StampObserver) || !on.toString().contains("consume=true")) {
+    if (!(HandoffEngine.evidenceOf(on) instanceof StampObserver)
+        || !on.toString().contains("consume=true")) {
       throw new IllegalStateException("expected a consuming StampObserver, got " + on);
     }
-    if (on.getClass() == off.getClass()) {
+    if (HandoffEngine.evidenceOf(on).getClass() == HandoffEngine.evidenceOf(off).getClass()) {
       throw new IllegalStateException("the switched-off observer is not the no-op one: " + off);
     }
   }
@@ -205,8 +223,7 @@ final class ObserverRecords {
     CountingHandoffMetrics counting = new CountingHandoffMetrics();
     LeadershipHandoffObserver[] asLeader = new LeadershipHandoffObserver[LEADERS.length];
     for (int h = 0; h < LEADERS.length; h++) {
-      asLeader[h] =
-          new StampProvider().newObserver(consumeOn(), counting, VERSION_TOPIC, LEADERS[h]);
+      asLeader[h] = open(new StampProvider(), counting, LEADERS[h]);
     }
     int declarations = 0;
     int fastPaths = 0;

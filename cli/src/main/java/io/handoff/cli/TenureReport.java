@@ -1,8 +1,10 @@
 package io.handoff.cli;
 
+import io.handoff.spi.HandoffEngine;
 import io.handoff.spi.HandoffMetrics;
 import io.handoff.spi.HandoffSettings;
 import io.handoff.spi.HandoverExplanation;
+import io.handoff.spi.LeadershipHandoffObserver;
 import io.handoff.spi.TenureListener;
 import io.handoff.stamp.DecodedEnvelope;
 import io.handoff.stamp.StampKeys;
@@ -119,7 +121,7 @@ final class TenureReport implements TenureListener {
   private final String topic;
   private final int partition;
   private final String writer;
-  private final StampObserver observer;
+  private final LeadershipHandoffObserver observer;
   private final StampRecords records = new StampRecords();
   private final List<Open> tenures = new ArrayList<>();
   private Open current;
@@ -135,7 +137,13 @@ final class TenureReport implements TenureListener {
     this.topic = topic;
     this.partition = partition;
     this.writer = writer;
-    this.observer = new StampObserver(CONSUMING, HandoffMetrics.NOOP, topic, writer, this);
+    this.observer =
+        HandoffEngine.observer(
+            CONSUMING,
+            HandoffMetrics.NOOP,
+            topic,
+            writer,
+            new StampObserver(HandoffMetrics.NOOP, topic, writer, this));
   }
 
   /** Takes in the next record of the partition, in offset order. */

@@ -20,6 +20,7 @@ import io.handoff.spi.CountingHandoffMetrics;
 import io.handoff.spi.EmitOutcome;
 import io.handoff.spi.EmitStatus;
 import io.handoff.spi.HandoffConfigException;
+import io.handoff.spi.HandoffEngine;
 import io.handoff.spi.HandoffMetrics;
 import io.handoff.spi.HandoffObserverFactory;
 import io.handoff.spi.HandoffSettings;
@@ -68,10 +69,12 @@ public class HandoffModuleTest {
     LeadershipHandoffEmitter emitter = injector.getInstance(LeadershipHandoffEmitter.class);
     HandoffObserverFactory observers = injector.getInstance(HandoffObserverFactory.class);
     assertEquals(
-        emitter.getClass().getName(), "io.handoff.noop.NoopEmitter", "emitting is off by default");
+        HandoffEngine.strategyOf(emitter).getClass().getName(),
+        "io.handoff.noop.NoopEmitter",
+        "emitting is off by default");
     LeadershipHandoffObserver observer = observers.open("store_a_v7", "host-a");
     assertEquals(
-        observer.getClass().getName(),
+        HandoffEngine.evidenceOf(observer).getClass().getName(),
         "io.handoff.spi.LegacyWaitObserver",
         "consuming is off by default");
     assertEquals(observer.versionTopic(), "store_a_v7", "opened for the topic asked for");
@@ -123,11 +126,14 @@ public class HandoffModuleTest {
     Injector injector =
         strictInjector(new HandoffModule(HandoffSettings.from(recordingSwitchedOn()), metrics));
     LeadershipHandoffEmitter emitter = injector.getInstance(LeadershipHandoffEmitter.class);
-    assertTrue(emitter instanceof RecordingProvider.RecordingEmitter, emitter.getClass().getName());
+    assertTrue(
+        HandoffEngine.strategyOf(emitter) instanceof RecordingProvider.RecordingEmitter,
+        HandoffEngine.strategyOf(emitter).getClass().getName());
     LeadershipHandoffObserver observer =
         injector.getInstance(HandoffObserverFactory.class).open("store_a_v7", "host-a");
     assertTrue(
-        observer instanceof RecordingProvider.RecordingObserver, observer.getClass().getName());
+        HandoffEngine.evidenceOf(observer) instanceof RecordingProvider.RecordingObserver,
+        HandoffEngine.evidenceOf(observer).getClass().getName());
     assertSame(
         injector.getInstance(HandoffMetrics.class),
         metrics,
@@ -142,7 +148,9 @@ public class HandoffModuleTest {
     resources.close();
     resources.close();
     assertEquals(
-        ((RecordingProvider.RecordingEmitter) emitter).closes.get(), 1, "closed exactly once");
+        ((RecordingProvider.RecordingEmitter) HandoffEngine.strategyOf(emitter)).closes.get(),
+        1,
+        "closed exactly once");
   }
 
   @Test
@@ -288,7 +296,8 @@ public class HandoffModuleTest {
     for (HandoffModule module : lending) {
       Injector injector = strictInjector(module);
       RecordingProvider.RecordingEmitter emitter =
-          (RecordingProvider.RecordingEmitter) injector.getInstance(LeadershipHandoffEmitter.class);
+          (RecordingProvider.RecordingEmitter)
+              HandoffEngine.strategyOf(injector.getInstance(LeadershipHandoffEmitter.class));
       assertSame(emitter.resources, lent, "the provider gets what the host lent, as it was lent");
       assertSame(
           emitter.resources.find(WriteBarrier.class).orElseThrow(),
@@ -303,7 +312,8 @@ public class HandoffModuleTest {
     for (HandoffModule module : lendingNothing) {
       Injector injector = strictInjector(module);
       RecordingProvider.RecordingEmitter emitter =
-          (RecordingProvider.RecordingEmitter) injector.getInstance(LeadershipHandoffEmitter.class);
+          (RecordingProvider.RecordingEmitter)
+              HandoffEngine.strategyOf(injector.getInstance(LeadershipHandoffEmitter.class));
       assertSame(emitter.resources, HostResources.none(), "a module given nothing lends nothing");
       injector.getInstance(HandoffResources.class).close();
     }
@@ -354,7 +364,8 @@ public class HandoffModuleTest {
                 metrics,
                 HostResources.of(Producer.class, producer)));
     LeadershipHandoffEmitter emitter = injector.getInstance(LeadershipHandoffEmitter.class);
-    assertTrue(emitter instanceof KafkaStampEmitter, String.valueOf(emitter));
+    assertTrue(
+        HandoffEngine.strategyOf(emitter) instanceof KafkaStampEmitter, String.valueOf(emitter));
 
     EmitOutcome o = emitter.emitStepDown(StepDown.established(topic, 0, 5, 0, "host-a"));
     assertEquals(o.status(), EmitStatus.ACKED, "stamped on the host's producer: " + o);

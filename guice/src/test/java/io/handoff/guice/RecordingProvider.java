@@ -4,15 +4,13 @@ import io.handoff.spi.EmitOutcome;
 import io.handoff.spi.EmitStatus;
 import io.handoff.spi.HandoffMetrics;
 import io.handoff.spi.HandoffSettings;
+import io.handoff.spi.HandoverEvidence;
 import io.handoff.spi.HostResources;
 import io.handoff.spi.LeadershipHandoffEmitter;
-import io.handoff.spi.LeadershipHandoffObserver;
 import io.handoff.spi.LeadershipHandoffProvider;
 import io.handoff.spi.StepDown;
 import io.handoff.spi.TenureObserver;
 import java.util.Arrays;
-import java.util.Collection;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -39,23 +37,14 @@ public final class RecordingProvider implements LeadershipHandoffProvider {
     }
 
     @Override
-    public List<EmitOutcome> emitStepDowns(Collection<StepDown> stepDowns) {
-      return stepDowns.stream().map(this::emitStepDown).toList();
-    }
-
-    @Override
     public void close() {
       closes.incrementAndGet();
     }
   }
 
   static final class RecordingObserver extends TenureObserver {
-    RecordingObserver(
-        HandoffSettings settings,
-        HandoffMetrics metrics,
-        String versionTopic,
-        String localWriterId) {
-      super(settings, metrics, versionTopic, localWriterId);
+    RecordingObserver(HandoffMetrics metrics, String versionTopic, String localWriterId) {
+      super(metrics, versionTopic, localWriterId);
     }
 
     @Override
@@ -79,8 +68,8 @@ public final class RecordingProvider implements LeadershipHandoffProvider {
   }
 
   @Override
-  public LeadershipHandoffObserver newObserver(
+  public HandoverEvidence newEvidence(
       HandoffSettings settings, HandoffMetrics metrics, String versionTopic, String localWriterId) {
-    return new RecordingObserver(settings, metrics, versionTopic, localWriterId);
+    return new RecordingObserver(metrics, versionTopic, localWriterId);
   }
 }

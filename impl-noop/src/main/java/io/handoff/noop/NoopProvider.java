@@ -4,16 +4,16 @@ import static java.util.Objects.requireNonNull;
 
 import io.handoff.spi.HandoffMetrics;
 import io.handoff.spi.HandoffSettings;
+import io.handoff.spi.HandoverEvidence;
 import io.handoff.spi.HostResources;
 import io.handoff.spi.LeadershipHandoffEmitter;
-import io.handoff.spi.LeadershipHandoffObserver;
 import io.handoff.spi.LeadershipHandoffProvider;
 import io.handoff.spi.LegacyWaitObserver;
 
 /**
  * The {@code noop} strategy: the rolling-upgrade default. Its emitter writes nothing and its
  * observer never lets a leader skip the inactivity wait, so a cluster behaves exactly as before the
- * library was added.
+ * library was added. Its evidence is {@link LegacyWaitObserver}.
  */
 public final class NoopProvider implements LeadershipHandoffProvider {
 
@@ -34,11 +34,11 @@ public final class NoopProvider implements LeadershipHandoffProvider {
   }
 
   @Override
-  public LeadershipHandoffObserver newObserver(
+  public HandoverEvidence newEvidence(
       HandoffSettings settings, HandoffMetrics metrics, String versionTopic, String localWriterId) {
     requireNonNull(settings, "settings is null");
     requireNonNull(metrics, "metrics is null");
-    return new LegacyWaitObserver(metrics, versionTopic, localWriterId);
+    return new LegacyWaitObserver(versionTopic, localWriterId);
   }
 
   @Override

@@ -10,18 +10,22 @@ import com.sun.management.ThreadMXBean;
 import io.handoff.spi.CountingHandoffMetrics;
 import io.handoff.spi.EmitStatus;
 import io.handoff.spi.HandoffConfigException;
+import io.handoff.spi.HandoffEngine;
 import io.handoff.spi.HandoffMetrics;
 import io.handoff.spi.HandoffObserverFactory;
 import io.handoff.spi.HandoffSettings;
 import io.handoff.spi.HandoverPath;
+import io.handoff.spi.HandoverReason;
 import io.handoff.spi.HostResources;
 import io.handoff.spi.LeadershipHandoffEmitter;
 import io.handoff.spi.LeadershipHandoffObserver;
 import io.handoff.spi.LeadershipHandoffs;
 import io.handoff.spi.ProviderInfo;
+import io.handoff.spi.ProviderRegistry;
 import io.handoff.spi.StepDown;
 import io.handoff.spi.WriteBarrier;
 import java.lang.management.ManagementFactory;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -43,7 +47,10 @@ public class NoopSelectionTest {
   @Test
   public void noPropertiesGiveTheNoopEmitterAndObserver() {
     try (LeadershipHandoffEmitter emitter = LeadershipHandoffs.emitter(new Properties())) {
-      assertEquals(emitter.getClass(), NoopEmitter.class, "no properties select the no-op emitter");
+      assertEquals(
+          HandoffEngine.strategyOf(emitter).getClass(),
+          NoopEmitter.class,
+          "no properties select the no-op emitter");
       assertEquals(
           emitter.emitStepDown(StepDown.established("vt_v1", 0, 5, 0, "h")).status(),
           EmitStatus.SKIPPED_DISABLED,
@@ -52,7 +59,7 @@ public class NoopSelectionTest {
     LeadershipHandoffObserver observer =
         LeadershipHandoffs.observer(new Properties(), "vt_v1", "host-a");
     assertEquals(
-        observer.getClass(),
+        HandoffEngine.evidenceOf(observer).getClass(),
         io.handoff.spi.LegacyWaitObserver.class,
         "no properties select the no-op observer");
     assertEquals(
@@ -84,7 +91,7 @@ public class NoopSelectionTest {
     p.setProperty("server.leader.handover.consume.stepdown.stamp", "false");
     p.setProperty("server.leader.handover.strategy", "noop");
     try (LeadershipHandoffEmitter emitter = LeadershipHandoffs.emitter(p)) {
-      assertEquals(emitter.getClass(), NoopEmitter.class);
+      assertEquals(HandoffEngine.strategyOf(emitter).getClass(), NoopEmitter.class);
     }
   }
 
@@ -101,7 +108,10 @@ public class NoopSelectionTest {
     try (LeadershipHandoffEmitter emitter =
         LeadershipHandoffs.emitter(
             new Properties(), HandoffMetrics.NOOP, HostResources.of(WriteBarrier.class, barrier))) {
-      assertEquals(emitter.getClass(), NoopEmitter.class, "emitting off selects the no-op emitter");
+      assertEquals(
+          HandoffEngine.strategyOf(emitter).getClass(),
+          NoopEmitter.class,
+          "emitting off selects the no-op emitter");
       assertEquals(
           emitter.emitStepDown(StepDown.established("vt_v1", 0, 5, 0, "h")).status(),
           EmitStatus.SKIPPED_DISABLED,
@@ -157,6 +167,10 @@ public class NoopSelectionTest {
     assertEquals(
         observer.decideHandover(0, 2, true), HandoverPath.LEGACY_WAIT, "the window is over");
     assertEquals(metrics.legacyWait(), 1, "leader_handover_legacy_wait");
+    assertEquals(
+        metrics.handovers(HandoverReason.CONSUMING_OFF),
+        1,
+        "counted once, with its reason: the strategy never cuts");
     assertEquals(metrics.fastPath(), 0, "leader_handover_fast_path");
   }
 
@@ -177,8 +191,11 @@ public class NoopSelectionTest {
   @Test
   public void observeAllocatesNothing() {
     LeadershipHandoffObserver observer =
-        new NoopProvider()
-            .newObserver(HandoffSettings.defaults(), HandoffMetrics.NOOP, "vt_v1", "host-a");
+        LeadershipHandoffs.observers(
+                ProviderRegistry.of(List.of(new NoopProvider())),
+                HandoffSettings.defaults(),
+                HandoffMetrics.NOOP)
+            .open("vt_v1", "host-a");
     ThreadMXBean mx = (ThreadMXBean) ManagementFactory.getThreadMXBean();
     byte[] key = {0, 1, 2};
     String writer = "host-a";

@@ -1,11 +1,13 @@
 package io.handoff.stamp;
 
+import static java.util.Objects.requireNonNull;
+
 import io.handoff.spi.ConfigKey;
 import io.handoff.spi.HandoffMetrics;
 import io.handoff.spi.HandoffSettings;
+import io.handoff.spi.HandoverEvidence;
 import io.handoff.spi.HostResources;
 import io.handoff.spi.LeadershipHandoffEmitter;
-import io.handoff.spi.LeadershipHandoffObserver;
 import io.handoff.spi.LeadershipHandoffProvider;
 import java.util.List;
 
@@ -51,9 +53,10 @@ public final class StampProvider implements LeadershipHandoffProvider {
   }
 
   @Override
-  public LeadershipHandoffObserver newObserver(
+  public HandoverEvidence newEvidence(
       HandoffSettings settings, HandoffMetrics metrics, String versionTopic, String localWriterId) {
-    return new StampObserver(settings, metrics, versionTopic, localWriterId);
+    requireNonNull(settings, "settings is null");
+    return new StampObserver(metrics, versionTopic, localWriterId);
   }
 
   @Override

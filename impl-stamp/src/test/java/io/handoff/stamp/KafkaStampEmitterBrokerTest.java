@@ -9,6 +9,7 @@ import io.handoff.embedded.EmbeddedKafkaCluster;
 import io.handoff.spi.CountingHandoffMetrics;
 import io.handoff.spi.EmitOutcome;
 import io.handoff.spi.EmitStatus;
+import io.handoff.spi.HandoffEngine;
 import io.handoff.spi.HandoffMetrics;
 import io.handoff.spi.HandoffSettings;
 import io.handoff.spi.HostResources;
@@ -187,9 +188,10 @@ public class KafkaStampEmitterBrokerTest {
     try (LeadershipHandoffEmitter emitter =
         LeadershipHandoffs.emitter(
             switchedOn(), metrics, HostResources.of(WriteBarrier.class, NOTHING_WRITTEN))) {
-      assertTrue(emitter instanceof KafkaStampEmitter, emitter.getClass().getName());
+      LeadershipHandoffEmitter strategy = HandoffEngine.strategyOf(emitter);
+      assertTrue(strategy instanceof KafkaStampEmitter, strategy.getClass().getName());
       assertTrue(
-          ((KafkaStampEmitter) emitter).deliveryBound().isPresent(), "own producer: " + emitter);
+          ((KafkaStampEmitter) strategy).deliveryBound().isPresent(), "own producer: " + emitter);
       o =
           emitter.emitStepDown(
               StepDown.established("store_v1", 1, 1_764_000_000_001L, 3, "host-a.example:1234"));
@@ -251,7 +253,7 @@ public class KafkaStampEmitterBrokerTest {
           LeadershipHandoffs.emitter(
               props, HandoffMetrics.NOOP, HostResources.of(Producer.class, host))) {
         assertEquals(
-            ((KafkaStampEmitter) emitter).deliveryBound(),
+            ((KafkaStampEmitter) HandoffEngine.strategyOf(emitter)).deliveryBound(),
             Optional.empty(),
             "on the host's producer, its delivery.timeout.ms decides: " + emitter);
         outcomes = emitter.emitStepDowns(batch);
@@ -285,7 +287,9 @@ public class KafkaStampEmitterBrokerTest {
     // Even with the broker's address at hand, the default is the no-op strategy.
     p.setProperty(HandoffSettings.KAFKA_PREFIX + "bootstrap.servers", kafka.bootstrapServers());
     try (LeadershipHandoffEmitter emitter = LeadershipHandoffs.emitter(p)) {
-      assertFalse(emitter instanceof KafkaStampEmitter, emitter.getClass().getName());
+      assertFalse(
+          HandoffEngine.strategyOf(emitter) instanceof KafkaStampEmitter,
+          HandoffEngine.strategyOf(emitter).getClass().getName());
       for (int i = 0; i < 2; i++) {
         assertEquals(
             emitter.emitStepDown(StepDown.established("store_v3", i, 5, 0, "h")).status(),

@@ -19,6 +19,7 @@ import ch.qos.logback.classic.Logger;
 import io.handoff.spi.CountingHandoffMetrics;
 import io.handoff.spi.HandoverPath;
 import io.handoff.spi.HandoverReason;
+import io.handoff.spi.LeadershipHandoffObserver;
 import io.handoff.spi.TenureTracker;
 import io.handoff.tck.RuleRecords.Kind;
 import io.handoff.tck.RuleRecords.Rec;
@@ -139,7 +140,7 @@ public class StampObserverAllocationTest {
     }
 
     /** Feeds record {@code i} of the stream; returns the partition it went to. */
-    int feed(StampObserver o, int i) {
+    int feed(LeadershipHandoffObserver o, int i) {
       int j = i % steps;
       int lane = lanes[j];
       if (undecodable[j]) {
@@ -150,6 +151,9 @@ public class StampObserverAllocationTest {
       return PARTITIONS[lane];
     }
   }
+
+  /** Measured rounds after the warm-up; the first that allocates nothing ends the measurement. */
+  private static final int MEASURED_ROUNDS = 5;
 
   private static com.sun.management.ThreadMXBean allocationBean() {
     if (!(ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean bean)
@@ -167,7 +171,7 @@ public class StampObserverAllocationTest {
    * record a reader of term 9, declared nowhere, takes a turn of its wait loop, which must answer
    * WAIT.
    */
-  private static long run(Stream s, StampObserver o, int calls) {
+  private static long run(Stream s, LeadershipHandoffObserver o, int calls) {
     long cuts = 0;
     for (int i = 0; i < calls; i++) {
       int partition = s.feed(o, i);
@@ -185,7 +189,7 @@ public class StampObserverAllocationTest {
   public void observeAllocatesNothingOnceThePartitionsHaveBeenSeen() {
     com.sun.management.ThreadMXBean bean = allocationBean();
     CountingHandoffMetrics metrics = new CountingHandoffMetrics();
-    StampObserver o = StampObserverFixtures.observer(metrics);
+    LeadershipHandoffObserver o = StampObserverFixtures.observer(metrics);
     Stream s = new Stream(SCRIPT);
     int calls = s.calls(CALLS);
 
@@ -196,12 +200,17 @@ public class StampObserverAllocationTest {
         3L * calls / SCRIPT.size(),
         "every pass must end with the reader's cut on every partition");
 
-    long before = bean.getCurrentThreadAllocatedBytes();
-    long cuts = run(s, o, calls);
-    long allocated = bean.getCurrentThreadAllocatedBytes() - before;
-
-    assertEquals(
-        cuts, (long) calls / SCRIPT.size(), "the measured loop decided as the warm-up did");
+    // A loaded machine may still be compiling the hot code after the warm-up, and code that is not
+    // yet optimised may allocate; the steady state must reach zero within a few rounds.
+    long allocated = Long.MAX_VALUE;
+    for (int round = 0; round < MEASURED_ROUNDS && allocated != 0; round++) {
+      long before = bean.getCurrentThreadAllocatedBytes();
+      long cuts = run(s, o, calls);
+      allocated = bean.getCurrentThreadAllocatedBytes() - before;
+      assertEquals(
+          cuts, (long) calls / SCRIPT.size(), "the measured loop decided as the warm-up did");
+    }
+    long cuts = (long) calls / SCRIPT.size();
     assertEquals(metrics.uncleanTenure(), 0, "a healthy cluster: no tenure turned unclean");
     assertEquals(
         metrics.legacyWait() + metrics.fastPath(), 0L, "turns of the wait loop are no handovers");
@@ -226,20 +235,25 @@ public class StampObserverAllocationTest {
     logger.setLevel(Level.ERROR);
     try {
       CountingHandoffMetrics metrics = new CountingHandoffMetrics();
-      StampObserver o = StampObserverFixtures.observer(metrics);
+      LeadershipHandoffObserver o = StampObserverFixtures.observer(metrics);
       Stream s = new Stream(UNCLEAN_SCRIPT);
       int calls = s.calls(CALLS);
       for (int i = 0; i < 3 * calls; i++) {
         s.feed(o, i);
       }
 
-      long before = bean.getCurrentThreadAllocatedBytes();
-      for (int i = 0; i < calls; i++) {
-        s.feed(o, i);
+      long allocated = Long.MAX_VALUE;
+      int rounds = 0;
+      while (rounds < MEASURED_ROUNDS && allocated != 0) {
+        long before = bean.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < calls; i++) {
+          s.feed(o, i);
+        }
+        allocated = bean.getCurrentThreadAllocatedBytes() - before;
+        rounds++;
       }
-      long allocated = bean.getCurrentThreadAllocatedBytes() - before;
 
-      long passes = 4L * calls / UNCLEAN_SCRIPT.size();
+      long passes = (3L + rounds) * calls / UNCLEAN_SCRIPT.size();
       assertEquals(
           metrics.uncleanTenure(),
           UNCLEAN_TENURES_PER_PASS * passes,

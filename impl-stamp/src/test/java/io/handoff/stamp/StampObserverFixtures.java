@@ -6,6 +6,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.handoff.spi.HandoffEngine;
 import io.handoff.spi.HandoffMetrics;
 import io.handoff.spi.HandoffSettings;
 import io.handoff.spi.LeadershipHandoffObserver;
@@ -76,12 +77,30 @@ final class StampObserverFixtures {
         Map.of(HandoffSettings.CONSUME_STEPDOWN_STAMP, Boolean.toString(consume)));
   }
 
-  /** An observer of {@link #TOPIC} for {@link ObserverRules#READER}. */
-  static StampObserver observer(boolean consume, HandoffMetrics metrics) {
-    return new StampObserver(settings(consume), metrics, TOPIC, ObserverRules.READER);
+  /**
+   * The engine's observer around a {@link StampObserver} of {@link #TOPIC} for {@link
+   * ObserverRules#READER}.
+   */
+  static LeadershipHandoffObserver observer(boolean consume, HandoffMetrics metrics) {
+    return open(consume, metrics, TOPIC, ObserverRules.READER);
   }
 
-  static StampObserver observer(HandoffMetrics metrics) {
+  /**
+   * The engine's observer around a {@link StampObserver}, as a host gets it with the stamp strategy
+   * selected; with consuming off too (the selection would give the no-op strategy then), so that a
+   * test can see the stamp evidence kept while the engine never cuts.
+   */
+  static LeadershipHandoffObserver open(
+      boolean consume, HandoffMetrics metrics, String versionTopic, String reader) {
+    return HandoffEngine.observer(
+        settings(consume),
+        metrics,
+        versionTopic,
+        reader,
+        new StampObserver(metrics, versionTopic, reader));
+  }
+
+  static LeadershipHandoffObserver observer(HandoffMetrics metrics) {
     return observer(true, metrics);
   }
 

@@ -342,8 +342,7 @@ public class StampObserverModelTest {
 
     private LeadershipHandoffObserver open(int topic, int host) {
       return direct
-          ? new StampObserver(
-              StampObserverFixtures.settings(consume), metrics, TOPICS[topic], HOSTS[host])
+          ? StampObserverFixtures.open(consume, metrics, TOPICS[topic], HOSTS[host])
           : factory.open(TOPICS[topic], HOSTS[host]);
     }
 

@@ -16,6 +16,7 @@ import static org.testng.Assert.expectThrows;
 
 import io.handoff.spi.CountingHandoffMetrics;
 import io.handoff.spi.HandoffMetrics;
+import io.handoff.spi.LeadershipHandoffObserver;
 import io.handoff.spi.TenureTracker;
 import io.handoff.stamp.StampObserverFixtures.LogCapture;
 import java.util.ArrayList;
@@ -83,7 +84,7 @@ public class StampObserverRecordTest {
         dolRec(10, A, 5), dataRec(11, GUID_A, A), heartbeatRec(12, A, 5), stampRec(13, A, 5));
   }
 
-  private void observeAll(StampObserver o, List<ConsumerRecord<byte[], byte[]>> recs) {
+  private void observeAll(LeadershipHandoffObserver o, List<ConsumerRecord<byte[], byte[]>> recs) {
     for (ConsumerRecord<byte[], byte[]> r : recs) {
       assertNotNull(records.observe(o, r), "a good record decodes: " + r);
     }
@@ -93,7 +94,7 @@ public class StampObserverRecordTest {
 
   @Test
   public void realRecordsOfACleanHandoverAllowTheCut() {
-    StampObserver o = observer(HandoffMetrics.NOOP);
+    LeadershipHandoffObserver o = observer(HandoffMetrics.NOOP);
     try (LogCapture log = new LogCapture()) {
       observeAll(o, cleanTenureOfA());
       assertFalse(o.canSkipInactivityWait(P, 7), "the reader's DoL is not read back yet");
@@ -128,7 +129,7 @@ public class StampObserverRecordTest {
    */
   @Test
   public void venicesDataIsAttributedByItsHostName() {
-    StampObserver o = observer(HandoffMetrics.NOOP);
+    LeadershipHandoffObserver o = observer(HandoffMetrics.NOOP);
     observeAll(
         o,
         List.of(
@@ -139,13 +140,13 @@ public class StampObserverRecordTest {
 
   @Test
   public void dataWithoutLeaderMetadataIsAnUnknownWriter() {
-    StampObserver o = observer(HandoffMetrics.NOOP);
+    LeadershipHandoffObserver o = observer(HandoffMetrics.NOOP);
     byte[] anonymous = CODEC.encodePut(GUID_A, 0, 1, TS, "v".getBytes(UTF_8), 1, -1L, null);
     DecodedEnvelope e =
         records.observe(o, rec(10, StampObserverFixtures.DATA_KEY.clone(), anonymous));
     assertNotNull(e, "a put without footer decodes");
     assertNull(e.hostName());
-    StampObserver inside = observer(HandoffMetrics.NOOP);
+    LeadershipHandoffObserver inside = observer(HandoffMetrics.NOOP);
     observeAll(inside, List.of(dolRec(10, A, 5), dataRec(11, GUID_A, A)));
     records.observe(inside, rec(12, StampObserverFixtures.DATA_KEY.clone(), anonymous));
     observeAll(inside, List.of(stampRec(13, A, 5), dolRec(14, READER, 7)));
@@ -155,7 +156,7 @@ public class StampObserverRecordTest {
 
   @Test
   public void aStampWithAnotherChecksumTypeIsStillAStamp() {
-    StampObserver o = observer(HandoffMetrics.NOOP);
+    LeadershipHandoffObserver o = observer(HandoffMetrics.NOOP);
     byte[] crcStamp =
         new StampCodec(StampCodec.CHECKSUM_CRC32).encodeStamp(StampKind.STEP_DOWN, 5, 0, A, TS);
     observeAll(
@@ -217,7 +218,7 @@ public class StampObserverRecordTest {
   @Test(dataProvider = "undecodable")
   public void anUndecodableRecordAfterTheStampKeepsTheWait(String name, byte[] key, byte[] value) {
     CountingHandoffMetrics metrics = new CountingHandoffMetrics();
-    StampObserver o = observer(metrics);
+    LeadershipHandoffObserver o = observer(metrics);
     observeAll(o, cleanTenureOfA());
     DecodedEnvelope decoded;
     try (LogCapture log = new LogCapture()) {
@@ -239,7 +240,7 @@ public class StampObserverRecordTest {
 
   @Test(dataProvider = "undecodable")
   public void anUndecodableRecordInsideATenureKeepsTheWait(String name, byte[] key, byte[] value) {
-    StampObserver o = observer(HandoffMetrics.NOOP);
+    LeadershipHandoffObserver o = observer(HandoffMetrics.NOOP);
     observeAll(o, List.of(dolRec(10, A, 5), dataRec(11, GUID_A, A)));
     assertNull(records.observe(o, rec(12, key, value)), name);
     observeAll(o, List.of(stampRec(13, A, 5), dolRec(14, READER, 7)));
@@ -249,7 +250,7 @@ public class StampObserverRecordTest {
   @Test(dataProvider = "undecodable")
   public void anUndecodableRecordAfterTheReadersDeclarationKeepsTheWait(
       String name, byte[] key, byte[] value) {
-    StampObserver o = observer(HandoffMetrics.NOOP);
+    LeadershipHandoffObserver o = observer(HandoffMetrics.NOOP);
     observeAll(o, cleanTenureOfA());
     observeAll(o, List.of(dolRec(14, READER, 7)));
     assertTrue(o.canSkipInactivityWait(P, 7), "precondition");
@@ -260,7 +261,7 @@ public class StampObserverRecordTest {
   /** A forged stamp is neither a stamp that closes A's tenure nor one that A's data may follow. */
   @Test
   public void aForgedStampClosesNothing() {
-    StampObserver o = observer(HandoffMetrics.NOOP);
+    LeadershipHandoffObserver o = observer(HandoffMetrics.NOOP);
     observeAll(o, List.of(dolRec(10, A, 5), dataRec(11, GUID_A, A)));
     assertNull(records.observe(o, rec(12, StampKeys.stepDownKey(), putValue(GUID_A, A))));
     observeAll(o, List.of(dolRec(13, READER, 7)));
@@ -271,7 +272,7 @@ public class StampObserverRecordTest {
 
   @Test
   public void aRecordOfAnotherTopicIsRefusedAndNotObserved() {
-    StampObserver o = observer(HandoffMetrics.NOOP);
+    LeadershipHandoffObserver o = observer(HandoffMetrics.NOOP);
     observeAll(o, cleanTenureOfA());
     ConsumerRecord<byte[], byte[]> foreign =
         new ConsumerRecord<>(
@@ -286,7 +287,7 @@ public class StampObserverRecordTest {
 
   @Test
   public void nullsAreProgrammingErrors() {
-    StampObserver o = observer(HandoffMetrics.NOOP);
+    LeadershipHandoffObserver o = observer(HandoffMetrics.NOOP);
     assertThrows(NullPointerException.class, () -> records.observe(o, null));
     assertThrows(NullPointerException.class, () -> records.observe(null, dolRec(1, A, 5)));
   }
@@ -294,7 +295,7 @@ public class StampObserverRecordTest {
   /** Each partition of a topic keeps its own tenures, through the helper as through the raw API. */
   @Test
   public void aBadRecordOnOnePartitionLeavesTheOthersAlone() {
-    StampObserver o = observer(HandoffMetrics.NOOP);
+    LeadershipHandoffObserver o = observer(HandoffMetrics.NOOP);
     List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>();
     for (int p = 0; p < 3; p++) {
       all.add(

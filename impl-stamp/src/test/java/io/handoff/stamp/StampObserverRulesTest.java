@@ -18,10 +18,12 @@ import static org.testng.Assert.assertThrows;
 import static org.testng.Assert.assertTrue;
 
 import io.handoff.spi.CountingHandoffMetrics;
+import io.handoff.spi.HandoffEngine;
 import io.handoff.spi.HandoffMetrics;
 import io.handoff.spi.HandoffObserverFactory;
 import io.handoff.spi.HandoffSettings;
 import io.handoff.spi.HandoverPath;
+import io.handoff.spi.HandoverReason;
 import io.handoff.spi.LeadershipHandoffObserver;
 import io.handoff.spi.LeadershipHandoffs;
 import io.handoff.tck.ObserverRules;
@@ -54,7 +56,7 @@ public class StampObserverRulesTest {
   @Test(dataProvider = "rules")
   public void canSkipInactivityWaitFollowsTheRules(RuleCase c) {
     for (int partition : new int[] {P, 15, 16, 1000, io.handoff.spi.TenureTracker.MAX_PARTITION}) {
-      StampObserver o = observer(HandoffMetrics.NOOP);
+      LeadershipHandoffObserver o = observer(HandoffMetrics.NOOP);
       StampObserverFixtures.feed(o).add(partition, c.records());
       String what = c.describe() + " [partition " + partition + "]";
       assertEquals(o.canSkipInactivityWait(partition, c.readerTerm()), c.expectedCut(), what);
@@ -72,7 +74,7 @@ public class StampObserverRulesTest {
 
   @Test(dataProvider = "rules")
   public void consumingSwitchedOffNeverCuts(RuleCase c) {
-    StampObserver o = observer(false, HandoffMetrics.NOOP);
+    LeadershipHandoffObserver o = observer(false, HandoffMetrics.NOOP);
     StampObserverFixtures.feed(o).add(P, c.records());
     assertFalse(o.canSkipInactivityWait(P, c.readerTerm()), "consuming off: " + c.describe());
   }
@@ -85,14 +87,12 @@ public class StampObserverRulesTest {
   public void onlyTheReaderWhoseDeclarationIsCurrentMayCut() {
     List<Rec> records = seq(cleanTenure(A, 1), dol(B, 2));
     for (String reader : new String[] {READER, A, Z}) {
-      StampObserver o =
-          new StampObserver(
-              StampObserverFixtures.settings(true), HandoffMetrics.NOOP, TOPIC, reader);
+      LeadershipHandoffObserver o =
+          StampObserverFixtures.open(true, HandoffMetrics.NOOP, TOPIC, reader);
       StampObserverFixtures.feed(o).add(P, records);
       assertFalse(o.canSkipInactivityWait(P, 2), "B's DoL is not " + reader + "'s");
     }
-    StampObserver b =
-        new StampObserver(StampObserverFixtures.settings(true), HandoffMetrics.NOOP, TOPIC, B);
+    LeadershipHandoffObserver b = StampObserverFixtures.open(true, HandoffMetrics.NOOP, TOPIC, B);
     StampObserverFixtures.feed(b).add(P, records);
     assertTrue(b.canSkipInactivityWait(P, 2), "B itself, whose DoL of 2 is current");
     assertFalse(b.canSkipInactivityWait(P, 3), "B with a term it did not declare");
@@ -123,7 +123,7 @@ public class StampObserverRulesTest {
 
   @Test
   public void keysAreRecognisedByContentAndNotRetained() {
-    StampObserver o = observer(HandoffMetrics.NOOP);
+    LeadershipHandoffObserver o = observer(HandoffMetrics.NOOP);
     byte[] dolKey = StampKeys.declarationOfLeadershipKey();
     byte[] stampKey = new byte[StampKind.KEY_LENGTH];
     System.arraycopy(StampKeys.stepDownKey(), 0, stampKey, 0, stampKey.length);
@@ -146,7 +146,7 @@ public class StampObserverRulesTest {
     dataHeader[0] = StampCodec.DATA_KEY_HEADER;
     for (byte[] almost : new byte[][] {lastByte, longer, dataHeader, StampKeys.heartbeatKey()}) {
       assertFalse(StampKeys.isStepDownKey(almost), HandWriter.hex(almost));
-      StampObserver o = observer(HandoffMetrics.NOOP);
+      LeadershipHandoffObserver o = observer(HandoffMetrics.NOOP);
       o.observe(P, 1, StampKeys.declarationOfLeadershipKey(), A, 1);
       o.observe(P, 2, almost, A, 1); // A's own record of its term: belongs, closes nothing
       o.observe(P, 3, StampKeys.declarationOfLeadershipKey(), READER, 2);
@@ -158,7 +158,7 @@ public class StampObserverRulesTest {
 
   @Test
   public void writerIdsAreComparedByContentWhateverTheirType() {
-    StampObserver o = observer(HandoffMetrics.NOOP);
+    LeadershipHandoffObserver o = observer(HandoffMetrics.NOOP);
     o.observe(P, 1, StampKeys.declarationOfLeadershipKey(), new StringBuilder(A), 1);
     o.observe(P, 2, StampObserverFixtures.key(Kind.DATA), A, NO_TERM);
     o.observe(
@@ -177,7 +177,7 @@ public class StampObserverRulesTest {
   /** A host decoding into one reused buffer hands the observer the same object for every record. */
   @Test
   public void aReusedWriterIdBufferIsCopiedNotRetained() {
-    StampObserver o = observer(HandoffMetrics.NOOP);
+    LeadershipHandoffObserver o = observer(HandoffMetrics.NOOP);
     StringBuilder buffer = new StringBuilder();
     long offset = 0;
     for (Rec r : seq(cleanTenure(A, 1), dol(READER, 2))) {
@@ -238,7 +238,7 @@ public class StampObserverRulesTest {
 
   @Test
   public void partitionsOutsideTheRangeAreRejected() {
-    StampObserver o = observer(HandoffMetrics.NOOP);
+    LeadershipHandoffObserver o = observer(HandoffMetrics.NOOP);
     byte[] key = StampObserverFixtures.key(Kind.DATA);
     assertThrows(IllegalArgumentException.class, () -> o.observe(-1, 0, key, A, NO_TERM));
     assertThrows(
@@ -266,7 +266,9 @@ public class StampObserverRulesTest {
         LeadershipHandoffs.observers(StampObserverFixtures.settings(true), HandoffMetrics.NOOP);
     LeadershipHandoffObserver x = factory.open("storeX_v1", READER);
     LeadershipHandoffObserver y = factory.open("storeY_v2", READER);
-    assertTrue(x instanceof StampObserver, "the stamp strategy is selected: " + x);
+    assertTrue(
+        HandoffEngine.evidenceOf(x) instanceof StampObserver,
+        "the stamp strategy is selected: " + x);
     assertEquals(x.versionTopic(), "storeX_v1");
     assertEquals(y.versionTopic(), "storeY_v2");
     assertEquals(x.localWriterId(), READER);
@@ -283,19 +285,24 @@ public class StampObserverRulesTest {
   public void constructionIsChecked() {
     HandoffSettings s = StampObserverFixtures.settings(true);
     assertThrows(
-        IllegalArgumentException.class,
-        () -> new StampObserver(s, HandoffMetrics.NOOP, " ", READER));
+        IllegalArgumentException.class, () -> new StampObserver(HandoffMetrics.NOOP, " ", READER));
     assertThrows(
-        IllegalArgumentException.class, () -> new StampObserver(s, HandoffMetrics.NOOP, TOPIC, ""));
+        IllegalArgumentException.class, () -> new StampObserver(HandoffMetrics.NOOP, TOPIC, ""));
     assertThrows(
-        NullPointerException.class, () -> new StampObserver(s, HandoffMetrics.NOOP, null, READER));
+        NullPointerException.class, () -> new StampObserver(HandoffMetrics.NOOP, null, READER));
     assertThrows(
-        NullPointerException.class, () -> new StampObserver(s, HandoffMetrics.NOOP, TOPIC, null));
-    assertThrows(NullPointerException.class, () -> new StampObserver(s, null, TOPIC, READER));
+        NullPointerException.class, () -> new StampObserver(HandoffMetrics.NOOP, TOPIC, null));
+    assertThrows(NullPointerException.class, () -> new StampObserver(null, TOPIC, READER));
     assertThrows(
         NullPointerException.class,
-        () -> new StampObserver(null, HandoffMetrics.NOOP, TOPIC, READER));
-    StampObserver o = observer(HandoffMetrics.NOOP);
+        () ->
+            HandoffEngine.observer(
+                null,
+                HandoffMetrics.NOOP,
+                TOPIC,
+                READER,
+                new StampObserver(HandoffMetrics.NOOP, TOPIC, READER)));
+    LeadershipHandoffObserver o = observer(HandoffMetrics.NOOP);
     assertEquals(o.versionTopic(), TOPIC);
     assertEquals(o.localWriterId(), READER);
     assertTrue(o.toString().contains(TOPIC) && o.toString().contains(READER), o.toString());
@@ -329,7 +336,7 @@ public class StampObserverRulesTest {
       int fastDelta,
       int legacyDelta) {
     CountingHandoffMetrics m = new CountingHandoffMetrics();
-    StampObserver o = observer(consume, m);
+    LeadershipHandoffObserver o = observer(consume, m);
     // without proof, A's tenure was never stamped
     StampObserverFixtures.feed(o)
         .add(
@@ -347,7 +354,7 @@ public class StampObserverRulesTest {
   @Test
   public void waitAnswersAreNeverCountedAndTheFinalAnswerOnce() {
     CountingHandoffMetrics m = new CountingHandoffMetrics();
-    StampObserver o = observer(m);
+    LeadershipHandoffObserver o = observer(m);
     RuleFeed f = StampObserverFixtures.feed(o).add(0, dol(A, 1), data(A), dol(READER, 2));
     for (int i = 0; i < 10; i++) {
       assertEquals(o.decideHandover(0, 2, false), HandoverPath.WAIT);
@@ -367,10 +374,28 @@ public class StampObserverRulesTest {
     assertEquals(m.legacyWait(), 1);
   }
 
+  /** As a host selects it: each answer that is not WAIT is counted once, with its reason. */
+  @Test
+  public void theSelectedStampStrategyCountsEachDecisionOnceWithItsReason() {
+    CountingHandoffMetrics m = new CountingHandoffMetrics();
+    LeadershipHandoffObserver o =
+        LeadershipHandoffs.observers(StampObserverFixtures.settings(true), m).open(TOPIC, READER);
+    assertTrue(HandoffEngine.evidenceOf(o) instanceof StampObserver, String.valueOf(o));
+    RuleFeed f = StampObserverFixtures.feed(o).add(0, dol(A, 1), data(A), dol(READER, 2));
+    assertEquals(o.decideHandover(0, 2, false), HandoverPath.WAIT);
+    assertEquals(o.decideHandover(0, 2, true), HandoverPath.LEGACY_WAIT);
+    f.add(1, seq(cleanTenure(A, 1), dol(READER, 2)));
+    assertEquals(o.decideHandover(1, 2, false), HandoverPath.FAST_PATH);
+    assertEquals(m.legacyWait(), 1, "one legacy wait");
+    assertEquals(m.handovers(HandoverReason.NO_STAMP), 1, "A's tenure was never stamped");
+    assertEquals(m.fastPath(), 1, "one fast path");
+    assertEquals(m.handovers(HandoverReason.CLEAN_STEP_DOWN), 1, "A stamped its clean tenure");
+  }
+
   @Test
   public void decideHandoverWithoutATermFallsBackToTheLegacyWait() {
     CountingHandoffMetrics m = new CountingHandoffMetrics();
-    StampObserver o = observer(m);
+    LeadershipHandoffObserver o = observer(m);
     StampObserverFixtures.feed(o).add(0, seq(cleanTenure(A, 1), dol(READER, 2)));
     assertEquals(o.decideHandover(0, NO_TERM, false), HandoverPath.WAIT);
     assertEquals(o.decideHandover(0, 0, false), HandoverPath.WAIT);
@@ -389,7 +414,7 @@ public class StampObserverRulesTest {
             reported.add(versionTopic + "-" + partition + ":" + path);
           }
         };
-    StampObserver o = observer(recording);
+    LeadershipHandoffObserver o = observer(recording);
     StampObserverFixtures.feed(o)
         .add(1000, seq(cleanTenure(A, 1), dol(READER, 2)))
         .add(5, dol(A, 1), dol(READER, 2));

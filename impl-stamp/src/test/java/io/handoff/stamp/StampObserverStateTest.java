@@ -18,6 +18,7 @@ import static org.testng.Assert.assertTrue;
 import static org.testng.Assert.expectThrows;
 
 import io.handoff.spi.HandoffMetrics;
+import io.handoff.spi.LeadershipHandoffObserver;
 import io.handoff.spi.TenureTracker;
 import io.handoff.tck.RuleFeed;
 import io.handoff.tck.RuleRecords.Rec;
@@ -41,7 +42,7 @@ public class StampObserverStateTest {
   public void aStateRestoredAtItsOffsetContinuesWhereItLeftOff() {
     List<Rec> records = seq(data(Z), cleanTenure(A, 1), dol(READER, 2), data(READER));
     for (int split = 0; split <= records.size(); split++) {
-      StampObserver before = observer(HandoffMetrics.NOOP);
+      LeadershipHandoffObserver before = observer(HandoffMetrics.NOOP);
       RuleFeed f = StampObserverFixtures.feed(before).add(P, records.subList(0, split));
       byte[] state = before.exportState(P);
       long resumeAt = f.nextOffset(P);
@@ -50,7 +51,7 @@ public class StampObserverStateTest {
             TenureTracker.resumeOffsetOf(state), resumeAt, "the export names where to resume");
       }
 
-      StampObserver after = observer(HandoffMetrics.NOOP);
+      LeadershipHandoffObserver after = observer(HandoffMetrics.NOOP);
       after.restoreState(P, resumeAt, state);
       StampObserverFixtures.feed(after)
           .resumeAt(P, resumeAt)
@@ -59,7 +60,7 @@ public class StampObserverStateTest {
           after.canSkipInactivityWait(P, 2),
           "restored after " + split + " record(s) of " + records);
 
-      StampObserver notRestored = observer(HandoffMetrics.NOOP);
+      LeadershipHandoffObserver notRestored = observer(HandoffMetrics.NOOP);
       StampObserverFixtures.feed(notRestored)
           .resumeAt(P, resumeAt)
           .add(P, records.subList(split, records.size()));
@@ -75,7 +76,7 @@ public class StampObserverStateTest {
 
   @Test
   public void anExportIsAFewDozenBytes() {
-    StampObserver o = observer(HandoffMetrics.NOOP);
+    LeadershipHandoffObserver o = observer(HandoffMetrics.NOOP);
     StampObserverFixtures.feed(o).add(P, seq(cleanTenure(A, 1), dol(READER, 2)));
     byte[] state = o.exportState(P);
     assertTrue(state.length < 100, state.length + " bytes");
@@ -90,7 +91,7 @@ public class StampObserverStateTest {
   public void anEmptyStateRestoresAnywhere() {
     byte[] empty = observer(HandoffMetrics.NOOP).exportState(P);
     assertEquals(TenureTracker.resumeOffsetOf(empty), -1L);
-    StampObserver o = observer(HandoffMetrics.NOOP);
+    LeadershipHandoffObserver o = observer(HandoffMetrics.NOOP);
     o.restoreState(P, 12_345, empty);
     StampObserverFixtures.feed(o)
         .resumeAt(P, 12_345)
@@ -100,7 +101,7 @@ public class StampObserverStateTest {
 
   @DataProvider(name = "misfits")
   public Object[][] misfits() {
-    StampObserver source = observer(HandoffMetrics.NOOP);
+    LeadershipHandoffObserver source = observer(HandoffMetrics.NOOP);
     RuleFeed f = StampObserverFixtures.feed(source).add(P, cleanTenure(A, 1)); // offsets 100..103
     byte[] state = source.exportState(P);
     byte[] flipped = state.clone();
@@ -122,7 +123,7 @@ public class StampObserverStateTest {
   @Test(dataProvider = "misfits")
   public void aRestoreThatDoesNotFitIsRejectedAndLeavesNothingSeen(
       String name, byte[] bytes, int partition, long resumeAt, String named) {
-    StampObserver o = observer(HandoffMetrics.NOOP);
+    LeadershipHandoffObserver o = observer(HandoffMetrics.NOOP);
     // the partition held a handover the reader could have cut on
     RuleFeed f =
         StampObserverFixtures.feed(o).add(partition, seq(cleanTenure(A, 1), dol(READER, 2)));
@@ -148,14 +149,12 @@ public class StampObserverStateTest {
 
   @Test
   public void aStateOfAnotherTopicIsRejected() {
-    StampObserver x =
-        new StampObserver(
-            StampObserverFixtures.settings(true), HandoffMetrics.NOOP, "storeX_v1", READER);
+    LeadershipHandoffObserver x =
+        StampObserverFixtures.open(true, HandoffMetrics.NOOP, "storeX_v1", READER);
     RuleFeed f = StampObserverFixtures.feed(x).add(P, cleanTenure(A, 1));
     byte[] state = x.exportState(P);
-    StampObserver y =
-        new StampObserver(
-            StampObserverFixtures.settings(true), HandoffMetrics.NOOP, "storeY_v2", READER);
+    LeadershipHandoffObserver y =
+        StampObserverFixtures.open(true, HandoffMetrics.NOOP, "storeY_v2", READER);
     IllegalArgumentException e =
         expectThrows(
             IllegalArgumentException.class, () -> y.restoreState(P, f.nextOffset(P), state));
@@ -176,7 +175,7 @@ public class StampObserverStateTest {
 
   @Test
   public void forgetDropsOnlyItsPartition() {
-    StampObserver o = observer(HandoffMetrics.NOOP);
+    LeadershipHandoffObserver o = observer(HandoffMetrics.NOOP);
     RuleFeed f = StampObserverFixtures.feed(o);
     for (int p : new int[] {1, 2, 700}) {
       f.add(p, seq(cleanTenure(A, 1), dol(READER, 2)));
@@ -195,7 +194,7 @@ public class StampObserverStateTest {
 
   @Test
   public void forgetOfUnknownPartitionsIsHarmless() {
-    StampObserver o = observer(HandoffMetrics.NOOP);
+    LeadershipHandoffObserver o = observer(HandoffMetrics.NOOP);
     o.forget(0);
     o.forget(15);
     o.forget(16);

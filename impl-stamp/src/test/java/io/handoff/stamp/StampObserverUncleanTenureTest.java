@@ -21,6 +21,7 @@ import static org.testng.Assert.assertTrue;
 
 import io.handoff.spi.CountingHandoffMetrics;
 import io.handoff.spi.HandoffMetrics;
+import io.handoff.spi.LeadershipHandoffObserver;
 import io.handoff.spi.TenureTracker;
 import io.handoff.stamp.StampObserverFixtures.LogCapture;
 import io.handoff.tck.RuleFeed;
@@ -81,7 +82,7 @@ public class StampObserverUncleanTenureTest {
             seq(stamp(A, 1), undecodable()));
     for (List<Rec> intruder : intruders) {
       CountingHandoffMetrics m = new CountingHandoffMetrics();
-      StampObserver o = observer(m);
+      LeadershipHandoffObserver o = observer(m);
       StampObserverFixtures.feed(o).add(P, seq(dol(A, 1), data(A), intruder, dol(READER, 3)));
       assertEquals(m.uncleanTenure(), 1, "A's tenure of 1, then " + intruder);
       assertFalse(o.canSkipInactivityWait(P, 3), "and it keeps the wait: " + intruder);
@@ -117,7 +118,7 @@ public class StampObserverUncleanTenureTest {
   @Test
   public void theReadersOwnTenureIsCountedToo() {
     CountingHandoffMetrics m = new CountingHandoffMetrics();
-    StampObserver o = observer(m);
+    LeadershipHandoffObserver o = observer(m);
     StampObserverFixtures.feed(o).add(P, seq(cleanTenure(A, 1), dol(READER, 2), data(A)));
     assertEquals(m.uncleanTenure(), 1, "the old leader wrote after the new leader's DoL");
     assertFalse(o.canSkipInactivityWait(P, 2));
@@ -125,7 +126,7 @@ public class StampObserverUncleanTenureTest {
 
   @Test
   public void theWarningNamesTopicPartitionOffsetAndWriter() {
-    StampObserver o = observer(HandoffMetrics.NOOP);
+    LeadershipHandoffObserver o = observer(HandoffMetrics.NOOP);
     try (LogCapture log = new LogCapture(TenureTracker.class)) {
       RuleFeed f = StampObserverFixtures.feed(o).add(P, dol(A, 200), data(A)); // offsets 100, 101
       f.add(P, data(Z, 100)); // offset 102
@@ -161,12 +162,10 @@ public class StampObserverUncleanTenureTest {
         };
     RuleFeed x =
         StampObserverFixtures.feed(
-            new StampObserver(
-                StampObserverFixtures.settings(true), recording, "storeX_v1", READER));
+            StampObserverFixtures.open(true, recording, "storeX_v1", READER));
     RuleFeed y =
         StampObserverFixtures.feed(
-            new StampObserver(
-                StampObserverFixtures.settings(true), recording, "storeY_v2", READER));
+            StampObserverFixtures.open(true, recording, "storeY_v2", READER));
     x.add(3, dol(A, 1), data(Z));
     y.add(3, dol(A, 1), data(A));
     y.add(1000, dol(B, 1), undecodable());
@@ -176,7 +175,7 @@ public class StampObserverUncleanTenureTest {
   @Test
   public void forgettingAPartitionStartsItsCountingAfresh() {
     CountingHandoffMetrics m = new CountingHandoffMetrics();
-    StampObserver o = observer(m);
+    LeadershipHandoffObserver o = observer(m);
     RuleFeed f = StampObserverFixtures.feed(o).add(P, dol(A, 1), data(Z));
     f.add(P + 1, dol(A, 1), data(A));
     assertEquals(m.uncleanTenure(), 1);
@@ -196,10 +195,10 @@ public class StampObserverUncleanTenureTest {
   @Test
   public void aRestoredUncleanTenureIsNotCountedAgain() {
     CountingHandoffMetrics m = new CountingHandoffMetrics();
-    StampObserver before = observer(m);
+    LeadershipHandoffObserver before = observer(m);
     RuleFeed f = StampObserverFixtures.feed(before).add(P, dol(A, 1), data(Z));
     byte[] state = before.exportState(P);
-    StampObserver after = observer(m);
+    LeadershipHandoffObserver after = observer(m);
     after.restoreState(P, f.nextOffset(P), state);
     StampObserverFixtures.feed(after)
         .resumeAt(P, f.nextOffset(P))

@@ -16,6 +16,7 @@ import static org.testng.Assert.expectThrows;
 import io.handoff.spi.CountingHandoffMetrics;
 import io.handoff.spi.EmitOutcome;
 import io.handoff.spi.EmitStatus;
+import io.handoff.spi.HandoffEngine;
 import io.handoff.spi.HandoffObserverFactory;
 import io.handoff.spi.HandoffSettings;
 import io.handoff.spi.HandoverPath;
@@ -110,9 +111,10 @@ public class UnsafeSequencesTest {
     }
   }
 
-  private static StampObserver observer(
+  private static LeadershipHandoffObserver observer(
       String topic, String reader, CountingHandoffMetrics metrics) {
-    return new StampObserver(CONSUME, metrics, topic, reader);
+    return HandoffEngine.observer(
+        CONSUME, metrics, topic, reader, new StampObserver(metrics, topic, reader));
   }
 
   // -------------------------------------------------------------------------------- sequence 1

@@ -12,6 +12,7 @@ import io.handoff.spi.CountingHandoffMetrics;
 import io.handoff.spi.EmitOutcome;
 import io.handoff.spi.EmitStatus;
 import io.handoff.spi.HandoffConfigException;
+import io.handoff.spi.HandoffEngine;
 import io.handoff.spi.HandoffObserverFactory;
 import io.handoff.spi.HandoffSettings;
 import io.handoff.spi.HostResources;
@@ -243,9 +244,14 @@ public class BadConfigurationIT {
 
   private static void assertNoop(
       LeadershipHandoffEmitter emitter, LeadershipHandoffObserver observer) {
-    assertEquals(emitter.getClass().getName(), "io.handoff.noop.NoopEmitter", "the no-op emitter");
     assertEquals(
-        observer.getClass().getName(), "io.handoff.spi.LegacyWaitObserver", "the no-op observer");
+        HandoffEngine.strategyOf(emitter).getClass().getName(),
+        "io.handoff.noop.NoopEmitter",
+        "the no-op emitter");
+    assertEquals(
+        HandoffEngine.evidenceOf(observer).getClass().getName(),
+        "io.handoff.spi.LegacyWaitObserver",
+        "the no-op observer");
     assertEquals(
         observer.versionTopic(), VERSION_TOPIC, "the observer follows the topic it was opened for");
     assertEquals(
@@ -260,9 +266,13 @@ public class BadConfigurationIT {
 
   private static Consumer<Started> stampEmitter(long ackTimeoutMs) {
     return s -> {
-      assertTrue(s.emitter instanceof KafkaStampEmitter, String.valueOf(s.emitter));
+      assertTrue(
+          HandoffEngine.strategyOf(s.emitter) instanceof KafkaStampEmitter,
+          String.valueOf(s.emitter));
       assertEquals(
-          ((KafkaStampEmitter) s.emitter).ackTimeoutMs(), ackTimeoutMs, "ack timeout in force");
+          ((KafkaStampEmitter) HandoffEngine.strategyOf(s.emitter)).ackTimeoutMs(),
+          ackTimeoutMs,
+          "ack timeout in force");
     };
   }
 
@@ -270,7 +280,7 @@ public class BadConfigurationIT {
   private static Consumer<Started> onItsOwnProducer() {
     return s ->
         assertTrue(
-            ((KafkaStampEmitter) s.emitter).deliveryBound().isPresent(),
+            ((KafkaStampEmitter) HandoffEngine.strategyOf(s.emitter)).deliveryBound().isPresent(),
             "stamps on a producer of its own, whose delivery bound it knows: " + s.emitter);
   }
 
@@ -278,7 +288,7 @@ public class BadConfigurationIT {
   private static Consumer<Started> onTheHostsProducer() {
     return s ->
         assertTrue(
-            ((KafkaStampEmitter) s.emitter).deliveryBound().isEmpty(),
+            ((KafkaStampEmitter) HandoffEngine.strategyOf(s.emitter)).deliveryBound().isEmpty(),
             "stamps on the host's producer, whose delivery timeout decides: " + s.emitter);
   }
 
@@ -377,7 +387,7 @@ public class BadConfigurationIT {
                     stampEmitter(2500),
                     s ->
                         assertEquals(
-                            s.observer.getClass().getName(),
+                            HandoffEngine.evidenceOf(s.observer).getClass().getName(),
                             "io.handoff.spi.LegacyWaitObserver",
                             "consume is off")))));
     rows.add(
@@ -390,7 +400,8 @@ public class BadConfigurationIT {
                     stampEmitter(1000),
                     s ->
                         assertTrue(
-                            s.observer instanceof StampObserver, String.valueOf(s.observer))))));
+                            HandoffEngine.evidenceOf(s.observer) instanceof StampObserver,
+                            String.valueOf(s.observer))))));
     // --- ack timeout range
     // Out of range on either side fails the same way: no silent clamping.
     for (String negative : List.of("-5", Long.toString(Long.MIN_VALUE))) {
@@ -758,12 +769,13 @@ public class BadConfigurationIT {
                 all(
                     s ->
                         assertEquals(
-                            s.emitter.getClass().getName(),
+                            HandoffEngine.strategyOf(s.emitter).getClass().getName(),
                             "io.handoff.noop.NoopEmitter",
                             "emitting is off"),
                     s ->
                         assertTrue(
-                            s.observer instanceof StampObserver, String.valueOf(s.observer))))));
+                            HandoffEngine.evidenceOf(s.observer) instanceof StampObserver,
+                            String.valueOf(s.observer))))));
     rows.add(
         row(
             "emit on with strategy noop, the host lends nothing",

@@ -12,6 +12,7 @@ import io.handoff.embedded.EmbeddedKafkaCluster;
 import io.handoff.host.Handover;
 import io.handoff.host.ReferenceReplica;
 import io.handoff.spi.CountingHandoffMetrics;
+import io.handoff.spi.HandoffEngine;
 import io.handoff.spi.HandoffSettings;
 import io.handoff.spi.HandoverPath;
 import io.handoff.spi.LeadershipHandoffObserver;
@@ -317,7 +318,8 @@ public class CorruptRecordsIT {
     CountingHandoffMetrics metrics = new CountingHandoffMetrics();
     LeadershipHandoffObserver observer =
         LeadershipHandoffs.observers(props(), metrics).open(TOPIC, READER);
-    assertTrue(observer instanceof StampObserver, String.valueOf(observer));
+    assertTrue(
+        HandoffEngine.evidenceOf(observer) instanceof StampObserver, String.valueOf(observer));
     StampRecords stampRecords = new StampRecords();
 
     try (LogCapture logs = LogCapture.on(StampRecords.class.getName())) {
@@ -408,7 +410,8 @@ public class CorruptRecordsIT {
       String id, String topic, Duration window, CountingHandoffMetrics metrics) {
     HandoffSettings settings = HandoffSettings.from(props());
     assertTrue(
-        LeadershipHandoffs.observers(settings, metrics).open(topic, id) instanceof StampObserver,
+        HandoffEngine.evidenceOf(LeadershipHandoffs.observers(settings, metrics).open(topic, id))
+            instanceof StampObserver,
         "the stamp strategy observes");
     return new ReferenceReplica(
         new ReferenceReplica.Config(id, kafka.bootstrapServers(), topic, 0, window),

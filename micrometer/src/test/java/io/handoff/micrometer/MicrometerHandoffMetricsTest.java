@@ -9,8 +9,10 @@ import static org.testng.Assert.assertTrue;
 import static org.testng.Assert.expectThrows;
 
 import io.handoff.spi.EmitStatus;
+import io.handoff.spi.HandoffEngine;
 import io.handoff.spi.HandoffMetrics;
 import io.handoff.spi.HandoffSettings;
+import io.handoff.spi.HandoverEvidence;
 import io.handoff.spi.HandoverPath;
 import io.handoff.spi.HandoverReason;
 import io.handoff.spi.LeadershipHandoffObserver;
@@ -58,11 +60,7 @@ public class MicrometerHandoffMetricsTest {
   /** The tenure rules over test keys: 'D' is a declaration of leadership, 'S' a step-down stamp. */
   private static final class KeyedObserver extends TenureObserver {
     KeyedObserver(HandoffMetrics metrics, String versionTopic) {
-      super(
-          HandoffSettings.from(Map.of(HandoffSettings.CONSUME_STEPDOWN_STAMP, "true")),
-          metrics,
-          versionTopic,
-          ME);
+      super(metrics, versionTopic, ME);
     }
 
     @Override
@@ -74,6 +72,15 @@ public class MicrometerHandoffMetricsTest {
           ? Role.DECLARATION
           : recordKey[0] == 'S' ? Role.STEP_DOWN : Role.OTHER;
     }
+  }
+
+  private static final HandoffSettings CONSUMING =
+      HandoffSettings.from(Map.of(HandoffSettings.CONSUME_STEPDOWN_STAMP, "true"));
+
+  /** The engine's observer around {@code evidence}, consuming on, as a host gets it. */
+  private static LeadershipHandoffObserver observer(
+      HandoffMetrics metrics, HandoverEvidence evidence) {
+    return HandoffEngine.observer(CONSUMING, metrics, TOPIC, ME, evidence);
   }
 
   private static StepDown stepDown(String topic, int partition) {
@@ -203,7 +210,7 @@ public class MicrometerHandoffMetricsTest {
     MicrometerHandoffMetrics metrics = new MicrometerHandoffMetrics(registry);
 
     // A clean tenure closed by its own stamp, then mine: the fast path.
-    KeyedObserver clean = new KeyedObserver(metrics, TOPIC);
+    LeadershipHandoffObserver clean = observer(metrics, new KeyedObserver(metrics, TOPIC));
     clean.observe(0, 0, DOL, A, 5);
     clean.observe(0, 1, DATA, A, -1);
     clean.observe(0, 2, STAMP, A, 5);
@@ -211,7 +218,7 @@ public class MicrometerHandoffMetricsTest {
     assertEquals(clean.decideHandover(0, 7, false), HandoverPath.FAST_PATH, "clean handover");
 
     // No stamp: the earlier leader crashed. WAIT is no handover; the elapsed window is.
-    KeyedObserver crashed = new KeyedObserver(metrics, TOPIC);
+    LeadershipHandoffObserver crashed = observer(metrics, new KeyedObserver(metrics, TOPIC));
     crashed.observe(1, 0, DOL, A, 5);
     crashed.observe(1, 1, DATA, A, -1);
     crashed.observe(1, 2, DOL, ME, 7);
@@ -226,7 +233,7 @@ public class MicrometerHandoffMetricsTest {
     assertEquals(crashed.decideHandover(1, 7, true), HandoverPath.LEGACY_WAIT, "window over");
 
     // The strategy that never cuts the wait.
-    LeadershipHandoffObserver legacy = new LegacyWaitObserver(metrics, TOPIC, ME);
+    LeadershipHandoffObserver legacy = observer(metrics, new LegacyWaitObserver(TOPIC, ME));
     assertEquals(legacy.decideHandover(2, 7, true), HandoverPath.LEGACY_WAIT, "never cuts");
     assertEquals(legacy.decideHandover(2, 7, true), HandoverPath.LEGACY_WAIT, "never cuts");
 
@@ -282,7 +289,7 @@ public class MicrometerHandoffMetricsTest {
   public void uncleanTenuresAreCountedOncePerTenure() {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     MicrometerHandoffMetrics metrics = new MicrometerHandoffMetrics(registry);
-    KeyedObserver o = new KeyedObserver(metrics, TOPIC);
+    LeadershipHandoffObserver o = observer(metrics, new KeyedObserver(metrics, TOPIC));
     o.observe(4, 0, DOL, A, 5);
     o.observe(4, 1, DATA, B, -1);
     o.observe(4, 2, DATA, B, -1);

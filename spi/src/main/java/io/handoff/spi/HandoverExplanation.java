@@ -129,6 +129,9 @@ public record HandoverExplanation(
               "the tenure of " + earlier + " was never closed by its own step-down stamp.";
           case STAMP_TERM_NOT_BELOW_MINE ->
               "the stamp of " + earlier + " has a term not below " + myTerm + ".";
+          case STRATEGY_FAILED ->
+              "the strategy failed while reading this partition (see the log), so its records"
+                  + " prove nothing until the partition is forgotten or its state restored.";
         };
   }
 

@@ -51,7 +51,13 @@ public enum HandoverReason {
    */
   NO_STAMP(false),
   /** The stamp's term is not below the reader's (rule R4). */
-  STAMP_TERM_NOT_BELOW_MINE(false);
+  STAMP_TERM_NOT_BELOW_MINE(false),
+  /**
+   * The strategy threw while taking in or judging this partition's records, so its evidence is not
+   * trusted there until the partition is forgotten or its state restored; the engine logged the
+   * failure with the topic-partition and offset.
+   */
+  STRATEGY_FAILED(false);
 
   private final boolean cuts;
 

@@ -1,5 +1,6 @@
 package io.handoff.spi;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 
@@ -22,10 +23,18 @@ import java.util.List;
  * sends completed. It gets what it needs for that through {@link HostResources} when it is created,
  * and refuses to be created without it.
  *
- * <p><b>Blocking.</b> The emit methods block the calling thread at most for the configured ack
- * timeout ({@link HandoffSettings#ackTimeoutMs()}) plus a few milliseconds of hand-off between
+ * <p><b>Blocking.</b> {@link #emitStepDown} blocks the calling thread at most for the configured
+ * ack timeout ({@link HandoffSettings#ackTimeoutMs()}) plus a few milliseconds of hand-off between
  * threads, whoever owns the producer: metadata waits, a full send buffer and producer creation
- * included. They never wait for a retry beyond that deadline.
+ * included. It never waits for a retry beyond that deadline. {@link #emitStepDowns} blocks as much
+ * for the whole batch when the strategy overrides it with one shared deadline (the stamp strategy
+ * does), and up to one ack timeout per element with the default.
+ *
+ * <p><b>The engine.</b> Hosts get emitters from {@link LeadershipHandoffs#emitter}, which wraps the
+ * strategy's emitter: it checks arguments, turns anything the strategy throws into a {@link
+ * EmitStatus#FAILED} outcome with the cause, and answers {@code FAILED} with an {@link
+ * IllegalStateException} after {@link #close()} unless the strategy skips the step-down. A strategy
+ * should still honour every rule below itself: the contract kit checks its emitter unwrapped.
  *
  * <p><b>Stamps that were not acknowledged.</b> A {@link EmitStatus#TIMED_OUT} or {@link
  * EmitStatus#INTERRUPTED} stamp may still land later (how much later depends on the producer: see
@@ -58,18 +67,36 @@ public interface LeadershipHandoffEmitter extends AutoCloseable {
   EmitOutcome emitStepDown(StepDown stepDown);
 
   /**
-   * Writes one stamp for each element and waits for all acknowledgements against a single shared
-   * deadline of one ack timeout from the call, so that stepping down from many partitions at once
-   * costs about one round trip rather than one per partition.
+   * Writes one stamp for each element, in order, and answers one outcome per element.
    *
-   * <p>Blocks at most one ack timeout in total (not per element). Same outcome rules as {@link
-   * #emitStepDown}; stamps still unacknowledged at the deadline are {@link EmitStatus#TIMED_OUT}.
+   * <p>The default calls {@link #emitStepDown} for each element in turn, so it blocks up to one ack
+   * timeout <em>per element</em>: right for a strategy that never writes (it answers at once), too
+   * slow for one that does. A strategy that writes overrides it to hand every stamp over first and
+   * wait for all acknowledgements against one shared deadline of one ack timeout from the call, so
+   * that stepping down from many partitions at once costs about one round trip rather than one per
+   * partition (as the stamp strategy's emitter does); stamps still unacknowledged at that deadline
+   * are {@link EmitStatus#TIMED_OUT}. Same outcome rules as {@link #emitStepDown}.
    *
    * @param stepDowns what to stamp, in order; non-null and without null elements; may be empty
    * @return one outcome per element, in iteration order of {@code stepDowns}
-   * @throws NullPointerException if {@code stepDowns} or one of its elements is null
+   * @throws NullPointerException if {@code stepDowns} or one of its elements is null (checked
+   *     before anything is emitted)
    */
-  List<EmitOutcome> emitStepDowns(Collection<StepDown> stepDowns);
+  default List<EmitOutcome> emitStepDowns(Collection<StepDown> stepDowns) {
+    java.util.Objects.requireNonNull(stepDowns, "stepDowns is null");
+    List<StepDown> batch = new ArrayList<>(stepDowns.size());
+    for (StepDown s : stepDowns) {
+      if (s == null) {
+        throw new NullPointerException("stepDowns holds a null element at index " + batch.size());
+      }
+      batch.add(s);
+    }
+    List<EmitOutcome> outcomes = new ArrayList<>(batch.size());
+    for (StepDown s : batch) {
+      outcomes.add(emitStepDown(s));
+    }
+    return outcomes;
+  }
 
   /**
    * Gets ready to stamp {@code versionTopic} (opens connections, fetches metadata) so that a later

@@ -25,7 +25,18 @@ package io.handoff.spi;
  * be observed and queried from different threads at once.
  *
  * <p><b>Blocking.</b> Nothing blocks: no I/O, no locks held across calls. {@link #observe} is on
- * the ingestion hot path and must not allocate in the steady state.
+ * the ingestion hot path and does not allocate in the steady state.
+ *
+ * <p><b>Who implements it.</b> The engine: observers come from {@link HandoffObserverFactory} (or
+ * {@link HandoffEngine#observer}) around a strategy's {@link HandoverEvidence}. Strategies
+ * implement that evidence, not this interface. The engine checks arguments (a partition outside 0
+ * to {@link TenureTracker#MAX_PARTITION} or a negative offset is an {@link
+ * IllegalArgumentException} naming the topic-partition and offset; {@link #canSkipInactivityWait}
+ * simply answers false for such a partition), applies {@link
+ * HandoffSettings#consumeStepDownStamp()}, and never lets a strategy's failure through: when the
+ * evidence throws, the failure is logged with the topic-partition and offset, the partition takes
+ * the legacy wait ({@link HandoverReason#STRATEGY_FAILED}) until {@link #forget} or a successful
+ * {@link #restoreState}, and no method throws to the host for it.
  */
 public interface LeadershipHandoffObserver {
 
@@ -46,6 +57,8 @@ public interface LeadershipHandoffObserver {
    *     the record carries none; read during the call only, so a reused buffer is fine
    * @param termId the record's leadership term ({@code termId} of its leader metadata), or {@code
    *     -1} when it carries none: Venice's leaders write their data that way
+   * @throws IllegalArgumentException if {@code partition} is out of range or {@code offset} is
+   *     negative
    */
   void observe(int partition, long offset, byte[] recordKey, CharSequence writerId, long termId);
 
@@ -76,7 +89,9 @@ public interface LeadershipHandoffObserver {
    * LeaderTerms#established}). Call it until then and no more, so that each promotion counts once.
    *
    * @param inactivityWindowElapsed whether the host's legacy silence check is satisfied
-   * @return the path, never null
+   * @return the path, never null; never {@link HandoverPath#FAST_PATH} when the strategy failed on
+   *     this partition or its explanation contradicts its answer
+   * @throws IllegalArgumentException if {@code partition} is out of range
    */
   HandoverPath decideHandover(int partition, long myTerm, boolean inactivityWindowElapsed);
 
@@ -94,7 +109,8 @@ public interface LeadershipHandoffObserver {
    * The observer's state of {@code partition} as a few bytes (rule R5), for a host that checkpoints
    * its consumption: store them with the checkpoint, and after a restart pass them to {@link
    * #restoreState} before observing from the checkpoint. Without a restore, an observer that starts
-   * inside a tenure never cuts the wait for its successor. Never null.
+   * inside a tenure never cuts the wait for its successor. Never null; empty when the strategy
+   * keeps nothing or failed to export (a restore of it is then refused, the safe default).
    */
   byte[] exportState(int partition);
 
@@ -104,7 +120,8 @@ public interface LeadershipHandoffObserver {
    * that are not an export are rejected, and the partition is left in the state of an observer that
    * has seen nothing (which never cuts the wait until a new tenure begins in sight).
    *
-   * @throws IllegalArgumentException naming what does not fit
+   * @throws IllegalArgumentException naming what does not fit, or for a partition out of range or a
+   *     negative offset
    * @throws NullPointerException if {@code state} is null
    */
   void restoreState(int partition, long resumeOffset, byte[] state);

@@ -15,6 +15,10 @@ import java.util.List;
  * <p><b>Threads.</b> The factories may be called from any thread, concurrently. They do not block
  * on the network: emitters connect lazily.
  *
+ * <p>A provider makes the strategy's parts: an emitter and, per version topic, the evidence ({@link
+ * HandoverEvidence}). What every strategy shares (argument checks, the consume switch, deciding and
+ * counting decisions, never throwing to the host) is the engine's, not the provider's.
+ *
  * <p>Verify an implementation with the contract kit, {@code io.handoff:handoff-tck}.
  */
 public interface LeadershipHandoffProvider {
@@ -57,9 +61,11 @@ public interface LeadershipHandoffProvider {
   }
 
   /**
-   * Creates an emitter for these settings. The emitter honours {@link
-   * HandoffSettings#emitStepDownStamp()}: when it is false the emitter writes nothing and answers
-   * {@link EmitStatus#SKIPPED_DISABLED}.
+   * Creates an emitter for these settings. The engine wraps it ({@link LeadershipHandoffs#emitter})
+   * so that whatever it throws reaches the host as a {@link EmitStatus#FAILED} outcome; the emitter
+   * still answers every outcome itself and reports it to {@code metrics}. The emitter honours
+   * {@link HandoffSettings#emitStepDownStamp()}: when it is false the emitter writes nothing and
+   * answers {@link EmitStatus#SKIPPED_DISABLED}.
    *
    * <p>An emitter that writes must order every stamp after the stepping-down leader's own records
    * (rule E2 of {@code docs/ARCHITECTURE.md}). It gets what it needs for that from the host through
@@ -79,19 +85,23 @@ public interface LeadershipHandoffProvider {
       HandoffSettings settings, HandoffMetrics metrics, HostResources resources);
 
   /**
-   * Creates an observer of one version topic for one reader. The observer honours {@link
-   * HandoffSettings#consumeStepDownStamp()}: when it is false it never lets a leader skip the wait.
-   * {@link TenureObserver} applies the safety rules; a strategy that extends it only says which
-   * records are its declarations and stamps.
+   * Creates the evidence of one version topic for one reader: the strategy's rules, which the
+   * engine wraps in the {@link LeadershipHandoffObserver} hosts call ({@link
+   * LeadershipHandoffs#observers}). The engine applies {@link
+   * HandoffSettings#consumeStepDownStamp()}, checks arguments, decides, reports the metric of each
+   * decision and guards against an evidence that throws, so the evidence does none of that. {@link
+   * TenureObserver} applies the safety rules; a strategy that extends it only says which records
+   * are its declarations and stamps.
    *
    * @param settings validated settings; non-null
-   * @param metrics where to report; non-null ({@link HandoffMetrics#NOOP} for none)
-   * @param versionTopic the version topic the observer follows; non-blank
-   * @param localWriterId the writer id of the replica it decides for; non-blank
-   * @return a new observer with no state, owned by the caller
-   * @throws IllegalArgumentException if a setting this strategy needs is missing or invalid, or a
-   *     name is blank
+   * @param metrics where to report what the evidence itself sees (tenures that turn unclean);
+   *     non-null ({@link HandoffMetrics#NOOP} for none)
+   * @param versionTopic the version topic the evidence follows; non-blank (checked by the engine)
+   * @param localWriterId the writer id of the replica it judges for; non-blank (checked by the
+   *     engine)
+   * @return new evidence with no state, owned by the engine's observer
+   * @throws IllegalArgumentException if a setting this strategy needs is missing or invalid
    */
-  LeadershipHandoffObserver newObserver(
+  HandoverEvidence newEvidence(
       HandoffSettings settings, HandoffMetrics metrics, String versionTopic, String localWriterId);
 }

@@ -29,6 +29,12 @@ import org.slf4j.LoggerFactory;
  * logs, once at INFO, the chosen provider and the effective settings (secrets hidden); opening an
  * observer logs nothing.
  *
+ * <p>What a provider makes is returned wrapped by the engine ({@link HandoffEngine}): an observer
+ * around the strategy's {@link HandoverEvidence} that checks arguments, applies the consume switch,
+ * decides and counts each decision with its reason, and never lets a strategy that throws yield a
+ * fast path; an emitter that checks arguments and turns whatever the strategy throws into a {@link
+ * EmitStatus#FAILED} outcome, so that a demotion path never sees an exception.
+ *
  * <p>Providers are discovered once, with {@link java.util.ServiceLoader}, from this class's class
  * loader, on first use. All methods are thread-safe; they block only for that discovery (class
  * loading) and for what the provider's factory does, which must not include network I/O.
@@ -118,9 +124,11 @@ public final class LeadershipHandoffs {
     requireValid(registry, settings);
     LeadershipHandoffProvider provider = registry.emitterProvider(settings);
     LeadershipHandoffEmitter emitter =
-        requireNonNull(
-            provider.newEmitter(settings, metrics, resources),
-            () -> "provider " + provider.getClass().getName() + " returned a null emitter");
+        HandoffEngine.emitter(
+            requireNonNull(
+                provider.newEmitter(settings, metrics, resources),
+                () -> "provider " + provider.getClass().getName() + " returned a null emitter"),
+            metrics);
     LOG.info(
         "Leadership handoff emitter: provider '{}' ({}), {}, {}",
         provider.name(),
@@ -181,19 +189,12 @@ public final class LeadershipHandoffs {
         provider.getClass().getName(),
         settings);
     return (versionTopic, localWriterId) -> {
-      requireNonNull(versionTopic, "versionTopic is null");
-      requireNonNull(localWriterId, "localWriterId is null");
-      if (versionTopic.isBlank() || localWriterId.isBlank()) {
-        throw new IllegalArgumentException(
-            "versionTopic and localWriterId must not be blank, got '"
-                + versionTopic
-                + "' and '"
-                + localWriterId
-                + "'");
-      }
-      return requireNonNull(
-          provider.newObserver(settings, metrics, versionTopic, localWriterId),
-          () -> "provider " + provider.getClass().getName() + " returned a null observer");
+      HandoffEngine.checkNames(versionTopic, localWriterId);
+      HandoverEvidence evidence =
+          requireNonNull(
+              provider.newEvidence(settings, metrics, versionTopic, localWriterId),
+              () -> "provider " + provider.getClass().getName() + " returned null evidence");
+      return HandoffEngine.observer(settings, metrics, versionTopic, localWriterId, evidence);
     };
   }
 

@@ -3,36 +3,29 @@ package io.handoff.spi;
 import static java.util.Objects.requireNonNull;
 
 /**
- * An observer that keeps no state and never cuts the wait: every handover takes the legacy wait,
- * and is still counted as such, so that the fast-path ratio of a cluster that has not switched
- * consuming on reads 0, not nothing. Its exported state is empty and restoring accepts anything but
- * null: there is nothing to restore. The {@code noop} strategy's observer, and a safe stand-in
- * wherever a strategy has no evidence to offer.
+ * Evidence that keeps no state and never proves anything: every handover takes the legacy wait, and
+ * the engine still counts it as such, so that the fast-path ratio of a cluster that has not
+ * switched consuming on reads 0, not nothing. It explains {@link HandoverReason#CONSUMING_OFF} (the
+ * strategy never cuts). Its exported state is empty and restoring accepts anything: there is
+ * nothing to restore. The {@code noop} strategy's evidence, and a safe stand-in wherever a strategy
+ * has no evidence to offer.
  *
- * <p>Thread-safe; nothing blocks or allocates.
+ * <p>Thread-safe; nothing blocks or allocates but {@link #explain}.
  */
-public final class LegacyWaitObserver implements LeadershipHandoffObserver {
+public final class LegacyWaitObserver implements HandoverEvidence {
 
   private static final byte[] NO_STATE = new byte[0];
 
-  private final HandoffMetrics metrics;
   private final String versionTopic;
   private final String localWriterId;
 
-  public LegacyWaitObserver(HandoffMetrics metrics, String versionTopic, String localWriterId) {
-    this.metrics = requireNonNull(metrics, "metrics is null");
+  /**
+   * @param versionTopic the version topic it stands for, named in explanations; non-null
+   * @param localWriterId the reader it stands for; non-null
+   */
+  public LegacyWaitObserver(String versionTopic, String localWriterId) {
     this.versionTopic = requireNonNull(versionTopic, "versionTopic is null");
     this.localWriterId = requireNonNull(localWriterId, "localWriterId is null");
-  }
-
-  @Override
-  public String versionTopic() {
-    return versionTopic;
-  }
-
-  @Override
-  public String localWriterId() {
-    return localWriterId;
   }
 
   @Override
@@ -45,17 +38,8 @@ public final class LegacyWaitObserver implements LeadershipHandoffObserver {
   public void observeUndecodable(int partition, long offset) {}
 
   @Override
-  public boolean canSkipInactivityWait(int partition, long myTerm) {
+  public boolean mayCut(int partition, long myTerm) {
     return false;
-  }
-
-  @Override
-  public HandoverPath decideHandover(int partition, long myTerm, boolean inactivityWindowElapsed) {
-    HandoverPath path = HandoverPath.choose(false, inactivityWindowElapsed);
-    if (path != HandoverPath.WAIT) {
-      metrics.handover(versionTopic, partition, path, HandoverReason.CONSUMING_OFF);
-    }
-    return path;
   }
 
   @Override
@@ -77,9 +61,7 @@ public final class LegacyWaitObserver implements LeadershipHandoffObserver {
   }
 
   @Override
-  public void restoreState(int partition, long resumeOffset, byte[] state) {
-    requireNonNull(state, "state is null");
-  }
+  public void restoreState(int partition, long resumeOffset, byte[] state) {}
 
   @Override
   public void forget(int partition) {}

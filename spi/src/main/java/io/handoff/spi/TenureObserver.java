@@ -3,14 +3,16 @@ package io.handoff.spi;
 import static java.util.Objects.requireNonNull;
 
 /**
- * An observer that applies the tenure rules of {@link TenureTracker} to a strategy's own evidence:
- * a subclass says only which records are declarations of leadership and which are step-down stamps
- * ({@link #roleOf}); deciding, metrics, export and restore are done here, the same way for every
- * strategy. Both the stamp strategy and vendors' strategies build on it.
+ * Evidence that applies the tenure rules of {@link TenureTracker} to a strategy's own records: a
+ * subclass says only which records are declarations of leadership and which are step-down stamps
+ * ({@link #roleOf}); the rules, export and restore are done here, the same way for every strategy.
+ * Both the stamp strategy and vendors' strategies build on it. The engine wraps it in the observer
+ * hosts call, which decides, counts decisions and applies the consume switch.
  *
- * <p>Threads and blocking as documented on {@link LeadershipHandoffObserver}.
+ * <p>Threads, blocking and allocation as documented on {@link HandoverEvidence}: {@link #observe}
+ * allocates nothing once a partition has been seen, except on a declaration of leadership.
  */
-public abstract class TenureObserver implements LeadershipHandoffObserver {
+public abstract class TenureObserver implements HandoverEvidence {
 
   /** What a record is to the tenure rules. */
   public enum Role {
@@ -22,39 +24,30 @@ public abstract class TenureObserver implements LeadershipHandoffObserver {
     OTHER
   }
 
-  private final boolean consume;
-  private final HandoffMetrics metrics;
   private final String localWriterId;
   private final TenureTracker tenures;
 
   /**
-   * @param settings the observer honours {@link HandoffSettings#consumeStepDownStamp()}: when it is
-   *     false, state is still kept (so that switching it on needs no re-read) but the wait is never
-   *     cut
+   * @param metrics where tenures that turn unclean are counted
+   * @param versionTopic the version topic whose partitions this evidence follows; non-blank
+   * @param localWriterId the reader it judges for; non-blank
    * @throws IllegalArgumentException if {@code versionTopic} or {@code localWriterId} is blank
    */
-  protected TenureObserver(
-      HandoffSettings settings, HandoffMetrics metrics, String versionTopic, String localWriterId) {
-    this(settings, metrics, versionTopic, localWriterId, null);
+  protected TenureObserver(HandoffMetrics metrics, String versionTopic, String localWriterId) {
+    this(metrics, versionTopic, localWriterId, null);
   }
 
   /**
-   * As {@link #TenureObserver(HandoffSettings, HandoffMetrics, String, String)}, telling {@code
-   * listener} (which may be null) whenever a tenure changes: for tools that show tenures.
+   * As {@link #TenureObserver(HandoffMetrics, String, String)}, telling {@code listener} (which may
+   * be null) whenever a tenure changes: for tools that show tenures.
    */
   protected TenureObserver(
-      HandoffSettings settings,
-      HandoffMetrics metrics,
-      String versionTopic,
-      String localWriterId,
-      TenureListener listener) {
-    requireNonNull(settings, "settings is null");
-    this.metrics = requireNonNull(metrics, "metrics is null");
+      HandoffMetrics metrics, String versionTopic, String localWriterId, TenureListener listener) {
+    requireNonNull(metrics, "metrics is null");
     requireNonNull(localWriterId, "localWriterId is null");
     if (localWriterId.isBlank()) {
       throw new IllegalArgumentException("localWriterId is blank");
     }
-    this.consume = settings.consumeStepDownStamp();
     this.localWriterId = localWriterId;
     this.tenures = new TenureTracker(versionTopic, metrics, listener);
   }
@@ -65,12 +58,12 @@ public abstract class TenureObserver implements LeadershipHandoffObserver {
    */
   protected abstract Role roleOf(byte[] recordKey);
 
-  @Override
+  /** The version topic this evidence follows. */
   public final String versionTopic() {
     return tenures.versionTopic();
   }
 
-  @Override
+  /** The reader this evidence judges for. */
   public final String localWriterId() {
     return localWriterId;
   }
@@ -91,25 +84,13 @@ public abstract class TenureObserver implements LeadershipHandoffObserver {
   }
 
   @Override
-  public final boolean canSkipInactivityWait(int partition, long myTerm) {
-    return consume && tenures.mayCut(partition, localWriterId, myTerm);
-  }
-
-  @Override
-  public final HandoverPath decideHandover(
-      int partition, long myTerm, boolean inactivityWindowElapsed) {
-    HandoverPath path =
-        HandoverPath.choose(canSkipInactivityWait(partition, myTerm), inactivityWindowElapsed);
-    if (path != HandoverPath.WAIT) {
-      // Once per promotion: the explanation's allocation is no concern here.
-      metrics.handover(versionTopic(), partition, path, explain(partition, myTerm).reason());
-    }
-    return path;
+  public final boolean mayCut(int partition, long myTerm) {
+    return tenures.mayCut(partition, localWriterId, myTerm);
   }
 
   @Override
   public final HandoverExplanation explain(int partition, long myTerm) {
-    return tenures.explain(partition, localWriterId, myTerm, consume);
+    return tenures.explain(partition, localWriterId, myTerm, true);
   }
 
   @Override
@@ -130,13 +111,6 @@ public abstract class TenureObserver implements LeadershipHandoffObserver {
 
   @Override
   public String toString() {
-    return getClass().getSimpleName()
-        + "{"
-        + versionTopic()
-        + ", reader="
-        + localWriterId
-        + ", consume="
-        + consume
-        + "}";
+    return getClass().getSimpleName() + "{" + versionTopic() + ", reader=" + localWriterId + "}";
   }
 }

@@ -5,7 +5,6 @@ import static org.testng.Assert.assertEquals;
 import static org.testng.Assert.expectThrows;
 
 import io.handoff.spi.TenureExplanationTest.Row;
-import io.handoff.spi.TenureScript.ScriptObserver;
 import java.util.ArrayList;
 import java.util.List;
 import org.testng.annotations.DataProvider;
@@ -61,7 +60,7 @@ public class HandoverReasonMetricsTest {
   @Test(dataProvider = "reasons")
   public void eachHandoverIsCountedWithTheReasonOfItsDecision(Row row) {
     CountingHandoffMetrics m = new CountingHandoffMetrics();
-    ScriptObserver o = new ScriptObserver(row.consume(), m, TOPIC, ME, null);
+    LeadershipHandoffObserver o = TenureScript.observer(row.consume(), m, TOPIC, ME, null);
     TenureScript.feed(o, P, FIRST, row.events());
     boolean cuts = row.reason().cuts();
 
@@ -86,7 +85,7 @@ public class HandoverReasonMetricsTest {
   @Test
   public void theReasonReachesTheSinkWithTopicPartitionAndPath() {
     RecordingMetrics m = new RecordingMetrics();
-    ScriptObserver o = new ScriptObserver(true, m, TOPIC, ME, null);
+    LeadershipHandoffObserver o = TenureScript.observer(true, m, TOPIC, ME, null);
     TenureScript.feed(o, P, FIRST, TenureScript.parse("D:A:5 O:A:-1 D:ME:7"));
     TenureScript.feed(o, 8, FIRST, TenureScript.parse("D:A:5 S:A:5 D:ME:7"));
     assertEquals(o.decideHandover(P, 7, false), HandoverPath.WAIT, "partition 3 waits");
@@ -105,7 +104,7 @@ public class HandoverReasonMetricsTest {
         "each handover, once, with its reason");
 
     RecordingMetrics off = new RecordingMetrics();
-    ScriptObserver switchedOff = new ScriptObserver(false, off, TOPIC, ME, null);
+    LeadershipHandoffObserver switchedOff = TenureScript.observer(false, off, TOPIC, ME, null);
     TenureScript.feed(switchedOff, 8, FIRST, TenureScript.parse("D:A:5 S:A:5 D:ME:7"));
     assertEquals(
         switchedOff.decideHandover(8, 7, false), HandoverPath.WAIT, "consuming off: no cut");
@@ -120,7 +119,7 @@ public class HandoverReasonMetricsTest {
   @Test
   public void theLegacyWaitObserverCountsItsLegacyWaitsAsConsumingOff() {
     CountingHandoffMetrics m = new CountingHandoffMetrics();
-    LegacyWaitObserver o = new LegacyWaitObserver(m, TOPIC, ME);
+    LeadershipHandoffObserver o = TenureScript.legacyWait(m, TOPIC, ME);
     TenureScript.feed(o, P, FIRST, TenureScript.parse("D:A:5 S:A:5 D:ME:7"));
     assertEquals(o.decideHandover(P, 7, false), HandoverPath.WAIT, "window open");
     assertCounted(m, 0, 0, null, 0, "a wait counts nothing");
@@ -128,7 +127,7 @@ public class HandoverReasonMetricsTest {
     assertCounted(m, 0, 1, HandoverReason.CONSUMING_OFF, 1, "the legacy wait");
 
     RecordingMetrics recording = new RecordingMetrics();
-    LegacyWaitObserver r = new LegacyWaitObserver(recording, TOPIC, ME);
+    LeadershipHandoffObserver r = TenureScript.legacyWait(recording, TOPIC, ME);
     r.decideHandover(5, 0, true);
     assertEquals(
         recording.events,
@@ -146,7 +145,7 @@ public class HandoverReasonMetricsTest {
             paths.add(path + " " + versionTopic + "-" + partition);
           }
         };
-    ScriptObserver o = new ScriptObserver(true, reasonless, TOPIC, ME, null);
+    LeadershipHandoffObserver o = TenureScript.observer(true, reasonless, TOPIC, ME, null);
     TenureScript.feed(o, P, FIRST, TenureScript.parse("D:A:5 S:A:5 D:ME:7"));
     o.decideHandover(P, 7, true);
     o.decideHandover(P, 8, false);

@@ -31,7 +31,7 @@ import org.testng.annotations.Test;
  * side (noop whenever a switch is off, an explicit unknown strategy failing even then); {@link
  * LeadershipHandoffs} builds the selected emitter and a {@link HandoffObserverFactory} whose
  * selection is made and logged once, at creation, and which opens one new observer per version
- * topic, rejecting null and blank names and reporting a provider that returns a null observer.
+ * topic, rejecting null and blank names and reporting a provider that returns null evidence.
  */
 public class ProviderRegistryTest {
 
@@ -446,8 +446,9 @@ public class ProviderRegistryTest {
     try (LogCapture log = new LogCapture(LeadershipHandoffs.class)) {
       LeadershipHandoffEmitter emitter =
           LeadershipHandoffs.emitter(r, s, metrics, HostResources.none());
-      assertTrue(emitter instanceof StubProviders.StubEmitter, String.valueOf(emitter));
-      StubProviders.StubEmitter stub = (StubProviders.StubEmitter) emitter;
+      LeadershipHandoffEmitter strategy = HandoffEngine.strategyOf(emitter);
+      assertTrue(strategy instanceof StubProviders.StubEmitter, String.valueOf(emitter));
+      StubProviders.StubEmitter stub = (StubProviders.StubEmitter) strategy;
       assertSame(stub.provider, alpha, "stub.provider");
       assertSame(stub.settings, s, "stub.settings");
       assertSame(stub.metrics, metrics, "stub.metrics");
@@ -499,8 +500,9 @@ public class ProviderRegistryTest {
           1,
           "opening observers selects and logs nothing again: " + log.everything());
 
-      assertTrue(x instanceof StubProviders.StubObserver, String.valueOf(x));
-      StubProviders.StubObserver stub = (StubProviders.StubObserver) x;
+      HandoverEvidence evidence = HandoffEngine.evidenceOf(x);
+      assertTrue(evidence instanceof StubProviders.StubEvidence, String.valueOf(x));
+      StubProviders.StubEvidence stub = (StubProviders.StubEvidence) evidence;
       assertSame(stub.provider, noop, "consuming is off, so the observer is noop's");
       assertSame(stub.settings, s, "settings");
       assertSame(stub.metrics, HandoffMetrics.NOOP, "metrics");
@@ -514,9 +516,10 @@ public class ProviderRegistryTest {
     CountingHandoffMetrics metrics = new CountingHandoffMetrics();
     HandoffSettings consume =
         settings(HandoffSettings.CONSUME_STEPDOWN_STAMP, "true", HandoffSettings.STRATEGY, "alpha");
-    StubProviders.StubObserver chosen =
-        (StubProviders.StubObserver)
-            LeadershipHandoffs.observers(r, consume, metrics).open("store_v1", "host-b");
+    StubProviders.StubEvidence chosen =
+        (StubProviders.StubEvidence)
+            HandoffEngine.evidenceOf(
+                LeadershipHandoffs.observers(r, consume, metrics).open("store_v1", "host-b"));
     assertSame(chosen.provider, alpha, "consuming is on, so the observer is the strategy's");
     assertSame(chosen.metrics, metrics, "metrics");
     assertEquals(chosen.localWriterId(), "host-b", "reader");
@@ -681,7 +684,7 @@ public class ProviderRegistryTest {
     assertEquals(
         expectThrows(NullPointerException.class, () -> factory.open("store_v1", "host-a"))
             .getMessage(),
-        "provider " + cls + " returned a null observer",
+        "provider " + cls + " returned null evidence",
         "reported when opening");
   }
 

@@ -1,9 +1,5 @@
 package io.handoff.spi;
 
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.List;
-
 /**
  * Small providers for the registry tests. Public, with public no-argument constructors, so that
  * {@link java.util.ServiceLoader} can instantiate them from a services file.
@@ -32,12 +28,12 @@ public final class StubProviders {
     }
 
     @Override
-    public LeadershipHandoffObserver newObserver(
+    public HandoverEvidence newEvidence(
         HandoffSettings settings,
         HandoffMetrics metrics,
         String versionTopic,
         String localWriterId) {
-      return new StubObserver(this, settings, metrics, versionTopic, localWriterId);
+      return new StubEvidence(this, settings, metrics, versionTopic, localWriterId);
     }
   }
 
@@ -100,7 +96,7 @@ public final class StubProviders {
     }
 
     @Override
-    public LeadershipHandoffObserver newObserver(
+    public HandoverEvidence newEvidence(
         HandoffSettings settings,
         HandoffMetrics metrics,
         String versionTopic,
@@ -127,28 +123,21 @@ public final class StubProviders {
     }
 
     @Override
-    public List<EmitOutcome> emitStepDowns(Collection<StepDown> stepDowns) {
-      List<EmitOutcome> out = new ArrayList<>();
-      stepDowns.forEach(s -> out.add(emitStepDown(s)));
-      return out;
-    }
-
-    @Override
     public void close() {}
   }
 
   /**
-   * An observer that remembers what made it, for which version topic and reader; it never cuts the
-   * wait.
+   * Evidence that remembers what made it, for which version topic and reader; it never proves
+   * anything, so the engine never cuts the wait with it.
    */
-  public static final class StubObserver implements LeadershipHandoffObserver {
+  public static final class StubEvidence implements HandoverEvidence {
     public final LeadershipHandoffProvider provider;
     public final HandoffSettings settings;
     public final HandoffMetrics metrics;
     private final String versionTopic;
     private final String localWriterId;
 
-    StubObserver(
+    StubEvidence(
         LeadershipHandoffProvider provider,
         HandoffSettings settings,
         HandoffMetrics metrics,
@@ -161,12 +150,10 @@ public final class StubProviders {
       this.localWriterId = localWriterId;
     }
 
-    @Override
     public String versionTopic() {
       return versionTopic;
     }
 
-    @Override
     public String localWriterId() {
       return localWriterId;
     }
@@ -179,14 +166,8 @@ public final class StubProviders {
     public void observeUndecodable(int partition, long offset) {}
 
     @Override
-    public boolean canSkipInactivityWait(int partition, long myTerm) {
+    public boolean mayCut(int partition, long myTerm) {
       return false;
-    }
-
-    @Override
-    public HandoverPath decideHandover(
-        int partition, long myTerm, boolean inactivityWindowElapsed) {
-      return HandoverPath.choose(false, inactivityWindowElapsed);
     }
 
     @Override

@@ -3,7 +3,6 @@ package io.handoff.spi;
 import static io.handoff.spi.TenureScript.ME;
 import static org.testng.Assert.assertEquals;
 
-import io.handoff.spi.TenureScript.ScriptObserver;
 import java.util.ArrayList;
 import java.util.List;
 import org.testng.annotations.DataProvider;
@@ -167,7 +166,8 @@ public class TenureListenerTest {
   @Test(dataProvider = "transitions")
   public void anObserverPassesItsListenerOn(String name, String script, List<String> expected) {
     RecordingListener listener = new RecordingListener();
-    ScriptObserver observer = new ScriptObserver(true, HandoffMetrics.NOOP, TOPIC, ME, listener);
+    LeadershipHandoffObserver observer =
+        TenureScript.observer(true, HandoffMetrics.NOOP, TOPIC, ME, listener);
     TenureScript.feed(observer, P, FIRST, TenureScript.parse(script));
     assertEquals(listener.events, expected, name + " [" + script + "]");
   }

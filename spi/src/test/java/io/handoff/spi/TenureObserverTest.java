@@ -13,10 +13,10 @@ import org.testng.annotations.Test;
 /**
  * {@link TenureObserver} hands each record to the tenure rules by the role its subclass gives the
  * key (declaration, step-down stamp, anything else, and null keys as anything else), reports
- * undecodable records, cuts the wait only when consuming is switched on while keeping state either
- * way, counts each non-{@code WAIT} handover with its topic and partition, delegates export,
- * restore and forget to its own partition state, validates its arguments, and keeps the state of
- * two version topics apart (rule S1).
+ * undecodable records, cuts the wait (through the engine's observer) only when consuming is
+ * switched on while keeping state either way, counts each non-{@code WAIT} handover with its topic
+ * and partition, delegates export, restore and forget to its own partition state, validates its
+ * arguments, and keeps the state of two version topics apart (rule S1).
  */
 public class TenureObserverTest {
 
@@ -33,12 +33,8 @@ public class TenureObserverTest {
    * Classifies the test keys: first byte 'D' is a declaration, 'S' a stamp, anything else other.
    */
   private static final class KeyedObserver extends TenureObserver {
-    KeyedObserver(
-        HandoffSettings settings,
-        HandoffMetrics metrics,
-        String versionTopic,
-        String localWriterId) {
-      super(settings, metrics, versionTopic, localWriterId);
+    KeyedObserver(HandoffMetrics metrics, String versionTopic, String localWriterId) {
+      super(metrics, versionTopic, localWriterId);
     }
 
     @Override
@@ -71,8 +67,15 @@ public class TenureObserverTest {
     return HandoffSettings.from(Map.of(HandoffSettings.CONSUME_STEPDOWN_STAMP, String.valueOf(on)));
   }
 
-  private static KeyedObserver observer(boolean consume, HandoffMetrics metrics) {
-    return new KeyedObserver(consuming(consume), metrics, TOPIC, ME);
+  private static LeadershipHandoffObserver observer(boolean consume, HandoffMetrics metrics) {
+    return observer(consuming(consume), metrics, TOPIC);
+  }
+
+  /** The engine's observer around a {@link KeyedObserver}, as a host gets it. */
+  private static LeadershipHandoffObserver observer(
+      HandoffSettings settings, HandoffMetrics metrics, String versionTopic) {
+    return HandoffEngine.observer(
+        settings, metrics, versionTopic, ME, new KeyedObserver(metrics, versionTopic, ME));
   }
 
   /** A's clean tenure closed by its stamp, then the reader's DoL of term 7, from offset 0. */
@@ -90,49 +93,56 @@ public class TenureObserverTest {
     HandoffSettings s = consuming(true);
     HandoffMetrics m = HandoffMetrics.NOOP;
     assertEquals(
-        expectThrows(NullPointerException.class, () -> new KeyedObserver(null, m, TOPIC, ME))
-            .getMessage(),
+        expectThrows(NullPointerException.class, () -> observer(null, m, TOPIC)).getMessage(),
         "settings is null",
         "message");
     assertEquals(
-        expectThrows(NullPointerException.class, () -> new KeyedObserver(s, null, TOPIC, ME))
+        expectThrows(NullPointerException.class, () -> new KeyedObserver(null, TOPIC, ME))
             .getMessage(),
         "metrics is null",
         "message");
     assertEquals(
-        expectThrows(NullPointerException.class, () -> new KeyedObserver(s, m, TOPIC, null))
+        expectThrows(NullPointerException.class, () -> new KeyedObserver(m, TOPIC, null))
             .getMessage(),
         "localWriterId is null",
         "message");
     assertEquals(
-        expectThrows(IllegalArgumentException.class, () -> new KeyedObserver(s, m, TOPIC, " "))
+        expectThrows(IllegalArgumentException.class, () -> new KeyedObserver(m, TOPIC, " "))
             .getMessage(),
         "localWriterId is blank",
         "message");
     assertEquals(
-        expectThrows(NullPointerException.class, () -> new KeyedObserver(s, m, null, ME))
-            .getMessage(),
+        expectThrows(NullPointerException.class, () -> new KeyedObserver(m, null, ME)).getMessage(),
         "versionTopic is null",
         "message");
     assertEquals(
-        expectThrows(IllegalArgumentException.class, () -> new KeyedObserver(s, m, "", ME))
+        expectThrows(IllegalArgumentException.class, () -> new KeyedObserver(m, "", ME))
             .getMessage(),
         "versionTopic is blank",
         "message");
 
-    KeyedObserver o = new KeyedObserver(s, m, TOPIC, ME);
+    KeyedObserver e = new KeyedObserver(m, TOPIC, ME);
+    assertEquals(e.versionTopic(), TOPIC, "versionTopic");
+    assertEquals(e.localWriterId(), ME, "localWriterId");
+    assertEquals(e.toString(), "KeyedObserver{store_v1, reader=host-me}", "toString");
+    LeadershipHandoffObserver o = HandoffEngine.observer(s, m, TOPIC, ME, e);
     assertEquals(o.versionTopic(), TOPIC, "versionTopic");
     assertEquals(o.localWriterId(), ME, "localWriterId");
-    assertEquals(o.toString(), "KeyedObserver{store_v1, reader=host-me, consume=true}", "toString");
+    assertEquals(
+        o.toString(),
+        "LeadershipHandoffObserver{store_v1, reader=host-me, consume=true,"
+            + " KeyedObserver{store_v1, reader=host-me}}",
+        "toString");
     assertEquals(
         observer(false, m).toString(),
-        "KeyedObserver{store_v1, reader=host-me, consume=false}",
+        "LeadershipHandoffObserver{store_v1, reader=host-me, consume=false,"
+            + " KeyedObserver{store_v1, reader=host-me}}",
         "toString");
   }
 
   @Test
   public void eachRoleReachesItsRule() {
-    KeyedObserver o = observer(true, HandoffMetrics.NOOP);
+    LeadershipHandoffObserver o = observer(true, HandoffMetrics.NOOP);
     handover(o, 3);
     assertTrue(
         o.canSkipInactivityWait(3, 7),
@@ -140,14 +150,14 @@ public class TenureObserverTest {
     assertFalse(o.canSkipInactivityWait(3, 6), "another term");
     assertFalse(o.canSkipInactivityWait(3, 0), "no term");
 
-    KeyedObserver stampAsData = observer(true, HandoffMetrics.NOOP);
+    LeadershipHandoffObserver stampAsData = observer(true, HandoffMetrics.NOOP);
     stampAsData.observe(3, 0, DOL, A, 5);
     stampAsData.observe(3, 1, DATA, A, 5);
     stampAsData.observe(3, 2, DOL, ME, 7);
     assertFalse(
         stampAsData.canSkipInactivityWait(3, 7), "a record that is not a stamp closes nothing");
 
-    KeyedObserver dolAsData = observer(true, HandoffMetrics.NOOP);
+    LeadershipHandoffObserver dolAsData = observer(true, HandoffMetrics.NOOP);
     dolAsData.observe(3, 0, DOL, A, 5);
     dolAsData.observe(3, 1, STAMP, A, 5);
     dolAsData.observe(3, 2, DATA, ME, 7);
@@ -160,7 +170,7 @@ public class TenureObserverTest {
   public void otherRecordsOfAnotherWriterAndUndecodableRecordsMakeTheTenureUnclean() {
     for (byte[] key : new byte[][] {DATA, null, EMPTY}) {
       RecordingMetrics metrics = new RecordingMetrics();
-      KeyedObserver o = observer(true, metrics);
+      LeadershipHandoffObserver o = observer(true, metrics);
       o.observe(2, 0, DOL, A, 5);
       o.observe(2, 1, key, B, -1);
       o.observe(2, 2, STAMP, A, 5);
@@ -171,7 +181,7 @@ public class TenureObserverTest {
     }
 
     RecordingMetrics metrics = new RecordingMetrics();
-    KeyedObserver o = observer(true, metrics);
+    LeadershipHandoffObserver o = observer(true, metrics);
     o.observe(2, 0, DOL, A, 5);
     o.observeUndecodable(2, 1);
     o.observe(2, 2, STAMP, A, 5);
@@ -185,7 +195,7 @@ public class TenureObserverTest {
   @Test
   public void decideHandoverCountsEachHandoverButNotTheWait() {
     RecordingMetrics metrics = new RecordingMetrics();
-    KeyedObserver o = observer(true, metrics);
+    LeadershipHandoffObserver o = observer(true, metrics);
     assertEquals(o.decideHandover(4, 7, false), HandoverPath.WAIT, "nothing seen, window open");
     assertEquals(metrics.events, List.of(), "a wait is not counted");
     assertEquals(
@@ -203,7 +213,7 @@ public class TenureObserverTest {
         "each handover is counted");
 
     CountingHandoffMetrics counting = new CountingHandoffMetrics();
-    KeyedObserver c = observer(true, counting);
+    LeadershipHandoffObserver c = observer(true, counting);
     assertEquals(
         c.decideHandover(0, 7, false),
         HandoverPath.WAIT,
@@ -214,7 +224,7 @@ public class TenureObserverTest {
   @Test
   public void canSkipInactivityWaitIsAPureQuery() {
     RecordingMetrics metrics = new RecordingMetrics();
-    KeyedObserver o = observer(true, metrics);
+    LeadershipHandoffObserver o = observer(true, metrics);
     handover(o, 1);
     byte[] before = o.exportState(1);
     assertTrue(o.canSkipInactivityWait(1, 7), "first");
@@ -226,8 +236,8 @@ public class TenureObserverTest {
   @Test
   public void consumingSwitchedOffNeverCutsButKeepsState() {
     RecordingMetrics metrics = new RecordingMetrics();
-    KeyedObserver off = observer(false, metrics);
-    KeyedObserver on = observer(true, HandoffMetrics.NOOP);
+    LeadershipHandoffObserver off = observer(false, metrics);
+    LeadershipHandoffObserver on = observer(true, HandoffMetrics.NOOP);
     handover(off, 0);
     handover(on, 0);
     assertFalse(off.canSkipInactivityWait(0, 7), "switched off");
@@ -236,14 +246,14 @@ public class TenureObserverTest {
     assertEquals(metrics.events, List.of("LEGACY_WAIT store_v1-0"), "counted");
     assertEquals(off.exportState(0), on.exportState(0), "the same state is kept either way");
 
-    KeyedObserver switchedOn = observer(true, HandoffMetrics.NOOP);
+    LeadershipHandoffObserver switchedOn = observer(true, HandoffMetrics.NOOP);
     switchedOn.restoreState(0, 6, off.exportState(0));
     assertTrue(switchedOn.canSkipInactivityWait(0, 7), "switching on needs no re-read");
   }
 
   @Test
   public void exportRestoreAndForgetActOnThePartition() {
-    KeyedObserver o = observer(true, HandoffMetrics.NOOP);
+    LeadershipHandoffObserver o = observer(true, HandoffMetrics.NOOP);
     handover(o, 5);
     handover(o, 6);
     byte[] five = o.exportState(5);
@@ -271,8 +281,8 @@ public class TenureObserverTest {
   @Test
   public void twoVersionTopicsShareNoState() {
     HandoffSettings s = consuming(true);
-    KeyedObserver x = new KeyedObserver(s, HandoffMetrics.NOOP, "storeX_v1", ME);
-    KeyedObserver y = new KeyedObserver(s, HandoffMetrics.NOOP, "storeY_v2", ME);
+    LeadershipHandoffObserver x = observer(s, HandoffMetrics.NOOP, "storeX_v1");
+    LeadershipHandoffObserver y = observer(s, HandoffMetrics.NOOP, "storeY_v2");
     y.observe(3, 0, DOL, A, 5);
     y.observe(3, 1, DATA, B, -1);
     x.observe(3, 0, DOL, A, 5);

@@ -33,18 +33,11 @@ final class TenureScript {
    */
   static final class ScriptObserver extends TenureObserver {
     ScriptObserver(
-        boolean consume,
         HandoffMetrics metrics,
         String versionTopic,
         String localWriterId,
         TenureListener listener) {
-      super(
-          HandoffSettings.from(
-              java.util.Map.of(HandoffSettings.CONSUME_STEPDOWN_STAMP, String.valueOf(consume))),
-          metrics,
-          versionTopic,
-          localWriterId,
-          listener);
+      super(metrics, versionTopic, localWriterId, listener);
     }
 
     @Override
@@ -56,6 +49,39 @@ final class TenureScript {
           ? Role.DECLARATION
           : recordKey[0] == 'S' ? Role.STEP_DOWN : Role.OTHER;
     }
+  }
+
+  /**
+   * The engine's observer around a {@link ScriptObserver}, as a host gets it, with consuming
+   * switched on or off.
+   */
+  static LeadershipHandoffObserver observer(
+      boolean consume,
+      HandoffMetrics metrics,
+      String versionTopic,
+      String localWriterId,
+      TenureListener listener) {
+    return HandoffEngine.observer(
+        HandoffSettings.from(
+            java.util.Map.of(HandoffSettings.CONSUME_STEPDOWN_STAMP, String.valueOf(consume))),
+        metrics,
+        versionTopic,
+        localWriterId,
+        new ScriptObserver(metrics, versionTopic, localWriterId, listener));
+  }
+
+  /**
+   * The engine's observer around {@link LegacyWaitObserver}, consuming switched on: whatever the
+   * switch, the no-op strategy's evidence never cuts.
+   */
+  static LeadershipHandoffObserver legacyWait(
+      HandoffMetrics metrics, String versionTopic, String localWriterId) {
+    return HandoffEngine.observer(
+        HandoffSettings.from(java.util.Map.of(HandoffSettings.CONSUME_STEPDOWN_STAMP, "true")),
+        metrics,
+        versionTopic,
+        localWriterId,
+        new LegacyWaitObserver(versionTopic, localWriterId));
   }
 
   /** One record of a script. */

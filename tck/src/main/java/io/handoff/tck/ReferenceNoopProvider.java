@@ -4,14 +4,12 @@ import io.handoff.spi.EmitOutcome;
 import io.handoff.spi.EmitStatus;
 import io.handoff.spi.HandoffMetrics;
 import io.handoff.spi.HandoffSettings;
+import io.handoff.spi.HandoverEvidence;
 import io.handoff.spi.HostResources;
 import io.handoff.spi.LeadershipHandoffEmitter;
-import io.handoff.spi.LeadershipHandoffObserver;
 import io.handoff.spi.LeadershipHandoffProvider;
 import io.handoff.spi.LegacyWaitObserver;
 import io.handoff.spi.StepDown;
-import java.util.Collection;
-import java.util.List;
 
 /**
  * A stand-in named {@code noop} so that the kit can check selection without the real no-op jar. Not
@@ -34,18 +32,13 @@ final class ReferenceNoopProvider implements LeadershipHandoffProvider {
       }
 
       @Override
-      public List<EmitOutcome> emitStepDowns(Collection<StepDown> stepDowns) {
-        return stepDowns.stream().map(this::emitStepDown).toList();
-      }
-
-      @Override
       public void close() {}
     };
   }
 
   @Override
-  public LeadershipHandoffObserver newObserver(
+  public HandoverEvidence newEvidence(
       HandoffSettings settings, HandoffMetrics metrics, String versionTopic, String localWriterId) {
-    return new LegacyWaitObserver(metrics, versionTopic, localWriterId);
+    return new LegacyWaitObserver(versionTopic, localWriterId);
   }
 }

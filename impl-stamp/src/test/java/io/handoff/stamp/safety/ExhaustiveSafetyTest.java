@@ -8,6 +8,7 @@ import ch.qos.logback.classic.Level;
 import io.handoff.noop.NoopProvider;
 import io.handoff.spi.EmitOutcome;
 import io.handoff.spi.EmitStatus;
+import io.handoff.spi.HandoffEngine;
 import io.handoff.spi.HandoffMetrics;
 import io.handoff.spi.HandoffObserverFactory;
 import io.handoff.spi.HandoffSettings;
@@ -156,7 +157,7 @@ public class ExhaustiveSafetyTest {
   public void theWorldDrivesTheStampObserver() {
     LeadershipHandoffObserver o = STAMP_OBSERVERS.open(TOPICS[0], HOSTS[0]);
     assertTrue(
-        o instanceof StampObserver,
+        HandoffEngine.evidenceOf(o) instanceof StampObserver,
         "consuming switched on must select the stamp observer, got " + o);
   }
 

@@ -5,9 +5,9 @@ import static java.util.Objects.requireNonNull;
 import io.handoff.spi.EmitOutcome;
 import io.handoff.spi.HandoffMetrics;
 import io.handoff.spi.HandoffSettings;
+import io.handoff.spi.HandoverEvidence;
 import io.handoff.spi.HostResources;
 import io.handoff.spi.LeadershipHandoffEmitter;
-import io.handoff.spi.LeadershipHandoffObserver;
 import io.handoff.spi.LeadershipHandoffProvider;
 import io.handoff.spi.LegacyWaitObserver;
 import io.handoff.spi.StepDown;
@@ -25,9 +25,9 @@ final class BrokenEmitters {
   /** A provider of one emitter and the no-op observer. */
   abstract static class EmitterOnly implements LeadershipHandoffProvider {
     @Override
-    public LeadershipHandoffObserver newObserver(
+    public HandoverEvidence newEvidence(
         HandoffSettings settings, HandoffMetrics metrics, String versionTopic, String writerId) {
-      return new LegacyWaitObserver(metrics, versionTopic, writerId);
+      return new LegacyWaitObserver(versionTopic, writerId);
     }
   }
 

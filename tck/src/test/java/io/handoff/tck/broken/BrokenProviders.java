@@ -4,12 +4,11 @@ import static java.util.Objects.requireNonNull;
 
 import io.handoff.spi.HandoffMetrics;
 import io.handoff.spi.HandoffSettings;
+import io.handoff.spi.HandoverEvidence;
 import io.handoff.spi.HandoverExplanation;
-import io.handoff.spi.HandoverPath;
 import io.handoff.spi.HandoverReason;
 import io.handoff.spi.HostResources;
 import io.handoff.spi.LeadershipHandoffEmitter;
-import io.handoff.spi.LeadershipHandoffObserver;
 import io.handoff.spi.LeadershipHandoffProvider;
 import io.handoff.spi.LegacyWaitObserver;
 import io.handoff.tck.vendor.MemoryLogProvider;
@@ -40,32 +39,20 @@ final class BrokenProviders {
     }
 
     @Override
-    public LeadershipHandoffObserver newObserver(
+    public HandoverEvidence newEvidence(
         HandoffSettings settings, HandoffMetrics metrics, String versionTopic, String writerId) {
-      return new Trusting(metrics, versionTopic, writerId);
+      return new Trusting(versionTopic, writerId);
     }
   }
 
-  private static final class Trusting implements LeadershipHandoffObserver {
-    private final HandoffMetrics metrics;
+  private static final class Trusting implements HandoverEvidence {
     private final String topic;
     private final String me;
     private final Map<Integer, long[]> stampThenOwnTerm = new ConcurrentHashMap<>();
 
-    Trusting(HandoffMetrics metrics, String topic, String me) {
-      this.metrics = metrics;
+    Trusting(String topic, String me) {
       this.topic = topic;
       this.me = me;
-    }
-
-    @Override
-    public String versionTopic() {
-      return topic;
-    }
-
-    @Override
-    public String localWriterId() {
-      return me;
     }
 
     @Override
@@ -85,26 +72,15 @@ final class BrokenProviders {
     public void observeUndecodable(int partition, long offset) {}
 
     @Override
-    public boolean canSkipInactivityWait(int partition, long myTerm) {
+    public boolean mayCut(int partition, long myTerm) {
       long[] s = stampThenOwnTerm.get(partition);
       return myTerm > 0 && s != null && s[1] == myTerm;
     }
 
     @Override
-    public HandoverPath decideHandover(int partition, long myTerm, boolean elapsed) {
-      HandoverPath path = HandoverPath.choose(canSkipInactivityWait(partition, myTerm), elapsed);
-      if (path != HandoverPath.WAIT) {
-        metrics.handover(topic, partition, path, explain(partition, myTerm).reason());
-      }
-      return path;
-    }
-
-    @Override
     public HandoverExplanation explain(int partition, long myTerm) {
       HandoverReason r =
-          canSkipInactivityWait(partition, myTerm)
-              ? HandoverReason.CLEAN_STEP_DOWN
-              : HandoverReason.NO_STAMP;
+          mayCut(partition, myTerm) ? HandoverReason.CLEAN_STEP_DOWN : HandoverReason.NO_STAMP;
       return new HandoverExplanation(topic, partition, me, myTerm, r, null, null, null);
     }
 
@@ -138,9 +114,9 @@ final class BrokenProviders {
     }
 
     @Override
-    public LeadershipHandoffObserver newObserver(
+    public HandoverEvidence newEvidence(
         HandoffSettings settings, HandoffMetrics metrics, String versionTopic, String writerId) {
-      return new LegacyWaitObserver(metrics, versionTopic, writerId);
+      return new LegacyWaitObserver(versionTopic, writerId);
     }
   }
 }

@@ -6,22 +6,20 @@ import io.handoff.spi.EmitOutcome;
 import io.handoff.spi.EmitStatus;
 import io.handoff.spi.HandoffMetrics;
 import io.handoff.spi.HandoffSettings;
+import io.handoff.spi.HandoverEvidence;
 import io.handoff.spi.HostResources;
 import io.handoff.spi.LeadershipHandoffEmitter;
-import io.handoff.spi.LeadershipHandoffObserver;
 import io.handoff.spi.LeadershipHandoffProvider;
 import io.handoff.spi.StepDown;
 import io.handoff.spi.TenureObserver;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collection;
-import java.util.List;
 
 /**
  * A vendor's strategy as a vendor would write it: stamps go to {@link MemoryLog} under the vendor's
- * own key, and the observer says only which keys are the vendor's declarations and stamps; the
- * tenure rules are the SPI's ({@link TenureObserver}). Registered through {@code META-INF/services}
- * in this module's tests, selected by {@code strategy=memlog}.
+ * own key, and the evidence says only which keys are the vendor's declarations and stamps; the
+ * tenure rules are the SPI's ({@link TenureObserver}), and the emitter leaves batches to the SPI's
+ * default (appending to memory answers at once). Registered through {@code META-INF/services} in
+ * this module's tests, selected by {@code strategy=memlog}.
  */
 public final class MemoryLogProvider implements LeadershipHandoffProvider {
 
@@ -78,15 +76,6 @@ public final class MemoryLogProvider implements LeadershipHandoffProvider {
       }
 
       @Override
-      public List<EmitOutcome> emitStepDowns(Collection<StepDown> stepDowns) {
-        requireNonNull(stepDowns, "stepDowns is null");
-        stepDowns.forEach(s -> requireNonNull(s, "stepDowns holds a null element"));
-        List<EmitOutcome> out = new ArrayList<>();
-        stepDowns.forEach(s -> out.add(emitStepDown(s)));
-        return out;
-      }
-
-      @Override
       public void close() {
         closed = true;
       }
@@ -94,22 +83,20 @@ public final class MemoryLogProvider implements LeadershipHandoffProvider {
   }
 
   @Override
-  public LeadershipHandoffObserver newObserver(
+  public HandoverEvidence newEvidence(
       HandoffSettings settings, HandoffMetrics metrics, String versionTopic, String localWriterId) {
-    return new MemoryLogObserver(settings, metrics, versionTopic, localWriterId);
+    return new MemoryLogObserver(metrics, versionTopic, localWriterId);
   }
 
   /**
-   * All a vendor's observer has to say: which of its keys declare leadership and which step down.
+   * All a vendor's evidence has to say: which of its keys declare leadership and which step down.
+   * Deciding, counting decisions, the consume switch and guarding against failures are the
+   * engine's.
    */
   static final class MemoryLogObserver extends TenureObserver {
 
-    MemoryLogObserver(
-        HandoffSettings settings,
-        HandoffMetrics metrics,
-        String versionTopic,
-        String localWriterId) {
-      super(settings, metrics, versionTopic, localWriterId);
+    MemoryLogObserver(HandoffMetrics metrics, String versionTopic, String localWriterId) {
+      super(metrics, versionTopic, localWriterId);
     }
 
     @Override

@@ -8,7 +8,9 @@ import static org.testng.Assert.expectThrows;
 import io.handoff.spi.CountingHandoffMetrics;
 import io.handoff.spi.EmitOutcome;
 import io.handoff.spi.EmitStatus;
+import io.handoff.spi.HandoffEngine;
 import io.handoff.spi.HandoverPath;
+import io.handoff.spi.HandoverReason;
 import io.handoff.spi.HostResources;
 import io.handoff.spi.LeaderTerms;
 import io.handoff.spi.LeadershipHandoffEmitter;
@@ -45,7 +47,7 @@ public class VendorSelectionTest {
     LeadershipHandoffObserver observer =
         LeadershipHandoffs.observer(vendorSwitchedOn(), "vendor-vt", "host-b");
     assertEquals(
-        observer.getClass(),
+        HandoffEngine.evidenceOf(observer).getClass(),
         MemoryLogProvider.MemoryLogObserver.class,
         "the vendor's observer is selected");
     assertEquals(observer.versionTopic(), "vendor-vt", "opened for the topic asked for");
@@ -78,6 +80,8 @@ public class VendorSelectionTest {
         HandoverPath.FAST_PATH,
         "host-a's tenure is closed by its own stamp and host-b's declaration is read back");
     assertEquals(metrics.fastPath(), 1, "leader_handover_fast_path");
+    assertEquals(
+        metrics.handovers(HandoverReason.CLEAN_STEP_DOWN), 1, "counted once, with its reason");
     assertEquals(metrics.emitSuccess(), 1, "leader_stepdown_stamp_emit_success");
     assertEquals(metrics.uncleanTenure(), 0, "leader_handover_unclean_tenure");
   }
@@ -116,6 +120,9 @@ public class VendorSelectionTest {
         observer.decideHandover(0, 200, false), HandoverPath.WAIT, "nothing proves host-a stopped");
     assertEquals(
         observer.decideHandover(0, 200, true), HandoverPath.LEGACY_WAIT, "the window decides");
+    assertEquals(metrics.legacyWait(), 1, "the WAIT before it is not counted");
+    assertEquals(
+        metrics.handovers(HandoverReason.NO_STAMP), 1, "counted once, with why no fast path");
   }
 
   @Test

@@ -1,0 +1,203 @@
+package io.handoff.spi;
+
+import static org.testng.Assert.assertEquals;
+import static org.testng.Assert.assertSame;
+import static org.testng.Assert.assertTrue;
+import static org.testng.Assert.expectThrows;
+
+import io.handoff.spi.FaultyProvider.Fault;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import org.testng.annotations.BeforeMethod;
+import org.testng.annotations.Test;
+
+/**
+ * The engine's emitter, as a host meets it through {@link LeadershipHandoffs#emitter}: whatever the
+ * strategy throws or answers wrongly comes back as {@link EmitStatus#FAILED} with the cause and is
+ * counted, never as an exception; arguments are checked before the strategy sees them; after close
+ * an emit is {@code FAILED} with an {@link IllegalStateException} unless the strategy skips it; and
+ * the default {@link LeadershipHandoffEmitter#emitStepDowns} answers in order, one per element.
+ */
+public class EngineEmitterTest {
+
+  private static final String TOPIC = "store_v1";
+
+  private final FaultyProvider faulty = new FaultyProvider();
+
+  /** TestNG runs every method on one instance: each starts with no fault in force. */
+  @BeforeMethod
+  public void noFaults() {
+    faulty.faults.clear();
+  }
+
+  private LeadershipHandoffEmitter emitter(HandoffMetrics metrics) {
+    HandoffSettings s =
+        HandoffSettings.from(
+            Map.of(
+                HandoffSettings.EMIT_STEPDOWN_STAMP, "true", HandoffSettings.STRATEGY, "faulty"));
+    ProviderRegistry registry = ProviderRegistry.of(List.of(faulty, new StubProviders.Noop()));
+    LeadershipHandoffEmitter e =
+        LeadershipHandoffs.emitter(registry, s, metrics, HostResources.none());
+    assertSame(HandoffEngine.strategyOf(e), faulty.lastEmitter, "the strategy's own emitter");
+    return e;
+  }
+
+  private static StepDown stepDown(int partition) {
+    return StepDown.established(TOPIC, partition, 5, 0, "host-a");
+  }
+
+  @Test
+  public void aStrategyThatThrowsGivesFailedWithTheCause() {
+    CountingHandoffMetrics m = new CountingHandoffMetrics();
+    try (LeadershipHandoffEmitter e = emitter(m)) {
+      faulty.faults.add(Fault.EMIT);
+      StepDown s = stepDown(0);
+      EmitOutcome o = e.emitStepDown(s);
+      assertSame(o.stepDown(), s, "answers the request");
+      assertEquals(o.status(), EmitStatus.FAILED, o.toString());
+      assertTrue(o.cause() instanceof FaultyProvider.Boom, "the strategy's failure: " + o);
+      assertEquals(m.emitFailure(), 1L, "counted as a failure");
+    }
+  }
+
+  @Test
+  public void aStrategyThatAnswersNothingGivesFailed() {
+    CountingHandoffMetrics m = new CountingHandoffMetrics();
+    try (LeadershipHandoffEmitter e = emitter(m)) {
+      faulty.faults.add(Fault.EMIT_NULL);
+      EmitOutcome o = e.emitStepDown(stepDown(0));
+      assertEquals(o.status(), EmitStatus.FAILED, o.toString());
+      assertTrue(o.cause() instanceof IllegalStateException, o.toString());
+      assertEquals(m.emitFailure(), 1L, "counted");
+    }
+  }
+
+  @Test
+  public void aBatchTheStrategyFailsIsFailedElementByElementInOrder() {
+    List<StepDown> batch = List.of(stepDown(0), stepDown(1), stepDown(2));
+    for (Fault fault : List.of(Fault.EMITS, Fault.EMITS_SHORT, Fault.EMIT)) {
+      CountingHandoffMetrics m = new CountingHandoffMetrics();
+      faulty.faults.clear();
+      try (LeadershipHandoffEmitter e = emitter(m)) {
+        faulty.faults.add(fault);
+        List<EmitOutcome> outcomes = e.emitStepDowns(batch);
+        assertEquals(outcomes.size(), 3, fault + ": one outcome per step-down");
+        for (int i = 0; i < 3; i++) {
+          assertSame(outcomes.get(i).stepDown(), batch.get(i), fault + ": in order, " + i);
+          assertEquals(outcomes.get(i).status(), EmitStatus.FAILED, fault + ": " + i);
+          assertTrue(outcomes.get(i).cause() != null, fault + ": with the cause, " + i);
+        }
+        assertEquals(m.emitFailure(), 3L, fault + ": each counted");
+      }
+    }
+  }
+
+  @Test
+  public void argumentsAreCheckedBeforeTheStrategySeesThem() {
+    try (LeadershipHandoffEmitter e = emitter(HandoffMetrics.NOOP)) {
+      faulty.faults.add(Fault.EMITS); // would fail the batch if the strategy were called
+      assertEquals(
+          expectThrows(NullPointerException.class, () -> e.emitStepDown(null)).getMessage(),
+          "stepDown is null");
+      assertEquals(
+          expectThrows(NullPointerException.class, () -> e.emitStepDowns(null)).getMessage(),
+          "stepDowns is null");
+      assertEquals(
+          expectThrows(
+                  NullPointerException.class,
+                  () -> e.emitStepDowns(Arrays.asList(stepDown(0), null)))
+              .getMessage(),
+          "stepDowns holds a null element at index 1");
+      assertEquals(
+          expectThrows(NullPointerException.class, () -> e.prepare(null)).getMessage(),
+          "versionTopic is null");
+    }
+  }
+
+  @Test
+  public void afterCloseAnEmitIsFailedUnlessTheStrategySkipsIt() {
+    LeadershipHandoffEmitter e = emitter(HandoffMetrics.NOOP);
+    assertEquals(e.emitStepDown(stepDown(0)).status(), EmitStatus.ACKED, "open: acked");
+    faulty.faults.add(Fault.CLOSE);
+    e.close(); // the strategy's close throws: not here
+    e.close();
+    assertEquals(faulty.lastEmitter.closes, 1, "the strategy is closed once");
+    EmitOutcome after = e.emitStepDown(stepDown(0));
+    assertEquals(after.status(), EmitStatus.FAILED, "the strategy still acked: " + after);
+    assertTrue(after.cause() instanceof IllegalStateException, after.toString());
+    StepDown noTerm = StepDown.established(TOPIC, 1, 0, 0, "host-a");
+    assertEquals(
+        e.emitStepDown(noTerm).status(), EmitStatus.SKIPPED_NO_TERM, "skips stand as given");
+    List<EmitOutcome> batch = e.emitStepDowns(List.of(stepDown(2), noTerm));
+    assertEquals(batch.get(0).status(), EmitStatus.FAILED, "batch after close");
+    assertEquals(batch.get(1).status(), EmitStatus.SKIPPED_NO_TERM, "batch skip after close");
+    e.prepare(TOPIC); // does nothing when closed
+  }
+
+  @Test
+  public void prepareAndRetireNeverThrowForTheStrategy() {
+    try (LeadershipHandoffEmitter e = emitter(HandoffMetrics.NOOP)) {
+      faulty.faults.add(Fault.PREPARE);
+      e.prepare(TOPIC);
+      e.retire(TOPIC);
+      assertEquals(e.emitStepDown(stepDown(0)).status(), EmitStatus.ACKED, "still emits");
+    }
+  }
+
+  // ------------------------------------------------------------------- the default batch
+
+  /** Answers from a script by partition, remembering the order of the calls. */
+  private static final class OneByOne implements LeadershipHandoffEmitter {
+    final List<StepDown> calls = new ArrayList<>();
+
+    @Override
+    public EmitOutcome emitStepDown(StepDown s) {
+      calls.add(s);
+      return switch (s.partition()) {
+        case 0 -> EmitOutcome.acked(s, 7, 40);
+        case 1 -> EmitOutcome.skipped(s, EmitStatus.SKIPPED_UNESTABLISHED);
+        default -> EmitOutcome.failed(s, EmitStatus.TIMED_OUT, 9, null);
+      };
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  @Test
+  public void theDefaultBatchEmitsEachElementInOrder() {
+    OneByOne e = new OneByOne();
+    List<StepDown> batch = List.of(stepDown(2), stepDown(0), stepDown(1), stepDown(0));
+    List<EmitOutcome> outcomes = e.emitStepDowns(batch);
+    assertEquals(e.calls, batch, "one emitStepDown per element, in order");
+    assertEquals(
+        outcomes.stream().map(EmitOutcome::status).toList(),
+        List.of(
+            EmitStatus.TIMED_OUT,
+            EmitStatus.ACKED,
+            EmitStatus.SKIPPED_UNESTABLISHED,
+            EmitStatus.ACKED),
+        "each element's own outcome");
+    for (int i = 0; i < batch.size(); i++) {
+      assertSame(
+          outcomes.get(i).stepDown(), batch.get(i), "outcome " + i + " answers element " + i);
+    }
+    assertEquals(e.emitStepDowns(List.of()), List.of(), "an empty batch");
+  }
+
+  @Test
+  public void theDefaultBatchChecksEveryElementBeforeEmittingAny() {
+    OneByOne e = new OneByOne();
+    Collection<StepDown> withNull = Arrays.asList(stepDown(0), stepDown(1), null);
+    assertEquals(
+        expectThrows(NullPointerException.class, () -> e.emitStepDowns(withNull)).getMessage(),
+        "stepDowns holds a null element at index 2");
+    assertEquals(e.calls, List.of(), "nothing was emitted");
+    assertEquals(
+        expectThrows(NullPointerException.class, () -> e.emitStepDowns(null)).getMessage(),
+        "stepDowns is null");
+  }
+}

@@ -1,0 +1,412 @@
+package io.handoff.spi;
+
+import static io.handoff.spi.TenureScript.ME;
+import static org.testng.Assert.assertEquals;
+import static org.testng.Assert.assertFalse;
+import static org.testng.Assert.assertNotNull;
+import static org.testng.Assert.assertNull;
+import static org.testng.Assert.assertTrue;
+import static org.testng.Assert.expectThrows;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import io.handoff.spi.FaultyProvider.Fault;
+import java.util.List;
+import java.util.Map;
+import org.testng.annotations.BeforeMethod;
+import org.testng.annotations.Test;
+
+/**
+ * The engine's observer, as a host meets it through {@link LeadershipHandoffs#observers}: each
+ * decision counted once with its reason, the consume switch applied whatever the strategy, a
+ * strategy that throws never yielding a fast path nor an exception (logged with the topic-partition
+ * and offset, the partition untrusted until forgotten or restored), a strategy that contradicts
+ * itself refused the fast path, argument errors naming the topic-partition and offset, and a hot
+ * path that allocates nothing.
+ */
+public class EngineObserverTest {
+
+  private static final String TOPIC = "store_v1";
+  private static final int P = 3;
+
+  /** A's clean tenure closed by its stamp, then the reader's declaration of term 7. */
+  private static final String CLEAN_HANDOVER = "D:A:5 O:A:-1 S:A:5 D:ME:7";
+
+  private final FaultyProvider faulty = new FaultyProvider();
+
+  /** TestNG runs every method on one instance: each starts with no fault in force. */
+  @BeforeMethod
+  public void noFaults() {
+    faulty.faults.clear();
+  }
+
+  private static HandoffSettings settings(boolean consume) {
+    return HandoffSettings.from(
+        Map.of(
+            HandoffSettings.CONSUME_STEPDOWN_STAMP,
+            String.valueOf(consume),
+            HandoffSettings.STRATEGY,
+            "faulty"));
+  }
+
+  /** The engine around the faulty strategy's evidence, selected as a host selects it. */
+  private LeadershipHandoffObserver open(boolean consume, HandoffMetrics metrics) {
+    ProviderRegistry registry = ProviderRegistry.of(List.of(faulty, new StubProviders.Noop()));
+    LeadershipHandoffObserver o =
+        consume
+            ? LeadershipHandoffs.observers(registry, settings(true), metrics).open(TOPIC, ME)
+            : HandoffEngine.observer(
+                settings(false),
+                metrics,
+                TOPIC,
+                ME,
+                faulty.newEvidence(settings(false), metrics, TOPIC, ME));
+    assertTrue(HandoffEngine.evidenceOf(o) instanceof FaultyProvider.Evidence, String.valueOf(o));
+    return o;
+  }
+
+  private static long feed(LeadershipHandoffObserver o, int partition, long from, String script) {
+    return TenureScript.feed(o, partition, from, TenureScript.parse(script));
+  }
+
+  // ------------------------------------------------------------------- decisions and metrics
+
+  @Test
+  public void eachDecisionIsCountedOnceWithItsReason() {
+    CountingHandoffMetrics m = new CountingHandoffMetrics();
+    LeadershipHandoffObserver o = open(true, m);
+    feed(o, P, 0, CLEAN_HANDOVER);
+    assertEquals(o.decideHandover(P, 7, false), HandoverPath.FAST_PATH, "a clean step-down");
+    assertEquals(m.fastPath(), 1L, "one fast path");
+    assertEquals(m.handovers(HandoverReason.CLEAN_STEP_DOWN), 1L, "with its reason");
+
+    assertEquals(o.decideHandover(4, 7, false), HandoverPath.WAIT, "nothing seen, window open");
+    assertEquals(m.legacyWait() + m.fastPath(), 1L, "a WAIT is not counted");
+    assertEquals(o.decideHandover(4, 7, true), HandoverPath.LEGACY_WAIT, "window elapsed");
+    assertEquals(m.legacyWait(), 1L, "one legacy wait");
+    assertEquals(
+        m.handovers(HandoverReason.OWN_DECLARATION_NOT_READ), 1L, "why the fast path was refused");
+    assertEquals(m.handovers(HandoverReason.STRATEGY_FAILED), 0L, "nothing failed");
+  }
+
+  @Test
+  public void consumingOffNeverCutsWhateverTheEvidenceAndSaysSo() {
+    CountingHandoffMetrics m = new CountingHandoffMetrics();
+    LeadershipHandoffObserver o = open(false, m);
+    feed(o, P, 0, CLEAN_HANDOVER);
+    assertTrue(HandoffEngine.evidenceOf(o).mayCut(P, 7), "the evidence itself would cut");
+    assertFalse(o.canSkipInactivityWait(P, 7), "consuming off never cuts");
+    assertEquals(o.decideHandover(P, 7, false), HandoverPath.WAIT, "window open");
+    assertEquals(o.decideHandover(P, 7, true), HandoverPath.LEGACY_WAIT, "window elapsed");
+    assertEquals(m.handovers(HandoverReason.CONSUMING_OFF), 1L, "counted as consuming off");
+    HandoverExplanation e = o.explain(P, 7);
+    assertEquals(e.reason(), HandoverReason.CONSUMING_OFF, "explained as consuming off");
+    assertNotNull(e.earlier(), "the tenures still show what switching consuming on would find");
+    assertNull(e.culprit(), "no record is to blame for a switch");
+  }
+
+  @Test
+  public void theEngineNamesItsOwnTopicReaderAndTerm() {
+    LeadershipHandoffObserver o = open(true, HandoffMetrics.NOOP);
+    feed(o, P, 0, CLEAN_HANDOVER);
+    HandoverExplanation e = o.explain(P, 7);
+    assertEquals(
+        List.of(e.versionTopic(), e.partition(), e.reader(), e.myTerm()),
+        List.of(TOPIC, P, ME, 7L),
+        "topic, partition, reader and term");
+    assertEquals(e.mayCut(), o.canSkipInactivityWait(P, 7), "agrees with the decision");
+  }
+
+  // ------------------------------------------------------------------- a strategy that throws
+
+  @Test
+  public void aStrategyThatThrowsWhileObservingNeverYieldsTheFastPath() {
+    CountingHandoffMetrics m = new CountingHandoffMetrics();
+    LeadershipHandoffObserver o = open(true, m);
+    feed(o, 5, 0, CLEAN_HANDOVER); // another partition, before anything fails
+    long next;
+    try (LogCapture log = new LogCapture(EngineObserver.class)) {
+      next = feed(o, P, 0, "D:A:5 O:A:-1");
+      faulty.faults.add(Fault.OBSERVE);
+      feed(o, P, next, "O:A:-1"); // offset 2: throws, and must not reach the host
+      faulty.faults.remove(Fault.OBSERVE);
+      feed(o, P, next + 1, "S:A:5 D:ME:7");
+      List<ILoggingEvent> errors = log.at(Level.ERROR);
+      assertEquals(errors.size(), 1, log.everything());
+      String line = errors.get(0).getFormattedMessage();
+      assertTrue(line.contains(TOPIC + "-" + P + " offset 2"), "names where: " + line);
+      assertTrue(line.contains("observe"), "names the call: " + line);
+      assertNotNull(errors.get(0).getThrowableProxy(), "with the failure");
+    }
+    assertTrue(
+        HandoffEngine.evidenceOf(o).mayCut(P, 7),
+        "the evidence, having missed a record, would cut: exactly what must not pass");
+    assertFalse(o.canSkipInactivityWait(P, 7), "untrusted");
+    assertEquals(o.decideHandover(P, 7, false), HandoverPath.WAIT, "no fast path");
+    assertEquals(o.decideHandover(P, 7, true), HandoverPath.LEGACY_WAIT, "the legacy wait");
+    assertEquals(m.fastPath(), 0L, "no fast path counted");
+    assertEquals(m.handovers(HandoverReason.STRATEGY_FAILED), 1L, "the legacy wait says why");
+    assertEquals(o.explain(P, 7).reason(), HandoverReason.STRATEGY_FAILED, "explained");
+    assertTrue(o.canSkipInactivityWait(5, 7), "another partition keeps its own verdict");
+  }
+
+  @Test
+  public void anUntrustedPartitionIsTrustedAgainAfterForgetOrARestore() {
+    LeadershipHandoffObserver o = open(true, HandoffMetrics.NOOP);
+    long next = feed(o, P, 0, "D:A:5 O:A:-1");
+    byte[] checkpoint = o.exportState(P);
+    faulty.faults.add(Fault.OBSERVE_UNDECODABLE);
+    o.observeUndecodable(P, next);
+    faulty.faults.clear();
+    feed(o, P, next + 1, "S:A:5 D:ME:7");
+    assertFalse(o.canSkipInactivityWait(P, 7), "untrusted after the failure");
+
+    o.restoreState(P, next, checkpoint);
+    feed(o, P, next, "S:A:5 D:ME:7");
+    assertTrue(o.canSkipInactivityWait(P, 7), "a successful restore trusts the partition again");
+
+    faulty.faults.add(Fault.OBSERVE);
+    feed(o, P, next + 2, "O:ME:-1");
+    faulty.faults.clear();
+    assertFalse(o.canSkipInactivityWait(P, 7), "untrusted again");
+    o.forget(P);
+    feed(o, P, 100, CLEAN_HANDOVER);
+    assertTrue(o.canSkipInactivityWait(P, 7), "forget trusts the partition again");
+  }
+
+  @Test
+  public void aFailedForgetOrRestoreKeepsThePartitionUntrusted() {
+    LeadershipHandoffObserver o = open(true, HandoffMetrics.NOOP);
+    faulty.faults.add(Fault.OBSERVE);
+    feed(o, P, 0, "D:A:5");
+    faulty.faults.clear();
+    faulty.faults.add(Fault.FORGET);
+    o.forget(P); // throws inside, not here
+    faulty.faults.clear();
+    feed(o, P, 100, CLEAN_HANDOVER);
+    assertFalse(o.canSkipInactivityWait(P, 7), "a forget that failed trusts nothing");
+
+    LeadershipHandoffObserver source = open(true, HandoffMetrics.NOOP);
+    long next = feed(source, P, 0, "D:A:5 O:A:-1");
+    byte[] state = source.exportState(P);
+    faulty.faults.add(Fault.RESTORE);
+    o.restoreState(P, next, state); // throws inside, not here
+    faulty.faults.clear();
+    feed(o, P, next, "S:A:5 D:ME:7");
+    assertFalse(o.canSkipInactivityWait(P, 7), "a restore that failed trusts nothing");
+    expectThrows(IllegalArgumentException.class, () -> o.restoreState(P, next + 9, state));
+    assertFalse(
+        o.canSkipInactivityWait(P, 7), "a refused restore (the documented refusal) neither");
+  }
+
+  @Test
+  public void aStrategyThatThrowsWhileJudgingNeverYieldsTheFastPath() {
+    for (Fault fault : List.of(Fault.MAY_CUT, Fault.EXPLAIN)) {
+      CountingHandoffMetrics m = new CountingHandoffMetrics();
+      LeadershipHandoffObserver o = open(true, m);
+      feed(o, P, 0, CLEAN_HANDOVER);
+      faulty.faults.add(fault);
+      HandoverPath first = o.decideHandover(P, 7, false);
+      HandoverPath second = o.decideHandover(P, 7, true);
+      HandoverExplanation e = o.explain(P, 7);
+      faulty.faults.clear();
+      // With EXPLAIN, mayCut answered true and explain threw: a cut nobody can explain waits.
+      assertEquals(first, HandoverPath.WAIT, fault + ": no fast path");
+      assertEquals(second, HandoverPath.LEGACY_WAIT, fault + ": the legacy wait");
+      assertEquals(m.fastPath(), 0L, fault + ": no fast path counted");
+      assertEquals(m.handovers(HandoverReason.STRATEGY_FAILED), 1L, fault + ": why");
+      assertEquals(e.reason(), HandoverReason.STRATEGY_FAILED, fault + ": explained");
+      assertFalse(o.canSkipInactivityWait(P, 7), fault + ": untrusted until forgotten");
+    }
+  }
+
+  @Test
+  public void aStrategyThatContradictsItselfIsRefusedTheFastPath() {
+    CountingHandoffMetrics m = new CountingHandoffMetrics();
+    LeadershipHandoffObserver o = open(true, m);
+    feed(o, P, 0, CLEAN_HANDOVER);
+    faulty.faults.add(Fault.EXPLAIN_CONTRADICTS);
+    try (LogCapture log = new LogCapture(EngineObserver.class)) {
+      assertEquals(o.decideHandover(P, 7, false), HandoverPath.WAIT, "mayCut without a reason");
+      assertTrue(log.everything().contains(TOPIC + "-" + P), log.everything());
+    }
+    assertEquals(o.decideHandover(P, 7, true), HandoverPath.LEGACY_WAIT, "then the legacy wait");
+    assertEquals(m.fastPath(), 0L, "no fast path");
+    assertEquals(m.handovers(HandoverReason.STRATEGY_FAILED), 1L, "counted as a failure");
+
+    CountingHandoffMetrics n = new CountingHandoffMetrics();
+    LeadershipHandoffObserver p = open(true, n);
+    feed(p, P, 0, "D:A:5 O:A:-1 D:ME:7"); // no stamp: mayCut false, explain claims a cut
+    assertEquals(p.decideHandover(P, 7, true), HandoverPath.LEGACY_WAIT, "never a fast path");
+    assertEquals(n.handovers(HandoverReason.STRATEGY_FAILED), 1L, "not CLEAN_STEP_DOWN");
+    assertEquals(n.handovers(HandoverReason.CLEAN_STEP_DOWN), 0L, "the claim is not counted");
+  }
+
+  @Test
+  public void aFailedExportIsEmptyAndLeavesThePartitionUntrusted() {
+    LeadershipHandoffObserver o = open(true, HandoffMetrics.NOOP);
+    feed(o, P, 0, CLEAN_HANDOVER);
+    faulty.faults.add(Fault.EXPORT);
+    byte[] state = o.exportState(P);
+    faulty.faults.clear();
+    assertEquals(state.length, 0, "nothing to restore from");
+    assertFalse(o.canSkipInactivityWait(P, 7), "untrusted");
+    LeadershipHandoffObserver restarted = open(true, HandoffMetrics.NOOP);
+    expectThrows(IllegalArgumentException.class, () -> restarted.restoreState(P, 4, state));
+  }
+
+  // ------------------------------------------------------------------- arguments
+
+  @Test
+  public void argumentErrorsNameTheTopicPartitionAndOffset() {
+    LeadershipHandoffObserver o = open(true, HandoffMetrics.NOOP);
+    byte[] key = TenureScript.OTHER_KEY;
+    assertEquals(
+        expectThrows(IllegalArgumentException.class, () -> o.observe(-1, 5, key, "a", -1))
+            .getMessage(),
+        "partition must be between 0 and 1048575, got -1 for topic store_v1 (record at offset 5)");
+    assertEquals(
+        expectThrows(
+                IllegalArgumentException.class,
+                () -> o.observe(TenureTracker.MAX_PARTITION + 1, 5, key, "a", -1))
+            .getMessage(),
+        "partition must be between 0 and 1048575, got 1048576 for topic store_v1 (record at offset"
+            + " 5)");
+    assertEquals(
+        expectThrows(IllegalArgumentException.class, () -> o.observe(2, -3, key, "a", -1))
+            .getMessage(),
+        "offset must be >= 0, got -3 for store_v1-2");
+    assertEquals(
+        expectThrows(IllegalArgumentException.class, () -> o.observeUndecodable(2, -1))
+            .getMessage(),
+        "offset must be >= 0, got -1 for store_v1-2");
+    for (Runnable call :
+        List.<Runnable>of(
+            () -> o.decideHandover(-4, 7, true),
+            () -> o.explain(-4, 7),
+            () -> o.exportState(-4),
+            () -> o.restoreState(-4, 0, new byte[0]),
+            () -> o.forget(-4))) {
+      assertEquals(
+          expectThrows(IllegalArgumentException.class, call::run).getMessage(),
+          "partition must be between 0 and 1048575, got -4 for topic store_v1");
+    }
+    for (int impossible : new int[] {-4, TenureTracker.MAX_PARTITION + 1}) {
+      assertFalse(o.canSkipInactivityWait(impossible, 7), "a pure query of it is simply no");
+    }
+    assertEquals(
+        expectThrows(IllegalArgumentException.class, () -> o.restoreState(2, -1, new byte[0]))
+            .getMessage(),
+        "resumeOffset must be >= 0, got -1 for store_v1-2");
+    assertEquals(
+        expectThrows(NullPointerException.class, () -> o.restoreState(2, 0, null)).getMessage(),
+        "state is null");
+    assertFalse(o.canSkipInactivityWait(2, 7), "an argument error is no strategy failure");
+  }
+
+  @Test
+  public void theEngineFactoryChecksItsArguments() {
+    HandoverEvidence e = new LegacyWaitObserver(TOPIC, ME);
+    HandoffSettings s = settings(true);
+    HandoffMetrics m = HandoffMetrics.NOOP;
+    assertEquals(
+        expectThrows(
+                NullPointerException.class, () -> HandoffEngine.observer(null, m, TOPIC, ME, e))
+            .getMessage(),
+        "settings is null");
+    assertEquals(
+        expectThrows(
+                NullPointerException.class, () -> HandoffEngine.observer(s, null, TOPIC, ME, e))
+            .getMessage(),
+        "metrics is null");
+    assertEquals(
+        expectThrows(
+                NullPointerException.class, () -> HandoffEngine.observer(s, m, TOPIC, ME, null))
+            .getMessage(),
+        "evidence is null");
+    assertEquals(
+        expectThrows(IllegalArgumentException.class, () -> HandoffEngine.observer(s, m, " ", ME, e))
+            .getMessage(),
+        "versionTopic and localWriterId must not be blank, got ' ' and 'host-me'");
+    expectThrows(
+        IllegalArgumentException.class,
+        () -> HandoffEngine.evidenceOf(new StubObserverForUnwrap()));
+  }
+
+  /** An observer the engine did not make. */
+  private static final class StubObserverForUnwrap implements LeadershipHandoffObserver {
+    private final LeadershipHandoffObserver inner =
+        HandoffEngine.observer(
+            settings(true), HandoffMetrics.NOOP, TOPIC, ME, new LegacyWaitObserver(TOPIC, ME));
+
+    @Override
+    public String versionTopic() {
+      return TOPIC;
+    }
+
+    @Override
+    public String localWriterId() {
+      return ME;
+    }
+
+    @Override
+    public void observe(
+        int partition, long offset, byte[] recordKey, CharSequence writerId, long termId) {}
+
+    @Override
+    public void observeUndecodable(int partition, long offset) {}
+
+    @Override
+    public boolean canSkipInactivityWait(int partition, long myTerm) {
+      return false;
+    }
+
+    @Override
+    public HandoverPath decideHandover(
+        int partition, long myTerm, boolean inactivityWindowElapsed) {
+      return inner.decideHandover(partition, myTerm, inactivityWindowElapsed);
+    }
+
+    @Override
+    public HandoverExplanation explain(int partition, long myTerm) {
+      return inner.explain(partition, myTerm);
+    }
+
+    @Override
+    public byte[] exportState(int partition) {
+      return new byte[0];
+    }
+
+    @Override
+    public void restoreState(int partition, long resumeOffset, byte[] state) {}
+
+    @Override
+    public void forget(int partition) {}
+  }
+
+  // ------------------------------------------------------------------- the hot path
+
+  @Test
+  public void observeThroughTheEngineAllocatesNothingOnceThePartitionsHaveBeenSeen() {
+    if (!(java.lang.management.ManagementFactory.getThreadMXBean()
+        instanceof com.sun.management.ThreadMXBean bean)) {
+      throw new AssertionError("this JVM cannot measure allocation");
+    }
+    LeadershipHandoffObserver o = open(true, HandoffMetrics.NOOP);
+    String writer = "host-a";
+    for (int p = 0; p < 8; p++) {
+      o.observe(p, 0, TenureScript.DOL_KEY, writer, 5);
+    }
+    for (int i = 1; i < 200_000; i++) {
+      o.observe(i & 7, i, TenureScript.OTHER_KEY, writer, -1);
+    }
+    long before = bean.getCurrentThreadAllocatedBytes();
+    for (int i = 200_000; i < 1_200_000; i++) {
+      o.observe(i & 7, i, TenureScript.OTHER_KEY, writer, -1);
+    }
+    long allocated = bean.getCurrentThreadAllocatedBytes() - before;
+    // The measurement itself allocates a little; a per-record allocation would be >= 16 MB here.
+    assertTrue(allocated < 64 * 1024, "observe allocated " + allocated + " bytes per 1,000,000");
+    assertFalse(o.canSkipInactivityWait(0, 7), "a data-only stream proves nothing");
+  }
+}
