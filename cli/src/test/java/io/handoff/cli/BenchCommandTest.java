@@ -4,6 +4,7 @@ import static org.testng.Assert.assertEquals;
 import static org.testng.Assert.assertTrue;
 
 import io.handoff.embedded.EmbeddedKafkaCluster;
+import io.handoff.testsupport.SharedKafka;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -11,7 +12,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.testng.annotations.AfterClass;
 import org.testng.annotations.BeforeClass;
 import org.testng.annotations.Test;
 
@@ -25,14 +25,7 @@ public class BenchCommandTest {
 
   @BeforeClass
   public void startKafka() {
-    kafka = EmbeddedKafkaCluster.builder().start();
-  }
-
-  @AfterClass(alwaysRun = true)
-  public void stopKafka() {
-    if (kafka != null) {
-      kafka.close();
-    }
+    kafka = SharedKafka.cluster();
   }
 
   @Test

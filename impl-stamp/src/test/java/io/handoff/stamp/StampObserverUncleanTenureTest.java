@@ -23,7 +23,7 @@ import io.handoff.spi.CountingHandoffMetrics;
 import io.handoff.spi.HandoffMetrics;
 import io.handoff.spi.TenureTracker;
 import io.handoff.stamp.StampObserverFixtures.Feed;
-import io.handoff.stamp.StampObserverFixtures.LogCapture;
+import io.handoff.testsupport.LogCapture;
 import java.util.ArrayList;
 import java.util.List;
 import org.testng.annotations.Test;
@@ -125,7 +125,7 @@ public class StampObserverUncleanTenureTest {
   @Test
   public void theWarningNamesTopicPartitionOffsetAndWriter() {
     StampObserver o = observer(HandoffMetrics.NOOP);
-    try (LogCapture log = new LogCapture(TenureTracker.class)) {
+    try (LogCapture log = LogCapture.debug(TenureTracker.class)) {
       Feed f = new Feed(o).add(P, dol(A, 200), data(A)); // offsets 100, 101
       f.add(P, data(Z, 100)); // offset 102
       f.add(P, data(Z, 100)); // the same tenure: not warned again

@@ -22,6 +22,9 @@ import io.handoff.stamp.StampKeys;
 import io.handoff.stamp.StampKind;
 import io.handoff.stamp.StampObserver;
 import io.handoff.stamp.StampRecords;
+import io.handoff.testsupport.LogCapture;
+import io.handoff.testsupport.PartitionReader;
+import io.handoff.testsupport.SharedKafka;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -86,7 +89,7 @@ public class CorruptRecordsIT {
   public void startKafka() throws Exception {
     Arrays.fill(guidA, (byte) 0x5a);
     Arrays.fill(guidB, (byte) 0x5b);
-    kafka = EmbeddedKafkaCluster.builder().start();
+    kafka = SharedKafka.cluster();
     Properties pp = new Properties();
     pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
     pp.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -111,9 +114,6 @@ public class CorruptRecordsIT {
   public void stopKafka() {
     if (producer != null) {
       producer.close(Duration.ofSeconds(5));
-    }
-    if (kafka != null) {
-      kafka.close();
     }
   }
 
@@ -311,7 +311,7 @@ public class CorruptRecordsIT {
   @Test
   public void corruptRecordsMakeTheirTenureUnclean() {
     List<ConsumerRecord<byte[], byte[]>> records =
-        ItSupport.readPartition(kafka.bootstrapServers(), TOPIC, PARTITION);
+        PartitionReader.readPartition(kafka.bootstrapServers(), TOPIC, PARTITION);
     assertEquals(records.size(), steps.size(), "every record of the sequence is on the partition");
 
     CountingHandoffMetrics metrics = new CountingHandoffMetrics();

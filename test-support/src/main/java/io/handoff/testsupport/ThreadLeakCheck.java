@@ -15,6 +15,7 @@ import java.util.TreeSet;
  * snapshot and is still alive after a grace period, and it is either non-daemon (it would keep a
  * host's JVM from exiting) or one of the threads handoff's components and Kafka clients create:
  * {@code handoff-*}, {@code replica-*}, Kafka producer, admin and consumer heartbeat threads.
+ * Non-daemon threads named like an embedded broker's own are not counted.
  *
  * <p>Take the snapshot after starting shared infrastructure such as {@link SharedKafka#cluster()},
  * whose threads live on for the next test class.
@@ -29,6 +30,28 @@ public final class ThreadLeakCheck {
           "kafka-producer-network-thread",
           "kafka-admin-client-thread",
           "kafka-coordinator-heartbeat-thread");
+
+  /**
+   * Name prefixes of an embedded broker's own threads: a broker shared by the classes of a test JVM
+   * starts some of them lazily (on its first fetch, say), and they are not the test's to close.
+   */
+  private static final List<String> BROKER_PREFIXES =
+      List.of(
+          "executor-",
+          "ExpirationReaper-",
+          "kafka-",
+          "data-plane-",
+          "controller-",
+          "raft-",
+          "broker-",
+          "ReplicaFetcherThread-",
+          "LogDirFailureHandler",
+          "group-coordinator",
+          "share-coordinator",
+          "transaction-",
+          "ThrottledChannelReaper-",
+          "metrics-meter-tick-thread",
+          "embedded-kafka-");
 
   /** How long closed components get for their threads to finish dying. */
   private static final Duration GRACE = Duration.ofSeconds(5);
@@ -77,11 +100,17 @@ public final class ThreadLeakCheck {
   }
 
   private static boolean watched(Thread t) {
-    if (!t.isDaemon() && t != Thread.currentThread()) {
+    if (startsWithAny(t.getName(), WATCHED_PREFIXES)) {
       return true;
     }
-    for (String prefix : WATCHED_PREFIXES) {
-      if (t.getName().startsWith(prefix)) {
+    return !t.isDaemon()
+        && t != Thread.currentThread()
+        && !startsWithAny(t.getName(), BROKER_PREFIXES);
+  }
+
+  private static boolean startsWithAny(String name, List<String> prefixes) {
+    for (String prefix : prefixes) {
+      if (name.startsWith(prefix)) {
         return true;
       }
     }
