@@ -7,12 +7,12 @@ import static org.testng.Assert.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.handoff.embedded.EmbeddedKafkaCluster;
+import io.handoff.testsupport.SharedKafka;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.testng.annotations.AfterClass;
 import org.testng.annotations.BeforeClass;
 import org.testng.annotations.Test;
 
@@ -26,14 +26,7 @@ public class BenchCommandTest {
 
   @BeforeClass
   public void startKafka() {
-    kafka = EmbeddedKafkaCluster.builder().start();
-  }
-
-  @AfterClass(alwaysRun = true)
-  public void stopKafka() {
-    if (kafka != null) {
-      kafka.close();
-    }
+    kafka = SharedKafka.cluster();
   }
 
   @Test

@@ -5,13 +5,13 @@ import static org.testng.Assert.assertFalse;
 import static org.testng.Assert.assertTrue;
 
 import io.handoff.embedded.EmbeddedKafkaCluster;
+import io.handoff.testsupport.SharedKafka;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.testng.annotations.AfterClass;
 import org.testng.annotations.BeforeClass;
 import org.testng.annotations.Test;
 
@@ -21,14 +21,7 @@ public class DemoCommandTest {
 
   @BeforeClass
   public void startKafka() {
-    kafka = EmbeddedKafkaCluster.builder().start();
-  }
-
-  @AfterClass(alwaysRun = true)
-  public void stopKafka() {
-    if (kafka != null) {
-      kafka.close();
-    }
+    kafka = SharedKafka.cluster();
   }
 
   private record Result(int code, String out, String err) {}

@@ -5,6 +5,7 @@ import static org.testng.Assert.assertNotNull;
 import static org.testng.Assert.assertTrue;
 
 import io.handoff.embedded.EmbeddedKafkaCluster;
+import io.handoff.testsupport.SharedKafka;
 import java.awt.Rectangle;
 import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
@@ -19,7 +20,6 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
-import org.testng.annotations.AfterClass;
 import org.testng.annotations.BeforeClass;
 import org.testng.annotations.Test;
 
@@ -51,14 +51,7 @@ public class DemoReportBrowserIT {
 
   @BeforeClass
   public void startKafka() {
-    kafka = EmbeddedKafkaCluster.builder().start();
-  }
-
-  @AfterClass(alwaysRun = true)
-  public void stopKafka() {
-    if (kafka != null) {
-      kafka.close();
-    }
+    kafka = SharedKafka.cluster();
   }
 
   @Test

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.handoff.cli.ExplainFixtures.Rec;
 import io.handoff.embedded.EmbeddedKafkaCluster;
 import io.handoff.stamp.StampCodec;
+import io.handoff.testsupport.SharedKafka;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ServerSocket;
@@ -21,7 +22,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.testng.annotations.AfterClass;
 import org.testng.annotations.BeforeClass;
 import org.testng.annotations.Test;
 
@@ -41,7 +41,7 @@ public class ExplainCommandTest {
 
   @BeforeClass
   public void startKafkaAndProduce() throws Exception {
-    kafka = EmbeddedKafkaCluster.builder().start();
+    kafka = SharedKafka.cluster();
     kafka.createTopic(TOPIC, 3);
     Map<String, Object> config =
         Map.of(
@@ -69,13 +69,6 @@ public class ExplainCommandTest {
         r.headers().add(new RecordHeader(StampCodec.VTP_HEADER, new StampCodec().vtpHeaderValue()));
       }
       producer.send(r).get(30, TimeUnit.SECONDS); // one at a time: offsets follow the list
-    }
-  }
-
-  @AfterClass(alwaysRun = true)
-  public void stopKafka() {
-    if (kafka != null) {
-      kafka.close();
     }
   }
 

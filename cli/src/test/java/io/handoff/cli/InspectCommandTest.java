@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.handoff.embedded.EmbeddedKafkaCluster;
 import io.handoff.stamp.StampCodec;
 import io.handoff.stamp.StampKind;
+import io.handoff.testsupport.SharedKafka;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ServerSocket;
@@ -24,7 +25,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.testng.annotations.AfterClass;
 import org.testng.annotations.BeforeClass;
 import org.testng.annotations.Test;
 
@@ -54,7 +54,7 @@ public class InspectCommandTest {
 
   @BeforeClass
   public void startKafkaAndProduce() throws Exception {
-    kafka = EmbeddedKafkaCluster.builder().start();
+    kafka = SharedKafka.cluster();
     kafka.createTopic(TOPIC, 2);
     StampCodec codec = new StampCodec();
     byte[] dataGuid = new byte[16];
@@ -124,13 +124,6 @@ public class InspectCommandTest {
         record(i, codec.key(kind), codec.encodeStamp(kind, term, 0, writer, T0 + i));
     r.headers().add(new RecordHeader(StampCodec.VTP_HEADER, codec.vtpHeaderValue()));
     return r;
-  }
-
-  @AfterClass(alwaysRun = true)
-  public void stopKafka() {
-    if (kafka != null) {
-      kafka.close();
-    }
   }
 
   // ------------------------------------------------------------------------------------ helpers

@@ -13,6 +13,8 @@ import io.handoff.spi.HandoffSettings;
 import io.handoff.spi.HandoverPath;
 import io.handoff.spi.HandoverReason;
 import io.handoff.spi.LeadershipHandoffs;
+import io.handoff.testsupport.SharedKafka;
+import io.handoff.testsupport.ThreadLeakCheck;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -34,16 +36,18 @@ public class HandoverIntegrationTest {
   private static final Duration LONG_WINDOW = Duration.ofSeconds(120);
 
   private EmbeddedKafkaCluster kafka;
+  private ThreadLeakCheck leaks;
 
   @BeforeClass
   public void startKafka() {
-    kafka = EmbeddedKafkaCluster.builder().start();
+    kafka = SharedKafka.cluster();
+    leaks = ThreadLeakCheck.snapshot();
   }
 
   @AfterClass(alwaysRun = true)
-  public void stopKafka() {
-    if (kafka != null) {
-      kafka.close();
+  public void noThreadLeftBehind() {
+    if (leaks != null) {
+      leaks.assertNoLeaks("after every test of the class closed its replicas and emitters");
     }
   }
 

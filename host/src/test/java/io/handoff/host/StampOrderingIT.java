@@ -16,6 +16,7 @@ import io.handoff.stamp.SendTracker;
 import io.handoff.stamp.StampCodec;
 import io.handoff.stamp.StampKeys;
 import io.handoff.stamp.StampKind;
+import io.handoff.testsupport.PartitionReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,15 +25,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.testng.annotations.AfterClass;
 import org.testng.annotations.BeforeClass;
@@ -303,35 +300,19 @@ public class StampOrderingIT {
 
   /** For each partition that holds a stamp: how many puts of its leader lie after the stamp. */
   private Map<Integer, Integer> putsAfterStamp(List<Integer> partitions) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
     Map<Integer, Integer> after = new HashMap<>();
     Map<Integer, Boolean> stampSeen = new HashMap<>();
-    try (KafkaConsumer<byte[], byte[]> consumer =
-        new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> tps =
-          partitions.stream().map(q -> new TopicPartition(TOPIC, q)).toList();
-      consumer.assign(tps);
-      consumer.seekToBeginning(tps);
-      Map<TopicPartition, Long> ends = consumer.endOffsets(tps);
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (tps.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))
-          && System.nanoTime() < deadline) {
-        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-          String leader = leaders.get(r.partition());
-          if (StampKeys.isStepDownKey(r.key())) {
-            stampSeen.put(r.partition(), true);
-            after.putIfAbsent(r.partition(), 0);
-            continue;
-          }
-          DecodedEnvelope e = codec.decodeRecord(r.key(), r.value());
-          if (stampSeen.getOrDefault(r.partition(), false) && leader.equals(e.hostName())) {
-            after.merge(r.partition(), 1, Integer::sum);
-          }
-        }
+    for (ConsumerRecord<byte[], byte[]> r :
+        PartitionReader.read(kafka.bootstrapServers(), TOPIC, partitions)) {
+      String leader = leaders.get(r.partition());
+      if (StampKeys.isStepDownKey(r.key())) {
+        stampSeen.put(r.partition(), true);
+        after.putIfAbsent(r.partition(), 0);
+        continue;
+      }
+      DecodedEnvelope e = codec.decodeRecord(r.key(), r.value());
+      if (stampSeen.getOrDefault(r.partition(), false) && leader.equals(e.hostName())) {
+        after.merge(r.partition(), 1, Integer::sum);
       }
     }
     return after;

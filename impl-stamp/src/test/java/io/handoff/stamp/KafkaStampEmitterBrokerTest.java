@@ -17,10 +17,11 @@ import io.handoff.spi.LeadershipHandoffEmitter;
 import io.handoff.spi.LeadershipHandoffs;
 import io.handoff.spi.StepDown;
 import io.handoff.spi.WriteBarrier;
+import io.handoff.testsupport.PartitionReader;
+import io.handoff.testsupport.SharedKafka;
+import io.handoff.testsupport.ThreadLeakCheck;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,17 +33,13 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.avro.Schema;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.testng.annotations.AfterClass;
 import org.testng.annotations.BeforeClass;
@@ -70,16 +67,18 @@ public class KafkaStampEmitterBrokerTest {
   private static final long HOST_LINGER_MS = 3_000;
 
   private EmbeddedKafkaCluster kafka;
+  private ThreadLeakCheck leaks;
 
   @BeforeClass
   public void startKafka() {
-    kafka = EmbeddedKafkaCluster.builder().start();
+    kafka = SharedKafka.cluster();
+    leaks = ThreadLeakCheck.snapshot();
   }
 
   @AfterClass(alwaysRun = true)
-  public void stopKafka() {
-    if (kafka != null) {
-      kafka.close();
+  public void noThreadLeftBehind() {
+    if (leaks != null) {
+      leaks.assertNoLeaks("after every test of the class closed its emitters");
     }
   }
 
@@ -121,35 +120,7 @@ public class KafkaStampEmitterBrokerTest {
   }
 
   private List<ConsumerRecord<byte[], byte[]>> readAll(String topic, int partitions) {
-    Properties c = new Properties();
-    c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> consumer =
-        new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> tps = new ArrayList<>();
-      for (int i = 0; i < partitions; i++) {
-        tps.add(new TopicPartition(topic, i));
-      }
-      consumer.assign(tps);
-      consumer.seekToBeginning(tps);
-      Map<TopicPartition, Long> end = consumer.endOffsets(tps);
-      long deadline = System.currentTimeMillis() + 30_000;
-      while (System.currentTimeMillis() < deadline) {
-        boolean done = true;
-        for (TopicPartition tp : tps) {
-          done &= consumer.position(tp) >= end.get(tp);
-        }
-        if (done) {
-          break;
-        }
-        consumer.poll(Duration.ofMillis(100)).forEach(out::add);
-      }
-    }
-    out.sort(
-        Comparator.comparingInt((ConsumerRecord<byte[], byte[]> r) -> r.partition())
-            .thenComparingLong(ConsumerRecord::offset));
-    return out;
+    return PartitionReader.readAll(kafka.bootstrapServers(), topic, partitions);
   }
 
   /**

@@ -25,6 +25,7 @@ import io.handoff.spi.HandoffMetrics;
 import io.handoff.spi.HandoffSettings;
 import io.handoff.spi.StepDown;
 import io.handoff.spi.WriteBarrier;
+import io.handoff.testsupport.ThreadLeakCheck;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -50,6 +51,7 @@ import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.mockito.ArgumentCaptor;
 import org.testng.annotations.AfterMethod;
+import org.testng.annotations.BeforeMethod;
 import org.testng.annotations.Test;
 
 /**
@@ -69,10 +71,18 @@ public class KafkaStampEmitterTest {
    */
   private final List<KafkaStampEmitter> emitters = new ArrayList<>();
 
+  private ThreadLeakCheck leaks;
+
+  @BeforeMethod
+  public void snapshotThreads() {
+    leaks = ThreadLeakCheck.snapshot();
+  }
+
   @AfterMethod(alwaysRun = true)
   public void closeEmitters() {
     emitters.forEach(KafkaStampEmitter::close);
     emitters.clear();
+    leaks.assertNoLeaks("after closing every emitter of the test");
   }
 
   private KafkaStampEmitter onHost(

@@ -27,6 +27,7 @@ import io.handoff.spi.LeadershipHandoffEmitter;
 import io.handoff.spi.LeadershipHandoffs;
 import io.handoff.spi.StepDown;
 import io.handoff.spi.WriteBarrier;
+import io.handoff.testsupport.ThreadLeakCheck;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -174,6 +175,13 @@ public class KafkaStampEmitterWiringTest {
     BlockingInterceptor.release = new CountDownLatch(1);
   }
 
+  private ThreadLeakCheck leaks;
+
+  @BeforeMethod
+  public void snapshotThreads() {
+    leaks = ThreadLeakCheck.snapshot();
+  }
+
   @AfterMethod(alwaysRun = true)
   public void releaseAndClose() {
     // Release what a test left blocked first, so that closing does not depend on interrupts.
@@ -182,6 +190,7 @@ public class KafkaStampEmitterWiringTest {
     BlockingInterceptor.release.countDown();
     emitters.forEach(KafkaStampEmitter::close);
     emitters.clear();
+    leaks.assertNoLeaks("after closing every emitter of the test");
   }
 
   private static HandoffSettings settings(long ackTimeoutMs) {

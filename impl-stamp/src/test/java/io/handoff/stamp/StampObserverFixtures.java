@@ -2,10 +2,6 @@ package io.handoff.stamp;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.handoff.spi.HandoffEngine;
 import io.handoff.spi.HandoffMetrics;
 import io.handoff.spi.HandoffSettings;
@@ -15,11 +11,9 @@ import io.handoff.tck.ObserverRules;
 import io.handoff.tck.RecordKeys;
 import io.handoff.tck.RuleFeed;
 import io.handoff.tck.RuleRecords.Kind;
-import java.util.ArrayList;
-import java.util.List;
+import io.handoff.testsupport.LogCapture;
 import java.util.Map;
 import java.util.Random;
-import org.slf4j.LoggerFactory;
 
 /**
  * Shared fixtures of the observer tests: the stamp strategy's keys for the record kinds of the
@@ -105,72 +99,10 @@ final class StampObserverFixtures {
   }
 
   /**
-   * Captures the logback events of the given loggers (logback-classic is this module's test logging
-   * backend) with a {@link ListAppender}, for the duration of a try-with-resources block.
+   * Captures, at DEBUG, what the tenure rules and the raw-record helper log, for the duration of a
+   * try-with-resources block.
    */
-  static final class LogCapture implements AutoCloseable {
-    private final List<Logger> loggers = new ArrayList<>();
-    private final List<Level> previousLevels = new ArrayList<>();
-    private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
-
-    /** The loggers of the tenure rules and of the raw-record helper. */
-    LogCapture() {
-      this(TenureTracker.class, StampRecords.class);
-    }
-
-    LogCapture(Class<?>... sources) {
-      appender.start();
-      for (Class<?> source : sources) {
-        org.slf4j.Logger l = LoggerFactory.getLogger(source);
-        if (!(l instanceof Logger logger)) {
-          throw new AssertionError(
-              "logback-classic is not the slf4j binding on the test class path: " + l.getClass());
-        }
-        loggers.add(logger);
-        previousLevels.add(logger.getLevel());
-        logger.setLevel(Level.DEBUG);
-        logger.addAppender(appender);
-      }
-    }
-
-    /** The formatted WARN messages, in order. */
-    List<String> warnings() {
-      List<String> out = new ArrayList<>();
-      for (ILoggingEvent e : List.copyOf(appender.list)) {
-        if (e.getLevel() == Level.WARN) {
-          out.add(e.getFormattedMessage());
-        }
-      }
-      return out;
-    }
-
-    /** The formatted WARN messages of one source's logger. */
-    List<String> warnings(Class<?> source) {
-      List<String> out = new ArrayList<>();
-      for (ILoggingEvent e : List.copyOf(appender.list)) {
-        if (e.getLevel() == Level.WARN && e.getLoggerName().equals(source.getName())) {
-          out.add(e.getFormattedMessage());
-        }
-      }
-      return out;
-    }
-
-    /** Every captured event, level and message, one a line. */
-    String text() {
-      StringBuilder sb = new StringBuilder();
-      for (ILoggingEvent e : List.copyOf(appender.list)) {
-        sb.append(e.getLevel()).append(' ').append(e.getFormattedMessage()).append('\n');
-      }
-      return sb.toString();
-    }
-
-    @Override
-    public void close() {
-      for (int i = 0; i < loggers.size(); i++) {
-        loggers.get(i).detachAppender(appender);
-        loggers.get(i).setLevel(previousLevels.get(i));
-      }
-      appender.stop();
-    }
+  static LogCapture ruleLogs() {
+    return LogCapture.debug(TenureTracker.class, StampRecords.class);
   }
 }

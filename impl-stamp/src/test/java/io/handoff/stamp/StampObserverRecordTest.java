@@ -18,7 +18,7 @@ import io.handoff.spi.CountingHandoffMetrics;
 import io.handoff.spi.HandoffMetrics;
 import io.handoff.spi.LeadershipHandoffObserver;
 import io.handoff.spi.TenureTracker;
-import io.handoff.stamp.StampObserverFixtures.LogCapture;
+import io.handoff.testsupport.LogCapture;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -95,7 +95,7 @@ public class StampObserverRecordTest {
   @Test
   public void realRecordsOfACleanHandoverAllowTheCut() {
     LeadershipHandoffObserver o = observer(HandoffMetrics.NOOP);
-    try (LogCapture log = new LogCapture()) {
+    try (LogCapture log = StampObserverFixtures.ruleLogs()) {
       observeAll(o, cleanTenureOfA());
       assertFalse(o.canSkipInactivityWait(P, 7), "the reader's DoL is not read back yet");
       DecodedEnvelope own = records.observe(o, dolRec(14, READER, 7));
@@ -221,7 +221,7 @@ public class StampObserverRecordTest {
     LeadershipHandoffObserver o = observer(metrics);
     observeAll(o, cleanTenureOfA());
     DecodedEnvelope decoded;
-    try (LogCapture log = new LogCapture()) {
+    try (LogCapture log = StampObserverFixtures.ruleLogs()) {
       decoded = records.observe(o, rec(14, key, value));
       List<String> w = log.warnings(StampRecords.class);
       assertEquals(w.size(), 1, name + ": one WARN of the record helper: " + log.text());

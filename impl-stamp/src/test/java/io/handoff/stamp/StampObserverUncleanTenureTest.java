@@ -23,9 +23,9 @@ import io.handoff.spi.CountingHandoffMetrics;
 import io.handoff.spi.HandoffMetrics;
 import io.handoff.spi.LeadershipHandoffObserver;
 import io.handoff.spi.TenureTracker;
-import io.handoff.stamp.StampObserverFixtures.LogCapture;
 import io.handoff.tck.RuleFeed;
 import io.handoff.tck.RuleRecords.Rec;
+import io.handoff.testsupport.LogCapture;
 import java.util.ArrayList;
 import java.util.List;
 import org.testng.annotations.Test;
@@ -127,7 +127,7 @@ public class StampObserverUncleanTenureTest {
   @Test
   public void theWarningNamesTopicPartitionOffsetAndWriter() {
     LeadershipHandoffObserver o = observer(HandoffMetrics.NOOP);
-    try (LogCapture log = new LogCapture(TenureTracker.class)) {
+    try (LogCapture log = LogCapture.debug(TenureTracker.class)) {
       RuleFeed f = StampObserverFixtures.feed(o).add(P, dol(A, 200), data(A)); // offsets 100, 101
       f.add(P, data(Z, 100)); // offset 102
       f.add(P, data(Z, 100)); // the same tenure: not warned again

@@ -24,7 +24,7 @@ import io.handoff.spi.LeaderTerms;
 import io.handoff.spi.LeadershipHandoffObserver;
 import io.handoff.spi.LeadershipHandoffs;
 import io.handoff.spi.StepDown;
-import io.handoff.stamp.StampObserverFixtures.LogCapture;
+import io.handoff.testsupport.LogCapture;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -306,7 +306,7 @@ public class UnsafeSequencesTest {
       LeadershipHandoffObserver o = clean.readBy(observer(topic, "host-7", metrics));
       ConsumerRecord<byte[], byte[]> bad =
           new ConsumerRecord<>(topic, p, 3, StampCodec.dataKey(new byte[] {1}), after);
-      try (LogCapture logs = new LogCapture()) {
+      try (LogCapture logs = StampObserverFixtures.ruleLogs()) {
         assertNull(records.observe(o, bad), what + " is reported as undecodable");
         assertTrue(
             logs.warnings(StampRecords.class).get(0).contains(topic + "-" + p + " offset 3"),
@@ -395,7 +395,7 @@ public class UnsafeSequencesTest {
             .stamp("host-a", 200)
             .dol("host-r", 300);
     LeadershipHandoffObserver o;
-    try (LogCapture logs = new LogCapture()) {
+    try (LogCapture logs = StampObserverFixtures.ruleLogs()) {
       o = log.readBy(observer(topic, "host-r", metrics));
       List<String> w = logs.warnings();
       assertEquals(w.size(), 1, logs.text());

@@ -1,7 +1,7 @@
 package io.handoff.it;
 
-import static io.handoff.it.ItSupport.assertNoNewProducerThread;
-import static io.handoff.it.ItSupport.producerThreads;
+import static io.handoff.testsupport.ThreadLeakCheck.assertNoNewProducerThread;
+import static io.handoff.testsupport.ThreadLeakCheck.producerThreads;
 import static org.testng.Assert.assertEquals;
 import static org.testng.Assert.assertFalse;
 import static org.testng.Assert.assertTrue;
@@ -23,6 +23,7 @@ import io.handoff.spi.StepDown;
 import io.handoff.spi.WriteBarrier;
 import io.handoff.stamp.KafkaStampEmitter;
 import io.handoff.stamp.StampObserver;
+import io.handoff.testsupport.LogCapture;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;

@@ -1,9 +1,9 @@
 package io.handoff.it;
 
-import static io.handoff.it.ItSupport.assertNoNewProducerThread;
 import static io.handoff.it.ItSupport.causeChain;
 import static io.handoff.it.ItSupport.noDataWritten;
-import static io.handoff.it.ItSupport.producerThreads;
+import static io.handoff.testsupport.ThreadLeakCheck.assertNoNewProducerThread;
+import static io.handoff.testsupport.ThreadLeakCheck.producerThreads;
 import static org.testng.Assert.assertEquals;
 import static org.testng.Assert.assertFalse;
 import static org.testng.Assert.assertNotNull;
@@ -22,6 +22,7 @@ import io.handoff.spi.LeadershipHandoffs;
 import io.handoff.spi.StepDown;
 import io.handoff.stamp.StampCodec;
 import io.handoff.stamp.StampKeys;
+import io.handoff.testsupport.PartitionReader;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -86,7 +87,7 @@ public class BadStepDownIT {
   }
 
   private List<ConsumerRecord<byte[], byte[]>> records() {
-    return ItSupport.readPartition(kafka.bootstrapServers(), TOPIC, 0);
+    return PartitionReader.readPartition(kafka.bootstrapServers(), TOPIC, 0);
   }
 
   private Set<String> topics() throws Exception {

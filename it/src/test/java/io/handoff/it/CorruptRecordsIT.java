@@ -23,6 +23,9 @@ import io.handoff.stamp.StampKeys;
 import io.handoff.stamp.StampKind;
 import io.handoff.stamp.StampObserver;
 import io.handoff.stamp.StampRecords;
+import io.handoff.testsupport.LogCapture;
+import io.handoff.testsupport.PartitionReader;
+import io.handoff.testsupport.SharedKafka;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -87,7 +90,7 @@ public class CorruptRecordsIT {
   public void startKafka() throws Exception {
     Arrays.fill(guidA, (byte) 0x5a);
     Arrays.fill(guidB, (byte) 0x5b);
-    kafka = EmbeddedKafkaCluster.builder().start();
+    kafka = SharedKafka.cluster();
     Properties pp = new Properties();
     pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
     pp.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -112,9 +115,6 @@ public class CorruptRecordsIT {
   public void stopKafka() {
     if (producer != null) {
       producer.close(Duration.ofSeconds(5));
-    }
-    if (kafka != null) {
-      kafka.close();
     }
   }
 
@@ -312,7 +312,7 @@ public class CorruptRecordsIT {
   @Test
   public void corruptRecordsMakeTheirTenureUnclean() {
     List<ConsumerRecord<byte[], byte[]>> records =
-        ItSupport.readPartition(kafka.bootstrapServers(), TOPIC, PARTITION);
+        PartitionReader.readPartition(kafka.bootstrapServers(), TOPIC, PARTITION);
     assertEquals(records.size(), steps.size(), "every record of the sequence is on the partition");
 
     CountingHandoffMetrics metrics = new CountingHandoffMetrics();

@@ -1,9 +1,9 @@
 package io.handoff.it;
 
-import static io.handoff.it.ItSupport.assertNoNewProducerThread;
 import static io.handoff.it.ItSupport.causeChain;
 import static io.handoff.it.ItSupport.noDataWritten;
-import static io.handoff.it.ItSupport.producerThreads;
+import static io.handoff.testsupport.ThreadLeakCheck.assertNoNewProducerThread;
+import static io.handoff.testsupport.ThreadLeakCheck.producerThreads;
 import static org.testng.Assert.assertEquals;
 import static org.testng.Assert.assertFalse;
 import static org.testng.Assert.assertTrue;
@@ -25,6 +25,8 @@ import io.handoff.spi.LeadershipHandoffs;
 import io.handoff.spi.StepDown;
 import io.handoff.stamp.StampCodec;
 import io.handoff.stamp.StampKeys;
+import io.handoff.testsupport.LogCapture;
+import io.handoff.testsupport.PartitionReader;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -230,7 +232,7 @@ public class SaslSecurityIT {
 
     // Read it back over the PLAINTEXT listener, with a plain consumer.
     List<ConsumerRecord<byte[], byte[]>> records =
-        ItSupport.readPartition(kafka.bootstrapServers(), TOPIC, 0);
+        PartitionReader.readPartition(kafka.bootstrapServers(), TOPIC, 0);
     ConsumerRecord<byte[], byte[]> stamp =
         records.stream()
             .filter(r -> r.offset() == o.offset())

@@ -6,7 +6,7 @@ import io.handoff.spi.WriteBarrier;
 import io.handoff.stamp.KafkaStampEmitter;
 import io.handoff.stamp.StampCodec;
 import io.handoff.stamp.StampProducerConfig;
-import java.time.Duration;
+import io.handoff.testsupport.PartitionReader;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -15,11 +15,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /** Helpers shared by the fault-injection tests; not a test itself. */
 final class FaultSupport {
@@ -145,50 +141,19 @@ final class FaultSupport {
    * call.
    */
   static List<Landed> readAll(String bootstrap, String topic, int partitions) {
-    Properties c = new Properties();
-    c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
     StampCodec codec = new StampCodec();
     List<Landed> out = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> consumer =
-        new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> tps = new ArrayList<>();
-      for (int i = 0; i < partitions; i++) {
-        tps.add(new TopicPartition(topic, i));
-      }
-      consumer.assign(tps);
-      consumer.seekToBeginning(tps);
-      Map<TopicPartition, Long> end = consumer.endOffsets(tps, Duration.ofSeconds(20));
-      long deadline = System.currentTimeMillis() + 30_000;
-      while (true) {
-        boolean done = true;
-        for (TopicPartition tp : tps) {
-          if (consumer.position(tp) < end.get(tp)) {
-            done = false;
-            break;
-          }
-        }
-        if (done) {
-          break;
-        }
-        if (System.currentTimeMillis() > deadline) {
-          throw new AssertionError(
-              "could not read " + topic + " to its end offsets " + end + " within 30 s");
-        }
-        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-          var e = codec.decode(r.value());
-          out.add(
-              new Landed(
-                  r.partition(),
-                  r.offset(),
-                  e.termId(),
-                  r.timestamp(),
-                  r.timestampType().toString(),
-                  e.messageTimestamp(),
-                  e.hostName()));
-        }
-      }
+    for (ConsumerRecord<byte[], byte[]> r : PartitionReader.readAll(bootstrap, topic, partitions)) {
+      var e = codec.decode(r.value());
+      out.add(
+          new Landed(
+              r.partition(),
+              r.offset(),
+              e.termId(),
+              r.timestamp(),
+              r.timestampType().toString(),
+              e.messageTimestamp(),
+              e.hostName()));
     }
     return out;
   }
