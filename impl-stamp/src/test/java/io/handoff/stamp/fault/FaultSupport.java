@@ -1,10 +1,11 @@
 package io.handoff.stamp.fault;
 
+import io.handoff.codec.Envelope;
+import io.handoff.codec.EnvelopeCodec;
 import io.handoff.spi.HandoffMetrics;
 import io.handoff.spi.HandoffSettings;
 import io.handoff.spi.WriteBarrier;
 import io.handoff.stamp.KafkaStampEmitter;
-import io.handoff.stamp.StampCodec;
 import io.handoff.stamp.StampProducerConfig;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -149,7 +150,6 @@ final class FaultSupport {
     c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
-    StampCodec codec = new StampCodec();
     List<Landed> out = new ArrayList<>();
     try (KafkaConsumer<byte[], byte[]> consumer =
         new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
@@ -177,16 +177,16 @@ final class FaultSupport {
               "could not read " + topic + " to its end offsets " + end + " within 30 s");
         }
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-          var e = codec.decode(r.value());
+          Envelope e = EnvelopeCodec.decode(r.value());
           out.add(
               new Landed(
                   r.partition(),
                   r.offset(),
-                  e.termId(),
+                  e.leaderMetadata().termId(),
                   r.timestamp(),
                   r.timestampType().toString(),
-                  e.messageTimestamp(),
-                  e.hostName()));
+                  e.producerMetadata().messageTimestamp(),
+                  e.writerId()));
         }
       }
     }
