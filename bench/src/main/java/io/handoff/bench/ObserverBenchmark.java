@@ -1,12 +1,12 @@
 package io.handoff.bench;
 
+import io.handoff.codec.RecordKeys;
 import io.handoff.noop.NoopProvider;
 import io.handoff.spi.CountingHandoffMetrics;
 import io.handoff.spi.HandoffMetrics;
 import io.handoff.spi.HandoffSettings;
 import io.handoff.spi.LeadershipHandoffObserver;
 import io.handoff.spi.TenureTracker;
-import io.handoff.stamp.StampCodec;
 import io.handoff.stamp.StampKeys;
 import io.handoff.stamp.StampObserver;
 import io.handoff.stamp.StampProvider;
@@ -39,7 +39,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@value #PARTITIONS} partitions, with increasing offsets per partition, written the Venice way:
  *
  * <ul>
- *   <li>about 95% data records (keys of 25 to 41 bytes made with {@link StampCodec#dataKey}) of the
+ *   <li>about 95% data records (keys of 25 to 41 bytes made with {@link RecordKeys#dataKey}) of the
  *       partition's current leader: its host name as writer id, and no term ({@code -1});
  *   <li>about 2% step-down stamps of the current leader, with its writer id and term, each followed
  *       on its partition by the next leader's declaration of leadership (DoL): another host, a
@@ -291,7 +291,7 @@ public class ObserverBenchmark {
             case DATA -> {
               byte[] userKey = new byte[24 + rnd.nextInt(17)]; // data keys of 25 to 41 bytes
               rnd.nextBytes(userKey);
-              yield StampCodec.dataKey(userKey);
+              yield RecordKeys.dataKey(userKey);
             }
           };
       String writerId =
@@ -330,7 +330,7 @@ public class ObserverBenchmark {
       myTerm = 5;
       byte[] stamp = StampKeys.stepDownKey();
       byte[] dol = StampKeys.declarationOfLeadershipKey();
-      byte[] data = StampCodec.dataKey(new byte[32]);
+      byte[] data = RecordKeys.dataKey(new byte[32]);
       for (int p = 0; p < PARTITIONS; p++) {
         for (LeadershipHandoffObserver o : new LeadershipHandoffObserver[] {on, off}) {
           long offset = 0;
