@@ -43,23 +43,11 @@ final class Bytes {
   }
 
   static boolean equalAll(List<byte[]> a, List<byte[]> b) {
-    if (a.size() != b.size()) {
-      return false;
-    }
-    for (int i = 0; i < a.size(); i++) {
-      if (!Arrays.equals(a.get(i), b.get(i))) {
-        return false;
-      }
-    }
-    return true;
+    return Arrays.deepEquals(a.toArray(), b.toArray());
   }
 
   static int hashAll(List<byte[]> list) {
-    int h = 1;
-    for (byte[] b : list) {
-      h = 31 * h + Arrays.hashCode(b);
-    }
-    return h;
+    return Arrays.deepHashCode(list.toArray());
   }
 
   /** Lower-case hex, {@code null} for null. */

@@ -1,6 +1,7 @@
 package io.handoff.codec;
 
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * A delete. Immutable: the replication metadata is copied in and out.
@@ -43,8 +44,8 @@ public record Delete(
 
   @Override
   public int hashCode() {
-    return 31 * (31 * schemaId + replicationMetadataVersionId)
-        + Arrays.hashCode(replicationMetadataPayload);
+    return Objects.hash(
+        schemaId, replicationMetadataVersionId, Arrays.hashCode(replicationMetadataPayload));
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.handoff.codec;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The EndOfSegment control payload. Immutable: the checksum is copied in and out.
@@ -42,8 +43,7 @@ public record EndOfSegment(
 
   @Override
   public int hashCode() {
-    return 31 * (31 * Arrays.hashCode(checksumValue) + computedAggregates.hashCode())
-        + Boolean.hashCode(finalSegment);
+    return Objects.hash(Arrays.hashCode(checksumValue), computedAggregates, finalSegment);
   }
 
   @Override

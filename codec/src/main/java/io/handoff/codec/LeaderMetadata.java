@@ -3,6 +3,7 @@ package io.handoff.codec;
 import static java.util.Objects.requireNonNull;
 
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * The envelope's {@code leaderMetadataFooter} when present: which leader wrote the record and with
@@ -60,12 +61,13 @@ public record LeaderMetadata(
 
   @Override
   public int hashCode() {
-    int h = hostName.hashCode();
-    h = 31 * h + Long.hashCode(upstreamOffset);
-    h = 31 * h + upstreamKafkaClusterId;
-    h = 31 * h + Arrays.hashCode(upstreamPubSubPosition);
-    h = 31 * h + Long.hashCode(termId);
-    return 31 * h + Long.hashCode(upstreamMessageTimestamp);
+    return Objects.hash(
+        hostName,
+        upstreamOffset,
+        upstreamKafkaClusterId,
+        Arrays.hashCode(upstreamPubSubPosition),
+        termId,
+        upstreamMessageTimestamp);
   }
 
   @Override

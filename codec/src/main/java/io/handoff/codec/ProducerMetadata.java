@@ -1,6 +1,7 @@
 package io.handoff.codec;
 
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * The envelope's {@code producerMetadata}: which producer wrote the record, where in its chain of
@@ -77,11 +78,12 @@ public record ProducerMetadata(
 
   @Override
   public int hashCode() {
-    int h = Arrays.hashCode(producerGuid);
-    h = 31 * h + segmentNumber;
-    h = 31 * h + messageSequenceNumber;
-    h = 31 * h + Long.hashCode(messageTimestamp);
-    return 31 * h + Long.hashCode(logicalTimestamp);
+    return Objects.hash(
+        Arrays.hashCode(producerGuid),
+        segmentNumber,
+        messageSequenceNumber,
+        messageTimestamp,
+        logicalTimestamp);
   }
 
   @Override

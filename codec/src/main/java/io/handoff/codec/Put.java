@@ -1,6 +1,7 @@
 package io.handoff.codec;
 
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * A data put. Immutable: byte arrays are copied in and out.
@@ -62,10 +63,11 @@ public record Put(
 
   @Override
   public int hashCode() {
-    int h = Arrays.hashCode(putValue);
-    h = 31 * h + schemaId;
-    h = 31 * h + replicationMetadataVersionId;
-    return 31 * h + Arrays.hashCode(replicationMetadataPayload);
+    return Objects.hash(
+        Arrays.hashCode(putValue),
+        schemaId,
+        replicationMetadataVersionId,
+        Arrays.hashCode(replicationMetadataPayload));
   }
 
   @Override

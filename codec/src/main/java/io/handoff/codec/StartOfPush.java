@@ -1,6 +1,7 @@
 package io.handoff.codec;
 
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * The StartOfPush control payload. Immutable: the dictionary is copied in and out.
@@ -53,11 +54,12 @@ public record StartOfPush(
 
   @Override
   public int hashCode() {
-    int h = Boolean.hashCode(sorted);
-    h = 31 * h + Boolean.hashCode(chunked);
-    h = 31 * h + compressionStrategy;
-    h = 31 * h + Arrays.hashCode(compressionDictionary);
-    return 31 * h + timestampPolicy;
+    return Objects.hash(
+        sorted,
+        chunked,
+        compressionStrategy,
+        Arrays.hashCode(compressionDictionary),
+        timestampPolicy);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.handoff.codec;
 
 import java.util.Arrays;
+import java.util.Objects;
 
 /** A partial update. Immutable: the value is copied in and out. */
 public record Update(int schemaId, int updateSchemaId, byte[] updateValue) implements Payload {
@@ -34,7 +35,7 @@ public record Update(int schemaId, int updateSchemaId, byte[] updateValue) imple
 
   @Override
   public int hashCode() {
-    return 31 * (31 * schemaId + updateSchemaId) + Arrays.hashCode(updateValue);
+    return Objects.hash(schemaId, updateSchemaId, Arrays.hashCode(updateValue));
   }
 
   @Override

@@ -64,15 +64,16 @@ public record VersionSwap(
 
   @Override
   public int hashCode() {
-    int h = oldServingVersionTopic.hashCode();
-    h = 31 * h + newServingVersionTopic.hashCode();
-    h = 31 * h + Objects.hashCode(localHighWatermarks);
-    h = 31 * h + Bytes.hashAll(localHighWatermarkPubSubPositions);
-    h = 31 * h + Boolean.hashCode(isRepush);
-    h = 31 * h + Boolean.hashCode(isLastVersionSwapMessageFromRealTimeTopic);
-    h = 31 * h + sourceRegion.hashCode();
-    h = 31 * h + destinationRegion.hashCode();
-    return 31 * h + Long.hashCode(generationId);
+    return Objects.hash(
+        oldServingVersionTopic,
+        newServingVersionTopic,
+        localHighWatermarks,
+        Bytes.hashAll(localHighWatermarkPubSubPositions),
+        isRepush,
+        isLastVersionSwapMessageFromRealTimeTopic,
+        sourceRegion,
+        destinationRegion,
+        generationId);
   }
 
   @Override

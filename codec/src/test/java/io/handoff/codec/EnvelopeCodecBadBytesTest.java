@@ -11,6 +11,7 @@ import io.handoff.codec.EnvelopeCodecException.Reason;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Random;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
@@ -128,6 +129,55 @@ public class EnvelopeCodecBadBytesTest {
     rejects(Arrays.copyOf(v, 2 + 1 + 16 + 2 + 3), Reason.TRUNCATED, "messageTimestamp");
     // Last byte missing: upstreamMessageTimestamp.
     rejects(Arrays.copyOf(v, v.length - 1), Reason.TRUNCATED, "upstreamMessageTimestamp");
+  }
+
+  @Test
+  public void truncationRightAfterAFieldNamesTheNextField() {
+    byte[] v = stepDown();
+    rejects(Arrays.copyOf(v, 2 + 1 + 16), Reason.TRUNCATED, "producerMetadata.segmentNumber");
+    int hostStart = hex(v).indexOf(hex("host-a:1234".getBytes())) / 2;
+    rejects(Arrays.copyOf(v, hostStart + 11), Reason.TRUNCATED, "LeaderMetadata.upstreamOffset");
+  }
+
+  /** A control message of type EndOfPush up to its debugInfo, then {@code debugInfo}. */
+  private static byte[] withDebugInfo(HandWriter debugInfo) {
+    return new HandWriter()
+        .raw(23, 14)
+        .varint(2)
+        .raw(GUID)
+        .varint(0)
+        .varint(0)
+        .varint(1L)
+        .varint(-1L)
+        .varint(3) // ControlMessage
+        .varint(1) // EndOfPush type
+        .raw(debugInfo.toByteArray())
+        .varint(1) // EndOfPush
+        .varint(0) // no footer
+        .toByteArray();
+  }
+
+  @Test
+  public void malformedBlocks() {
+    EnvelopeCodecException e =
+        rejects(
+            withDebugInfo(new HandWriter().varint(Long.MIN_VALUE)),
+            Reason.MALFORMED,
+            "malformed block count for ControlMessage.debugInfo");
+    assertEquals(e.offset(), 2 + 1 + 16 + 1 + 1 + 1 + 1 + 1 + 1);
+    rejects(
+        withDebugInfo(new HandWriter().varint(-1).varint(-5)),
+        Reason.MALFORMED,
+        "negative block size -5 for ControlMessage.debugInfo");
+    // A block size of 0 is not checked against the items, as Avro does not check it either.
+    byte[] sizeZero =
+        withDebugInfo(new HandWriter().varint(-1).varint(0).string("k").string("v").varint(0));
+    assertEquals(
+        ((ControlMessage) EnvelopeCodec.decode(sizeZero).payload()).debugInfo(), Map.of("k", "v"));
+    rejects(
+        withDebugInfo(new HandWriter().varint(100)),
+        Reason.TRUNCATED,
+        "ControlMessage.debugInfo (items of a block) needs 100 byte(s)");
   }
 
   @Test
