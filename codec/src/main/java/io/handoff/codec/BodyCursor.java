@@ -169,7 +169,7 @@ final class BodyCursor {
 
   String readString(String field) {
     int length = readLength(field);
-    String s = length == 0 ? "" : new String(buf, pos, length, StandardCharsets.UTF_8);
+    String s = new String(buf, pos, length, StandardCharsets.UTF_8);
     pos += length;
     return s;
   }

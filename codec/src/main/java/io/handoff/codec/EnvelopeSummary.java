@@ -25,6 +25,11 @@ public record EnvelopeSummary(
 
   public EnvelopeSummary {
     requireNonNull(payloadBranch, "payloadBranch is null");
+    if (payloadBranch != PayloadBranch.CONTROL_MESSAGE
+        && controlMessageType != NOT_A_CONTROL_MESSAGE) {
+      throw new IllegalArgumentException(
+          "a " + payloadBranch + " payload has no control message type, got " + controlMessageType);
+    }
   }
 
   /** True when the leader metadata footer is present. */
@@ -39,6 +44,7 @@ public record EnvelopeSummary(
 
   /** True when the payload is a control message whose type is {@code type}. */
   public boolean isControlMessageOf(ControlMessageType type) {
-    return isControlMessage() && controlMessageType == type.wireNumber();
+    // Only a control message has a type other than NOT_A_CONTROL_MESSAGE, which no type numbers.
+    return controlMessageType == type.wireNumber();
   }
 }

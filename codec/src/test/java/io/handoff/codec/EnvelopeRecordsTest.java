@@ -312,6 +312,13 @@ public class EnvelopeRecordsTest {
     assertTrue(control.isControlMessage());
     assertTrue(control.isControlMessageOf(ControlMessageType.END_OF_PUSH));
     assertFalse(control.isControlMessageOf(ControlMessageType.START_OF_PUSH));
+    IllegalArgumentException e =
+        expectThrows(
+            IllegalArgumentException.class,
+            () -> new EnvelopeSummary(0, PayloadBranch.PUT, 2, "w", 1L));
+    assertEquals(e.getMessage(), "a PUT payload has no control message type, got 2");
+    assertTrue(
+        new EnvelopeSummary(2, PayloadBranch.CONTROL_MESSAGE, -1, null, -1L).isControlMessage());
   }
 
   @Test
@@ -350,12 +357,31 @@ public class EnvelopeRecordsTest {
     assertEquals(PayloadBranch.DELETE.unionIndex(), 2);
     assertEquals(PayloadBranch.DELETE.messageType(), MessageType.DELETE);
     assertEquals(new EndOfPush().type(), ControlMessageType.END_OF_PUSH);
+    assertEquals(StartOfPush.defaults().type(), ControlMessageType.START_OF_PUSH);
+    assertEquals(StartOfSegment.of(ChecksumType.NONE).type(), ControlMessageType.START_OF_SEGMENT);
+    assertEquals(new EndOfSegment(b(), List.of(), false).type(), ControlMessageType.END_OF_SEGMENT);
+    assertEquals(new TopicSwitch(List.of(), "t", 0L).type(), ControlMessageType.TOPIC_SWITCH);
+    assertEquals(
+        new VersionSwap("o", "n", null, List.of(), false, false, "", "", -1L).type(),
+        ControlMessageType.VERSION_SWAP);
     assertEquals(
         new StartOfIncrementalPush("v").type(), ControlMessageType.START_OF_INCREMENTAL_PUSH);
     assertEquals(new EndOfIncrementalPush("v").type(), ControlMessageType.END_OF_INCREMENTAL_PUSH);
     assertEquals(
         new StartOfBufferReplay(List.of(), "c", "t").type(),
         ControlMessageType.START_OF_BUFFER_REPLAY);
+  }
+
+  @Test
+  public void theWriteBufferGrowsOnlyWhenFull() {
+    BodyWriter w = new BodyWriter().start((byte) 23, (byte) 14);
+    w.writeFixed(new byte[254]);
+    assertEquals(w.capacity(), 256, "exactly full");
+    w.writeBoolean(true);
+    assertEquals(w.capacity(), 512);
+    byte[] out = w.toByteArray();
+    assertEquals(out.length, 257);
+    assertEquals(out[256], 1);
   }
 
   @Test
