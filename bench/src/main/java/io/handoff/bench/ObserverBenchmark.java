@@ -13,10 +13,10 @@ import static io.handoff.bench.ObserverRecords.checkMix;
 import static io.handoff.bench.ObserverRecords.open;
 
 import io.handoff.bench.ObserverRecords.Rec;
+import io.handoff.codec.RecordKeys;
 import io.handoff.noop.NoopProvider;
 import io.handoff.spi.HandoffMetrics;
 import io.handoff.spi.LeadershipHandoffObserver;
-import io.handoff.stamp.StampCodec;
 import io.handoff.stamp.StampKeys;
 import io.handoff.stamp.StampProvider;
 import java.util.SplittableRandom;
@@ -47,7 +47,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * partition, written the Venice way:
  *
  * <ul>
- *   <li>about 95% data records (keys of 25 to 41 bytes made with {@link StampCodec#dataKey}) of the
+ *   <li>about 95% data records (keys of 25 to 41 bytes made with {@link RecordKeys#dataKey}) of the
  *       partition's current leader: its host name as writer id, and no term ({@code -1});
  *   <li>about 2% step-down stamps of the current leader, with its writer id and term, each followed
  *       on its partition by the next leader's declaration of leadership (DoL): another host, a
@@ -114,7 +114,7 @@ public class ObserverBenchmark {
       myTerm = 5;
       byte[] stamp = StampKeys.stepDownKey();
       byte[] dol = StampKeys.declarationOfLeadershipKey();
-      byte[] data = StampCodec.dataKey(new byte[32]);
+      byte[] data = RecordKeys.dataKey(new byte[32]);
       for (int p = 0; p < PARTITIONS; p++) {
         for (LeadershipHandoffObserver o : new LeadershipHandoffObserver[] {on, off}) {
           long offset = 0;

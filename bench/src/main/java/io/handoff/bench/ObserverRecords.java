@@ -1,5 +1,6 @@
 package io.handoff.bench;
 
+import io.handoff.codec.RecordKeys;
 import io.handoff.spi.CountingHandoffMetrics;
 import io.handoff.spi.HandoffEngine;
 import io.handoff.spi.HandoffMetrics;
@@ -7,7 +8,6 @@ import io.handoff.spi.HandoffSettings;
 import io.handoff.spi.LeadershipHandoffObserver;
 import io.handoff.spi.LeadershipHandoffProvider;
 import io.handoff.spi.TenureTracker;
-import io.handoff.stamp.StampCodec;
 import io.handoff.stamp.StampKeys;
 import io.handoff.stamp.StampObserver;
 import io.handoff.stamp.StampProvider;
@@ -164,7 +164,7 @@ final class ObserverRecords {
             case DATA -> {
               byte[] userKey = new byte[24 + rnd.nextInt(17)]; // data keys of 25 to 41 bytes
               rnd.nextBytes(userKey);
-              yield StampCodec.dataKey(userKey);
+              yield RecordKeys.dataKey(userKey);
             }
           };
       String writerId =

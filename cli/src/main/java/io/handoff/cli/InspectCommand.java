@@ -1,9 +1,9 @@
 package io.handoff.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.handoff.stamp.DecodedEnvelope;
-import io.handoff.stamp.StampCodec;
-import io.handoff.stamp.StampCodecException;
+import io.handoff.codec.EnvelopeCodec;
+import io.handoff.codec.EnvelopeCodecException;
+import io.handoff.codec.EnvelopeSummary;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -73,8 +73,6 @@ final class InspectCommand implements Callable<Integer> {
       description = "One JSON object per record (JSON Lines), no header and no summary.")
   boolean json;
 
-  private final StampCodec codec = new StampCodec();
-
   @Override
   public Integer call() {
     validate();
@@ -127,11 +125,15 @@ final class InspectCommand implements Callable<Integer> {
 
   private Row describe(ConsumerRecord<byte[], byte[]> r) {
     try {
-      DecodedEnvelope e = codec.decode(r.value());
-      String writer = e.hasLeaderMetadataFooter() ? e.hostName() : null;
+      EnvelopeSummary e = EnvelopeCodec.summarize(r.value());
       return new Row(
-          r.offset(), r.timestamp(), InspectRecordKind.kindOf(r.key(), e), e.term(), writer, null);
-    } catch (StampCodecException e) {
+          r.offset(),
+          r.timestamp(),
+          InspectRecordKind.kindOf(r.key(), e),
+          e.term(),
+          e.writerId(),
+          null);
+    } catch (EnvelopeCodecException e) {
       String error = e.reason() + ": " + InspectRecordKind.oneLine(e.getMessage());
       return new Row(r.offset(), r.timestamp(), InspectRecordKind.UNDECODABLE, -1, null, error);
     }

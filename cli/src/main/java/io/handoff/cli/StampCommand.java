@@ -1,9 +1,20 @@
 package io.handoff.cli;
 
-import io.handoff.stamp.DecodedEnvelope;
-import io.handoff.stamp.StampCodec;
-import io.handoff.stamp.StampCodecException;
+import io.handoff.codec.ChecksumType;
+import io.handoff.codec.ControlMessage;
+import io.handoff.codec.ControlMessageType;
+import io.handoff.codec.Delete;
+import io.handoff.codec.Envelope;
+import io.handoff.codec.EnvelopeCodec;
+import io.handoff.codec.EnvelopeCodecException;
+import io.handoff.codec.LeaderMetadata;
+import io.handoff.codec.MessageType;
+import io.handoff.codec.ProducerMetadata;
+import io.handoff.codec.Put;
+import io.handoff.codec.StartOfSegment;
+import io.handoff.codec.Update;
 import io.handoff.stamp.StampKind;
+import io.handoff.stamp.Stamps;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -86,13 +97,12 @@ final class StampCommand implements Callable<Integer> {
         throw new CliException("--writer-id must not be blank");
       }
       long ts = timestampMs == null ? System.currentTimeMillis() : timestampMs;
-      StampCodec codec = new StampCodec();
-      byte[] key = codec.key(StampKind.STEP_DOWN);
-      byte[] value = codec.encodeStamp(StampKind.STEP_DOWN, term, clusterId, writerId, ts);
+      byte[] key = StampKind.STEP_DOWN.key();
+      byte[] value = new Stamps().encode(StampKind.STEP_DOWN, term, clusterId, writerId, ts);
       PrintWriter out = spec.commandLine().getOut();
       out.println("key: " + HexArgs.format(key));
       out.println("value: " + HexArgs.format(value));
-      out.println("vtp: " + HexArgs.format(codec.vtpHeaderValue()));
+      out.println("vtp: " + HexArgs.format(EnvelopeCodec.vtpHeaderValue()));
       out.flush();
       return 0;
     }
@@ -130,10 +140,10 @@ final class StampCommand implements Callable<Integer> {
     public Integer call() {
       byte[] key = HexArgs.parse("--key", keyHex);
       byte[] value = HexArgs.parse("--value", valueHex);
-      DecodedEnvelope e;
+      Envelope e;
       try {
-        e = new StampCodec().decode(value);
-      } catch (StampCodecException ex) {
+        e = EnvelopeCodec.decode(value);
+      } catch (EnvelopeCodecException ex) {
         throw new CliException(
             "Cannot decode --value ("
                 + ex.reason()
@@ -142,70 +152,67 @@ final class StampCommand implements Callable<Integer> {
             ex);
       }
       PrintWriter out = spec.commandLine().getOut();
-      line(out, "kind", InspectRecordKind.kindOf(key, e));
-      line(
-          out,
-          "messageType",
-          e.messageType() + " (" + InspectRecordKind.messageTypeName(e.messageType()) + ")");
-      line(out, "producerGuid", HexArgs.format(e.producerGuid()));
-      line(out, "segmentNumber", e.segmentNumber());
-      line(out, "messageSequenceNumber", e.messageSequenceNumber());
+      line(out, "kind", InspectRecordKind.kindOf(key, e.summary()));
+      line(out, "messageType", e.messageType() + " (" + MessageType.nameOf(e.messageType()) + ")");
+      ProducerMetadata p = e.producerMetadata();
+      line(out, "producerGuid", HexArgs.format(p.producerGuid()));
+      line(out, "segmentNumber", p.segmentNumber());
+      line(out, "messageSequenceNumber", p.messageSequenceNumber());
       line(
           out,
           "messageTimestamp",
-          e.messageTimestamp() + " (" + InspectCommand.formatTimestamp(e.messageTimestamp()) + ")");
-      line(out, "logicalTimestamp", e.logicalTimestamp());
-      line(out, "payload", InspectRecordKind.payloadBranchName(e.payloadUnionBranch()));
-      if (e.isPut()) {
-        line(out, "schemaId", e.schemaId());
-        line(out, "putValue", hex(e.value()));
-        line(out, "replicationMetadataVersionId", e.replicationMetadataVersionId());
-        line(out, "replicationMetadataPayload", hex(e.replicationMetadataPayload()));
-      } else if (e.isUpdate()) {
-        line(out, "schemaId", e.schemaId());
-        line(out, "updateSchemaId", e.updateSchemaId());
-        line(out, "updateValue", hex(e.value()));
-      } else if (e.isDelete()) {
-        line(out, "schemaId", e.schemaId());
-        line(out, "replicationMetadataVersionId", e.replicationMetadataVersionId());
-        line(out, "replicationMetadataPayload", hex(e.replicationMetadataPayload()));
+          p.messageTimestamp() + " (" + InspectCommand.formatTimestamp(p.messageTimestamp()) + ")");
+      line(out, "logicalTimestamp", p.logicalTimestamp());
+      line(out, "payload", e.payload().branch().name());
+      if (e.payload() instanceof Put put) {
+        line(out, "schemaId", put.schemaId());
+        line(out, "putValue", hex(put.putValue()));
+        line(out, "replicationMetadataVersionId", put.replicationMetadataVersionId());
+        line(out, "replicationMetadataPayload", hex(put.replicationMetadataPayload()));
+      } else if (e.payload() instanceof Update update) {
+        line(out, "schemaId", update.schemaId());
+        line(out, "updateSchemaId", update.updateSchemaId());
+        line(out, "updateValue", hex(update.updateValue()));
+      } else if (e.payload() instanceof Delete delete) {
+        line(out, "schemaId", delete.schemaId());
+        line(out, "replicationMetadataVersionId", delete.replicationMetadataVersionId());
+        line(out, "replicationMetadataPayload", hex(delete.replicationMetadataPayload()));
       } else {
-        line(
-            out,
-            "controlMessageType",
-            e.controlMessageType()
-                + " ("
-                + InspectRecordKind.controlTypeName(e.controlMessageType())
-                + ")");
-        line(
-            out,
-            "controlMessageUnion",
-            InspectRecordKind.controlTypeName(e.controlMessageUnionBranch()));
-        line(out, "debugInfo", InspectRecordKind.oneLine(e.debugInfo().toString()));
-        if (e.controlMessageUnionBranch() == StampCodec.CONTROL_START_OF_SEGMENT) {
-          line(
-              out,
-              "checksumType",
-              e.checksumType() + " (" + InspectRecordKind.checksumTypeName(e.checksumType()) + ")");
-          line(
-              out,
-              "upcomingAggregates",
-              InspectRecordKind.oneLine(e.upcomingAggregates().toString()));
-        }
+        printControlMessage(out, (ControlMessage) e.payload());
       }
-      if (e.hasLeaderMetadataFooter()) {
+      LeaderMetadata m = e.leaderMetadata();
+      if (m != null) {
         line(out, "leaderMetadataFooter", "LeaderMetadata");
-        line(out, "hostName", InspectRecordKind.oneLine(e.hostName()));
-        line(out, "upstreamOffset", e.upstreamOffset());
-        line(out, "upstreamKafkaClusterId", e.upstreamKafkaClusterId());
-        line(out, "upstreamPubSubPosition", hex(e.upstreamPubSubPosition()));
-        line(out, "termId", e.termId());
-        line(out, "upstreamMessageTimestamp", e.upstreamMessageTimestamp());
+        line(out, "hostName", InspectRecordKind.oneLine(m.hostName()));
+        line(out, "upstreamOffset", m.upstreamOffset());
+        line(out, "upstreamKafkaClusterId", m.upstreamKafkaClusterId());
+        line(out, "upstreamPubSubPosition", hex(m.upstreamPubSubPosition()));
+        line(out, "termId", m.termId());
+        line(out, "upstreamMessageTimestamp", m.upstreamMessageTimestamp());
       } else {
         line(out, "leaderMetadataFooter", "null");
       }
       out.flush();
       return 0;
+    }
+
+    private static void printControlMessage(PrintWriter out, ControlMessage c) {
+      line(
+          out,
+          "controlMessageType",
+          c.controlMessageType() + " (" + ControlMessageType.nameOf(c.controlMessageType()) + ")");
+      line(out, "controlMessageUnion", c.body().type().name());
+      line(out, "debugInfo", InspectRecordKind.oneLine(c.debugInfo().toString()));
+      if (c.body() instanceof StartOfSegment sos) {
+        line(
+            out,
+            "checksumType",
+            sos.checksumType() + " (" + ChecksumType.nameOf(sos.checksumType()) + ")");
+        line(
+            out,
+            "upcomingAggregates",
+            InspectRecordKind.oneLine(sos.upcomingAggregates().toString()));
+      }
     }
 
     private static String hex(byte[] bytes) {

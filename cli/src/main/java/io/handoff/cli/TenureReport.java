@@ -1,12 +1,12 @@
 package io.handoff.cli;
 
+import io.handoff.codec.EnvelopeSummary;
 import io.handoff.spi.HandoffEngine;
 import io.handoff.spi.HandoffMetrics;
 import io.handoff.spi.HandoffSettings;
 import io.handoff.spi.HandoverExplanation;
 import io.handoff.spi.LeadershipHandoffObserver;
 import io.handoff.spi.TenureListener;
-import io.handoff.stamp.DecodedEnvelope;
 import io.handoff.stamp.StampKeys;
 import io.handoff.stamp.StampObserver;
 import io.handoff.stamp.StampRecords;
@@ -151,9 +151,9 @@ final class TenureReport implements TenureListener {
     if (concluded) {
       throw new IllegalStateException("the report is concluded");
     }
-    DecodedEnvelope e = records.observe(observer, r); // may call back began, closed, unclean ...
+    EnvelopeSummary e = records.observe(observer, r); // may call back began, closed, unclean ...
     String kind = e == null ? InspectRecordKind.UNDECODABLE : InspectRecordKind.kindOf(r.key(), e);
-    String recordWriter = e == null ? null : e.hostName();
+    String recordWriter = e == null ? null : e.writerId();
     long recordTerm = e == null ? -1 : e.term();
     recordsRead++;
     highestTerm = Math.max(highestTerm, recordTerm);

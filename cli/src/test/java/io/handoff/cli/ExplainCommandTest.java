@@ -7,8 +7,8 @@ import static org.testng.Assert.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.handoff.cli.ExplainFixtures.Rec;
+import io.handoff.codec.EnvelopeCodec;
 import io.handoff.embedded.EmbeddedKafkaCluster;
-import io.handoff.stamp.StampCodec;
 import io.handoff.testsupport.SharedKafka;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -66,7 +66,7 @@ public class ExplainCommandTest {
       ProducerRecord<byte[], byte[]> r =
           new ProducerRecord<>(TOPIC, partition, rec.key(), rec.value());
       if (rec.stamp()) {
-        r.headers().add(new RecordHeader(StampCodec.VTP_HEADER, new StampCodec().vtpHeaderValue()));
+        r.headers().add(new RecordHeader(EnvelopeCodec.VTP_HEADER, EnvelopeCodec.vtpHeaderValue()));
       }
       producer.send(r).get(30, TimeUnit.SECONDS); // one at a time: offsets follow the list
     }

@@ -1,7 +1,13 @@
 package io.handoff.cli;
 
-import io.handoff.stamp.StampCodec;
+import io.handoff.codec.Envelope;
+import io.handoff.codec.EnvelopeCodec;
+import io.handoff.codec.LeaderMetadata;
+import io.handoff.codec.ProducerMetadata;
+import io.handoff.codec.Put;
+import io.handoff.codec.RecordKeys;
 import io.handoff.stamp.StampKind;
+import io.handoff.stamp.Stamps;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -12,7 +18,7 @@ final class ExplainFixtures {
   static final String LEADER = "leader-a";
   static final long T0 = 1_700_000_000_000L;
 
-  private static final StampCodec CODEC = new StampCodec();
+  private static final Stamps CODEC = new Stamps();
   private static final byte[] GUID = new byte[16];
 
   private ExplainFixtures() {}
@@ -33,7 +39,7 @@ final class ExplainFixtures {
   }
 
   private static Rec stamp(StampKind kind, String writer, long term) {
-    return new Rec(CODEC.key(kind), CODEC.encodeStamp(kind, term, 0, writer, T0), true);
+    return new Rec(kind.key(), CODEC.encode(kind, term, 0, writer, T0), true);
   }
 
   /** A put as Venice's leaders write it: their host name and no term. */
@@ -42,16 +48,20 @@ final class ExplainFixtures {
   }
 
   static Rec put(String writer, long term) {
-    byte[] key = StampCodec.dataKey("k".getBytes(StandardCharsets.UTF_8));
+    byte[] key = RecordKeys.dataKey("k".getBytes(StandardCharsets.UTF_8));
     return new Rec(
         key,
-        CODEC.encodePut(GUID, 0, 0, T0, "v".getBytes(StandardCharsets.UTF_8), 1, term, writer),
+        EnvelopeCodec.encode(
+            Envelope.of(
+                ProducerMetadata.of(GUID, 0, 0, T0),
+                Put.of("v".getBytes(StandardCharsets.UTF_8), 1),
+                writer == null ? null : LeaderMetadata.of(writer, term))),
         false);
   }
 
   static Rec undecodable() {
     return new Rec(
-        StampCodec.dataKey(new byte[] {1}),
+        RecordKeys.dataKey(new byte[] {1}),
         "not an envelope".getBytes(StandardCharsets.UTF_8),
         false);
   }

@@ -7,9 +7,17 @@ import static org.testng.Assert.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.handoff.codec.ControlMessage;
+import io.handoff.codec.EndOfPush;
+import io.handoff.codec.Envelope;
+import io.handoff.codec.EnvelopeCodec;
+import io.handoff.codec.LeaderMetadata;
+import io.handoff.codec.ProducerMetadata;
+import io.handoff.codec.Put;
+import io.handoff.codec.RecordKeys;
 import io.handoff.embedded.EmbeddedKafkaCluster;
-import io.handoff.stamp.StampCodec;
 import io.handoff.stamp.StampKind;
+import io.handoff.stamp.Stamps;
 import io.handoff.testsupport.SharedKafka;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -56,22 +64,25 @@ public class InspectCommandTest {
   public void startKafkaAndProduce() throws Exception {
     kafka = SharedKafka.cluster();
     kafka.createTopic(TOPIC, 2);
-    StampCodec codec = new StampCodec();
+    Stamps codec = new Stamps();
     byte[] dataGuid = new byte[16];
     byte[] controlGuid = new byte[16];
     Random random = new Random(42);
     random.nextBytes(dataGuid);
     random.nextBytes(controlGuid);
     byte[] controlKey = new byte[StampKind.KEY_LENGTH];
-    controlKey[0] = StampKind.CONTROL_MESSAGE_KEY_HEADER;
+    controlKey[0] = RecordKeys.CONTROL_MESSAGE_KEY_HEADER;
     System.arraycopy(controlGuid, 0, controlKey, 1, 16);
 
     List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      byte[] key = StampCodec.dataKey(("key-" + i).getBytes(StandardCharsets.UTF_8));
+      byte[] key = RecordKeys.dataKey(("key-" + i).getBytes(StandardCharsets.UTF_8));
       byte[] value =
-          codec.encodePut(
-              dataGuid, 1, i, T0 + i, ("v" + i).getBytes(StandardCharsets.UTF_8), 1, 3, "leader-a");
+          EnvelopeCodec.encode(
+              Envelope.of(
+                  ProducerMetadata.of(dataGuid, 1, i, T0 + i),
+                  Put.of(("v" + i).getBytes(StandardCharsets.UTF_8), 1),
+                  LeaderMetadata.of("leader-a", 3)));
       records.add(record(records.size(), key, value));
     }
     records.add(stamp(records.size(), codec, StampKind.DECLARATION_OF_LEADERSHIP, 4, "leader-b"));
@@ -81,15 +92,11 @@ public class InspectCommandTest {
         record(
             records.size(),
             controlKey,
-            codec.encodeControl(
-                controlGuid,
-                0,
-                0,
-                T0,
-                StampCodec.CONTROL_END_OF_PUSH,
-                StampCodec.CONTROL_END_OF_PUSH,
-                -1,
-                null)));
+            EnvelopeCodec.encode(
+                Envelope.of(
+                    ProducerMetadata.of(controlGuid, 0, 0, T0),
+                    ControlMessage.of(new EndOfPush()),
+                    null))));
     records.add(
         record(
             records.size(),
@@ -119,10 +126,10 @@ public class InspectCommandTest {
   }
 
   private static ProducerRecord<byte[], byte[]> stamp(
-      int i, StampCodec codec, StampKind kind, long term, String writer) {
+      int i, Stamps codec, StampKind kind, long term, String writer) {
     ProducerRecord<byte[], byte[]> r =
-        record(i, codec.key(kind), codec.encodeStamp(kind, term, 0, writer, T0 + i));
-    r.headers().add(new RecordHeader(StampCodec.VTP_HEADER, codec.vtpHeaderValue()));
+        record(i, kind.key(), codec.encode(kind, term, 0, writer, T0 + i));
+    r.headers().add(new RecordHeader(EnvelopeCodec.VTP_HEADER, EnvelopeCodec.vtpHeaderValue()));
     return r;
   }
 

@@ -4,8 +4,13 @@ import static org.testng.Assert.assertEquals;
 import static org.testng.Assert.assertFalse;
 import static org.testng.Assert.assertTrue;
 
-import io.handoff.stamp.StampCodec;
+import io.handoff.codec.Envelope;
+import io.handoff.codec.EnvelopeCodec;
+import io.handoff.codec.ProducerMetadata;
+import io.handoff.codec.Put;
+import io.handoff.codec.RecordKeys;
 import io.handoff.stamp.StampKind;
+import io.handoff.stamp.Stamps;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -77,7 +82,7 @@ public class StampCommandTest {
         new String(HexFormat.of().parseHex(lines.get(2).substring(5)), StandardCharsets.UTF_8);
     assertTrue(vtp.startsWith("{") && vtp.contains("\"KafkaMessageEnvelope\""), vtp);
     byte[] value = HexFormat.of().parseHex(lines.get(1).substring(7));
-    assertEquals(value, new StampCodec().encodeStamp(StampKind.STEP_DOWN, 5, 0, "w", 0));
+    assertEquals(value, new Stamps().encode(StampKind.STEP_DOWN, 5, 0, "w", 0));
   }
 
   @Test
@@ -125,7 +130,9 @@ public class StampCommandTest {
             .fields();
     long after = System.currentTimeMillis();
     long ts =
-        new StampCodec().decode(HexFormat.of().parseHex(encoded.get("value"))).messageTimestamp();
+        EnvelopeCodec.decode(HexFormat.of().parseHex(encoded.get("value")))
+            .producerMetadata()
+            .messageTimestamp();
     assertTrue(ts >= before && ts <= after, ts + " not in [" + before + ", " + after + "]");
   }
 
@@ -143,16 +150,16 @@ public class StampCommandTest {
 
   @Test
   public void decodeNamesOtherKindsByKeyAndPayload() {
-    StampCodec codec = new StampCodec();
+    Stamps codec = new Stamps();
     HexFormat hex = HexFormat.of();
     Map<String, String> dol =
         run(
                 "stamp",
                 "decode",
                 "--key",
-                hex.formatHex(codec.key(StampKind.DECLARATION_OF_LEADERSHIP)),
+                hex.formatHex(StampKind.DECLARATION_OF_LEADERSHIP.key()),
                 "--value",
-                hex.formatHex(codec.encodeStamp(StampKind.DECLARATION_OF_LEADERSHIP, 9, 1, "b", 5)))
+                hex.formatHex(codec.encode(StampKind.DECLARATION_OF_LEADERSHIP, 9, 1, "b", 5)))
             .fields();
     assertEquals(dol.get("kind"), "DOL");
     assertEquals(dol.get("termId"), "9");
@@ -164,9 +171,14 @@ public class StampCommandTest {
             "stamp",
             "decode",
             "--key",
-            hex.formatHex(StampCodec.dataKey(new byte[] {7})),
+            hex.formatHex(RecordKeys.dataKey(new byte[] {7})),
             "--value",
-            hex.formatHex(codec.encodePut(guid, 2, 3, 4, new byte[] {(byte) 0xab}, 12, -1, null)));
+            hex.formatHex(
+                EnvelopeCodec.encode(
+                    Envelope.of(
+                        ProducerMetadata.of(guid, 2, 3, 4),
+                        Put.of(new byte[] {(byte) 0xab}, 12),
+                        null))));
     assertEquals(put.code(), 0, put.err());
     Map<String, String> f = put.fields();
     assertEquals(f.get("kind"), "DATA");
@@ -186,7 +198,7 @@ public class StampCommandTest {
             "--key",
             "0x" + STEP_DOWN_KEY_HEX.toUpperCase(),
             "--value",
-            hex.formatHex(codec.encodeStamp(StampKind.HEARTBEAT, 1, 0, "h", 0)));
+            hex.formatHex(codec.encode(StampKind.HEARTBEAT, 1, 0, "h", 0)));
     assertEquals(upper.fields().get("kind"), "STEP_DOWN_STAMP", "the key decides, not the payload");
   }
 

@@ -2,6 +2,13 @@ package io.handoff.host;
 
 import static java.util.Objects.requireNonNull;
 
+import io.handoff.codec.Envelope;
+import io.handoff.codec.EnvelopeCodec;
+import io.handoff.codec.EnvelopeSummary;
+import io.handoff.codec.LeaderMetadata;
+import io.handoff.codec.ProducerMetadata;
+import io.handoff.codec.Put;
+import io.handoff.codec.RecordKeys;
 import io.handoff.spi.EmitOutcome;
 import io.handoff.spi.HandoffMetrics;
 import io.handoff.spi.HandoffSettings;
@@ -14,11 +21,10 @@ import io.handoff.spi.LeadershipHandoffObserver;
 import io.handoff.spi.LeadershipHandoffs;
 import io.handoff.spi.StepDown;
 import io.handoff.spi.WriteBarrier;
-import io.handoff.stamp.DecodedEnvelope;
 import io.handoff.stamp.SendTracker;
-import io.handoff.stamp.StampCodec;
 import io.handoff.stamp.StampKind;
 import io.handoff.stamp.StampRecords;
+import io.handoff.stamp.Stamps;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -208,9 +214,9 @@ public final class ReferenceReplica implements AutoCloseable {
   private final LeadershipHandoffEmitter emitter;
   private final LeadershipHandoffObserver observer;
   private final LeaderTerms terms;
-  private final StampCodec codec = new StampCodec();
+  private final Stamps stamps = new Stamps();
   private final StampRecords records = new StampRecords();
-  private final byte[] vtpHeader = codec.vtpHeaderValue();
+  private final byte[] vtpHeader = EnvelopeCodec.vtpHeaderValue();
   private final byte[] producerGuid = guidOf(UUID.randomUUID());
   private final KafkaProducer<byte[], byte[]> producer;
   private final SendTracker sends;
@@ -396,14 +402,14 @@ public final class ReferenceReplica implements AutoCloseable {
 
   private void writeDeclaration(int partition, long term, Promotion promotion) {
     byte[] value =
-        codec.encodeStamp(
+        stamps.encode(
             StampKind.DECLARATION_OF_LEADERSHIP,
             term,
             config.clusterId(),
             config.replicaId(),
             System.currentTimeMillis());
     RecordHeaders headers = new RecordHeaders();
-    headers.add(StampCodec.VTP_HEADER, vtpHeader);
+    headers.add(EnvelopeCodec.VTP_HEADER, vtpHeader);
     sends.send(
         new ProducerRecord<>(
             config.topic(),
@@ -528,17 +534,13 @@ public final class ReferenceReplica implements AutoCloseable {
     List<CompletableFuture<Long>> offsets = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
       int seq = sequences.merge(partition, 1, Integer::sum);
-      byte[] key = StampCodec.dataKey(("key-" + seq).getBytes(StandardCharsets.UTF_8));
+      byte[] key = RecordKeys.dataKey(("key-" + seq).getBytes(StandardCharsets.UTF_8));
       byte[] value =
-          codec.encodePut(
-              producerGuid,
-              1,
-              seq,
-              System.currentTimeMillis(),
-              ("value-" + seq).getBytes(StandardCharsets.UTF_8),
-              DATA_SCHEMA_ID,
-              term,
-              config.replicaId());
+          EnvelopeCodec.encode(
+              Envelope.of(
+                  ProducerMetadata.of(producerGuid, 1, seq, System.currentTimeMillis()),
+                  Put.of(("value-" + seq).getBytes(StandardCharsets.UTF_8), DATA_SCHEMA_ID),
+                  LeaderMetadata.of(config.replicaId(), term)));
       CompletableFuture<Long> offset = new CompletableFuture<>();
       sends.send(
           new ProducerRecord<>(config.topic(), partition, key, value),
@@ -607,13 +609,13 @@ public final class ReferenceReplica implements AutoCloseable {
 
   private void observe(ConsumerRecord<byte[], byte[]> r) {
     int partition = r.partition();
-    DecodedEnvelope envelope = records.observe(observer, r);
+    EnvelopeSummary envelope = records.observe(observer, r);
     recordsObserved++;
     long myTerm = terms.termOf(partition);
     boolean own =
         envelope != null
             && myTerm > 0
-            && config.replicaId().equals(envelope.hostName())
+            && config.replicaId().equals(envelope.writerId())
             && (envelope.term() == myTerm || envelope.term() == LeaderTerms.NOT_LEADER);
     if (!own) {
       lastOtherRecordAt.put(partition, System.nanoTime());

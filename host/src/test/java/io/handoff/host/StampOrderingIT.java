@@ -3,6 +3,13 @@ package io.handoff.host;
 import static org.testng.Assert.assertEquals;
 import static org.testng.Assert.assertTrue;
 
+import io.handoff.codec.Envelope;
+import io.handoff.codec.EnvelopeCodec;
+import io.handoff.codec.EnvelopeSummary;
+import io.handoff.codec.LeaderMetadata;
+import io.handoff.codec.ProducerMetadata;
+import io.handoff.codec.Put;
+import io.handoff.codec.RecordKeys;
 import io.handoff.embedded.EmbeddedKafkaCluster;
 import io.handoff.spi.EmitOutcome;
 import io.handoff.spi.EmitStatus;
@@ -10,12 +17,11 @@ import io.handoff.spi.HandoffMetrics;
 import io.handoff.spi.HandoffSettings;
 import io.handoff.spi.LeadershipHandoffEmitter;
 import io.handoff.spi.StepDown;
-import io.handoff.stamp.DecodedEnvelope;
 import io.handoff.stamp.KafkaStampEmitter;
 import io.handoff.stamp.SendTracker;
-import io.handoff.stamp.StampCodec;
 import io.handoff.stamp.StampKeys;
 import io.handoff.stamp.StampKind;
+import io.handoff.stamp.Stamps;
 import io.handoff.testsupport.PartitionReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -66,7 +72,7 @@ public class StampOrderingIT {
       LINGERS_MS.length * BURSTS.length * (2 * TRIALS_PER_CASE + UNORDERED_TRIALS)
           + 2 * RESTART_TRIALS;
 
-  private final StampCodec codec = new StampCodec();
+  private final Stamps codec = new Stamps();
   private EmbeddedKafkaCluster kafka;
   private int nextPartition;
 
@@ -142,18 +148,22 @@ public class StampOrderingIT {
       byte[] guid = new byte[16];
       guid[0] = (byte) partition;
       for (int i = 0; i < burst; i++) {
-        byte[] key = StampCodec.dataKey(("k" + i).getBytes(StandardCharsets.UTF_8));
+        byte[] key = RecordKeys.dataKey(("k" + i).getBytes(StandardCharsets.UTF_8));
         byte[] value =
-            codec.encodePut(guid, 1, i, System.currentTimeMillis(), new byte[64], 1, -1, host);
+            EnvelopeCodec.encode(
+                Envelope.of(
+                    ProducerMetadata.of(guid, 1, i, System.currentTimeMillis()),
+                    Put.of(new byte[64], 1),
+                    LeaderMetadata.of(host, -1)));
         sends.send(new ProducerRecord<>(TOPIC, partition, key, value), null);
       }
       betweenDataAndStamp.run();
       if (wiring == Wiring.UNORDERED) {
         byte[] stamp =
-            codec.encodeStamp(
+            codec.encode(
                 StampKind.STEP_DOWN, 1_000 + partition, 0, host, System.currentTimeMillis());
         RecordHeaders headers = new RecordHeaders();
-        headers.add(StampCodec.VTP_HEADER, codec.vtpHeaderValue());
+        headers.add(EnvelopeCodec.VTP_HEADER, EnvelopeCodec.vtpHeaderValue());
         unorderedStamps
             .send(
                 new ProducerRecord<>(
@@ -310,8 +320,8 @@ public class StampOrderingIT {
         after.putIfAbsent(r.partition(), 0);
         continue;
       }
-      DecodedEnvelope e = codec.decodeRecord(r.key(), r.value());
-      if (stampSeen.getOrDefault(r.partition(), false) && leader.equals(e.hostName())) {
+      EnvelopeSummary e = EnvelopeCodec.summarize(r.value());
+      if (stampSeen.getOrDefault(r.partition(), false) && leader.equals(e.writerId())) {
         after.merge(r.partition(), 1, Integer::sum);
       }
     }

@@ -1,5 +1,6 @@
 package io.handoff.stamp;
 
+import io.handoff.codec.RecordKeys;
 import java.util.Arrays;
 
 /**
@@ -46,7 +47,7 @@ public final class StampKeys {
   public static StampKind kindOf(byte[] key) {
     if (key == null
         || key.length != StampKind.KEY_LENGTH
-        || key[0] != StampKind.CONTROL_MESSAGE_KEY_HEADER) {
+        || key[0] != RecordKeys.CONTROL_MESSAGE_KEY_HEADER) {
       return null;
     }
     if (Arrays.equals(STEP_DOWN_KEY, key)) {

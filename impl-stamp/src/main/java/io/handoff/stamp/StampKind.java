@@ -1,5 +1,7 @@
 package io.handoff.stamp;
 
+import io.handoff.codec.ProducerMetadata;
+import io.handoff.codec.RecordKeys;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -23,14 +25,8 @@ public enum StampKind {
   /** The leader's periodic heartbeat. */
   HEARTBEAT("heartbeatControlMessage");
 
-  /** Length of a producer GUID in bytes. */
-  public static final int GUID_LENGTH = 16;
-
   /** Length of a control-stamp key in bytes: header byte, GUID, segment, sequence. */
-  public static final int KEY_LENGTH = 1 + GUID_LENGTH + 4 + 4;
-
-  /** Key header byte of a control message. */
-  public static final byte CONTROL_MESSAGE_KEY_HEADER = 2;
+  public static final int KEY_LENGTH = 1 + ProducerMetadata.GUID_LENGTH + 4 + 4;
 
   private final String uuidName;
   private final UUID uuid;
@@ -41,12 +37,16 @@ public enum StampKind {
     this.uuidName = uuidName;
     this.uuid = UUID.nameUUIDFromBytes(uuidName.getBytes(StandardCharsets.UTF_8));
     this.guid =
-        ByteBuffer.allocate(GUID_LENGTH)
+        ByteBuffer.allocate(ProducerMetadata.GUID_LENGTH)
             .putLong(uuid.getMostSignificantBits())
             .putLong(uuid.getLeastSignificantBits())
             .array();
     // header, GUID, segment 0, sequence 0: the trailing eight bytes stay zero.
-    this.key = ByteBuffer.allocate(KEY_LENGTH).put(CONTROL_MESSAGE_KEY_HEADER).put(guid).array();
+    this.key =
+        ByteBuffer.allocate(KEY_LENGTH)
+            .put(RecordKeys.CONTROL_MESSAGE_KEY_HEADER)
+            .put(guid)
+            .array();
   }
 
   /** The name the GUID is derived from, e.g. {@code leaderStepDownStampControlMessage}. */

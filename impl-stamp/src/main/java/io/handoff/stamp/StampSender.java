@@ -1,5 +1,6 @@
 package io.handoff.stamp;
 
+import io.handoff.codec.EnvelopeCodec;
 import io.handoff.spi.EmitStatus;
 import io.handoff.spi.StepDown;
 import io.handoff.spi.WriteBarrier;
@@ -30,8 +31,8 @@ final class StampSender {
   static final int MAX_KNOWN_TOPICS = 4_096;
 
   private final long ackTimeoutMs;
-  private final StampCodec codec = new StampCodec();
-  private final byte[] vtpHeader = codec.vtpHeaderValue();
+  private final Stamps stamps = new Stamps();
+  private final byte[] vtpHeader = EnvelopeCodec.vtpHeaderValue();
 
   /** Topic -> partitions known to exist (at least), from prepare() and acknowledged stamps. */
   private final Map<String, Integer> knownPartitions =
@@ -303,10 +304,9 @@ final class StampSender {
     batch.waitingFor("the producer to accept the stamp of " + s.topicPartition());
     long now = System.currentTimeMillis();
     byte[] value =
-        codec.encodeStamp(
-            StampKind.STEP_DOWN, s.leaderTerm(), s.localClusterId(), s.writerId(), now);
+        stamps.encode(StampKind.STEP_DOWN, s.leaderTerm(), s.localClusterId(), s.writerId(), now);
     RecordHeaders headers = new RecordHeaders();
-    headers.add(StampCodec.VTP_HEADER, vtpHeader);
+    headers.add(EnvelopeCodec.VTP_HEADER, vtpHeader);
     ProducerRecord<byte[], byte[]> record =
         new ProducerRecord<>(topic, s.partition(), now, StampKind.STEP_DOWN.key(), value, headers);
     batch.handedOver(

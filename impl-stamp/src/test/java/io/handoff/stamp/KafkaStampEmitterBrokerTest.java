@@ -5,6 +5,10 @@ import static org.testng.Assert.assertFalse;
 import static org.testng.Assert.assertNotNull;
 import static org.testng.Assert.assertTrue;
 
+import io.handoff.codec.ControlMessage;
+import io.handoff.codec.Envelope;
+import io.handoff.codec.EnvelopeCodec;
+import io.handoff.codec.StartOfSegment;
 import io.handoff.embedded.EmbeddedKafkaCluster;
 import io.handoff.spi.CountingHandoffMetrics;
 import io.handoff.spi.EmitOutcome;
@@ -183,29 +187,35 @@ public class KafkaStampEmitterBrokerTest {
     Schema headerSchema =
         new Schema.Parser().parse(new String(vtp.value(), StandardCharsets.UTF_8));
     assertEquals(
-        headerSchema, StampCodec.envelopeSchema(), "vtp carries the writer's envelope schema");
+        headerSchema,
+        new Schema.Parser()
+            .parse(new String(EnvelopeCodec.vtpHeaderValue(), StandardCharsets.UTF_8)),
+        "vtp carries the writer's envelope schema");
 
     assertEquals(r.value()[0], (byte) 23, "magic byte");
     assertEquals(r.value()[1], (byte) 14, "protocol version");
-    DecodedEnvelope e = new StampCodec().decode(r.value());
+    Envelope e = EnvelopeCodec.decode(r.value());
     assertEquals(e.messageType(), 2);
-    assertEquals(e.producerGuid(), StampKind.STEP_DOWN.guid());
-    assertEquals(e.segmentNumber(), 0);
-    assertEquals(e.messageSequenceNumber(), 0);
+    assertEquals(e.producerMetadata().producerGuid(), StampKind.STEP_DOWN.guid());
+    assertEquals(e.producerMetadata().segmentNumber(), 0);
+    assertEquals(e.producerMetadata().messageSequenceNumber(), 0);
     assertTrue(
-        e.messageTimestamp() >= before && e.messageTimestamp() <= after, "wall clock at send time");
-    assertEquals(e.logicalTimestamp(), -1);
-    assertEquals(e.controlMessageType(), 2);
-    assertTrue(e.debugInfo().isEmpty());
-    assertEquals(e.checksumType(), 0);
-    assertTrue(e.upcomingAggregates().isEmpty());
-    assertTrue(e.hasLeaderMetadataFooter());
-    assertEquals(e.hostName(), "host-a.example:1234");
-    assertEquals(e.upstreamOffset(), -1);
-    assertEquals(e.upstreamKafkaClusterId(), 3);
-    assertEquals(e.upstreamPubSubPosition(), new byte[] {0x22, 0x01, 0x03, 0x00});
-    assertEquals(e.termId(), 1_764_000_000_001L);
-    assertEquals(e.upstreamMessageTimestamp(), -1);
+        e.producerMetadata().messageTimestamp() >= before
+            && e.producerMetadata().messageTimestamp() <= after,
+        "wall clock at send time");
+    assertEquals(e.producerMetadata().logicalTimestamp(), -1);
+    assertEquals(((ControlMessage) e.payload()).controlMessageType(), 2);
+    assertTrue(((ControlMessage) e.payload()).debugInfo().isEmpty());
+    assertEquals(((StartOfSegment) ((ControlMessage) e.payload()).body()).checksumType(), 0);
+    assertTrue(
+        ((StartOfSegment) ((ControlMessage) e.payload()).body()).upcomingAggregates().isEmpty());
+    assertTrue(e.hasLeaderMetadata());
+    assertEquals(e.writerId(), "host-a.example:1234");
+    assertEquals(e.leaderMetadata().upstreamOffset(), -1);
+    assertEquals(e.leaderMetadata().upstreamKafkaClusterId(), 3);
+    assertEquals(e.leaderMetadata().upstreamPubSubPosition(), new byte[] {0x22, 0x01, 0x03, 0x00});
+    assertEquals(e.leaderMetadata().termId(), 1_764_000_000_001L);
+    assertEquals(e.leaderMetadata().upstreamMessageTimestamp(), -1);
   }
 
   @Test
@@ -236,13 +246,12 @@ public class KafkaStampEmitterBrokerTest {
     outcomes.forEach(o -> assertEquals(o.status(), EmitStatus.ACKED, o.toString()));
 
     Map<Integer, Integer> perPartition = new HashMap<>();
-    StampCodec codec = new StampCodec();
     for (ConsumerRecord<byte[], byte[]> r : readAll("store_v2", 200)) {
       if (!StampKeys.isStepDownKey(r.key())) {
         continue; // the host's record written after the emitter was closed
       }
       assertEquals(
-          codec.readTerm(r.value()),
+          EnvelopeCodec.readTerm(r.value()),
           1_000 + r.partition(),
           "the stamp carries its own partition's term");
       perPartition.merge(r.partition(), 1, Integer::sum);
@@ -454,7 +463,7 @@ public class KafkaStampEmitterBrokerTest {
     assertEquals(
         keysOf(topic, 1, 0), List.of("data-0", "STAMP"), "the refused stamp is not on the topic");
     assertEquals(
-        new StampCodec().readTerm(records.get(1).value()),
+        EnvelopeCodec.readTerm(records.get(1).value()),
         4_647,
         "only the stamp written after clear()");
   }

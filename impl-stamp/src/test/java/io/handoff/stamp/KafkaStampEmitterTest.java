@@ -17,6 +17,8 @@ import static org.testng.Assert.assertSame;
 import static org.testng.Assert.assertTrue;
 import static org.testng.Assert.expectThrows;
 
+import io.handoff.codec.Envelope;
+import io.handoff.codec.EnvelopeCodec;
 import io.handoff.spi.CountingHandoffMetrics;
 import io.handoff.spi.EmitOutcome;
 import io.handoff.spi.EmitStatus;
@@ -158,13 +160,15 @@ public class KafkaStampEmitterTest {
     assertEquals(r.topic(), "store_v3");
     assertEquals(r.partition(), Integer.valueOf(2));
     assertEquals(r.key(), StampKeys.stepDownKey());
-    assertEquals(r.headers().lastHeader("vtp").value(), new StampCodec().vtpHeaderValue());
-    DecodedEnvelope e = new StampCodec().decode(r.value());
+    assertEquals(r.headers().lastHeader("vtp").value(), EnvelopeCodec.vtpHeaderValue());
+    Envelope e = EnvelopeCodec.decode(r.value());
     assertEquals(e.term(), 1_700_000_000_123L);
-    assertEquals(e.hostName(), "host-a");
-    assertEquals(e.upstreamKafkaClusterId(), 7);
+    assertEquals(e.writerId(), "host-a");
+    assertEquals(e.leaderMetadata().upstreamKafkaClusterId(), 7);
     assertEquals(
-        e.messageTimestamp(), r.timestamp().longValue(), "record and envelope share the send time");
+        e.producerMetadata().messageTimestamp(),
+        r.timestamp().longValue(),
+        "record and envelope share the send time");
   }
 
   @Test

@@ -8,6 +8,7 @@ import static org.testng.Assert.assertNull;
 import static org.testng.Assert.assertSame;
 import static org.testng.Assert.assertTrue;
 
+import io.handoff.codec.RecordKeys;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -28,7 +29,6 @@ public class StampKeysTest {
   public void stepDownKeyIsTheGoldenKey() {
     assertEquals(hex(StampKind.STEP_DOWN.key()), STEP_DOWN_KEY_HEX);
     assertEquals(hex(StampKeys.stepDownKey()), STEP_DOWN_KEY_HEX);
-    assertEquals(hex(new StampCodec().key(StampKind.STEP_DOWN)), STEP_DOWN_KEY_HEX);
     assertEquals(hex(StampKind.STEP_DOWN.guid()), STEP_DOWN_GUID_HEX);
   }
 
@@ -117,11 +117,11 @@ public class StampKeysTest {
       {"null", null},
       {"empty", new byte[0]},
       {
-        "data key of the user key 'abc'", StampCodec.dataKey("abc".getBytes(StandardCharsets.UTF_8))
+        "data key of the user key 'abc'", RecordKeys.dataKey("abc".getBytes(StandardCharsets.UTF_8))
       },
       {
         "data key of the step-down GUID",
-        StampCodec.dataKey(hex(STEP_DOWN_GUID_HEX + "0000000000000000"))
+        RecordKeys.dataKey(hex(STEP_DOWN_GUID_HEX + "0000000000000000"))
       },
       {"24-byte prefix of the step-down key", Arrays.copyOf(stepDown, 24)},
       {"step-down key without its header byte", Arrays.copyOfRange(stepDown, 1, 25)},
@@ -162,7 +162,7 @@ public class StampKeysTest {
 
   @Test
   public void dataKeyPrependsHeaderZero() {
-    assertEquals(hex(StampCodec.dataKey(hex("0102ff"))), "000102ff");
-    assertEquals(hex(StampCodec.dataKey(new byte[0])), "00");
+    assertEquals(hex(RecordKeys.dataKey(hex("0102ff"))), "000102ff");
+    assertEquals(hex(RecordKeys.dataKey(new byte[0])), "00");
   }
 }

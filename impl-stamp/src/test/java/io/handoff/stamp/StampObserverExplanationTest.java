@@ -50,7 +50,7 @@ public class StampObserverExplanationTest {
 
   private static final int P = 5;
   private static final long FIRST = 7_000;
-  private static final StampCodec CODEC = new StampCodec();
+  private static final Stamps CODEC = new Stamps();
   private static final byte[] GUID = HandWriter.hex("00112233445566778899aabbccddeeff");
   private static final long TS = 1_700_000_000_000L;
 
@@ -65,7 +65,7 @@ public class StampObserverExplanationTest {
     }
 
     private static byte[] stampValue(StampKind kind, String writer, long term) {
-      return CODEC.encodeStamp(kind, term, 0, writer, TS);
+      return CODEC.encode(kind, term, 0, writer, TS);
     }
 
     long dol(String writer, long term) {
@@ -90,14 +90,16 @@ public class StampObserverExplanationTest {
     /** A put with a term, or (writer null) without a leader metadata footer at all. */
     long data(String writer, long term) {
       byte[] value =
-          CODEC.encodePut(GUID, 0, records.size(), TS, "v".getBytes(UTF_8), 1, term, writer);
+          EnvelopeValues.encodePut(
+              GUID, 0, records.size(), TS, "v".getBytes(UTF_8), 1, term, writer);
       return append(StampObserverFixtures.DATA_KEY.clone(), value);
     }
 
     /** A put of a newer writer, whose envelope version this codec does not know. */
     long newerEnvelope(String writer) {
       byte[] value =
-          CODEC.encodePut(GUID, 0, records.size(), TS, "v".getBytes(UTF_8), 1, NO_TERM, writer);
+          EnvelopeValues.encodePut(
+              GUID, 0, records.size(), TS, "v".getBytes(UTF_8), 1, NO_TERM, writer);
       value[1] = 15;
       return append(StampObserverFixtures.DATA_KEY.clone(), value);
     }
@@ -109,7 +111,8 @@ public class StampObserverExplanationTest {
     /** A step-down key on a put of {@code writer}: forged or corrupt, never a stamp. */
     long stampKeyOnAPut(String writer) {
       byte[] value =
-          CODEC.encodePut(GUID, 0, records.size(), TS, "v".getBytes(UTF_8), 1, NO_TERM, writer);
+          EnvelopeValues.encodePut(
+              GUID, 0, records.size(), TS, "v".getBytes(UTF_8), 1, NO_TERM, writer);
       return append(StampKeys.stepDownKey(), value);
     }
 

@@ -2,6 +2,8 @@ package io.handoff.stamp;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import io.handoff.codec.ProducerMetadata;
+import io.handoff.codec.RecordKeys;
 import io.handoff.spi.HandoffEngine;
 import io.handoff.spi.HandoffMetrics;
 import io.handoff.spi.HandoffSettings;
@@ -28,15 +30,15 @@ final class StampObserverFixtures {
   static final String TOPIC = "store_v7";
 
   /** A data key: header byte 0, then a user key. */
-  static final byte[] DATA_KEY = StampCodec.dataKey("user-key-42".getBytes(UTF_8));
+  static final byte[] DATA_KEY = RecordKeys.dataKey("user-key-42".getBytes(UTF_8));
 
   /** A control key of no stamp kind: header byte 2, a random (but fixed) GUID, 8 zero bytes. */
   static final byte[] OTHER_CONTROL_KEY = controlKey(new Random(0x5EED_C0DEL));
 
   static byte[] controlKey(Random random) {
     byte[] key = new byte[StampKind.KEY_LENGTH];
-    key[0] = StampKind.CONTROL_MESSAGE_KEY_HEADER;
-    byte[] guid = new byte[StampKind.GUID_LENGTH];
+    key[0] = RecordKeys.CONTROL_MESSAGE_KEY_HEADER;
+    byte[] guid = new byte[ProducerMetadata.GUID_LENGTH];
     random.nextBytes(guid);
     System.arraycopy(guid, 0, key, 1, guid.length);
     // bytes 17..24 (segment and sequence) stay zero

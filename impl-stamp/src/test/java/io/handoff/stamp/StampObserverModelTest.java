@@ -67,7 +67,7 @@ public class StampObserverModelTest {
   private static final int MAX_TERM = 6;
 
   private static final long TS = 1_700_000_000_000L;
-  private static final StampCodec CODEC = new StampCodec();
+  private static final Stamps CODEC = new Stamps();
   private static final byte[] GUID = HandWriter.hex("00112233445566778899aabbccddeeff");
 
   /** One key array per kind, shared by every call: the observer must neither keep nor modify it. */
@@ -598,31 +598,32 @@ public class StampObserverModelTest {
               rec.kind() == Kind.DOL
                   ? StampKind.DECLARATION_OF_LEADERSHIP
                   : rec.kind() == Kind.STEP_DOWN ? StampKind.STEP_DOWN : StampKind.HEARTBEAT;
-          value = CODEC.encodeStamp(kind, term, 0, w, TS);
+          value = CODEC.encode(kind, term, 0, w, TS);
           break;
         case DATA:
           if (w == null && term != NO_TERM) {
             return null;
           }
-          value = CODEC.encodePut(GUID, 0, (int) offset, TS, "v".getBytes(UTF_8), 1, term, w);
+          value =
+              EnvelopeValues.encodePut(GUID, 0, (int) offset, TS, "v".getBytes(UTF_8), 1, term, w);
           break;
         case OTHER_CONTROL:
           if (w == null && term != NO_TERM) {
             return null;
           }
           value =
-              CODEC.encodeControl(
+              EnvelopeValues.encodeControl(
                   GUID,
                   0,
                   (int) offset,
                   TS,
-                  StampCodec.CONTROL_END_OF_PUSH,
-                  StampCodec.CONTROL_END_OF_PUSH,
+                  EnvelopeValues.END_OF_PUSH,
+                  EnvelopeValues.END_OF_PUSH,
                   term,
                   w);
           break;
         case UNDECODABLE:
-          value = CODEC.encodePut(GUID, 0, 0, TS, new byte[] {1}, 1, NO_TERM, "host-x");
+          value = EnvelopeValues.encodePut(GUID, 0, 0, TS, new byte[] {1}, 1, NO_TERM, "host-x");
           value[1] = 15; // a newer writer's envelope
           break;
         default:

@@ -14,6 +14,8 @@ import static org.testng.Assert.assertThrows;
 import static org.testng.Assert.assertTrue;
 import static org.testng.Assert.expectThrows;
 
+import io.handoff.codec.ChecksumType;
+import io.handoff.codec.EnvelopeSummary;
 import io.handoff.spi.CountingHandoffMetrics;
 import io.handoff.spi.HandoffMetrics;
 import io.handoff.spi.LeadershipHandoffObserver;
@@ -27,11 +29,11 @@ import org.testng.annotations.DataProvider;
 import org.testng.annotations.Test;
 
 /**
- * Raw Kafka records through {@link StampRecords#observe}: values encoded by {@link StampCodec} are
- * observed with the writer id and term of their leader metadata (Venice-style data: a writer id and
- * term -1), so the tenure rules hold on real bytes; a record that cannot be decoded is logged and
- * makes the current tenure unclean instead of being skipped; a record of another version topic is
- * refused.
+ * Raw Kafka records through {@link StampRecords#observe}: values encoded by {@link
+ * io.handoff.codec.EnvelopeCodec} are observed with the writer id and term of their leader metadata
+ * (Venice-style data: a writer id and term -1), so the tenure rules hold on real bytes; a record
+ * that cannot be decoded is logged and makes the current tenure unclean instead of being skipped; a
+ * record of another version topic is refused.
  */
 public class StampObserverRecordTest {
 
@@ -39,7 +41,7 @@ public class StampObserverRecordTest {
   private static final long TS = 1_700_000_000_000L;
   private static final byte[] GUID_A = HandWriter.hex("00112233445566778899aabbccddeeff");
   private static final byte[] GUID_Z = HandWriter.hex("ffeeddccbbaa99887766554433221100");
-  private static final StampCodec CODEC = new StampCodec();
+  private static final Stamps CODEC = new Stamps();
 
   private final StampRecords records = new StampRecords();
 
@@ -51,27 +53,23 @@ public class StampObserverRecordTest {
     return rec(
         offset,
         StampKeys.declarationOfLeadershipKey(),
-        CODEC.encodeStamp(StampKind.DECLARATION_OF_LEADERSHIP, term, 0, writer, TS));
+        CODEC.encode(StampKind.DECLARATION_OF_LEADERSHIP, term, 0, writer, TS));
   }
 
   private static ConsumerRecord<byte[], byte[]> stampRec(long offset, String writer, long term) {
     return rec(
-        offset,
-        StampKeys.stepDownKey(),
-        CODEC.encodeStamp(StampKind.STEP_DOWN, term, 0, writer, TS));
+        offset, StampKeys.stepDownKey(), CODEC.encode(StampKind.STEP_DOWN, term, 0, writer, TS));
   }
 
   private static ConsumerRecord<byte[], byte[]> heartbeatRec(
       long offset, String writer, long term) {
     return rec(
-        offset,
-        StampKeys.heartbeatKey(),
-        CODEC.encodeStamp(StampKind.HEARTBEAT, term, 0, writer, TS));
+        offset, StampKeys.heartbeatKey(), CODEC.encode(StampKind.HEARTBEAT, term, 0, writer, TS));
   }
 
   /** A put the way Venice's leaders write it: their host name, no term. */
   private static byte[] putValue(byte[] guid, String writer) {
-    return CODEC.encodePut(guid, 0, 1, TS, "v".getBytes(UTF_8), 1, -1L, writer);
+    return EnvelopeValues.encodePut(guid, 0, 1, TS, "v".getBytes(UTF_8), 1, -1L, writer);
   }
 
   private static ConsumerRecord<byte[], byte[]> dataRec(long offset, byte[] guid, String writer) {
@@ -98,8 +96,8 @@ public class StampObserverRecordTest {
     try (LogCapture log = StampObserverFixtures.ruleLogs()) {
       observeAll(o, cleanTenureOfA());
       assertFalse(o.canSkipInactivityWait(P, 7), "the reader's DoL is not read back yet");
-      DecodedEnvelope own = records.observe(o, dolRec(14, READER, 7));
-      assertEquals(own.hostName(), READER);
+      EnvelopeSummary own = records.observe(o, dolRec(14, READER, 7));
+      assertEquals(own.writerId(), READER);
       assertEquals(own.term(), 7L);
       assertTrue(o.canSkipInactivityWait(P, 7), "A's tenure was clean and closed by its stamp");
       // the reader's own Venice-style data, and a control message with its writer id and no term
@@ -110,13 +108,13 @@ public class StampObserverRecordTest {
               rec(
                   16,
                   StampObserverFixtures.OTHER_CONTROL_KEY.clone(),
-                  CODEC.encodeControl(
+                  EnvelopeValues.encodeControl(
                       GUID_Z,
                       0,
                       0,
                       TS,
-                      StampCodec.CONTROL_END_OF_PUSH,
-                      StampCodec.CONTROL_END_OF_PUSH,
+                      EnvelopeValues.END_OF_PUSH,
+                      EnvelopeValues.END_OF_PUSH,
                       -1L,
                       READER))));
       assertTrue(o.canSkipInactivityWait(P, 7), "the reader's own records");
@@ -141,11 +139,12 @@ public class StampObserverRecordTest {
   @Test
   public void dataWithoutLeaderMetadataIsAnUnknownWriter() {
     LeadershipHandoffObserver o = observer(HandoffMetrics.NOOP);
-    byte[] anonymous = CODEC.encodePut(GUID_A, 0, 1, TS, "v".getBytes(UTF_8), 1, -1L, null);
-    DecodedEnvelope e =
+    byte[] anonymous =
+        EnvelopeValues.encodePut(GUID_A, 0, 1, TS, "v".getBytes(UTF_8), 1, -1L, null);
+    EnvelopeSummary e =
         records.observe(o, rec(10, StampObserverFixtures.DATA_KEY.clone(), anonymous));
     assertNotNull(e, "a put without footer decodes");
-    assertNull(e.hostName());
+    assertNull(e.writerId());
     LeadershipHandoffObserver inside = observer(HandoffMetrics.NOOP);
     observeAll(inside, List.of(dolRec(10, A, 5), dataRec(11, GUID_A, A)));
     records.observe(inside, rec(12, StampObserverFixtures.DATA_KEY.clone(), anonymous));
@@ -157,8 +156,7 @@ public class StampObserverRecordTest {
   @Test
   public void aStampWithAnotherChecksumTypeIsStillAStamp() {
     LeadershipHandoffObserver o = observer(HandoffMetrics.NOOP);
-    byte[] crcStamp =
-        new StampCodec(StampCodec.CHECKSUM_CRC32).encodeStamp(StampKind.STEP_DOWN, 5, 0, A, TS);
+    byte[] crcStamp = new Stamps(ChecksumType.CRC32).encode(StampKind.STEP_DOWN, 5, 0, A, TS);
     observeAll(
         o,
         List.of(
@@ -170,7 +168,7 @@ public class StampObserverRecordTest {
 
   @DataProvider(name = "undecodable")
   public Object[][] undecodable() {
-    byte[] stamp5 = CODEC.encodeStamp(StampKind.STEP_DOWN, 5, 0, A, TS);
+    byte[] stamp5 = CODEC.encode(StampKind.STEP_DOWN, 5, 0, A, TS);
     byte[] put = putValue(GUID_Z, Z);
     return new Object[][] {
       {"a put of envelope version 13", data(), withByte(put, 1, 13)},
@@ -190,13 +188,13 @@ public class StampObserverRecordTest {
       {
         "the step-down key on an EndOfPush",
         StampKeys.stepDownKey(),
-        CODEC.encodeControl(
+        EnvelopeValues.encodeControl(
             StampKind.STEP_DOWN.guid(),
             0,
             0,
             TS,
-            StampCodec.CONTROL_END_OF_PUSH,
-            StampCodec.CONTROL_END_OF_PUSH,
+            EnvelopeValues.END_OF_PUSH,
+            EnvelopeValues.END_OF_PUSH,
             5,
             A)
       },
@@ -220,7 +218,7 @@ public class StampObserverRecordTest {
     CountingHandoffMetrics metrics = new CountingHandoffMetrics();
     LeadershipHandoffObserver o = observer(metrics);
     observeAll(o, cleanTenureOfA());
-    DecodedEnvelope decoded;
+    EnvelopeSummary decoded;
     try (LogCapture log = StampObserverFixtures.ruleLogs()) {
       decoded = records.observe(o, rec(14, key, value));
       List<String> w = log.warnings(StampRecords.class);
@@ -304,14 +302,14 @@ public class StampObserverRecordTest {
               p,
               1,
               StampKeys.declarationOfLeadershipKey(),
-              CODEC.encodeStamp(StampKind.DECLARATION_OF_LEADERSHIP, 5, 0, A, TS)));
+              CODEC.encode(StampKind.DECLARATION_OF_LEADERSHIP, 5, 0, A, TS)));
       all.add(
           new ConsumerRecord<>(
               TOPIC,
               p,
               2,
               StampKeys.stepDownKey(),
-              CODEC.encodeStamp(StampKind.STEP_DOWN, 5, 0, A, TS)));
+              CODEC.encode(StampKind.STEP_DOWN, 5, 0, A, TS)));
     }
     all.add(new ConsumerRecord<>(TOPIC, 1, 3, StampKeys.stepDownKey(), null));
     for (int p = 0; p < 3; p++) {
@@ -321,7 +319,7 @@ public class StampObserverRecordTest {
               p,
               4,
               StampKeys.declarationOfLeadershipKey(),
-              CODEC.encodeStamp(StampKind.DECLARATION_OF_LEADERSHIP, 7, 0, READER, TS)));
+              CODEC.encode(StampKind.DECLARATION_OF_LEADERSHIP, 7, 0, READER, TS)));
     }
     all.forEach(r -> records.observe(o, r));
     assertTrue(o.canSkipInactivityWait(0, 7));

@@ -17,6 +17,7 @@ import static org.testng.Assert.assertFalse;
 import static org.testng.Assert.assertThrows;
 import static org.testng.Assert.assertTrue;
 
+import io.handoff.codec.RecordKeys;
 import io.handoff.spi.CountingHandoffMetrics;
 import io.handoff.spi.HandoffEngine;
 import io.handoff.spi.HandoffMetrics;
@@ -143,7 +144,7 @@ public class StampObserverRulesTest {
     lastByte[24] = 1; // sequence number 1: no stamp key
     byte[] longer = Arrays.copyOf(StampKeys.stepDownKey(), 26);
     byte[] dataHeader = StampKeys.stepDownKey();
-    dataHeader[0] = StampCodec.DATA_KEY_HEADER;
+    dataHeader[0] = RecordKeys.DATA_KEY_HEADER;
     for (byte[] almost : new byte[][] {lastByte, longer, dataHeader, StampKeys.heartbeatKey()}) {
       assertFalse(StampKeys.isStepDownKey(almost), HandWriter.hex(almost));
       LeadershipHandoffObserver o = observer(HandoffMetrics.NOOP);

@@ -13,6 +13,7 @@ import static org.testng.Assert.assertNull;
 import static org.testng.Assert.assertTrue;
 import static org.testng.Assert.expectThrows;
 
+import io.handoff.codec.RecordKeys;
 import io.handoff.spi.CountingHandoffMetrics;
 import io.handoff.spi.EmitOutcome;
 import io.handoff.spi.EmitStatus;
@@ -41,16 +42,16 @@ import org.testng.annotations.Test;
  * The sequences that let a new leader skip the inactivity wait unsafely under the first release's
  * rules, each now answered safely, through the public API a host uses: one observer and one {@link
  * LeaderTerms} per version topic, records as real {@link ConsumerRecord}s encoded by {@link
- * StampCodec} and fed through {@link StampRecords}, stamps written by {@link KafkaStampEmitter}.
- * Each test also runs the sequence without its unsafe ingredient and shows the fast path then
- * opens, so that the safe answer is owed to the rule and not to a sequence that could never cut.
- * Sequence 2 is made safe on the emit side (rule E1); one test pins that the log alone could not
- * have done it.
+ * io.handoff.codec.EnvelopeCodec} and fed through {@link StampRecords}, stamps written by {@link
+ * KafkaStampEmitter}. Each test also runs the sequence without its unsafe ingredient and shows the
+ * fast path then opens, so that the safe answer is owed to the rule and not to a sequence that
+ * could never cut. Sequence 2 is made safe on the emit side (rule E1); one test pins that the log
+ * alone could not have done it.
  */
 public class UnsafeSequencesTest {
 
   private static final long TS = 1_700_000_000_000L;
-  private static final StampCodec CODEC = new StampCodec();
+  private static final Stamps CODEC = new Stamps();
   private static final byte[] GUID_A = HandWriter.hex("00112233445566778899aabbccddeeff");
   private static final byte[] GUID_Z = HandWriter.hex("ffeeddccbbaa99887766554433221100");
   private static final HandoffSettings CONSUME =
@@ -80,19 +81,20 @@ public class UnsafeSequencesTest {
     Log dol(String writer, long term) {
       return append(
           StampKeys.declarationOfLeadershipKey(),
-          CODEC.encodeStamp(StampKind.DECLARATION_OF_LEADERSHIP, term, 0, writer, TS));
+          CODEC.encode(StampKind.DECLARATION_OF_LEADERSHIP, term, 0, writer, TS));
     }
 
     Log stamp(String writer, long term) {
       return append(
-          StampKeys.stepDownKey(), CODEC.encodeStamp(StampKind.STEP_DOWN, term, 0, writer, TS));
+          StampKeys.stepDownKey(), CODEC.encode(StampKind.STEP_DOWN, term, 0, writer, TS));
     }
 
     /** A put the way Venice's leaders write it: the writer's host name and no term. */
     Log put(byte[] guid, String writer) {
       return append(
-          StampCodec.dataKey("user-key".getBytes(UTF_8)),
-          CODEC.encodePut(guid, 0, written.size(), TS, "v".getBytes(UTF_8), 1, -1L, writer));
+          RecordKeys.dataKey("user-key".getBytes(UTF_8)),
+          EnvelopeValues.encodePut(
+              guid, 0, written.size(), TS, "v".getBytes(UTF_8), 1, -1L, writer));
     }
 
     /** Everything written so far, read by a replica whose observer is {@code o}, from offset 0. */
@@ -294,7 +296,8 @@ public class UnsafeSequencesTest {
     final String topic = "store_v7";
     final int p = 3;
     Log clean = new Log(topic, p).dol("host-5", 5).put(GUID_A, "host-5").stamp("host-5", 5);
-    byte[] goodPut = CODEC.encodePut(GUID_Z, 0, 1, TS, "v".getBytes(UTF_8), 1, -1L, "host-5");
+    byte[] goodPut =
+        EnvelopeValues.encodePut(GUID_Z, 0, 1, TS, "v".getBytes(UTF_8), 1, -1L, "host-5");
     byte[] v13 = goodPut.clone();
     v13[1] = 13;
     byte[] v15 = goodPut.clone();
@@ -305,7 +308,7 @@ public class UnsafeSequencesTest {
       CountingHandoffMetrics metrics = new CountingHandoffMetrics();
       LeadershipHandoffObserver o = clean.readBy(observer(topic, "host-7", metrics));
       ConsumerRecord<byte[], byte[]> bad =
-          new ConsumerRecord<>(topic, p, 3, StampCodec.dataKey(new byte[] {1}), after);
+          new ConsumerRecord<>(topic, p, 3, RecordKeys.dataKey(new byte[] {1}), after);
       try (LogCapture logs = StampObserverFixtures.ruleLogs()) {
         assertNull(records.observe(o, bad), what + " is reported as undecodable");
         assertTrue(
@@ -319,7 +322,7 @@ public class UnsafeSequencesTest {
               p,
               4,
               StampKeys.declarationOfLeadershipKey(),
-              CODEC.encodeStamp(StampKind.DECLARATION_OF_LEADERSHIP, 7, 0, "host-7", TS)));
+              CODEC.encode(StampKind.DECLARATION_OF_LEADERSHIP, 7, 0, "host-7", TS)));
       assertFalse(o.canSkipInactivityWait(p, 7), what + " after the stamp must keep the wait");
       assertEquals(metrics.uncleanTenure(), 1, what + " makes A's tenure unclean");
     }
@@ -349,8 +352,8 @@ public class UnsafeSequencesTest {
         log.copy()
             .dol("host-other", 7)
             .append(
-                StampCodec.dataKey("k".getBytes(UTF_8)),
-                CODEC.encodePut(GUID_Z, 0, 9, TS, "v".getBytes(UTF_8), 1, 7, "host-other"))
+                RecordKeys.dataKey("k".getBytes(UTF_8)),
+                EnvelopeValues.encodePut(GUID_Z, 0, 9, TS, "v".getBytes(UTF_8), 1, 7, "host-other"))
             .put(GUID_Z, "host-other");
     LeaderTerms terms = new LeaderTerms(topic);
     terms.promoted(p, 7);

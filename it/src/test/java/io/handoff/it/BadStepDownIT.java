@@ -10,6 +10,7 @@ import static org.testng.Assert.assertNotNull;
 import static org.testng.Assert.assertTrue;
 import static org.testng.Assert.expectThrows;
 
+import io.handoff.codec.EnvelopeCodec;
 import io.handoff.embedded.EmbeddedKafkaCluster;
 import io.handoff.spi.CountingHandoffMetrics;
 import io.handoff.spi.EmitOutcome;
@@ -20,7 +21,6 @@ import io.handoff.spi.LeaderTerms;
 import io.handoff.spi.LeadershipHandoffEmitter;
 import io.handoff.spi.LeadershipHandoffs;
 import io.handoff.spi.StepDown;
-import io.handoff.stamp.StampCodec;
 import io.handoff.stamp.StampKeys;
 import io.handoff.testsupport.PartitionReader;
 import java.util.Arrays;
@@ -453,7 +453,7 @@ public class BadStepDownIT {
     long stamps =
         records().stream()
             .filter(
-                r -> StampKeys.isStepDownKey(r.key()) && new StampCodec().readTerm(r.value()) == 21)
+                r -> StampKeys.isStepDownKey(r.key()) && EnvelopeCodec.readTerm(r.value()) == 21)
             .count();
     assertEquals(stamps, 1, "exactly the valid stamp landed");
   }
@@ -490,7 +490,7 @@ public class BadStepDownIT {
     long stamps =
         records().stream()
             .filter(
-                r -> StampKeys.isStepDownKey(r.key()) && new StampCodec().readTerm(r.value()) == 22)
+                r -> StampKeys.isStepDownKey(r.key()) && EnvelopeCodec.readTerm(r.value()) == 22)
             .count();
     // ACKED means on the partition; TIMED_OUT means "handed over, not confirmed in time": it may
     // have landed.

@@ -8,6 +8,13 @@ import static org.testng.Assert.expectThrows;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import io.handoff.codec.Envelope;
+import io.handoff.codec.EnvelopeCodec;
+import io.handoff.codec.EnvelopeSummary;
+import io.handoff.codec.LeaderMetadata;
+import io.handoff.codec.ProducerMetadata;
+import io.handoff.codec.Put;
+import io.handoff.codec.RecordKeys;
 import io.handoff.embedded.EmbeddedKafkaCluster;
 import io.handoff.host.Handover;
 import io.handoff.host.ReferenceReplica;
@@ -17,12 +24,11 @@ import io.handoff.spi.HandoffSettings;
 import io.handoff.spi.HandoverPath;
 import io.handoff.spi.LeadershipHandoffObserver;
 import io.handoff.spi.LeadershipHandoffs;
-import io.handoff.stamp.DecodedEnvelope;
-import io.handoff.stamp.StampCodec;
 import io.handoff.stamp.StampKeys;
 import io.handoff.stamp.StampKind;
 import io.handoff.stamp.StampObserver;
 import io.handoff.stamp.StampRecords;
+import io.handoff.stamp.Stamps;
 import io.handoff.testsupport.LogCapture;
 import io.handoff.testsupport.PartitionReader;
 import io.handoff.testsupport.SharedKafka;
@@ -63,7 +69,7 @@ public class CorruptRecordsIT {
   /** The reader whose observer decides, and the writer of every declaration it makes. */
   private static final String READER = "host-b";
 
-  private final StampCodec codec = new StampCodec();
+  private final Stamps codec = new Stamps();
   private final byte[] guidA = new byte[16];
   private final byte[] guidB = new byte[16];
   private int seq;
@@ -121,7 +127,7 @@ public class CorruptRecordsIT {
   // ------------------------------------------------------------------------------- the records
 
   private byte[] dataKey() {
-    return StampCodec.dataKey(("key-" + seq).getBytes(StandardCharsets.UTF_8));
+    return RecordKeys.dataKey(("key-" + seq).getBytes(StandardCharsets.UTF_8));
   }
 
   /**
@@ -129,19 +135,16 @@ public class CorruptRecordsIT {
    * write).
    */
   private byte[] put(String writer, long term) {
-    return codec.encodePut(
-        OLD_LEADER.equals(writer) ? guidA : guidB,
-        1,
-        ++seq,
-        System.currentTimeMillis(),
-        ("value-" + seq).getBytes(StandardCharsets.UTF_8),
-        1,
-        term,
-        writer);
+    return EnvelopeCodec.encode(
+        Envelope.of(
+            ProducerMetadata.of(
+                OLD_LEADER.equals(writer) ? guidA : guidB, 1, ++seq, System.currentTimeMillis()),
+            Put.of(("value-" + seq).getBytes(StandardCharsets.UTF_8), 1),
+            LeaderMetadata.of(writer, term)));
   }
 
   private byte[] stamp(StampKind kind, String writer, long term) {
-    return codec.encodeStamp(kind, term, 0, writer, System.currentTimeMillis());
+    return codec.encode(kind, term, 0, writer, System.currentTimeMillis());
   }
 
   private static byte[] with(byte[] value, int index, int b) {
@@ -196,7 +199,7 @@ public class CorruptRecordsIT {
         new Corruption("null key on a valid put", null, validPut),
         new Corruption(
             "valid step-down stamp plus one trailing byte", sd, concat(validStamp, (byte) 0)),
-        new Corruption("magic byte only", dataKey(), new byte[] {StampCodec.MAGIC_BYTE}),
+        new Corruption("magic byte only", dataKey(), new byte[] {EnvelopeCodec.MAGIC_BYTE}),
         new Corruption(
             "valid prefix, garbage body",
             dataKey(),
@@ -330,7 +333,7 @@ public class CorruptRecordsIT {
         String where = TOPIC + "-" + PARTITION + " offset " + r.offset();
         int warnsBefore = logs.events(Level.WARN, e -> true).size();
 
-        DecodedEnvelope decoded = stampRecords.observe(observer, r);
+        EnvelopeSummary decoded = stampRecords.observe(observer, r);
 
         boolean cut = observer.canSkipInactivityWait(PARTITION, step.readerTerm());
         List<ILoggingEvent> newWarns = logs.events(Level.WARN, e -> true);

@@ -13,6 +13,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
+import io.handoff.codec.EnvelopeCodec;
 import io.handoff.embedded.EmbeddedKafkaCluster;
 import io.handoff.spi.CountingHandoffMetrics;
 import io.handoff.spi.EmitOutcome;
@@ -23,7 +24,6 @@ import io.handoff.spi.HandoffSettings;
 import io.handoff.spi.LeadershipHandoffEmitter;
 import io.handoff.spi.LeadershipHandoffs;
 import io.handoff.spi.StepDown;
-import io.handoff.stamp.StampCodec;
 import io.handoff.stamp.StampKeys;
 import io.handoff.testsupport.LogCapture;
 import io.handoff.testsupport.PartitionReader;
@@ -242,8 +242,8 @@ public class SaslSecurityIT {
                     new AssertionError(
                         "no record at offset " + o.offset() + " of " + TOPIC + "-0"));
     assertTrue(StampKeys.isStepDownKey(stamp.key()));
-    assertEquals(new StampCodec().decode(stamp.value()).term(), 41L);
-    assertEquals(new StampCodec().decode(stamp.value()).hostName(), "host-sasl");
+    assertEquals(EnvelopeCodec.decode(stamp.value()).term(), 41L);
+    assertEquals(EnvelopeCodec.decode(stamp.value()).writerId(), "host-sasl");
 
     HandoffSettings settings = HandoffSettings.from(props);
     assertNoSecret("HandoffSettings.toString()", settings.toString(), secrets);

@@ -1,10 +1,11 @@
 package io.handoff.stamp.fault;
 
+import io.handoff.codec.Envelope;
+import io.handoff.codec.EnvelopeCodec;
 import io.handoff.spi.HandoffMetrics;
 import io.handoff.spi.HandoffSettings;
 import io.handoff.spi.WriteBarrier;
 import io.handoff.stamp.KafkaStampEmitter;
-import io.handoff.stamp.StampCodec;
 import io.handoff.stamp.StampProducerConfig;
 import io.handoff.testsupport.PartitionReader;
 import java.util.ArrayList;
@@ -141,19 +142,18 @@ final class FaultSupport {
    * call.
    */
   static List<Landed> readAll(String bootstrap, String topic, int partitions) {
-    StampCodec codec = new StampCodec();
     List<Landed> out = new ArrayList<>();
     for (ConsumerRecord<byte[], byte[]> r : PartitionReader.readAll(bootstrap, topic, partitions)) {
-      var e = codec.decode(r.value());
+      Envelope e = EnvelopeCodec.decode(r.value());
       out.add(
           new Landed(
               r.partition(),
               r.offset(),
-              e.termId(),
+              e.leaderMetadata().termId(),
               r.timestamp(),
               r.timestampType().toString(),
-              e.messageTimestamp(),
-              e.hostName()));
+              e.producerMetadata().messageTimestamp(),
+              e.writerId()));
     }
     return out;
   }

@@ -4,6 +4,7 @@ import static org.testng.Assert.assertEquals;
 import static org.testng.Assert.assertNotNull;
 import static org.testng.Assert.assertTrue;
 
+import io.handoff.codec.EnvelopeCodec;
 import io.handoff.embedded.EmbeddedKafkaCluster;
 import io.handoff.spi.CountingHandoffMetrics;
 import io.handoff.spi.EmitOutcome;
@@ -72,12 +73,11 @@ public class MetadataWaitIT {
    * completes.
    */
   public static final class Timing implements ProducerInterceptor<byte[], byte[]> {
-    private final io.handoff.stamp.StampCodec codec = new io.handoff.stamp.StampCodec();
     private final Map<String, Long> termByTopicPartition = new ConcurrentHashMap<>();
 
     @Override
     public ProducerRecord<byte[], byte[]> onSend(ProducerRecord<byte[], byte[]> record) {
-      long term = codec.readTerm(record.value());
+      long term = EnvelopeCodec.readTerm(record.value());
       SEND_CALLED.put(term, System.currentTimeMillis());
       termByTopicPartition.put(record.topic() + "-" + record.partition(), term);
       return record;

@@ -1,9 +1,11 @@
-package io.handoff.stamp;
+package io.handoff.codec;
 
-import io.handoff.stamp.StampCodecException.Reason;
+import io.handoff.codec.EnvelopeCodecException.Reason;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import org.apache.avro.Schema;
+import java.util.Map;
 
 /**
  * A bounds-checked reader of Avro binary encoding over one byte array.
@@ -12,8 +14,8 @@ import org.apache.avro.Schema;
  * most 5 bytes for an int and 10 for a long, length-prefixed bytes and strings, union indexes as
  * ints, array and map blocks, negative block counts followed by a block size), but it knows its
  * position: every length is checked against the bytes left before anything is allocated, and a
- * caller can tell whether the input was consumed exactly. Every failure is a {@link
- * StampCodecException} naming the field and the offset. Not thread-safe; one per decode.
+ * caller can tell whether the input was consumed exactly. Every failure is an {@link
+ * EnvelopeCodecException} naming the field and the offset. Not thread-safe; one per decode.
  */
 final class BodyCursor {
 
@@ -35,8 +37,8 @@ final class BodyCursor {
     return limit - pos;
   }
 
-  private StampCodecException truncated(String field, String part, long needed) {
-    return new StampCodecException(
+  private EnvelopeCodecException truncated(String field, String part, long needed) {
+    return new EnvelopeCodecException(
         Reason.TRUNCATED,
         "truncated body: "
             + field
@@ -49,7 +51,13 @@ final class BodyCursor {
             + (limit - pos)
             + " remain (value length "
             + limit
-            + ")");
+            + ")",
+        pos,
+        field);
+  }
+
+  private static EnvelopeCodecException malformed(String message, int at, String field) {
+    return new EnvelopeCodecException(Reason.MALFORMED, message, at, field);
   }
 
   private byte next(String field, String part) {
@@ -74,8 +82,8 @@ final class BodyCursor {
         return (n >>> 1) ^ -(n & 1);
       }
     }
-    throw new StampCodecException(
-        Reason.MALFORMED, "malformed int varint for " + field + part + " at offset " + start);
+    throw malformed(
+        "malformed int varint for " + field + part + " at offset " + start, start, field);
   }
 
   long readLong(String field) {
@@ -92,8 +100,8 @@ final class BodyCursor {
         return (n >>> 1) ^ -(n & 1);
       }
     }
-    throw new StampCodecException(
-        Reason.MALFORMED, "malformed long varint for " + field + part + " at offset " + start);
+    throw malformed(
+        "malformed long varint for " + field + part + " at offset " + start, start, field);
   }
 
   boolean readBoolean(String field) {
@@ -105,9 +113,8 @@ final class BodyCursor {
     if (b == 1) {
       return true;
     }
-    throw new StampCodecException(
-        Reason.MALFORMED,
-        "malformed boolean for " + field + " at offset " + at + ": byte " + (b & 0xff));
+    throw malformed(
+        "malformed boolean for " + field + " at offset " + at + ": byte " + (b & 0xff), at, field);
   }
 
   /** Reads a union branch index and checks it against the union's {@code branches}. */
@@ -115,7 +122,7 @@ final class BodyCursor {
     int at = pos;
     int index = readInt(union, " branch index");
     if (index < 0 || index >= branches) {
-      throw new StampCodecException(
+      throw new EnvelopeCodecException(
           Reason.UNKNOWN_UNION_BRANCH,
           "unknown union branch "
               + index
@@ -125,18 +132,20 @@ final class BodyCursor {
               + at
               + " (known branches 0.."
               + (branches - 1)
-              + ")");
+              + ")",
+          at,
+          union);
     }
     return index;
   }
 
   /** Reads the length of a bytes or string value and checks that many bytes remain. */
-  int readLength(String field) {
+  private int readLength(String field) {
     int at = pos;
     long length = readLong(field, " length");
     if (length < 0) {
-      throw new StampCodecException(
-          Reason.MALFORMED, "negative length " + length + " for " + field + " at offset " + at);
+      throw malformed(
+          "negative length " + length + " for " + field + " at offset " + at, at, field);
     }
     if (length > remaining()) {
       throw truncated(field, "", length);
@@ -152,20 +161,23 @@ final class BodyCursor {
     return out;
   }
 
+  /** Reads past a bytes or string value, checked as {@link #readBytes} checks it. */
+  void skipBytes(String field) {
+    int length = readLength(field); // not "pos += readLength(..)": that adds to the old pos
+    pos += length;
+  }
+
   String readString(String field) {
     int length = readLength(field);
-    String s = length == 0 ? "" : new String(buf, pos, length, StandardCharsets.UTF_8);
+    String s = new String(buf, pos, length, StandardCharsets.UTF_8);
     pos += length;
     return s;
   }
 
   byte[] readFixed(String field, int size) {
-    if (size > remaining()) {
-      throw truncated(field, " (fixed)", size);
-    }
+    skipFixed(field, size);
     byte[] out = new byte[size];
-    System.arraycopy(buf, pos, out, 0, size);
-    pos += size;
+    System.arraycopy(buf, pos - size, out, 0, size);
     return out;
   }
 
@@ -187,14 +199,13 @@ final class BodyCursor {
     long count = readLong(field, " block count");
     if (count < 0) {
       if (count == Long.MIN_VALUE) {
-        throw new StampCodecException(
-            Reason.MALFORMED, "malformed block count for " + field + " at offset " + at);
+        throw malformed("malformed block count for " + field + " at offset " + at, at, field);
       }
       count = -count;
       long size = readLong(field, " block size");
       if (size < 0) {
-        throw new StampCodecException(
-            Reason.MALFORMED, "negative block size " + size + " for " + field + " at offset " + at);
+        throw malformed(
+            "negative block size " + size + " for " + field + " at offset " + at, at, field);
       }
     }
     if (count > remaining()) {
@@ -203,84 +214,50 @@ final class BodyCursor {
     return count;
   }
 
-  /** Reads and discards one value of {@code schema}, validating it as it goes. */
-  void skip(Schema schema, String field) {
-    switch (schema.getType()) {
-      case NULL:
-        return;
-      case BOOLEAN:
-        readBoolean(field);
-        return;
-      case INT:
-        readInt(field);
-        return;
-      case LONG:
-        readLong(field);
-        return;
-      case FLOAT:
-        skipFixed(field, 4);
-        return;
-      case DOUBLE:
-        skipFixed(field, 8);
-        return;
-      case STRING:
-      case BYTES:
-        {
-          int length = readLength(field); // not "pos += readLength(..)": that adds to the old pos
-          pos += length;
-          return;
-        }
-      case FIXED:
-        skipFixed(field, schema.getFixedSize());
-        return;
-      case ENUM:
-        {
-          int at = pos;
-          int index = readInt(field);
-          if (index < 0 || index >= schema.getEnumSymbols().size()) {
-            throw new StampCodecException(
-                Reason.MALFORMED,
-                "enum index " + index + " out of range for " + field + " at offset " + at);
-          }
-          return;
-        }
-      case ARRAY:
-        {
-          String item = field + "[]";
-          for (long n = readBlockCount(field); n != 0; n = readBlockCount(field)) {
-            for (long i = 0; i < n; i++) {
-              skip(schema.getElementType(), item);
-            }
-          }
-          return;
-        }
-      case MAP:
-        {
-          String key = field + " key";
-          String item = field + "{}";
-          for (long n = readBlockCount(field); n != 0; n = readBlockCount(field)) {
-            for (long i = 0; i < n; i++) {
-              int length = readLength(key);
-              pos += length;
-              skip(schema.getValueType(), item);
-            }
-          }
-          return;
-        }
-      case UNION:
-        {
-          List<Schema> types = schema.getTypes();
-          int index = readIndex(field, types.size());
-          skip(types.get(index), field);
-          return;
-        }
-      case RECORD:
-        for (Schema.Field f : schema.getFields()) {
-          skip(f.schema(), field + "." + f.name());
-        }
-        return;
-      default:
-        throw new IllegalStateException("unexpected schema type " + schema.getType());
+  // ------------------------------------------------------------------- arrays and maps
+
+  /** A map of strings, in its order on the wire; {@code Map.of()} when empty. */
+  Map<String, String> readStringMap(String field) {
+    Map<String, String> map = null;
+    for (long n = readBlockCount(field); n != 0; n = readBlockCount(field)) {
+      if (map == null) {
+        map = new LinkedHashMap<>();
+      }
+      for (long i = 0; i < n; i++) {
+        String key = readString(field);
+        map.put(key, readString(field));
+      }
     }
+    return map == null ? Map.of() : map;
+  }
+
+  List<String> readStringArray(String field) {
+    List<String> list = new ArrayList<>();
+    for (long n = readBlockCount(field); n != 0; n = readBlockCount(field)) {
+      for (long i = 0; i < n; i++) {
+        list.add(readString(field));
+      }
+    }
+    return list;
+  }
+
+  List<Long> readLongArray(String field) {
+    List<Long> list = new ArrayList<>();
+    for (long n = readBlockCount(field); n != 0; n = readBlockCount(field)) {
+      for (long i = 0; i < n; i++) {
+        list.add(readLong(field));
+      }
+    }
+    return list;
+  }
+
+  List<byte[]> readBytesArray(String field) {
+    List<byte[]> list = new ArrayList<>();
+    for (long n = readBlockCount(field); n != 0; n = readBlockCount(field)) {
+      for (long i = 0; i < n; i++) {
+        list.add(readBytes(field));
+      }
+    }
+    return list;
   }
 }
