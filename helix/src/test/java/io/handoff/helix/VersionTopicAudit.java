@@ -1,7 +1,7 @@
 package io.handoff.helix;
 
-import io.handoff.stamp.DecodedEnvelope;
-import io.handoff.stamp.StampCodec;
+import io.handoff.codec.EnvelopeCodec;
+import io.handoff.codec.EnvelopeSummary;
 import io.handoff.stamp.StampKind;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,7 +36,6 @@ final class VersionTopicAudit {
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     List<Partition> result = new ArrayList<>();
-    StampCodec codec = new StampCodec();
     try (KafkaConsumer<byte[], byte[]> c =
         new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       for (int partition = 0; partition < partitions; partition++) {
@@ -52,8 +51,8 @@ final class VersionTopicAudit {
         int stamps = 0;
         while (c.position(tp) < end) {
           for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
-            DecodedEnvelope e = codec.decodeRecord(r.key(), r.value());
-            String writer = e.hostName();
+            EnvelopeSummary e = EnvelopeCodec.summarize(r.value());
+            String writer = e.writerId();
             if (Arrays.equals(r.key(), StampKind.DECLARATION_OF_LEADERSHIP.key())) {
               declarationOf.put(writer, r.offset());
               declarations++;

@@ -3,7 +3,7 @@ package io.handoff.stamp;
 import io.handoff.spi.LeadershipHandoffProvider;
 import io.handoff.tck.Capability;
 import io.handoff.tck.ObserverContract;
-import io.handoff.tck.RecordKeys;
+import io.handoff.tck.RuleKeys;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -24,7 +24,7 @@ public class StampObserverContractTest extends ObserverContract {
   }
 
   @Override
-  protected RecordKeys recordKeys() {
+  protected RuleKeys recordKeys() {
     return StampObserverFixtures.STAMP_KEYS;
   }
 }

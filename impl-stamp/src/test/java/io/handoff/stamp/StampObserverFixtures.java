@@ -10,8 +10,8 @@ import io.handoff.spi.HandoffSettings;
 import io.handoff.spi.LeadershipHandoffObserver;
 import io.handoff.spi.TenureTracker;
 import io.handoff.tck.ObserverRules;
-import io.handoff.tck.RecordKeys;
 import io.handoff.tck.RuleFeed;
+import io.handoff.tck.RuleKeys;
 import io.handoff.tck.RuleRecords.Kind;
 import io.handoff.testsupport.LogCapture;
 import java.util.Map;
@@ -49,8 +49,8 @@ final class StampObserverFixtures {
    * The stamp strategy's key of each kind of record of the rules table ({@link ObserverRules}): its
    * declaration and stamp, a data key, its heartbeat and another control message.
    */
-  static final RecordKeys STAMP_KEYS =
-      RecordKeys.of(StampKeys.declarationOfLeadershipKey(), StampKeys.stepDownKey())
+  static final RuleKeys STAMP_KEYS =
+      RuleKeys.of(StampKeys.declarationOfLeadershipKey(), StampKeys.stepDownKey())
           .withData(DATA_KEY)
           .withHeartbeat(StampKeys.heartbeatKey())
           .withOtherControl(OTHER_CONTROL_KEY);

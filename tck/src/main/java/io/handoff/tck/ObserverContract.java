@@ -44,7 +44,7 @@ import org.testng.annotations.Test;
  *   protected Set<Capability> capabilities() {
  *     return EnumSet.of(Capability.CUTS_THE_WAIT, Capability.KEEPS_EXPORTABLE_STATE);
  *   }
- *   protected RecordKeys recordKeys() { return RecordKeys.of(AcmeKeys.DOL, AcmeKeys.STEP_DOWN); }
+ *   protected RuleKeys recordKeys() { return RuleKeys.of(AcmeKeys.DOL, AcmeKeys.STEP_DOWN); }
  * }
  * }</pre>
  *
@@ -58,10 +58,10 @@ public abstract class ObserverContract extends ProviderContract {
 
   /**
    * The strategy's record keys. A strategy that cuts the wait must name at least its declaration
-   * and stamp keys; the default, {@link RecordKeys#none()}, is for one that does not.
+   * and stamp keys; the default, {@link RuleKeys#none()}, is for one that does not.
    */
-  protected RecordKeys recordKeys() {
-    return RecordKeys.none();
+  protected RuleKeys recordKeys() {
+    return RuleKeys.none();
   }
 
   @BeforeClass

@@ -33,7 +33,7 @@ import java.util.Locale;
  * too (the stamp strategy validates its reference model with it).
  *
  * <p>Records are written in the vocabulary of {@link RuleRecords}, independent of any strategy's
- * key bytes; {@link RecordKeys} maps each kind to a strategy's keys and {@link RuleFeed} hands the
+ * key bytes; {@link RuleKeys} maps each kind to a strategy's keys and {@link RuleFeed} hands the
  * records to an observer.
  */
 public final class ObserverRules {

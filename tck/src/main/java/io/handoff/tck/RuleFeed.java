@@ -18,10 +18,10 @@ import java.util.Map;
 public final class RuleFeed {
 
   private final LeadershipHandoffObserver observer;
-  private final RecordKeys keys;
+  private final RuleKeys keys;
   private final Map<Integer, Long> nextOffset = new HashMap<>();
 
-  public RuleFeed(LeadershipHandoffObserver observer, RecordKeys keys) {
+  public RuleFeed(LeadershipHandoffObserver observer, RuleKeys keys) {
     this.observer = requireNonNull(observer, "observer is null");
     this.keys = requireNonNull(keys, "keys is null");
   }

@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * The vocabulary of the observer rules table ({@link ObserverRules}): writers, kinds of records,
  * and short factories to write record sequences with writer ids and terms, independent of any
- * strategy's key bytes ({@link RecordKeys} maps them).
+ * strategy's key bytes ({@link RuleKeys} maps them).
  */
 public final class RuleRecords {
 

@@ -4,7 +4,7 @@ import io.handoff.spi.LeadershipHandoffProvider;
 import io.handoff.tck.Capability;
 import io.handoff.tck.EmitterContract;
 import io.handoff.tck.ObserverContract;
-import io.handoff.tck.RecordKeys;
+import io.handoff.tck.RuleKeys;
 import io.handoff.tck.SelectionContract;
 import io.handoff.tck.vendor.MemoryLogProvider;
 import java.util.EnumSet;
@@ -123,8 +123,8 @@ final class BrokenCases {
     }
 
     @Override
-    protected RecordKeys recordKeys() {
-      return RecordKeys.of(MemoryLogProvider.DECLARATION_KEY, MemoryLogProvider.STEP_DOWN_KEY);
+    protected RuleKeys recordKeys() {
+      return RuleKeys.of(MemoryLogProvider.DECLARATION_KEY, MemoryLogProvider.STEP_DOWN_KEY);
     }
   }
 

@@ -3,7 +3,7 @@ package io.handoff.tck.vendor;
 import io.handoff.spi.LeadershipHandoffProvider;
 import io.handoff.tck.Capability;
 import io.handoff.tck.ObserverContract;
-import io.handoff.tck.RecordKeys;
+import io.handoff.tck.RuleKeys;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -21,7 +21,7 @@ public class MemoryLogObserverContractTest extends ObserverContract {
   }
 
   @Override
-  protected RecordKeys recordKeys() {
-    return RecordKeys.of(MemoryLogProvider.DECLARATION_KEY, MemoryLogProvider.STEP_DOWN_KEY);
+  protected RuleKeys recordKeys() {
+    return RuleKeys.of(MemoryLogProvider.DECLARATION_KEY, MemoryLogProvider.STEP_DOWN_KEY);
   }
 }

@@ -10,7 +10,7 @@ import java.util.Arrays;
  * and its step-down stamp, and keys of ordinary records it must not take for either. Immutable;
  * keys are copied in and out.
  */
-public final class RecordKeys {
+public final class RuleKeys {
 
   private static final byte[] DATA = {0, 'k', 'e', 'y'};
   private static final byte[] HEARTBEAT = {0, 'h', 'e', 'a', 'r', 't', 'b', 'e', 'a', 't'};
@@ -24,7 +24,7 @@ public final class RecordKeys {
   private final byte[] heartbeat;
   private final byte[] otherControl;
 
-  private RecordKeys(
+  private RuleKeys(
       byte[] declaration, byte[] stepDown, byte[] data, byte[] heartbeat, byte[] otherControl) {
     this.declaration = requireNonNull(declaration, "declaration is null").clone();
     this.stepDown = requireNonNull(stepDown, "stepDown is null").clone();
@@ -41,31 +41,31 @@ public final class RecordKeys {
    * The keys of a strategy that cuts the wait: its declaration and its stamp; data, heartbeats and
    * other control messages get keys of the kit's that must be neither.
    */
-  public static RecordKeys of(byte[] declaration, byte[] stepDown) {
-    return new RecordKeys(declaration, stepDown, DATA, HEARTBEAT, OTHER_CONTROL);
+  public static RuleKeys of(byte[] declaration, byte[] stepDown) {
+    return new RuleKeys(declaration, stepDown, DATA, HEARTBEAT, OTHER_CONTROL);
   }
 
   /**
    * Keys for a strategy that never cuts the wait: declarations and stamps get keys of the kit's own
    * that no strategy knows, so every record is an ordinary one.
    */
-  public static RecordKeys none() {
+  public static RuleKeys none() {
     return of(NOBODYS_DECLARATION, NOBODYS_STAMP);
   }
 
   /** These keys with the strategy's own key of a data record. */
-  public RecordKeys withData(byte[] key) {
-    return new RecordKeys(declaration, stepDown, key, heartbeat, otherControl);
+  public RuleKeys withData(byte[] key) {
+    return new RuleKeys(declaration, stepDown, key, heartbeat, otherControl);
   }
 
   /** These keys with the strategy's own key of a heartbeat. */
-  public RecordKeys withHeartbeat(byte[] key) {
-    return new RecordKeys(declaration, stepDown, data, key, otherControl);
+  public RuleKeys withHeartbeat(byte[] key) {
+    return new RuleKeys(declaration, stepDown, data, key, otherControl);
   }
 
   /** These keys with the key of a control message of no stamp kind. */
-  public RecordKeys withOtherControl(byte[] key) {
-    return new RecordKeys(declaration, stepDown, data, heartbeat, key);
+  public RuleKeys withOtherControl(byte[] key) {
+    return new RuleKeys(declaration, stepDown, data, heartbeat, key);
   }
 
   /** Whether these are the keys of {@link #none()}. */
