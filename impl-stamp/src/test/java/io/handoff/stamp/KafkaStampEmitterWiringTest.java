@@ -911,8 +911,8 @@ public class KafkaStampEmitterWiringTest {
     Producer<byte[], byte[]> p = hostProducer();
     // A deadline no batch here comes near: every stamp is handed over, however slow the mock.
     long ack = HandoffSettings.MAX_ACK_TIMEOUT_MS;
-    StampSender sender = new StampSender(ack);
-    int n = StampSender.MAX_KNOWN_TOPICS + 100;
+    StampSender sender = new StampSender(new PartitionCounts(ack));
+    int n = PartitionCounts.MAX_KNOWN_TOPICS + 100;
     StepDown[] stamps = new StepDown[n];
     for (int i = 0; i < n; i++) {
       stamps[i] = StepDown.established("bounded_v" + i, 0, 1, 0, "h");
@@ -921,9 +921,9 @@ public class KafkaStampEmitterWiringTest {
     sender.handOver(all, all.unsettled(), () -> p, null);
     verify(p, times(n)).send(any(), any());
     assertEquals(
-        sender.knownTopics(),
-        StampSender.MAX_KNOWN_TOPICS,
-        "stamped " + n + " topics, remembers at most " + StampSender.MAX_KNOWN_TOPICS);
+        sender.counts().knownTopics(),
+        PartitionCounts.MAX_KNOWN_TOPICS,
+        "stamped " + n + " topics, remembers at most " + PartitionCounts.MAX_KNOWN_TOPICS);
 
     // The oldest was dropped, the newest kept: a batch of both sends the newest first.
     StepDown oldest = StepDown.established("bounded_v0", 0, 2, 0, "h");
@@ -936,12 +936,14 @@ public class KafkaStampEmitterWiringTest {
         List.of(newest.versionTopic(), oldest.versionTopic()),
         "the least recently used topic was forgotten, the most recent kept");
     assertTrue(
-        sender.knownTopics() <= StampSender.MAX_KNOWN_TOPICS,
-        "still bounded: " + sender.knownTopics());
+        sender.counts().knownTopics() <= PartitionCounts.MAX_KNOWN_TOPICS,
+        "still bounded: " + sender.counts().knownTopics());
 
-    sender.forget(newest.versionTopic());
+    sender.counts().forget(newest.versionTopic());
     assertEquals(
-        sender.knownTopics(), StampSender.MAX_KNOWN_TOPICS - 1, "forget() drops one topic");
+        sender.counts().knownTopics(),
+        PartitionCounts.MAX_KNOWN_TOPICS - 1,
+        "forget() drops one topic");
   }
 
   // ------------------------------------------------------------------------------------- close()
