@@ -186,7 +186,10 @@ public class KafkaStampEmitterMockProducerTest {
     MockProducer<byte[], byte[]> p = spy(producer());
     KafkaStampEmitter closed = onHost(5_000, p);
     closed.close();
-    closed.prepare(TOPIC);
+    try (Captured log = Captured.of(KafkaStampEmitter.class)) {
+      closed.prepare(TOPIC);
+      assertEquals(log.lines(), List.of(), "closed: not even tried");
+    }
     KafkaStampEmitter off =
         KafkaStampEmitter.onHostProducer(
             HandoffSettings.defaults(), new CountingHandoffMetrics(), p);
@@ -202,7 +205,15 @@ public class KafkaStampEmitterMockProducerTest {
     MockProducer<byte[], byte[]> p = spy(producer());
     p.partitionsForException = new IllegalStateException("no metadata today");
     KafkaStampEmitter e = onHost(5_000, p);
-    e.prepare(TOPIC);
+    try (Captured log = Captured.of(KafkaStampEmitter.class)) {
+      e.prepare(TOPIC);
+      assertEquals(
+          log.lines(),
+          List.of(
+              "WARN Could not fetch metadata of edge_v1 ahead of a step-down: "
+                  + p.partitionsForException),
+          "names the cause itself, not the executor's wrapper");
+    }
     verify(p).partitionsFor(TOPIC);
     assertFalse(Thread.currentThread().isInterrupted());
   }
