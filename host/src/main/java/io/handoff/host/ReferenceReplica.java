@@ -2,60 +2,20 @@ package io.handoff.host;
 
 import static java.util.Objects.requireNonNull;
 
-import io.handoff.codec.Envelope;
-import io.handoff.codec.EnvelopeCodec;
-import io.handoff.codec.EnvelopeSummary;
-import io.handoff.codec.LeaderMetadata;
-import io.handoff.codec.ProducerMetadata;
-import io.handoff.codec.Put;
-import io.handoff.codec.RecordKeys;
 import io.handoff.spi.EmitOutcome;
 import io.handoff.spi.HandoffMetrics;
 import io.handoff.spi.HandoffSettings;
-import io.handoff.spi.HandoverPath;
-import io.handoff.spi.HandoverReason;
-import io.handoff.spi.HostResources;
 import io.handoff.spi.LeaderTerms;
 import io.handoff.spi.LeadershipHandoffEmitter;
 import io.handoff.spi.LeadershipHandoffObserver;
 import io.handoff.spi.LeadershipHandoffs;
 import io.handoff.spi.StepDown;
-import io.handoff.spi.WriteBarrier;
-import io.handoff.stamp.SendTracker;
-import io.handoff.stamp.StampKind;
 import io.handoff.stamp.StampRecords;
-import io.handoff.stamp.Stamps;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One replica of one store version, reduced to what a leadership handover needs, wired to the SPI
@@ -89,13 +49,6 @@ import org.slf4j.LoggerFactory;
  * are thread-safe.
  */
 public final class ReferenceReplica implements AutoCloseable {
-
-  private static final Logger LOG = LoggerFactory.getLogger(ReferenceReplica.class);
-
-  private static final int DATA_SCHEMA_ID = 1;
-
-  /** The data producer's delivery timeout: a write is acknowledged or failed by then. */
-  static final long DELIVERY_TIMEOUT_MS = 30_000;
 
   /**
    * What a replica needs to know.
@@ -190,59 +143,13 @@ public final class ReferenceReplica implements AutoCloseable {
     }
   }
 
-  /** A promotion in progress, owned by the consumer thread once queued. */
-  private static final class Promotion {
-    final int partition;
-    final long term;
-    final long startedAt = System.nanoTime();
-    final CompletableFuture<Handover> result = new CompletableFuture<>();
-    // Set by the producer's callback before dolOffset, so that whoever sees the offset sees the
-    // time.
-    volatile long dolAckedAt;
-    volatile long dolOffset = -1;
-    // Consumer-thread state.
-    boolean dolRead;
-    long dolReadAt;
-
-    Promotion(int partition, long term) {
-      this.partition = partition;
-      this.term = term;
-    }
-  }
-
   private final Config config;
   private final LeadershipHandoffEmitter emitter;
   private final LeadershipHandoffObserver observer;
   private final LeaderTerms terms;
-  private final Stamps stamps = new Stamps();
-  private final StampRecords records = new StampRecords();
-  private final byte[] vtpHeader = EnvelopeCodec.vtpHeaderValue();
-  private final byte[] producerGuid = guidOf(UUID.randomUUID());
-  private final KafkaProducer<byte[], byte[]> producer;
-  private final SendTracker sends;
-  private final KafkaConsumer<byte[], byte[]> consumer;
-  private final Thread loop;
-  private final ConcurrentLinkedQueue<Promotion> newPromotions = new ConcurrentLinkedQueue<>();
-  private final ConcurrentLinkedQueue<Integer> cancelled = new ConcurrentLinkedQueue<>();
-  private final Set<Integer> writable = ConcurrentHashMap.newKeySet();
-  private final Object transitions = new Object();
-  private final ExecutorService flusher =
-      Executors.newSingleThreadExecutor(
-          r -> {
-            Thread t = new Thread(r, "replica-flusher");
-            t.setDaemon(true);
-            return t;
-          });
-  private final Map<Integer, Integer> sequences = new ConcurrentHashMap<>();
-  private volatile boolean running = true;
-
-  // Consumer-thread state.
-  private final Map<Integer, Promotion> promotions = new HashMap<>();
-  private final Map<Integer, Long> lastOtherRecordAt = new HashMap<>();
-  private final Map<Integer, Long> consumedUpTo = new HashMap<>();
-  private final Map<Integer, Checkpoint> finalCheckpoints = new HashMap<>();
-  private final List<Integer> partitions;
-  private volatile long recordsObserved;
+  private final ReplicaWriter writer;
+  private final ReplicaFollower follower;
+  private final ReplicaRoles roles;
 
   /**
    * Starts following {@code partitions} of the topic from the beginning, with the emitter and the
@@ -277,62 +184,19 @@ public final class ReferenceReplica implements AutoCloseable {
     this.observer =
         LeadershipHandoffs.observers(settings, metrics).open(config.topic(), config.replicaId());
     this.terms = new LeaderTerms(config.topic());
-    this.partitions = List.copyOf(partitions);
     // Restored before any client exists, so that a rejected state leaves nothing open behind.
-    checkpoints.forEach(
-        (partition, c) -> {
-          if (c.observerState() != null) {
-            observer.restoreState(partition, c.nextOffset(), c.observerState());
-          }
-        });
+    ReplicaFollower.restore(observer, checkpoints);
 
-    // Kafka's defaults otherwise (acks=all, idempotence, linger and batching), as a server's
-    // asynchronous writer has them.
-    Properties pp = new Properties();
-    pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-    pp.put(ProducerConfig.CLIENT_ID_CONFIG, config.replicaId() + "-writer");
-    // Fail against an unreachable cluster in seconds, not Kafka's default minute and two.
-    pp.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
-    pp.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
-    pp.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(DELIVERY_TIMEOUT_MS));
-    this.producer = new KafkaProducer<>(pp, new ByteArraySerializer(), new ByteArraySerializer());
-    this.sends = new SendTracker(producer);
-    this.emitter =
-        LeadershipHandoffs.emitter(
-            settings,
-            metrics,
-            config.stampWiring() == StampWiring.HOST_PRODUCER
-                ? HostResources.of(Producer.class, producer)
-                : HostResources.of(WriteBarrier.class, sends));
-
-    Properties cp = new Properties();
-    cp.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-    cp.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    cp.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    cp.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "50");
-    cp.put(ConsumerConfig.CLIENT_ID_CONFIG, config.replicaId() + "-follower");
-    this.consumer =
-        new KafkaConsumer<>(cp, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    List<TopicPartition> tps = new ArrayList<>();
-    partitions.forEach(p -> tps.add(new TopicPartition(config.topic(), p)));
-    consumer.assign(tps);
-    for (TopicPartition tp : tps) {
-      Checkpoint c = checkpoints.get(tp.partition());
-      if (c == null) {
-        consumer.seekToBeginning(List.of(tp));
-        continue;
-      }
-      consumer.seek(tp, c.nextOffset());
-      consumedUpTo.put(tp.partition(), c.nextOffset() - 1);
-    }
+    this.writer = new ReplicaWriter(config);
+    this.emitter = LeadershipHandoffs.emitter(settings, metrics, writer.stampOrdering());
+    this.follower =
+        new ReplicaFollower(config, List.copyOf(partitions), checkpoints, observer, terms);
+    this.roles = new ReplicaRoles(config, terms, writer, follower);
 
     // Connect before the first handover needs it, as a server does long before any demotion.
-    producer.partitionsFor(config.topic());
+    writer.connect();
     emitter.prepare(config.topic());
-
-    this.loop = new Thread(this::run, "replica-" + config.replicaId());
-    this.loop.setDaemon(true);
-    this.loop.start();
+    follower.start(roles);
   }
 
   public Config config() {
@@ -355,15 +219,15 @@ public final class ReferenceReplica implements AutoCloseable {
    * @throws IllegalStateException before {@link #close()}
    */
   public Map<Integer, Checkpoint> checkpoints() {
-    if (running) {
+    if (follower.isRunning()) {
       throw new IllegalStateException("checkpoints are taken when the replica closes");
     }
-    return Map.copyOf(finalCheckpoints);
+    return follower.checkpoints();
   }
 
   /** Records handed to the observer so far. */
   public long recordsObserved() {
-    return recordsObserved;
+    return follower.recordsObserved();
   }
 
   /**
@@ -372,18 +236,7 @@ public final class ReferenceReplica implements AutoCloseable {
    * and read back and the observer's reason for the path.
    */
   public CompletableFuture<Handover> promote(int partition, long term) {
-    Promotion p = new Promotion(partition, term);
-    synchronized (transitions) {
-      terms.promoted(partition, term);
-      sends.clear(config.topic(), partition);
-      newPromotions.add(p);
-      writeDeclaration(partition, term, p);
-    }
-    // The declaration is what the new leader waits to read back: send it now rather than after the
-    // producer's linger.ms, as a server's transition handler would; off this thread, so that the
-    // promotions of many partitions do not wait for each other's acknowledgements.
-    flusher.execute(producer::flush);
-    return p.result;
+    return roles.promote(partition, term);
   }
 
   /**
@@ -392,49 +245,7 @@ public final class ReferenceReplica implements AutoCloseable {
    * counted as one.
    */
   public void startAsFirstLeader(int partition, long term) {
-    synchronized (transitions) {
-      terms.promoted(partition, term);
-      terms.established(partition, term);
-      writeDeclaration(partition, term, null);
-      writable.add(partition);
-    }
-  }
-
-  private void writeDeclaration(int partition, long term, Promotion promotion) {
-    byte[] value =
-        stamps.encode(
-            StampKind.DECLARATION_OF_LEADERSHIP,
-            term,
-            config.clusterId(),
-            config.replicaId(),
-            System.currentTimeMillis());
-    RecordHeaders headers = new RecordHeaders();
-    headers.add(EnvelopeCodec.VTP_HEADER, vtpHeader);
-    sends.send(
-        new ProducerRecord<>(
-            config.topic(),
-            partition,
-            null,
-            StampKind.DECLARATION_OF_LEADERSHIP.key(),
-            value,
-            headers),
-        (metadata, e) -> {
-          if (promotion == null) {
-            if (e != null) {
-              LOG.warn(
-                  "Declaration of leadership of {}-{} term {} failed: {}",
-                  config.topic(),
-                  partition,
-                  term,
-                  e.toString());
-            }
-          } else if (e != null) {
-            promotion.result.completeExceptionally(e);
-          } else {
-            promotion.dolAckedAt = System.nanoTime();
-            promotion.dolOffset = metadata.offset();
-          }
-        });
+    roles.startAsFirstLeader(partition, term);
   }
 
   /**
@@ -469,23 +280,14 @@ public final class ReferenceReplica implements AutoCloseable {
    * be placed in time.
    */
   public StepDowns stepDownAll(Collection<Integer> partitions) {
-    List<StepDown> stepDowns = new ArrayList<>(partitions.size());
-    for (int partition : partitions) {
-      cancelled.add(partition);
-      // Under the lock that also guards making a partition writable: a decision of the consumer
-      // thread must not leave a demoted partition writable after its stamp.
-      synchronized (transitions) {
-        writable.remove(partition);
-        stepDowns.add(terms.demoted(partition, config.clusterId(), config.replicaId()));
-      }
-    }
+    List<StepDown> stepDowns = roles.demote(partitions);
     long emittedAt = System.nanoTime();
     return new StepDowns(emittedAt, emitter.emitStepDowns(stepDowns));
   }
 
   /** Whether this replica leads {@code partition} and finished its handover. */
   public boolean isWritable(int partition) {
-    return writable.contains(partition);
+    return roles.isWritable(partition);
   }
 
   /**
@@ -498,7 +300,7 @@ public final class ReferenceReplica implements AutoCloseable {
    * @throws IllegalStateException if this replica may not write to the partition, or a write failed
    */
   public List<Long> writeData(int partition, int count) {
-    return await(writeDataAsync(partition, count), partition);
+    return writer.await(writeDataAsync(partition, count), partition);
   }
 
   /**
@@ -509,16 +311,7 @@ public final class ReferenceReplica implements AutoCloseable {
    * @throws IllegalStateException if this replica may not write to the partition
    */
   public CompletableFuture<List<Long>> writeDataAsync(int partition, int count) {
-    synchronized (transitions) {
-      if (!writable.contains(partition)) {
-        throw new IllegalStateException(
-            config.replicaId() + " may not write to " + config.topic() + "-" + partition);
-      }
-      return send(
-          partition,
-          config.dataCarriesTerm() ? terms.termOf(partition) : LeaderTerms.NOT_LEADER,
-          count);
-    }
+    return roles.writeAsLeader(partition, count);
   }
 
   /**
@@ -527,189 +320,18 @@ public final class ReferenceReplica implements AutoCloseable {
    * behaves. For tests and demonstrations.
    */
   public List<Long> writeDataWithTerm(int partition, long term, int count) {
-    return await(send(partition, term, count), partition);
-  }
-
-  private CompletableFuture<List<Long>> send(int partition, long term, int count) {
-    List<CompletableFuture<Long>> offsets = new ArrayList<>(count);
-    for (int i = 0; i < count; i++) {
-      int seq = sequences.merge(partition, 1, Integer::sum);
-      byte[] key = RecordKeys.dataKey(("key-" + seq).getBytes(StandardCharsets.UTF_8));
-      byte[] value =
-          EnvelopeCodec.encode(
-              Envelope.of(
-                  ProducerMetadata.of(producerGuid, 1, seq, System.currentTimeMillis()),
-                  Put.of(("value-" + seq).getBytes(StandardCharsets.UTF_8), DATA_SCHEMA_ID),
-                  LeaderMetadata.of(config.replicaId(), term)));
-      CompletableFuture<Long> offset = new CompletableFuture<>();
-      sends.send(
-          new ProducerRecord<>(config.topic(), partition, key, value),
-          (metadata, e) -> {
-            if (e == null) {
-              offset.complete(metadata.offset());
-            } else {
-              offset.completeExceptionally(e);
-            }
-          });
-      offsets.add(offset);
-    }
-    return CompletableFuture.allOf(offsets.toArray(CompletableFuture[]::new))
-        .thenApply(v -> offsets.stream().map(CompletableFuture::join).toList());
-  }
-
-  private List<Long> await(CompletableFuture<List<Long>> written, int partition) {
-    try {
-      return written.get(DELIVERY_TIMEOUT_MS + 5_000, TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(
-          "interrupted while writing to " + config.topic() + "-" + partition, e);
-    } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-      throw new IllegalStateException(
-          "write to " + config.topic() + "-" + partition + " failed: " + e, e);
-    }
-  }
-
-  private void run() {
-    try {
-      while (running) {
-        admitPromotions();
-        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(2))) {
-          observe(r);
-        }
-        decidePromotions();
-      }
-    } catch (WakeupException e) {
-      // close() asked the loop to stop.
-    } catch (RuntimeException e) {
-      LOG.error(
-          "Replica {} stopped following {}: {}",
-          config.replicaId(),
-          config.topic(),
-          e.toString(),
-          e);
-      promotions.values().forEach(p -> p.result.completeExceptionally(e));
-    }
-  }
-
-  private void admitPromotions() {
-    for (Integer partition; (partition = cancelled.poll()) != null; ) {
-      Promotion p = promotions.remove(partition);
-      if (p != null) {
-        p.result.cancel(false);
-      }
-    }
-    for (Promotion p; (p = newPromotions.poll()) != null; ) {
-      Promotion previous = promotions.put(p.partition, p);
-      if (previous != null) {
-        previous.result.cancel(false);
-      }
-    }
-  }
-
-  private void observe(ConsumerRecord<byte[], byte[]> r) {
-    int partition = r.partition();
-    EnvelopeSummary envelope = records.observe(observer, r);
-    recordsObserved++;
-    long myTerm = terms.termOf(partition);
-    boolean own =
-        envelope != null
-            && myTerm > 0
-            && config.replicaId().equals(envelope.writerId())
-            && (envelope.term() == myTerm || envelope.term() == LeaderTerms.NOT_LEADER);
-    if (!own) {
-      lastOtherRecordAt.put(partition, System.nanoTime());
-    }
-    consumedUpTo.put(partition, r.offset());
-  }
-
-  private void decidePromotions() {
-    if (promotions.isEmpty()) {
-      return;
-    }
-    long now = System.nanoTime();
-    long windowNanos = config.inactivityWindow().toNanos();
-    var it = promotions.values().iterator();
-    while (it.hasNext()) {
-      Promotion p = it.next();
-      if (p.result.isDone()) {
-        it.remove();
-        continue;
-      }
-      long dol = p.dolOffset;
-      if (dol < 0 || consumedUpTo.getOrDefault(p.partition, -1L) < dol) {
-        continue; // not caught up with our own declaration yet
-      }
-      if (!p.dolRead) {
-        // Not `now`: the ack may have been processed after it, and the read-back is only known
-        // after the ack.
-        p.dolRead = true;
-        p.dolReadAt = System.nanoTime();
-      }
-      long silentSince =
-          Math.max(p.startedAt, lastOtherRecordAt.getOrDefault(p.partition, Long.MIN_VALUE));
-      HandoverPath path =
-          observer.decideHandover(p.partition, p.term, now - silentSince >= windowNanos);
-      if (path != HandoverPath.WAIT) {
-        synchronized (transitions) {
-          if (!terms.established(p.partition, p.term)) {
-            it.remove(); // demoted meanwhile: not writable, and its term must never be stamped
-            p.result.cancel(false);
-            continue;
-          }
-          writable.add(p.partition);
-        }
-        it.remove();
-        long writableAt = System.nanoTime();
-        // Once per promotion, off the per-record path: the same reason the observer gave the
-        // metrics.
-        HandoverReason reason = observer.explain(p.partition, p.term).reason();
-        p.result.complete(
-            new Handover(
-                p.partition,
-                p.term,
-                path,
-                p.startedAt,
-                writableAt,
-                p.dolAckedAt,
-                p.dolReadAt,
-                reason));
-      }
-    }
+    return writer.await(writer.send(partition, term, count), partition);
   }
 
   /** Stops following and closes the replica's clients and its emitter. */
   @Override
   public void close() {
-    if (!running) {
+    if (!follower.stop()) {
       return;
     }
-    running = false;
-    consumer.wakeup();
-    try {
-      loop.join(10_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    for (int partition : partitions) {
-      long next = consumedUpTo.getOrDefault(partition, -1L) + 1;
-      finalCheckpoints.put(partition, new Checkpoint(next, observer.exportState(partition)));
-    }
-    consumer.close(Duration.ofSeconds(5));
-    flusher.shutdownNow();
+    writer.stopFlushing();
     emitter.close();
-    producer.close(Duration.ofSeconds(5));
-  }
-
-  private static byte[] guidOf(UUID u) {
-    byte[] b = new byte[16];
-    long msb = u.getMostSignificantBits();
-    long lsb = u.getLeastSignificantBits();
-    for (int i = 0; i < 8; i++) {
-      b[i] = (byte) (msb >>> (56 - 8 * i));
-      b[8 + i] = (byte) (lsb >>> (56 - 8 * i));
-    }
-    return b;
+    writer.closeProducer();
   }
 
   @Override
@@ -719,7 +341,7 @@ public final class ReferenceReplica implements AutoCloseable {
         + ", "
         + config.topic()
         + ", leader of "
-        + writable
+        + roles
         + "}";
   }
 }

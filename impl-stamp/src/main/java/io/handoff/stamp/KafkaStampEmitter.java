@@ -16,8 +16,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -66,14 +64,12 @@ public final class KafkaStampEmitter implements LeadershipHandoffEmitter {
 
   private final boolean enabled;
   private final long ackTimeoutMs;
-  private final HandoffMetrics metrics;
-  private final Supplier<Producer<byte[], byte[]>> producerFactory;
-  private final boolean ownsProducer;
   private final WriteBarrier barrier;
+  private final SenderThread thread;
+  private final PartitionCounts counts;
   private final StampSender sender;
-  private final Object lock = new Object();
-  private ExecutorService senderThread;
-  private volatile boolean closed;
+  private final StampOutcomes outcomes;
+  private final Supplier<Producer<byte[], byte[]>> producers;
 
   private KafkaStampEmitter(
       HandoffSettings settings,
@@ -82,13 +78,14 @@ public final class KafkaStampEmitter implements LeadershipHandoffEmitter {
       boolean ownsProducer,
       WriteBarrier barrier) {
     requireNonNull(settings, "settings is null");
-    this.metrics = requireNonNull(metrics, "metrics is null");
+    this.outcomes = new StampOutcomes(requireNonNull(metrics, "metrics is null"));
     this.enabled = settings.emitStepDownStamp();
     this.ackTimeoutMs = settings.ackTimeoutMs();
-    this.producerFactory = producerFactory;
-    this.ownsProducer = ownsProducer;
     this.barrier = barrier;
-    this.sender = new StampSender(ackTimeoutMs);
+    this.thread = new SenderThread(producerFactory, ownsProducer);
+    this.producers = thread::producer;
+    this.counts = new PartitionCounts(ackTimeoutMs);
+    this.sender = new StampSender(counts);
   }
 
   /**
@@ -175,7 +172,7 @@ public final class KafkaStampEmitter implements LeadershipHandoffEmitter {
    * host's producer, whose {@code delivery.timeout.ms} decides.
    */
   public Optional<Duration> deliveryBound() {
-    return ownsProducer
+    return thread.ownsProducer()
         ? Optional.of(Duration.ofMillis(StampProducerConfig.deliveryBoundMs(ackTimeoutMs)))
         : Optional.empty();
   }
@@ -198,7 +195,7 @@ public final class KafkaStampEmitter implements LeadershipHandoffEmitter {
       EmitStatus skip = enabled ? s.skipStatus() : EmitStatus.SKIPPED_DISABLED;
       if (skip != null) {
         batch.settle(i, EmitOutcome.skipped(s, skip));
-      } else if (closed) {
+      } else if (thread.isClosed()) {
         batch.fail(i, EmitStatus.FAILED, new IllegalStateException("the stamp emitter is closed"));
       }
     }
@@ -208,7 +205,7 @@ public final class KafkaStampEmitter implements LeadershipHandoffEmitter {
     List<EmitOutcome> result = new ArrayList<>(batch.size());
     for (int i = 0; i < batch.size(); i++) {
       EmitOutcome o = batch.outcome(i);
-      report(o);
+      outcomes.report(o);
       result.add(o);
     }
     return result;
@@ -221,7 +218,11 @@ public final class KafkaStampEmitter implements LeadershipHandoffEmitter {
       try {
         int[] unsettled = batch.unsettled();
         handOver =
-            senderThread().submit(() -> sender.handOver(batch, unsettled, this::producer, barrier));
+            thread.submit(
+                () -> {
+                  sender.handOver(batch, unsettled, producers, barrier);
+                  return null;
+                });
       } catch (RuntimeException e) { // closed meanwhile
         batch.failUnsettled(
             EmitStatus.FAILED, new IllegalStateException("the stamp emitter is closed", e));
@@ -248,88 +249,6 @@ public final class KafkaStampEmitter implements LeadershipHandoffEmitter {
     }
   }
 
-  private ExecutorService senderThread() {
-    synchronized (lock) {
-      if (closed) {
-        throw new IllegalStateException("the stamp emitter is closed");
-      }
-      if (senderThread == null) {
-        senderThread =
-            Executors.newSingleThreadExecutor(
-                r -> {
-                  Thread t = new Thread(r, "handoff-stamp-sender");
-                  t.setDaemon(true);
-                  return t;
-                });
-      }
-      return senderThread;
-    }
-  }
-
-  /**
-   * The producer, created on first use. Only the sender thread calls this, so the creation itself
-   * needs no lock, and must not hold one: it may take long, and callers wait on the lock.
-   */
-  private Producer<byte[], byte[]> producer() {
-    synchronized (lock) {
-      if (closed) {
-        throw new IllegalStateException("the stamp emitter is closed");
-      }
-      Producer<byte[], byte[]> p = sender.producer();
-      if (p != null) {
-        return p;
-      }
-    }
-    Producer<byte[], byte[]> created = producerFactory.get();
-    synchronized (lock) {
-      if (!closed) {
-        sender.producer(created);
-        return created;
-      }
-    }
-    if (ownsProducer) {
-      created.close(Duration.ZERO);
-    }
-    throw new IllegalStateException("the stamp emitter is closed");
-  }
-
-  private void report(EmitOutcome o) {
-    StepDown s = o.stepDown();
-    EmitStatus status = o.status();
-    if (status == EmitStatus.ACKED) {
-      metrics.stampEmitted(s, o.elapsedNanos());
-      LOG.info(
-          "Step-down stamp for {} term {} acked at offset {} in {} µs",
-          s.topicPartition(),
-          s.leaderTerm(),
-          o.offset(),
-          o.elapsedNanos() / 1_000);
-    } else if (status.isSkipped()) {
-      metrics.stampSkipped(s, status);
-      if (status == EmitStatus.SKIPPED_UNESTABLISHED) {
-        LOG.info(
-            "Step-down stamp for {} term {} not emitted: the term was never established (demoted before its"
-                + " handover finished); the next leader will wait out the inactivity window",
-            s.topicPartition(),
-            s.leaderTerm());
-      } else if (status == EmitStatus.SKIPPED_NO_TERM) {
-        LOG.info(
-            "Step-down stamp for {} not emitted: no leadership term ({})",
-            s.topicPartition(),
-            s.leaderTerm());
-      }
-    } else {
-      metrics.stampEmitFailed(s, status, o.elapsedNanos());
-      LOG.warn(
-          "Step-down stamp for {} term {} {} after {} µs: {}; the next leader will wait out the inactivity window",
-          s.topicPartition(),
-          s.leaderTerm(),
-          status,
-          o.elapsedNanos() / 1_000,
-          StampBatch.describe(o.cause()));
-    }
-  }
-
   /**
    * Creates the producer and fetches the metadata of {@code topic}, within the ack timeout; see the
    * SPI.
@@ -337,13 +256,13 @@ public final class KafkaStampEmitter implements LeadershipHandoffEmitter {
   @Override
   public void prepare(String topic) {
     requireNonNull(topic, "versionTopic is null");
-    if (!enabled || closed) {
+    if (!enabled || thread.isClosed()) {
       return;
     }
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ackTimeoutMs);
     try {
-      senderThread()
-          .submit(() -> sender.partitionCount(producer(), topic, deadline))
+      thread
+          .submit(() -> counts.fetch(thread.producer(), topic, deadline))
           .get(Math.max(1, ackTimeoutMs), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -359,28 +278,12 @@ public final class KafkaStampEmitter implements LeadershipHandoffEmitter {
   @Override
   public void retire(String versionTopic) {
     requireNonNull(versionTopic, "versionTopic is null");
-    sender.forget(versionTopic);
+    counts.forget(versionTopic);
   }
 
   @Override
   public void close() {
-    Producer<byte[], byte[]> p;
-    ExecutorService thread;
-    synchronized (lock) {
-      if (closed) {
-        return;
-      }
-      closed = true;
-      p = sender.detachProducer();
-      thread = senderThread;
-    }
-    if (thread != null) {
-      thread.shutdownNow();
-    }
-    if (p != null && ownsProducer) {
-      // Zero: nothing unacknowledged is worth delivering now; its caller already has an outcome.
-      p.close(Duration.ZERO);
-    }
+    thread.close();
   }
 
   @Override
@@ -390,9 +293,9 @@ public final class KafkaStampEmitter implements LeadershipHandoffEmitter {
         + ", ackTimeoutMs="
         + ackTimeoutMs
         + ", "
-        + (ownsProducer ? "own producer after host writes" : "on the host's producer")
+        + (thread.ownsProducer() ? "own producer after host writes" : "on the host's producer")
         + ", closed="
-        + closed
+        + thread.isClosed()
         + "}";
   }
 }

@@ -3,6 +3,7 @@ package io.handoff.stamp;
 import io.handoff.spi.EmitOutcome;
 import io.handoff.spi.EmitStatus;
 import io.handoff.spi.StepDown;
+import java.util.Arrays;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -89,7 +90,7 @@ final class StampBatch {
         found[n++] = i;
       }
     }
-    return java.util.Arrays.copyOf(found, n);
+    return Arrays.copyOf(found, n);
   }
 
   boolean hasUnsettled() {
@@ -198,47 +199,7 @@ final class StampBatch {
   /** The outcome of a completed future. */
   private EmitOutcome completed(int i, Future<RecordMetadata> future) {
     long at = ackedAt.get(i);
-    long elapsed = (at != 0 ? at : System.nanoTime()) - start;
-    StepDown s = stepDowns[i];
-    // get() on a completed future does not wait, but throws InterruptedException whenever the
-    // interrupt status is set: clear it around the call, so that a stamp acked before an
-    // interrupt stays ACKED, and restore it after.
-    boolean wasInterrupted = Thread.interrupted();
-    try {
-      return EmitOutcome.acked(s, elapsed, future.get(0, TimeUnit.NANOSECONDS).offset());
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause() == null ? e : e.getCause();
-      EmitStatus status =
-          cause instanceof org.apache.kafka.common.errors.TimeoutException
-              ? EmitStatus.TIMED_OUT
-              : EmitStatus.FAILED;
-      return EmitOutcome.failed(s, status, elapsed, cause);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return EmitOutcome.failed(s, EmitStatus.INTERRUPTED, elapsed, e);
-    } catch (TimeoutException e) {
-      return EmitOutcome.failed(s, EmitStatus.TIMED_OUT, elapsed, e);
-    } catch (RuntimeException e) {
-      return EmitOutcome.failed(s, EmitStatus.FAILED, elapsed, e);
-    } finally {
-      if (wasInterrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
-  }
-
-  /**
-   * A cause and, when it adds something, its root cause: "Failed to construct kafka producer" alone
-   * names nothing.
-   */
-  static String describe(Throwable cause) {
-    if (cause == null) {
-      return "no cause";
-    }
-    Throwable root = cause;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    return root == cause ? cause.toString() : cause + " (caused by " + root + ")";
+    return StampOutcomes.ofCompleted(
+        stepDowns[i], (at != 0 ? at : System.nanoTime()) - start, future);
   }
 }

@@ -187,7 +187,7 @@ public final class StampProducerConfig {
     for (String server : ((String) value).split(",")) {
       String s = server.trim();
       if (!s.isEmpty() && (Utils.getHost(s) == null || Utils.getPort(s) == null)) {
-        return "must be a list of host:port";
+        return "must be a list of host:port, and '" + s + "' is not";
       }
     }
     return null;

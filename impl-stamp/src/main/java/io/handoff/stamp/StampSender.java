@@ -5,7 +5,6 @@ import io.handoff.spi.EmitStatus;
 import io.handoff.spi.StepDown;
 import io.handoff.spi.WriteBarrier;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -25,89 +24,17 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  */
 final class StampSender {
 
-  /**
-   * Topics whose partition counts are remembered; the least recently used beyond it are dropped.
-   */
-  static final int MAX_KNOWN_TOPICS = 4_096;
-
-  private final long ackTimeoutMs;
   private final Stamps stamps = new Stamps();
   private final byte[] vtpHeader = EnvelopeCodec.vtpHeaderValue();
+  private final PartitionCounts counts;
 
-  /** Topic -> partitions known to exist (at least), from prepare() and acknowledged stamps. */
-  private final Map<String, Integer> knownPartitions =
-      new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
-          return size() > MAX_KNOWN_TOPICS;
-        }
-      };
-
-  private Producer<byte[], byte[]> producer;
-
-  StampSender(long ackTimeoutMs) {
-    this.ackTimeoutMs = ackTimeoutMs;
+  StampSender(PartitionCounts counts) {
+    this.counts = counts;
   }
 
-  /** The producer, if one was created; the caller holds the emitter's lock. */
-  Producer<byte[], byte[]> producer() {
-    return producer;
-  }
-
-  /** Publishes the created producer; the caller holds the emitter's lock. */
-  void producer(Producer<byte[], byte[]> created) {
-    producer = created;
-  }
-
-  /** The producer, if one was created; the caller holds the emitter's lock. */
-  Producer<byte[], byte[]> detachProducer() {
-    Producer<byte[], byte[]> p = producer;
-    producer = null;
-    return p;
-  }
-
-  void forget(String topic) {
-    synchronized (knownPartitions) {
-      knownPartitions.remove(topic);
-    }
-  }
-
-  /** Topics whose partition counts are remembered now; for tests of the bound. */
-  int knownTopics() {
-    synchronized (knownPartitions) {
-      return knownPartitions.size();
-    }
-  }
-
-  private void learn(String topic, int partitions) {
-    synchronized (knownPartitions) {
-      knownPartitions.merge(topic, partitions, Math::max);
-    }
-  }
-
-  private boolean isKnown(StepDown s) {
-    synchronized (knownPartitions) {
-      Integer count = knownPartitions.get(s.versionTopic());
-      return count != null && s.partition() < count;
-    }
-  }
-
-  /**
-   * The partition count of {@code topic}, waiting for its metadata in slices of the producer's
-   * {@code max.block.ms} until {@code deadline} (one slice when the ack timeout is zero).
-   */
-  int partitionCount(Producer<byte[], byte[]> p, String topic, long deadline) {
-    while (true) {
-      try {
-        int count = p.partitionsFor(topic).size();
-        learn(topic, count);
-        return count;
-      } catch (org.apache.kafka.common.errors.TimeoutException e) {
-        if (ackTimeoutMs == 0 || System.nanoTime() - deadline >= 0) {
-          throw e;
-        }
-      }
-    }
+  /** What is known of the topics' partition counts. */
+  PartitionCounts counts() {
+    return counts;
   }
 
   /**
@@ -123,32 +50,23 @@ final class StampSender {
       Supplier<Producer<byte[], byte[]>> producers,
       WriteBarrier barrier) {
     int[] order = sendOrder(batch, todo);
-    boolean[] done = new boolean[batch.size()];
-    Map<Integer, CompletableFuture<?>> writesDone = new HashMap<>();
-    if (barrier != null) {
-      for (int i : order) {
-        StepDown s = batch.stepDown(i);
-        try {
-          writesDone.put(
-              i, barrier.writesCompleted(s.versionTopic(), s.partition()).toCompletableFuture());
-        } catch (RuntimeException e) {
-          batch.fail(i, EmitStatus.FAILED, e);
-          done[i] = true;
-        }
-      }
-    }
+    // Without a barrier every stamp may go; with one, those whose barrier could not be asked are
+    // already FAILED and absent from the map.
+    Map<Integer, CompletableFuture<?>> writesDone =
+        barrier == null ? null : ask(barrier, batch, order);
     Producer<byte[], byte[]> p = null;
     Map<String, Integer> partitionCounts = new HashMap<>();
     Map<String, RuntimeException> metadataFailures = new HashMap<>();
     boolean first = true;
     for (int i : order) {
-      if (done[i]) {
+      CompletableFuture<?> done = writesDone == null ? null : writesDone.get(i);
+      if (writesDone != null && done == null) {
         continue;
       }
       if (!batch.mayHandOver()) {
         return;
       }
-      if (batch.ackTimeoutMs() > 0 && !first && batch.pastDeadline()) {
+      if (!first && batch.ackTimeoutMs() > 0 && batch.pastDeadline()) {
         batch.fail(
             i,
             EmitStatus.TIMED_OUT,
@@ -159,7 +77,7 @@ final class StampSender {
         continue;
       }
       first = false;
-      if (barrier != null && !writesDone(batch, i, writesDone.get(i))) {
+      if (done != null && !writesDone(batch, i, done)) {
         continue;
       }
       try {
@@ -184,12 +102,31 @@ final class StampSender {
     }
     if (barrier == null && p != null && batch.ackTimeoutMs() > 0 && batch.mayHandOver()) {
       // On the host's producer a stamp would otherwise wait out its linger.ms like any record:
-      // flush
-      // sends what is buffered at once. It returns when everything is answered, which the caller is
-      // waiting for anyway.
+      // flush sends what is buffered at once. It returns when everything is answered, which the
+      // caller is waiting for anyway.
       batch.waitingFor("the host's producer to send its buffered records");
       p.flush();
     }
+  }
+
+  /**
+   * Asks {@code barrier} about the partition of every stamp in {@code order}, before any wait, so
+   * that the host's writes to all of them complete in parallel. A stamp whose question throws is
+   * FAILED and left out.
+   */
+  private static Map<Integer, CompletableFuture<?>> ask(
+      WriteBarrier barrier, StampBatch batch, int[] order) {
+    Map<Integer, CompletableFuture<?>> writesDone = new HashMap<>();
+    for (int i : order) {
+      StepDown s = batch.stepDown(i);
+      try {
+        writesDone.put(
+            i, barrier.writesCompleted(s.versionTopic(), s.partition()).toCompletableFuture());
+      } catch (RuntimeException e) {
+        batch.fail(i, EmitStatus.FAILED, e);
+      }
+    }
+    return writesDone;
   }
 
   /**
@@ -241,7 +178,7 @@ final class StampSender {
     int k = 0;
     boolean[] known = new boolean[todo.length];
     for (int j = 0; j < todo.length; j++) {
-      known[j] = isKnown(batch.stepDown(todo[j]));
+      known[j] = counts.isKnown(batch.stepDown(todo[j]));
       if (known[j]) {
         order[k++] = todo[j];
       }
@@ -274,7 +211,7 @@ final class StampSender {
     if (count == null) {
       batch.waitingFor("the metadata of " + topic + " (does the topic exist?)");
       try {
-        count = partitionCount(p, topic, batch.deadline());
+        count = counts.fetch(p, topic, batch.deadline());
       } catch (org.apache.kafka.common.errors.TimeoutException e) {
         metadataFailures.put(topic, e);
         throw e;
@@ -316,7 +253,7 @@ final class StampSender {
             (metadata, exception) -> {
               batch.answered(i);
               if (exception == null) {
-                learn(topic, s.partition() + 1);
+                counts.learn(topic, s.partition() + 1);
               }
             }));
   }

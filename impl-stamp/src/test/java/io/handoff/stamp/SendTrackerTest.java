@@ -350,4 +350,43 @@ public class SendTrackerTest {
     ack(order.get(order.size() - 1));
     assertTrue(completedNormally(b), "all acknowledged");
   }
+
+  @Test
+  public void theFirstFailureIsKeptWhenLaterWritesFailToo() {
+    NotEnoughReplicasException first = new NotEnoughReplicasException("first");
+    fail(send(TOPIC, 2), first);
+    fail(send(TOPIC, 2), new NotEnoughReplicasException("second"));
+    assertSame(failureOf(barrier(TOPIC, 2)), first, "a later asynchronous failure");
+    when(producer.send(any(), any())).thenThrow(new KafkaException("third"));
+    expectThrows(KafkaException.class, () -> tracker.send(record(TOPIC, 2), null));
+    assertSame(failureOf(barrier(TOPIC, 2)), first, "a later synchronous failure");
+  }
+
+  @Test
+  public void aHostCallbackThatThrowsStillOpensTheBarrier() {
+    IllegalStateException hostBug = new IllegalStateException("host callback bug");
+    Callback throwing =
+        (m, e) -> {
+          throw hostBug;
+        };
+    tracker.send(record(TOPIC, 3), throwing);
+    CompletableFuture<?> ok = barrier(TOPIC, 3);
+    IllegalStateException thrown =
+        expectThrows(IllegalStateException.class, () -> ack(callbacks.size() - 1));
+    assertSame(thrown, hostBug, "the producer's I/O thread sees the host's exception");
+    assertTrue(completedNormally(ok), "answered: the barrier opens all the same");
+
+    tracker.send(record(TOPIC, 3), throwing);
+    NotEnoughReplicasException broker = new NotEnoughReplicasException("one replica in sync");
+    expectThrows(IllegalStateException.class, () -> fail(callbacks.size() - 1, broker));
+    assertSame(failureOf(barrier(TOPIC, 3)), broker, "and the failure is kept");
+
+    tracker.clear(TOPIC, 3);
+    NotEnoughReplicasException later = new NotEnoughReplicasException("later");
+    tracker.send(record(TOPIC, 3), throwing);
+    int i = callbacks.size() - 1;
+    fail(send(TOPIC, 3), later);
+    expectThrows(IllegalStateException.class, () -> fail(i, broker));
+    assertSame(failureOf(barrier(TOPIC, 3)), later, "the first failure wins on that path too");
+  }
 }

@@ -151,7 +151,7 @@ public class StampConfigTest {
         List.of(
             "Invalid value 'localhost' for configuration "
                 + BOOTSTRAP
-                + ": must be a list of host:port",
+                + ": must be a list of host:port, and 'localhost' is not",
             "Invalid value '0' for configuration " + KAFKA_PREFIX + "retries: must be at least 1",
             "Invalid value 'soon' for configuration "
                 + KAFKA_PREFIX

@@ -7,22 +7,9 @@ import io.handoff.spi.HandoffMetrics;
 import io.handoff.spi.HandoverPath;
 import io.handoff.spi.HandoverReason;
 import io.handoff.spi.StepDown;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.noop.NoopCounter;
-import io.micrometer.core.instrument.noop.NoopTimer;
 import java.util.Arrays;
-import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReferenceArray;
-import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Records the library's metrics in a Micrometer {@link MeterRegistry}, under Micrometer's naming
@@ -106,27 +93,9 @@ public final class MicrometerHandoffMetrics implements HandoffMetrics {
   /** The {@value #TAG_TOPIC} of an event reported without a topic. */
   public static final String UNKNOWN_TOPIC = "unknown";
 
-  private static final Logger LOG = LoggerFactory.getLogger(MicrometerHandoffMetrics.class);
-
-  // values() clones its array on every call: keep one copy for the creation path.
-  private static final EmitStatus[] STATUSES = EmitStatus.values();
-  private static final HandoverReason[] REASONS = HandoverReason.values();
-
-  /** One slot per reason and a last one for {@link #UNKNOWN_REASON}. */
-  private static final int REASON_SLOTS = REASONS.length + 1;
-
-  private static final int UNKNOWN_SLOT = REASONS.length;
-
   private final MeterRegistry registry;
   private final Options options;
-
-  /** The meters when per-topic tags are off, else null. */
-  private final Meters untagged;
-
-  /** The meters of each version topic when per-topic tags are on, else null. */
-  private final ConcurrentHashMap<String, Meters> byTopic;
-
-  private final AtomicBoolean warned = new AtomicBoolean();
+  private final MeterBook meters;
 
   /**
    * Records in {@code registry} with the {@linkplain Options#defaults() default options}: no topic
@@ -140,13 +109,7 @@ public final class MicrometerHandoffMetrics implements HandoffMetrics {
   public MicrometerHandoffMetrics(MeterRegistry registry, Options options) {
     this.registry = requireNonNull(registry, "registry is null");
     this.options = requireNonNull(options, "options is null");
-    if (options.perTopicTags()) {
-      this.untagged = null;
-      this.byTopic = new ConcurrentHashMap<>();
-    } else {
-      this.untagged = new Meters(Tags.empty());
-      this.byTopic = null;
-    }
+    this.meters = new MeterBook(registry, options, this);
   }
 
   /** The registry meters are recorded in. */
@@ -162,13 +125,7 @@ public final class MicrometerHandoffMetrics implements HandoffMetrics {
   /** Counts an {@code acked} stamp and records its latency. */
   @Override
   public void stampEmitted(StepDown stepDown, long latencyNanos) {
-    try {
-      Meters m = meters(stepDown == null ? null : stepDown.versionTopic());
-      m.emits(EmitStatus.ACKED).increment();
-      m.latency(EmitStatus.ACKED).record(latencyNanos, TimeUnit.NANOSECONDS);
-    } catch (RuntimeException e) {
-      failed("stampEmitted", e);
-    }
+    meters.stamp(topicOf(stepDown), EmitStatus.ACKED, true, latencyNanos, "stampEmitted");
   }
 
   /**
@@ -177,14 +134,8 @@ public final class MicrometerHandoffMetrics implements HandoffMetrics {
    */
   @Override
   public void stampEmitFailed(StepDown stepDown, EmitStatus status, long latencyNanos) {
-    try {
-      EmitStatus s = status == null ? EmitStatus.FAILED : status;
-      Meters m = meters(stepDown == null ? null : stepDown.versionTopic());
-      m.emits(s).increment();
-      m.latency(s).record(latencyNanos, TimeUnit.NANOSECONDS);
-    } catch (RuntimeException e) {
-      failed("stampEmitFailed", e);
-    }
+    EmitStatus s = status == null ? EmitStatus.FAILED : status;
+    meters.stamp(topicOf(stepDown), s, true, latencyNanos, "stampEmitFailed");
   }
 
   /**
@@ -193,13 +144,8 @@ public final class MicrometerHandoffMetrics implements HandoffMetrics {
    */
   @Override
   public void stampSkipped(StepDown stepDown, EmitStatus status) {
-    if (status == null) {
-      return;
-    }
-    try {
-      meters(stepDown == null ? null : stepDown.versionTopic()).emits(status).increment();
-    } catch (RuntimeException e) {
-      failed("stampSkipped", e);
+    if (status != null) {
+      meters.stamp(topicOf(stepDown), status, false, 0, "stampSkipped");
     }
   }
 
@@ -209,7 +155,7 @@ public final class MicrometerHandoffMetrics implements HandoffMetrics {
    */
   @Override
   public void handover(String versionTopic, int partition, HandoverPath path) {
-    recordHandover(versionTopic, path, UNKNOWN_SLOT);
+    meters.handover(versionTopic, path, MeterBook.UNKNOWN_SLOT);
   }
 
   /**
@@ -219,17 +165,13 @@ public final class MicrometerHandoffMetrics implements HandoffMetrics {
   @Override
   public void handover(
       String versionTopic, int partition, HandoverPath path, HandoverReason reason) {
-    recordHandover(versionTopic, path, reason == null ? UNKNOWN_SLOT : reason.ordinal());
+    meters.handover(versionTopic, path, reason == null ? MeterBook.UNKNOWN_SLOT : reason.ordinal());
   }
 
   /** Counts an unclean tenure. The partition is not a tag. */
   @Override
   public void uncleanTenure(String versionTopic, int partition) {
-    try {
-      meters(versionTopic).unclean().increment();
-    } catch (RuntimeException e) {
-      failed("uncleanTenure", e);
-    }
+    meters.uncleanTenure(versionTopic);
   }
 
   /**
@@ -242,51 +184,11 @@ public final class MicrometerHandoffMetrics implements HandoffMetrics {
    * @return whether the topic had meters
    */
   public boolean removeTopic(String versionTopic) {
-    if (byTopic == null || versionTopic == null) {
-      return false;
-    }
-    Meters m = byTopic.remove(versionTopic);
-    if (m == null) {
-      return false;
-    }
-    try {
-      m.forEach(registry::remove);
-    } catch (RuntimeException e) {
-      failed("removeTopic", e);
-    }
-    return true;
+    return meters.removeTopic(versionTopic);
   }
 
-  private void recordHandover(String versionTopic, HandoverPath path, int reasonSlot) {
-    if (path != HandoverPath.FAST_PATH && path != HandoverPath.LEGACY_WAIT) {
-      return;
-    }
-    try {
-      meters(versionTopic).handovers(path, reasonSlot).increment();
-    } catch (RuntimeException e) {
-      failed("handover", e);
-    }
-  }
-
-  private Meters meters(String versionTopic) {
-    if (byTopic == null) {
-      return untagged;
-    }
-    String topic = versionTopic == null ? UNKNOWN_TOPIC : versionTopic;
-    // get first: computeIfAbsent may lock the bin even when the topic is present.
-    Meters m = byTopic.get(topic);
-    return m != null ? m : byTopic.computeIfAbsent(topic, t -> new Meters(Tags.of(TAG_TOPIC, t)));
-  }
-
-  private void failed(String what, RuntimeException e) {
-    // Once per instance: a registry that refuses a meter would otherwise log on every event.
-    if (warned.compareAndSet(false, true)) {
-      LOG.warn(
-          "Recording a handoff metric ({}) failed; further failures of {} are not logged",
-          what,
-          this,
-          e);
-    }
+  private static String topicOf(StepDown stepDown) {
+    return stepDown == null ? null : stepDown.versionTopic();
   }
 
   @Override
@@ -296,124 +198,6 @@ public final class MicrometerHandoffMetrics implements HandoffMetrics {
         + ", perTopicTags="
         + options.perTopicTags()
         + "}";
-  }
-
-  /** The meters of one tag set (none, or one topic), each created on first use. */
-  private final class Meters {
-    private final Tags tags;
-    private final AtomicReferenceArray<Counter> emits = new AtomicReferenceArray<>(STATUSES.length);
-    private final AtomicReferenceArray<Timer> latencies =
-        new AtomicReferenceArray<>(STATUSES.length);
-
-    /**
-     * Index: path (0 fast path, 1 legacy wait) times {@link #REASON_SLOTS} plus the reason's slot.
-     */
-    private final AtomicReferenceArray<Counter> handovers =
-        new AtomicReferenceArray<>(2 * REASON_SLOTS);
-
-    private volatile Counter unclean;
-
-    Meters(Tags tags) {
-      this.tags = tags;
-    }
-
-    // Two threads may both miss and register: the registry hands both the same meter, so the race
-    // is
-    // harmless and needs no lock of ours.
-
-    Counter emits(EmitStatus status) {
-      Counter c = emits.get(status.ordinal());
-      if (c == null) {
-        c =
-            counter(
-                STAMP_EMITS,
-                "Step-down stamps by outcome",
-                tags.and(TAG_OUTCOME, status.name().toLowerCase(Locale.ROOT)));
-        emits.set(status.ordinal(), c);
-      }
-      return c;
-    }
-
-    Timer latency(EmitStatus status) {
-      Timer t = latencies.get(status.ordinal());
-      if (t == null) {
-        t = timer(tags.and(TAG_OUTCOME, status.name().toLowerCase(Locale.ROOT)));
-        latencies.set(status.ordinal(), t);
-      }
-      return t;
-    }
-
-    Counter handovers(HandoverPath path, int reasonSlot) {
-      int i = (path == HandoverPath.FAST_PATH ? 0 : REASON_SLOTS) + reasonSlot;
-      Counter c = handovers.get(i);
-      if (c == null) {
-        String reason = reasonSlot == UNKNOWN_SLOT ? UNKNOWN_REASON : REASONS[reasonSlot].tag();
-        c =
-            counter(
-                HANDOVERS,
-                "New leaders that started writing, by path and by the reason of the decision",
-                tags.and(TAG_PATH, path.name().toLowerCase(Locale.ROOT)).and(TAG_REASON, reason));
-        handovers.set(i, c);
-      }
-      return c;
-    }
-
-    Counter unclean() {
-      Counter c = unclean;
-      if (c == null) {
-        c =
-            counter(
-                UNCLEAN_TENURES,
-                "Tenures in which another writer, an undecodable record or a record"
-                    + " after the tenure's own stamp appeared",
-                tags);
-        unclean = c;
-      }
-      return c;
-    }
-
-    void forEach(Consumer<Meter> action) {
-      for (int i = 0; i < STATUSES.length; i++) {
-        accept(emits.get(i), action);
-        accept(latencies.get(i), action);
-      }
-      for (int i = 0; i < handovers.length(); i++) {
-        accept(handovers.get(i), action);
-      }
-      accept(unclean, action);
-    }
-
-    private void accept(Meter meter, Consumer<Meter> action) {
-      if (meter != null) {
-        action.accept(meter);
-      }
-    }
-  }
-
-  private Counter counter(String name, String description, Tags tags) {
-    try {
-      return Counter.builder(name).description(description).tags(tags).register(registry);
-    } catch (RuntimeException e) {
-      failed("registering " + name + tags, e);
-      return new NoopCounter(new Meter.Id(name, tags, null, description, Meter.Type.COUNTER));
-    }
-  }
-
-  private Timer timer(Tags tags) {
-    String description =
-        "Time to emit a step-down stamp, until acked, timed out, failed or interrupted";
-    try {
-      return Timer.builder(STAMP_EMIT_LATENCY)
-          .description(description)
-          .tags(tags)
-          .publishPercentiles(options.percentiles())
-          .publishPercentileHistogram(options.publishPercentileHistogram())
-          .register(registry);
-    } catch (RuntimeException e) {
-      failed("registering " + STAMP_EMIT_LATENCY + tags, e);
-      return new NoopTimer(
-          new Meter.Id(STAMP_EMIT_LATENCY, tags, null, description, Meter.Type.TIMER));
-    }
   }
 
   /**

@@ -175,8 +175,7 @@ public class InterruptIT {
       new Frame("io.handoff.stamp.KafkaStampEmitter", "handOverAndWait");
 
   /** The sender thread waits for a topic's metadata. */
-  private static final Frame METADATA_WAIT =
-      new Frame("io.handoff.stamp.StampSender", "partitionCount");
+  private static final Frame METADATA_WAIT = new Frame("io.handoff.stamp.PartitionCounts", "fetch");
 
   private static String stackOf(Thread t) {
     StringBuilder b = new StringBuilder();
