@@ -93,8 +93,31 @@ record ClusterResult(
 
   static ClusterResult of(
       ClusterRun run, ServerEvents events, List<VersionTopicAudit.Partition> audit) {
+    return of(
+        run.scenario,
+        run.strategy,
+        run.topic,
+        run.startedAtMs(),
+        run.endedAtMs(),
+        run.actions(),
+        events,
+        audit);
+  }
+
+  /**
+   * The result of a run that started (every partition writable) at {@code startMs} and ended at
+   * {@code endMs}, from what the orchestrator did, what the servers said and what the log shows.
+   */
+  static ClusterResult of(
+      String scenario,
+      String strategy,
+      String topic,
+      double startMs,
+      double endMs,
+      List<Action> actions,
+      ServerEvents events,
+      List<VersionTopicAudit.Partition> audit) {
     int partitions = audit.size();
-    List<Action> actions = run.actions();
     Map<Integer, List<Tenure>> tenures = new TreeMap<>();
     List<ServerEvents.Event> leaders = new ArrayList<>(events.of("leader"));
     leaders.sort(Comparator.comparingDouble(e -> e.millis("writableAtMs")));
@@ -124,7 +147,7 @@ record ClusterResult(
     int unsafe = 0;
     for (ServerEvents.Event l : leaders) {
       double writable = l.millis("writableAtMs");
-      if (writable <= run.startedAtMs() || writable > run.endedAtMs()) {
+      if (writable <= startMs || writable > endMs) {
         continue;
       }
       int p = l.partition();
@@ -155,7 +178,7 @@ record ClusterResult(
               writable,
               zombies);
       handovers.add(h);
-      String name = run.topic + "-" + p + " to " + l.instance() + " (term " + l.term() + ")";
+      String name = topic + "-" + p + " to " + l.instance() + " (term " + l.term() + ")";
       if (h.fast() && (logged == null || !logged.closedByStamp() || zombies > 0)) {
         unsafe++;
         problems.add(name + ": fast path, but the log shows no clean stamp before it: " + logged);
@@ -170,20 +193,19 @@ record ClusterResult(
     for (VersionTopicAudit.Partition a : audit) {
       interleavings += a.interleavings().size();
       zombieRecords += a.zombieRecords().size();
-      a.interleavings().forEach(i -> problems.add(run.topic + "-" + a.partition() + ": " + i));
+      a.interleavings().forEach(i -> problems.add(topic + "-" + a.partition() + ": " + i));
     }
     double unavailable = 0;
     for (int p = 0; p < partitions; p++) {
-      unavailable +=
-          uncovered(tenures.getOrDefault(p, List.of()), run.startedAtMs(), run.endedAtMs());
+      unavailable += uncovered(tenures.getOrDefault(p, List.of()), startMs, endMs);
     }
     return new ClusterResult(
-        run.scenario,
-        run.strategy,
-        run.topic,
+        scenario,
+        strategy,
+        topic,
         partitions,
-        run.startedAtMs(),
-        run.endedAtMs(),
+        startMs,
+        endMs,
         actions,
         tenures,
         List.copyOf(handovers),
