@@ -24,6 +24,7 @@ import picocli.CommandLine.Option;
       ProvidersCommand.class,
       StampCommand.class,
       BenchCommand.class,
+      ClusterCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class HandoffCli implements Runnable {
@@ -59,7 +60,7 @@ public final class HandoffCli implements Runnable {
   public void run() {
     throw new CommandLine.ParameterException(
         new CommandLine(this),
-        "Missing command: choose one of demo, inspect, explain, providers, stamp, bench");
+        "Missing command: choose one of demo, inspect, explain, providers, stamp, bench, cluster");
   }
 
   public static void main(String[] args) {

@@ -60,7 +60,7 @@ public class HelixRollingRestartIT {
       }
       servers.forEach(ServerProcess::start);
       for (ServerProcess s : servers) {
-        await(() -> events(servers).count("server", s.instance, "started") == 1, s, "start");
+        await(() -> events(servers).count("server", s.instance(), "started") == 1, s, "start");
       }
       // The controller last: it then places every leader in one pass.
       controller =
@@ -70,12 +70,12 @@ public class HelixRollingRestartIT {
 
       for (ServerProcess s : servers) {
         int status = s.stopGracefully(60);
-        assertTrue(status == 0 || status == 143, s.instance + " exited with " + status);
+        assertTrue(status == 0 || status == 143, s.instance() + " exited with " + status);
         await(() -> events(servers).allWritable(PARTITIONS), s, "handover after stopping");
-        long starts = events(servers).count("server", s.instance, "started");
+        long starts = events(servers).count("server", s.instance(), "started");
         s.start();
         await(
-            () -> events(servers).count("server", s.instance, "started") == starts + 1,
+            () -> events(servers).count("server", s.instance(), "started") == starts + 1,
             s,
             "restart");
         await(() -> events(servers).allWritable(PARTITIONS), s, "leaders after restart");
@@ -83,7 +83,7 @@ public class HelixRollingRestartIT {
 
       for (ServerProcess s : servers) {
         int status = s.stopGracefully(60);
-        assertTrue(status == 0 || status == 143, s.instance + " exited with " + status);
+        assertTrue(status == 0 || status == 143, s.instance() + " exited with " + status);
       }
       ServerEvents events = events(servers);
       checkHandovers(events);
@@ -178,7 +178,7 @@ public class HelixRollingRestartIT {
   }
 
   private static ServerEvents events(List<ServerProcess> servers) {
-    return ServerEvents.read(servers.stream().map(s -> s.events).toList());
+    return ServerEvents.read(servers.stream().map(s -> s.events()).toList());
   }
 
   private static void await(BooleanSupplier condition, ServerProcess about, String what)
@@ -189,7 +189,7 @@ public class HelixRollingRestartIT {
         throw new AssertionError(
             what
                 + " ("
-                + about.instance
+                + about.instance()
                 + ") not reached within "
                 + SETTLE
                 + "; its log:\n"

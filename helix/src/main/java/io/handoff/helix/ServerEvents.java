@@ -11,28 +11,45 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The {@link HandoverLog} lines of every server, read back from their files. */
-final class ServerEvents {
+/**
+ * The {@link HandoverLog} lines of every server, read back from their files: what an orchestrator
+ * of server processes (a test, the cluster command) knows of their handovers. Immutable.
+ */
+public final class ServerEvents {
 
   /** One event: its fields as text, strings unescaped. */
-  record Event(Map<String, String> fields) {
-    String get(String name) {
+  public record Event(Map<String, String> fields) {
+    /** The field's text, or null. */
+    public String get(String name) {
       return fields.get(name);
     }
 
-    String kind() {
+    /** A number field in milliseconds ({@code atMs}, {@code writableAtMs}, ...). */
+    public double millis(String name) {
+      String v = get(name);
+      if (v == null) {
+        throw new IllegalArgumentException("event " + fields + " has no field " + name);
+      }
+      return Double.parseDouble(v);
+    }
+
+    public String kind() {
       return get("event");
     }
 
-    int partition() {
+    public String instance() {
+      return get("instance");
+    }
+
+    public int partition() {
       return Integer.parseInt(get("partition"));
     }
 
-    long term() {
+    public long term() {
       return Long.parseLong(get("term"));
     }
 
-    boolean is(String kind, int partition) {
+    public boolean is(String kind, int partition) {
       return kind.equals(kind()) && fields.containsKey("partition") && partition() == partition;
     }
   }
@@ -40,13 +57,14 @@ final class ServerEvents {
   private static final Pattern FIELD =
       Pattern.compile("\"(\\w+)\":(?:\"((?:[^\"\\\\]|\\\\.)*)\"|([^,}]*))");
 
-  final List<Event> all;
+  private final List<Event> all;
 
   private ServerEvents(List<Event> all) {
     this.all = all;
   }
 
-  static ServerEvents read(List<Path> files) {
+  /** Every line of {@code files} that is a JSON object; files that do not exist are skipped. */
+  public static ServerEvents read(List<Path> files) {
     List<Event> all = new ArrayList<>();
     for (Path f : files) {
       if (!Files.exists(f)) {
@@ -71,18 +89,25 @@ final class ServerEvents {
     return new ServerEvents(all);
   }
 
-  List<Event> of(String kind) {
+  /** Every event, in file order. */
+  public List<Event> all() {
+    return all;
+  }
+
+  /** The events of {@code kind}. */
+  public List<Event> of(String kind) {
     return all.stream().filter(e -> kind.equals(e.kind())).toList();
   }
 
-  long count(String kind, String instance, String state) {
+  /** How many events of {@code kind} {@code instance} printed with {@code state}. */
+  public long count(String kind, String instance, String state) {
     return of(kind).stream()
         .filter(e -> instance.equals(e.get("instance")) && state.equals(e.get("state")))
         .count();
   }
 
   /** The promotion of {@code partition} with the highest term, or null. */
-  Event latestPromotion(int partition) {
+  public Event latestPromotion(int partition) {
     Event latest = null;
     for (Event e : of("promoting")) {
       if (e.partition() == partition && (latest == null || e.term() > latest.term())) {
@@ -93,7 +118,7 @@ final class ServerEvents {
   }
 
   /** The first event of {@code kind} on {@code partition} with {@code term}, or null. */
-  Event find(String kind, int partition, long term) {
+  public Event find(String kind, int partition, long term) {
     return all.stream()
         .filter(e -> e.is(kind, partition) && e.term() == term)
         .findFirst()
@@ -104,10 +129,19 @@ final class ServerEvents {
    * Whether every partition has a leader that may write: its latest promotion made it writable and
    * it has not stepped down since.
    */
-  boolean allWritable(int partitions) {
+  public boolean allWritable(int partitions) {
+    return allWritable(partitions, instance -> true);
+  }
+
+  /**
+   * Whether every partition has a leader that may write and that is {@code serving}: a server that
+   * was killed or paused prints nothing more, so its last leaderships look writable.
+   */
+  public boolean allWritable(int partitions, java.util.function.Predicate<String> serving) {
     for (int p = 0; p < partitions; p++) {
       Event latest = latestPromotion(p);
       if (latest == null
+          || !serving.test(latest.instance())
           || find("leader", p, latest.term()) == null
           || find("stepdown", p, latest.term()) != null) {
         return false;
