@@ -49,6 +49,14 @@ final class BenchCommand implements Callable<Integer> {
   String bootstrapServers;
 
   @Option(
+      names = "--brokers",
+      defaultValue = "1",
+      description =
+          "Brokers of the embedded cluster; with 3 or more, topics have replication factor 3 and"
+              + " min.insync.replicas=2, as in production (default: ${DEFAULT-VALUE}).")
+  int brokers;
+
+  @Option(
       names = "--handovers",
       defaultValue = "200",
       description = "Handovers to time with the stamp strategy (default: ${DEFAULT-VALUE}).")
@@ -111,7 +119,7 @@ final class BenchCommand implements Callable<Integer> {
           "--handovers, --partitions and --mass must be >= 1 and --ack-timeout >= 0");
     }
     BenchMeasurements measure = new BenchMeasurements(ackTimeout, mass);
-    try (KafkaTarget kafka = KafkaTarget.open(bootstrapServers, out)) {
+    try (KafkaTarget kafka = KafkaTarget.open(bootstrapServers, brokers, out)) {
       String servers = kafka.servers();
       String run = Long.toString(System.currentTimeMillis());
       String vt = "bench_v" + run;
@@ -187,7 +195,7 @@ final class BenchCommand implements Callable<Integer> {
       BenchReport report =
           new BenchReport(
               new BenchReport.Parameters(
-                  handovers, partitions, mass, ackTimeout, window, bootstrapServers),
+                  handovers, partitions, mass, ackTimeout, window, bootstrapServers, brokers),
               figures,
               massAcked);
       report.print(out);

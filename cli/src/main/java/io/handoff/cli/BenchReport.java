@@ -26,6 +26,7 @@ final class BenchReport {
    * What the run was asked for.
    *
    * @param broker the bootstrap servers given, or null for the embedded broker
+   * @param brokers brokers of the embedded cluster (ignored when {@code broker} is given)
    */
   record Parameters(
       int handovers,
@@ -33,7 +34,8 @@ final class BenchReport {
       int mass,
       Duration ackTimeout,
       Duration inactivityWindow,
-      String broker) {}
+      String broker,
+      int brokers) {}
 
   static final String PRODUCE = "produce_round_trip";
   static final String FETCH = "produce_to_fetch";
@@ -121,8 +123,18 @@ final class BenchReport {
             + " "
             + System.getProperty("os.arch"));
     machine.put(
-        "broker", parameters.broker() == null ? "embedded single-node KRaft" : parameters.broker());
+        "broker",
+        parameters.broker() != null
+            ? parameters.broker()
+            : parameters.brokers() == 1
+                ? "embedded single-node KRaft"
+                : "embedded KRaft, "
+                    + parameters.brokers()
+                    + " brokers, replication factor "
+                    + Math.min(parameters.brokers(), 3)
+                    + (parameters.brokers() >= 3 ? ", min.insync.replicas=2" : ""));
     ObjectNode p = j.putObject("parameters");
+    p.put("brokers", parameters.broker() == null ? parameters.brokers() : null);
     p.put("handovers", parameters.handovers());
     p.put("partitions", parameters.partitions());
     p.put("mass", parameters.mass());

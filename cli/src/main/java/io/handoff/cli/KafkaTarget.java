@@ -32,13 +32,37 @@ final class KafkaTarget implements AutoCloseable {
    * {@code out}.
    */
   static KafkaTarget open(String bootstrapServers, PrintWriter out) {
+    return open(bootstrapServers, 1, out);
+  }
+
+  /**
+   * Uses {@code bootstrapServers}, or starts an embedded cluster of {@code brokers} brokers when it
+   * is null. With three brokers or more it is shaped like production: topics get replication factor
+   * 3 and {@code min.insync.replicas=2}, so an {@code acks=all} write waits for two replicas.
+   */
+  static KafkaTarget open(String bootstrapServers, int brokers, PrintWriter out) {
     if (bootstrapServers != null) {
       return new KafkaTarget(null, bootstrapServers);
     }
-    out.print("Starting an embedded Kafka broker (KRaft, one node, temporary data)... ");
+    if (brokers < 1) {
+      throw new CliException("--brokers must be >= 1, got " + brokers);
+    }
+    out.print(
+        brokers == 1
+            ? "Starting an embedded Kafka broker (KRaft, one node, temporary data)... "
+            : "Starting an embedded Kafka cluster (KRaft, "
+                + brokers
+                + " brokers, replication factor "
+                + Math.min(brokers, 3)
+                + (brokers >= 3 ? ", min.insync.replicas=2" : "")
+                + ", temporary data)... ");
     out.flush();
     long t = System.nanoTime();
-    EmbeddedKafkaCluster cluster = EmbeddedKafkaCluster.builder().start();
+    var builder = EmbeddedKafkaCluster.builder().brokers(brokers);
+    if (brokers >= 3) {
+      builder.brokerProperty("min.insync.replicas", "2");
+    }
+    EmbeddedKafkaCluster cluster = builder.start();
     out.printf(
         Locale.ROOT,
         "ready at %s in %s%n",
