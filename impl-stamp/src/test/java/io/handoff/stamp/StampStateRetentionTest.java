@@ -44,6 +44,12 @@ public class StampStateRetentionTest {
   private static final byte[] DATA =
       RecordKeys.dataKey("user-key".getBytes(StandardCharsets.UTF_8));
 
+  static {
+    // JOL cannot ask Unsafe for the offsets of some JDK 17 fields (those of hidden and record
+    // classes); it then reads them from the object layout instead, before its first use here.
+    System.setProperty("jol.magicFieldOffset", "true");
+  }
+
   private static long retained(Object... roots) {
     return GraphLayout.parseInstance(roots).totalSize();
   }
