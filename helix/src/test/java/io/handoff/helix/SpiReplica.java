@@ -95,9 +95,9 @@ final class SpiReplica implements LeadershipTransitions.Replica<HandoverPath>, A
 
   @Override
   public CompletableFuture<HandoverPath> promote(int partition, long term) {
-    calls.add("promote " + partition + " " + term);
     promoteThreads.add(Thread.currentThread().getName());
     if (promoteFailure != null) {
+      calls.add("promote " + partition + " " + term);
       throw promoteFailure;
     }
     CompletableFuture<HandoverPath> f = new CompletableFuture<>();
@@ -105,6 +105,8 @@ final class SpiReplica implements LeadershipTransitions.Replica<HandoverPath>, A
       terms.promoted(partition, term);
       pending.put(partition, f);
     }
+    // Recorded last: a test that waits for the call may then finish the handover at once.
+    calls.add("promote " + partition + " " + term);
     return f;
   }
 

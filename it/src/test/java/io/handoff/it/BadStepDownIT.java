@@ -130,7 +130,7 @@ public class BadStepDownIT {
       NullPointerException element =
           expectThrows(
               NullPointerException.class, () -> emitter.emitStepDowns(Arrays.asList(good, null)));
-      assertEquals(element.getMessage(), "stepDowns holds a null element");
+      assertEquals(element.getMessage(), "stepDowns holds a null element at index 1");
       assertEquals(
           metrics.emitSuccess() + metrics.emitFailure(),
           0,
