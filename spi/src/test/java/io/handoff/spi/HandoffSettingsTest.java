@@ -840,6 +840,19 @@ public class HandoffSettingsTest {
   }
 
   @Test
+  public void aValuePutOverADefaultWinsWhateverItsType() {
+    Properties defaults = new Properties();
+    defaults.setProperty(EMIT_STEPDOWN_STAMP, "false");
+    defaults.setProperty(ACK_TIMEOUT_MS, "10");
+    Properties p = new Properties(defaults);
+    p.put(EMIT_STEPDOWN_STAMP, Boolean.TRUE);
+    p.put(ACK_TIMEOUT_MS, Integer.valueOf(20));
+    HandoffSettings s = HandoffSettings.from(p);
+    assertTrue(s.emitStepDownStamp(), "the host's own Boolean, not the default");
+    assertEquals(s.ackTimeoutMs(), 20L, "the host's own Integer, not the default");
+  }
+
+  @Test
   public void nullPropertiesAreRejected() {
     NullPointerException e =
         expectThrows(NullPointerException.class, () -> HandoffSettings.from((Properties) null));
