@@ -829,7 +829,20 @@ public class ProviderRegistryTest {
 
   @Test
   public void openRejectsNullAndBlankNames() {
-    ProviderRegistry r = ProviderRegistry.of(List.of(new StubProviders.Noop()));
+    List<String> asked = new java.util.ArrayList<>();
+    LeadershipHandoffProvider noop =
+        new StubProviders.Base("noop") {
+          @Override
+          public HandoverEvidence newEvidence(
+              HandoffSettings settings,
+              HandoffMetrics metrics,
+              String versionTopic,
+              String localWriterId) {
+            asked.add(versionTopic + "/" + localWriterId);
+            return super.newEvidence(settings, metrics, versionTopic, localWriterId);
+          }
+        };
+    ProviderRegistry r = ProviderRegistry.of(List.of(noop));
     HandoffObserverFactory factory =
         LeadershipHandoffs.observers(r, HandoffSettings.defaults(), HandoffMetrics.NOOP);
     assertEquals(
@@ -850,6 +863,9 @@ public class ProviderRegistryTest {
             .getMessage(),
         "versionTopic and localWriterId must not be blank, got 'store_v1' and ''",
         "message");
+    assertEquals(asked, List.of(), "the provider never sees a bad name");
+    factory.open("store_v1", "host-a");
+    assertEquals(asked, List.of("store_v1/host-a"), "it sees good ones");
   }
 
   @Test
