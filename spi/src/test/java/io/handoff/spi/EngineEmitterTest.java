@@ -263,6 +263,17 @@ public class EngineEmitterTest {
     assertEquals(refused.status(), EmitStatus.FAILED, refused.toString());
     assertEquals(refused.cause().getMessage(), "refused by the strategy", "the strategy's own");
     assertEquals(refused.elapsedNanos(), 2L, "the strategy's own outcome");
+    faulty.faults.clear();
+    List<java.util.function.Function<StepDown, EmitOutcome>> others =
+        List.of(
+            s -> EmitOutcome.failed(s, EmitStatus.FAILED, 4, new RuntimeException("broken pipe")),
+            s -> EmitOutcome.failed(s, EmitStatus.TIMED_OUT, 5, new IllegalStateException("late")));
+    for (java.util.function.Function<StepDown, EmitOutcome> answer : others) {
+      faulty.lastEmitter.answer = answer;
+      EmitOutcome o = e.emitStepDown(stepDown(0));
+      assertEquals(o.status(), EmitStatus.FAILED, o.toString());
+      assertEquals(o.cause().getMessage(), "the emitter is closed", "not a refusal: " + o);
+    }
   }
 
   @Test

@@ -424,9 +424,14 @@ public class EngineObserverTest {
                 () -> o.observeUndecodable(TenureTracker.MAX_PARTITION, -1))
             .getMessage(),
         "offset must be >= 0, got -1 for store_v1-1048575");
-    for (int impossible : new int[] {-4, TenureTracker.MAX_PARTITION + 1}) {
-      assertFalse(o.canSkipInactivityWait(impossible, 7), "a pure query of it is simply no");
+    faulty.faults.add(Fault.MAY_CUT); // the strategy would throw if it were asked
+    try (LogCapture log = new LogCapture(EngineObserver.class)) {
+      for (int impossible : new int[] {-4, TenureTracker.MAX_PARTITION + 1}) {
+        assertFalse(o.canSkipInactivityWait(impossible, 7), "a pure query of it is simply no");
+      }
+      assertEquals(log.events(), List.of(), "the strategy is not asked: " + log.everything());
     }
+    faulty.faults.clear();
     assertEquals(
         expectThrows(IllegalArgumentException.class, () -> o.restoreState(2, -1, new byte[0]))
             .getMessage(),

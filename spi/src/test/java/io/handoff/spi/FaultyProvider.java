@@ -146,9 +146,15 @@ final class FaultyProvider implements LeadershipHandoffProvider {
     final java.util.List<String> prepared = new java.util.ArrayList<>();
     final java.util.List<String> retired = new java.util.ArrayList<>();
 
+    /** When set, the answer to every step-down, faults aside. */
+    volatile java.util.function.Function<StepDown, EmitOutcome> answer;
+
     @Override
     public EmitOutcome emitStepDown(StepDown stepDown) {
       maybe(Fault.EMIT);
+      if (answer != null) {
+        return answer.apply(stepDown);
+      }
       if (faults.contains(Fault.EMIT_NULL)) {
         return null;
       }

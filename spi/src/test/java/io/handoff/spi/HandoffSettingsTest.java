@@ -271,6 +271,8 @@ public class HandoffSettingsTest {
     assertNotEquals(alpha, parse(STRATEGY, "beta", KAFKA_PREFIX + "acks", "all"), "strategy");
     assertNotEquals(alpha, parse(STRATEGY, "alpha", KAFKA_PREFIX + "acks", "1"), "Kafka value");
     assertNotEquals(parse(CONSUME_STEPDOWN_STAMP, "true"), HandoffSettings.defaults(), "consume");
+    assertNotEquals(
+        parse(STRATEGY, "stamp"), HandoffSettings.defaults(), "the default strategy named");
     assertFalse(alpha.equals(alpha.toString()), "not equal to its text");
     assertFalse(alpha.equals(null), "nor to null");
   }

@@ -276,6 +276,57 @@ public class ProviderRegistryTest {
   }
 
   @Test
+  public void aProviderWhoseCodeSourceHasNoLocationIsListedAsUnknown() throws Exception {
+    String name = StubProviders.Alpha.class.getName();
+    byte[] bytes;
+    try (java.io.InputStream in =
+        StubProviders.Alpha.class.getResourceAsStream(
+            name.substring(name.lastIndexOf('.') + 1) + ".class")) {
+      bytes = in.readAllBytes();
+    }
+    java.security.ProtectionDomain nowhere =
+        new java.security.ProtectionDomain(
+            new java.security.CodeSource(null, (java.security.cert.Certificate[]) null), null);
+    ClassLoader loader =
+        new ClassLoader(ProviderRegistryTest.class.getClassLoader()) {
+          @Override
+          protected Class<?> loadClass(String n, boolean resolve) throws ClassNotFoundException {
+            if (!n.equals(name)) {
+              return super.loadClass(n, resolve);
+            }
+            synchronized (getClassLoadingLock(n)) {
+              Class<?> c = findLoadedClass(n);
+              return c != null ? c : defineClass(n, bytes, 0, bytes.length, nowhere);
+            }
+          }
+        };
+    LeadershipHandoffProvider p =
+        (LeadershipHandoffProvider) loader.loadClass(name).getDeclaredConstructor().newInstance();
+    assertEquals(
+        ProviderRegistry.of(List.of(p)).providers(),
+        List.of(new ProviderInfo("alpha", name, "unknown")),
+        "no location to name");
+  }
+
+  @Test
+  public void aProviderWhoseValidateReturnsNullIsNamed() {
+    LeadershipHandoffProvider alpha =
+        new StubProviders.Base("alpha") {
+          @Override
+          public List<String> validate(HandoffSettings settings) {
+            return null;
+          }
+        };
+    ProviderRegistry r = ProviderRegistry.of(List.of(alpha));
+    assertEquals(
+        expectThrows(
+                NullPointerException.class,
+                () -> r.problems(settings(HandoffSettings.STRATEGY, "alpha")))
+            .getMessage(),
+        "provider " + alpha.getClass().getName() + " returned null from validate()");
+  }
+
+  @Test
   public void aClassLoaderThatCannotListItsServicesDoesNotHangDiscovery() {
     ClassLoader failing =
         new ClassLoader(ProviderRegistryTest.class.getClassLoader()) {
