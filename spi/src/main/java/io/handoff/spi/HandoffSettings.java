@@ -172,10 +172,11 @@ public final class HandoffSettings {
     for (String name : properties.stringPropertyNames()) {
       map.put(name, properties.getProperty(name));
     }
-    // Non-string values put with Properties.put are invisible to stringPropertyNames().
+    // Non-string values put with Properties.put are invisible to stringPropertyNames() and to
+    // getProperty(), which answers the default instead: the properties' own entries win.
     properties.forEach(
         (k, v) -> {
-          if (k instanceof String s && !map.containsKey(s)) {
+          if (k instanceof String s) {
             map.put(s, v);
           }
         });

@@ -33,6 +33,10 @@ public class EmitOutcomeTest {
     assertTrue(o.failure().isEmpty(), "failure");
     assertEquals(
         o.toString(), "EmitOutcome{store_v3-7, term=42, ACKED, 5000 µs, offset=123}", "toString");
+    assertEquals(
+        EmitOutcome.acked(SD, 2_000L, 0L).toString(),
+        "EmitOutcome{store_v3-7, term=42, ACKED, 2 µs, offset=0}",
+        "the first offset of a partition is an offset");
   }
 
   @DataProvider

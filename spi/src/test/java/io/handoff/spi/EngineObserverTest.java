@@ -255,6 +255,106 @@ public class EngineObserverTest {
     expectThrows(IllegalArgumentException.class, () -> restarted.restoreState(P, 4, state));
   }
 
+  @Test
+  public void aFailedQueryOrCheckpointCallUntrustsThePartitionLikeAFailedRecord() {
+    for (Fault fault : List.of(Fault.MAY_CUT, Fault.EXPLAIN, Fault.FORGET, Fault.RESTORE)) {
+      LeadershipHandoffObserver o = open(true, HandoffMetrics.NOOP);
+      long next = feed(o, P, 0, CLEAN_HANDOVER);
+      byte[] state = o.exportState(P);
+      assertTrue(o.canSkipInactivityWait(P, 7), fault + ": trusted before");
+      try (LogCapture log = new LogCapture(EngineObserver.class)) {
+        faulty.faults.add(fault);
+        switch (fault) {
+          case MAY_CUT -> assertFalse(o.canSkipInactivityWait(P, 7), "a failed query is no");
+          case EXPLAIN ->
+              assertEquals(o.explain(P, 7).reason(), HandoverReason.STRATEGY_FAILED, "explained");
+          case FORGET -> o.forget(P);
+          default -> o.restoreState(P, next, state);
+        }
+        faulty.faults.clear();
+        List<String> errors = log.messages(Level.ERROR);
+        assertEquals(errors.size(), 1, fault + ": " + log.everything());
+        String method =
+            switch (fault) {
+              case MAY_CUT -> "mayCut";
+              case EXPLAIN -> "explain";
+              case FORGET -> "forget";
+              default -> "restoreState";
+            };
+        String where =
+            fault == Fault.RESTORE ? TOPIC + "-" + P + " offset " + next : TOPIC + "-" + P;
+        assertTrue(errors.get(0).startsWith(where + ": "), fault + ": names where: " + errors);
+        assertTrue(errors.get(0).contains(" failed in " + method + ";"), fault + ": " + errors);
+        if (fault != Fault.RESTORE) {
+          assertFalse(errors.get(0).contains("offset"), fault + ": no record involved: " + errors);
+        }
+      }
+      assertFalse(o.canSkipInactivityWait(P, 7), fault + ": untrusted once the call failed");
+      assertEquals(o.explain(P, 7).reason(), HandoverReason.STRATEGY_FAILED, fault + ": why");
+    }
+  }
+
+  @Test
+  public void aPartitionThatKeepsFailingLogsOneErrorNotOnePerRecord() {
+    LeadershipHandoffObserver o = open(true, HandoffMetrics.NOOP);
+    try (LogCapture log = new LogCapture(EngineObserver.class)) {
+      faulty.faults.add(Fault.OBSERVE);
+      feed(o, P, 0, "D:A:5 O:A:-1 O:A:-1");
+      faulty.faults.clear();
+      List<String> errors = log.messages(Level.ERROR);
+      assertEquals(errors.size(), 1, log.everything());
+      assertTrue(errors.get(0).startsWith(TOPIC + "-" + P + " offset 0: "), errors.get(0));
+      List<String> again = log.messages(Level.DEBUG);
+      assertEquals(again.size(), 2, log.everything());
+      assertTrue(again.get(1).startsWith(TOPIC + "-" + P + " offset 2: "), again.get(1));
+    }
+  }
+
+  @Test
+  public void consumingOffExplainsConsumingOffWhateverTheStrategyDoes() {
+    LeadershipHandoffObserver off = open(false, HandoffMetrics.NOOP);
+    LeadershipHandoffObserver on = open(true, HandoffMetrics.NOOP);
+    // B's record inside A's tenure makes it unclean: the evidence blames that record.
+    String unclean = "D:A:5 O:B:-1 S:A:5 D:ME:7";
+    feed(off, P, 0, unclean);
+    feed(on, P, 0, unclean);
+    HandoverExplanation withRules = on.explain(P, 7);
+    assertNotNull(withRules.culprit(), "consuming on: the record to blame " + withRules);
+    assertEquals(withRules.culprit().offset(), 1L, "B's record");
+    HandoverExplanation e = off.explain(P, 7);
+    assertEquals(e.reason(), HandoverReason.CONSUMING_OFF, e.toString());
+    assertNull(e.culprit(), "consuming off, no record is to blame: " + e);
+    assertEquals(e.earlier(), withRules.earlier(), "the tenures are those the rules see");
+
+    faulty.faults.add(Fault.EXPLAIN);
+    HandoverExplanation failedExplain = off.explain(P, 7);
+    faulty.faults.clear();
+    assertEquals(failedExplain.reason(), HandoverReason.CONSUMING_OFF, "explain threw");
+    assertNull(failedExplain.earlier(), "nothing known of the tenures");
+
+    faulty.faults.add(Fault.OBSERVE);
+    feed(off, 4, 0, "D:A:5");
+    faulty.faults.clear();
+    assertEquals(off.explain(4, 7).reason(), HandoverReason.CONSUMING_OFF, "observe threw");
+  }
+
+  @Test
+  public void theFirstAndLastPartitionAndOffsetZeroAreAcceptedEverywhere() {
+    for (int p : new int[] {0, TenureTracker.MAX_PARTITION}) {
+      LeadershipHandoffObserver o = open(true, HandoffMetrics.NOOP);
+      o.observeUndecodable(p, 0);
+      long next = feed(o, p, 1, CLEAN_HANDOVER);
+      assertTrue(o.canSkipInactivityWait(p, 7), p + ": " + o.explain(p, 7));
+      assertEquals(o.decideHandover(p, 7, false), HandoverPath.FAST_PATH, "partition " + p);
+      assertEquals(o.explain(p, 7).partition(), p, "explained");
+      byte[] state = o.exportState(p);
+      o.forget(p);
+      assertFalse(o.canSkipInactivityWait(p, 7), p + ": forgotten");
+      o.restoreState(p, next, state);
+      assertTrue(o.canSkipInactivityWait(p, 7), p + ": restored");
+    }
+  }
+
   // ------------------------------------------------------------------- arguments
 
   @Test
@@ -291,9 +391,47 @@ public class EngineObserverTest {
           expectThrows(IllegalArgumentException.class, call::run).getMessage(),
           "partition must be between 0 and 1048575, got -4 for topic store_v1");
     }
-    for (int impossible : new int[] {-4, TenureTracker.MAX_PARTITION + 1}) {
-      assertFalse(o.canSkipInactivityWait(impossible, 7), "a pure query of it is simply no");
+    int tooHigh = TenureTracker.MAX_PARTITION + 1;
+    for (Runnable call :
+        List.<Runnable>of(
+            () -> o.decideHandover(-4, 7, false),
+            () -> o.decideHandover(tooHigh, 7, false),
+            () -> o.explain(tooHigh, 7),
+            () -> o.exportState(tooHigh),
+            () -> o.restoreState(tooHigh, 0, new byte[0]),
+            () -> o.forget(tooHigh))) {
+      String message = expectThrows(IllegalArgumentException.class, call::run).getMessage();
+      assertTrue(
+          message.startsWith("partition must be between 0 and 1048575, got "),
+          "even while the window is open: " + message);
     }
+    assertEquals(
+        expectThrows(IllegalArgumentException.class, () -> o.observeUndecodable(-1, 5))
+            .getMessage(),
+        "partition must be between 0 and 1048575, got -1 for topic store_v1 (record at offset 5)");
+    assertEquals(
+        expectThrows(IllegalArgumentException.class, () -> o.observeUndecodable(tooHigh, 5))
+            .getMessage(),
+        "partition must be between 0 and 1048575, got 1048576 for topic store_v1 (record at offset"
+            + " 5)");
+    assertEquals(
+        expectThrows(IllegalArgumentException.class, () -> o.observe(0, -3, key, "a", -1))
+            .getMessage(),
+        "offset must be >= 0, got -3 for store_v1-0");
+    assertEquals(
+        expectThrows(
+                IllegalArgumentException.class,
+                () -> o.observeUndecodable(TenureTracker.MAX_PARTITION, -1))
+            .getMessage(),
+        "offset must be >= 0, got -1 for store_v1-1048575");
+    faulty.faults.add(Fault.MAY_CUT); // the strategy would throw if it were asked
+    try (LogCapture log = new LogCapture(EngineObserver.class)) {
+      for (int impossible : new int[] {-4, TenureTracker.MAX_PARTITION + 1}) {
+        assertFalse(o.canSkipInactivityWait(impossible, 7), "a pure query of it is simply no");
+      }
+      assertEquals(log.events(), List.of(), "the strategy is not asked: " + log.everything());
+    }
+    faulty.faults.clear();
     assertEquals(
         expectThrows(IllegalArgumentException.class, () -> o.restoreState(2, -1, new byte[0]))
             .getMessage(),

@@ -22,8 +22,17 @@ final class FaultyProvider implements LeadershipHandoffProvider {
     FORGET,
     EMIT,
     EMIT_NULL,
+    /** Answers for another step-down than the one asked. */
+    EMIT_OTHER,
+    /** Answers FAILED with an IllegalStateException of its own. */
+    EMIT_REFUSED,
+    /** Answers TIMED_OUT. */
+    EMIT_TIMED_OUT,
     EMITS,
     EMITS_SHORT,
+    EMITS_NULL,
+    /** Answers a list of the right size whose last element cannot be read. */
+    EMITS_UNREADABLE,
     PREPARE,
     CLOSE
   }
@@ -134,12 +143,34 @@ final class FaultyProvider implements LeadershipHandoffProvider {
   final class Emitter implements LeadershipHandoffEmitter {
     int closes;
     volatile boolean closed;
+    final java.util.List<String> prepared = new java.util.ArrayList<>();
+    final java.util.List<String> retired = new java.util.ArrayList<>();
+
+    /** When set, the answer to every step-down, faults aside. */
+    volatile java.util.function.Function<StepDown, EmitOutcome> answer;
 
     @Override
     public EmitOutcome emitStepDown(StepDown stepDown) {
       maybe(Fault.EMIT);
+      if (answer != null) {
+        return answer.apply(stepDown);
+      }
       if (faults.contains(Fault.EMIT_NULL)) {
         return null;
+      }
+      if (faults.contains(Fault.EMIT_OTHER)) {
+        return EmitOutcome.acked(
+            StepDown.established(
+                stepDown.versionTopic(), stepDown.partition() + 1, 5, 0, "host-other"),
+            1,
+            0);
+      }
+      if (faults.contains(Fault.EMIT_REFUSED)) {
+        return EmitOutcome.failed(
+            stepDown, EmitStatus.FAILED, 2, new IllegalStateException("refused by the strategy"));
+      }
+      if (faults.contains(Fault.EMIT_TIMED_OUT)) {
+        return EmitOutcome.failed(stepDown, EmitStatus.TIMED_OUT, 3, null);
       }
       EmitStatus skip = stepDown.skipStatus();
       return skip != null ? EmitOutcome.skipped(stepDown, skip) : EmitOutcome.acked(stepDown, 1, 0);
@@ -148,13 +179,44 @@ final class FaultyProvider implements LeadershipHandoffProvider {
     @Override
     public java.util.List<EmitOutcome> emitStepDowns(java.util.Collection<StepDown> stepDowns) {
       maybe(Fault.EMITS);
+      if (faults.contains(Fault.EMITS_NULL)) {
+        return null;
+      }
       java.util.List<EmitOutcome> out = LeadershipHandoffEmitter.super.emitStepDowns(stepDowns);
+      if (faults.contains(Fault.EMITS_UNREADABLE)) {
+        return new java.util.AbstractList<>() {
+          @Override
+          public EmitOutcome get(int index) {
+            if (index == out.size() - 1) {
+              throw new Boom("get(" + index + ")");
+            }
+            return out.get(index);
+          }
+
+          @Override
+          public int size() {
+            return out.size();
+          }
+        };
+      }
       return faults.contains(Fault.EMITS_SHORT) ? out.subList(0, out.size() - 1) : out;
     }
 
     @Override
     public void prepare(String versionTopic) {
+      prepared.add(versionTopic);
       maybe(Fault.PREPARE);
+    }
+
+    @Override
+    public void retire(String versionTopic) {
+      retired.add(versionTopic);
+      maybe(Fault.PREPARE);
+    }
+
+    @Override
+    public String toString() {
+      return "FaultyEmitter{closed=" + closed + "}";
     }
 
     @Override

@@ -260,6 +260,68 @@ public class HandoffSettingsTest {
         "parse(KAFKA_PREFIX + \"acks\", \"all\")");
   }
 
+  @Test
+  public void settingsThatDifferInOneValueAreNotEqual() {
+    HandoffSettings alpha = parse(STRATEGY, "alpha", KAFKA_PREFIX + "acks", "all");
+    assertEquals(alpha, parse(STRATEGY, "alpha ", KAFKA_PREFIX + "acks", "all"), "same values");
+    assertEquals(
+        alpha.hashCode(),
+        parse(STRATEGY, "alpha ", KAFKA_PREFIX + "acks", "all").hashCode(),
+        "equal settings hash alike");
+    assertNotEquals(alpha, parse(STRATEGY, "beta", KAFKA_PREFIX + "acks", "all"), "strategy");
+    assertNotEquals(alpha, parse(STRATEGY, "alpha", KAFKA_PREFIX + "acks", "1"), "Kafka value");
+    assertNotEquals(parse(CONSUME_STEPDOWN_STAMP, "true"), HandoffSettings.defaults(), "consume");
+    assertNotEquals(
+        parse(STRATEGY, "stamp"), HandoffSettings.defaults(), "the default strategy named");
+    assertFalse(alpha.equals(alpha.toString()), "not equal to its text");
+    assertFalse(alpha.equals(null), "nor to null");
+  }
+
+  @Test
+  public void providerNamesAreCheckedAsTheStrategyKeyChecksThem() {
+    assertTrue(HandoffSettings.isValidProviderName("stamp"), "stamp");
+    assertTrue(HandoffSettings.isValidProviderName("my-vendor_2"), "my-vendor_2");
+    for (String bad : new String[] {null, "", "Stamp", "2fast", "kafka", "strategy"}) {
+      assertFalse(HandoffSettings.isValidProviderName(bad), String.valueOf(bad));
+    }
+  }
+
+  @Test
+  public void theTableOfKeysAnswersByName() {
+    HandoffConfigDef spi = HandoffConfigDef.spi();
+    assertEquals(spi.key(STRATEGY), java.util.Optional.of(HandoffSettings.keys().get(3)), "found");
+    assertEquals(spi.key(KAFKA_PREFIX + "acks"), java.util.Optional.empty(), "not declared");
+    assertEquals(
+        spi.toString(),
+        "HandoffConfigDef[server.leader.handover.emit.stepdown.stamp,"
+            + " server.leader.handover.consume.stepdown.stamp,"
+            + " server.leader.handover.emit.stepdown.stamp.ack.timeout.ms,"
+            + " server.leader.handover.strategy]");
+  }
+
+  @Test
+  public void aNullKeyInAMapIsIgnoredLikeAnyKeyOutsideThePrefix() {
+    Map<String, Object> m = new java.util.HashMap<>();
+    m.put(null, "whatever");
+    m.put(EMIT_STEPDOWN_STAMP, "true");
+    HandoffSettings s = HandoffSettings.from(m);
+    assertTrue(s.emitStepDownStamp(), "the other keys are read");
+    assertTrue(s.warnings().isEmpty(), s.warnings().toString());
+  }
+
+  @Test
+  public void aMalformedStrategyIsReportedWhateverElseIsUnderThePrefix() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put(STRATEGY, "Bad Name");
+    m.put(HandoffSettings.PREFIX + "bad.setting", "1");
+    assertEquals(
+        parseFails(m).errors(),
+        List.of(
+            "Invalid value 'Bad Name' for configuration server.leader.handover.strategy: must be a"
+                + " provider name: lower-case letters, digits, '-' or '_', starting with a letter"),
+        "the strategy's error alone");
+  }
+
   // ---------------------------------------------------------------- invalid values
 
   @Test
@@ -506,6 +568,8 @@ public class HandoffSettingsTest {
       {"server.leader.handover.consume.stepdown.stamps", CONSUME_STEPDOWN_STAMP},
       {"server.leader.handover.emit.stepdown.stamp.ack.timeout", ACK_TIMEOUT_MS},
       {"server.leader.handover.emit.stepdown.stamp.ack.timeout.msec", ACK_TIMEOUT_MS},
+      // The strategy's name without its dot: the last letter decides between two keys.
+      {"server.leader.handover.stamp", STRATEGY},
     };
   }
 
@@ -775,6 +839,19 @@ public class HandoffSettingsTest {
     HandoffSettings s = HandoffSettings.from(p);
     assertTrue(s.emitStepDownStamp(), "s.emitStepDownStamp()");
     assertEquals(s.ackTimeoutMs(), 20L, "s.ackTimeoutMs()");
+  }
+
+  @Test
+  public void aValuePutOverADefaultWinsWhateverItsType() {
+    Properties defaults = new Properties();
+    defaults.setProperty(EMIT_STEPDOWN_STAMP, "false");
+    defaults.setProperty(ACK_TIMEOUT_MS, "10");
+    Properties p = new Properties(defaults);
+    p.put(EMIT_STEPDOWN_STAMP, Boolean.TRUE);
+    p.put(ACK_TIMEOUT_MS, Integer.valueOf(20));
+    HandoffSettings s = HandoffSettings.from(p);
+    assertTrue(s.emitStepDownStamp(), "the host's own Boolean, not the default");
+    assertEquals(s.ackTimeoutMs(), 20L, "the host's own Integer, not the default");
   }
 
   @Test

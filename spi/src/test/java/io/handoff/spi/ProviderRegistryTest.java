@@ -126,6 +126,24 @@ public class ProviderRegistryTest {
           broken.get(0));
       assertTrue(broken.get(1).contains(MISSING), broken.get(1));
       assertTrue(broken.get(1).contains("not found"), broken.get(1));
+      assertFalse(broken.get(1).contains("(cause: "), "a missing class has no cause to name");
+      assertTrue(
+          broken
+              .get(0)
+              .endsWith(
+                  "(cause: java.lang.IllegalStateException: "
+                      + StubProviders.Throwing.MESSAGE
+                      + ")"),
+          "the root cause is named: " + broken.get(0));
+
+      // A missing provider asked for by name names the broken ones too.
+      String missing =
+          expectThrows(IllegalStateException.class, () -> r.provider("foo")).getMessage();
+      assertEquals(
+          missing.substring(0, missing.indexOf(". Providers that failed to load: [")),
+          "No leadership handoff provider named 'foo'. Available: [alpha, noop]",
+          missing);
+      assertTrue(missing.contains(MISSING), missing);
 
       List<ILoggingEvent> warns = log.at(Level.WARN);
       assertEquals(warns.size(), 2, log.everything());
@@ -218,6 +236,231 @@ public class ProviderRegistryTest {
                 withServiceLoader(
                     List.of(StubProviders.Blank.class.getName()), ProviderRegistry::load));
     assertTrue(e.getMessage().contains(StubProviders.Blank.class.getName()), e.getMessage());
+  }
+
+  @Test
+  public void aNameTheStrategyKeyCannotSelectFailsNamingTheClass() {
+    for (String name : new String[] {"Alpha", "kafka"}) {
+      LeadershipHandoffProvider p = new StubProviders.Base(name) {};
+      IllegalStateException e =
+          expectThrows(IllegalStateException.class, () -> ProviderRegistry.of(List.of(p)));
+      assertEquals(
+          e.getMessage(),
+          "Leadership handoff provider "
+              + p.getClass().getName()
+              + " is named '"
+              + name
+              + "', which server.leader.handover.strategy cannot select: use lower-case letters,"
+              + " digits, '-' or '_', starting with a letter, and none of consume, emit, kafka,"
+              + " strategy");
+    }
+  }
+
+  @Test
+  public void aProviderWhoseClassHasNoKnownLocationIsListedAsUnknown() {
+    LeadershipHandoffProvider delegate = new StubProviders.Alpha();
+    LeadershipHandoffProvider proxied =
+        (LeadershipHandoffProvider)
+            java.lang.reflect.Proxy.newProxyInstance(
+                LeadershipHandoffProvider.class.getClassLoader(),
+                new Class<?>[] {LeadershipHandoffProvider.class},
+                (proxy, method, args) ->
+                    method.isDefault()
+                        ? java.lang.reflect.InvocationHandler.invokeDefault(proxy, method, args)
+                        : method.invoke(delegate, args));
+    ProviderRegistry r = ProviderRegistry.of(List.of(proxied));
+    assertEquals(
+        r.providers(),
+        List.of(new ProviderInfo("alpha", proxied.getClass().getName(), "unknown")),
+        "a generated class has no jar to name");
+  }
+
+  @Test
+  public void aProviderWhoseCodeSourceHasNoLocationIsListedAsUnknown() throws Exception {
+    String name = StubProviders.Alpha.class.getName();
+    byte[] bytes;
+    try (java.io.InputStream in =
+        StubProviders.Alpha.class.getResourceAsStream(
+            name.substring(name.lastIndexOf('.') + 1) + ".class")) {
+      bytes = in.readAllBytes();
+    }
+    java.security.ProtectionDomain nowhere =
+        new java.security.ProtectionDomain(
+            new java.security.CodeSource(null, (java.security.cert.Certificate[]) null), null);
+    ClassLoader loader =
+        new ClassLoader(ProviderRegistryTest.class.getClassLoader()) {
+          @Override
+          protected Class<?> loadClass(String n, boolean resolve) throws ClassNotFoundException {
+            if (!n.equals(name)) {
+              return super.loadClass(n, resolve);
+            }
+            synchronized (getClassLoadingLock(n)) {
+              Class<?> c = findLoadedClass(n);
+              return c != null ? c : defineClass(n, bytes, 0, bytes.length, nowhere);
+            }
+          }
+        };
+    LeadershipHandoffProvider p =
+        (LeadershipHandoffProvider) loader.loadClass(name).getDeclaredConstructor().newInstance();
+    assertEquals(
+        ProviderRegistry.of(List.of(p)).providers(),
+        List.of(new ProviderInfo("alpha", name, "unknown")),
+        "no location to name");
+  }
+
+  @Test
+  public void aProviderWhoseValidateReturnsNullIsNamed() {
+    LeadershipHandoffProvider alpha =
+        new StubProviders.Base("alpha") {
+          @Override
+          public List<String> validate(HandoffSettings settings) {
+            return null;
+          }
+        };
+    ProviderRegistry r = ProviderRegistry.of(List.of(alpha));
+    assertEquals(
+        expectThrows(
+                NullPointerException.class,
+                () -> r.problems(settings(HandoffSettings.STRATEGY, "alpha")))
+            .getMessage(),
+        "provider " + alpha.getClass().getName() + " returned null from validate()");
+  }
+
+  @Test
+  public void aClassLoaderThatCannotListItsServicesDoesNotHangDiscovery() {
+    ClassLoader failing =
+        new ClassLoader(ProviderRegistryTest.class.getClassLoader()) {
+          @Override
+          public java.util.Enumeration<URL> getResources(String name) throws IOException {
+            if (name.equals(SERVICES)) {
+              throw new IOException("disk gone");
+            }
+            return super.getResources(name);
+          }
+        };
+    ch.qos.logback.classic.Logger logger =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(ProviderRegistry.class);
+    boolean additive = logger.isAdditive();
+    logger.setAdditive(false); // thousands of identical warnings: keep them off the console
+    try (LogCapture log = new LogCapture(ProviderRegistry.class)) {
+      ProviderRegistry r = ProviderRegistry.load(failing);
+      assertTrue(r.names().isEmpty(), r.names().toString());
+      assertFalse(r.broken().isEmpty(), "the failure is reported");
+      assertEquals(
+          r.broken().get(0),
+          "io.handoff.spi.LeadershipHandoffProvider: Error locating configuration files (cause:"
+              + " java.io.IOException: disk gone)");
+      assertFalse(log.at(Level.WARN).isEmpty(), "and logged");
+    } finally {
+      logger.setAdditive(additive);
+    }
+  }
+
+  @Test
+  public void problemsNameAnUnknownStrategyOnlyWhenItMatters() {
+    ProviderRegistry r = ProviderRegistry.of(List.of(new StubProviders.Noop()));
+    String unknown =
+        "Unknown strategy 'stamp' for server.leader.handover.strategy. Available: [noop]";
+    assertEquals(r.problems(HandoffSettings.defaults()), List.of(), "both off, not named");
+    assertEquals(
+        r.problems(settings(HandoffSettings.EMIT_STEPDOWN_STAMP, "true")),
+        List.of(unknown),
+        "emitting on");
+    assertEquals(
+        r.problems(settings(HandoffSettings.CONSUME_STEPDOWN_STAMP, "true")),
+        List.of(unknown),
+        "consuming on");
+    assertEquals(
+        r.problems(settings(HandoffSettings.STRATEGY, "stamp")),
+        List.of(unknown),
+        "named explicitly");
+    assertEquals(
+        expectThrows(
+                HandoffConfigException.class,
+                () -> r.validate(Map.of(HandoffSettings.EMIT_STEPDOWN_STAMP, "true")))
+            .errors(),
+        List.of(unknown),
+        "validate reports it");
+  }
+
+  @Test
+  public void theProviderOfEachSwitchedOffSideChecksTheSettingsToo() {
+    LeadershipHandoffProvider noop =
+        new StubProviders.Base("noop") {
+          @Override
+          public List<String> validate(HandoffSettings settings) {
+            return List.of("noop's check");
+          }
+        };
+    LeadershipHandoffProvider alpha =
+        new StubProviders.Base("alpha") {
+          @Override
+          public List<String> validate(HandoffSettings settings) {
+            return List.of("alpha's check");
+          }
+        };
+    ProviderRegistry r = ProviderRegistry.of(List.of(noop, alpha));
+    String strategy = HandoffSettings.STRATEGY;
+    String emit = HandoffSettings.EMIT_STEPDOWN_STAMP;
+    String consume = HandoffSettings.CONSUME_STEPDOWN_STAMP;
+    assertEquals(
+        r.problems(settings(strategy, "alpha", emit, "true")),
+        List.of("alpha's check", "noop's check"),
+        "noop observes");
+    assertEquals(
+        r.problems(settings(strategy, "alpha", consume, "true")),
+        List.of("noop's check", "alpha's check"),
+        "noop emits");
+    assertEquals(
+        r.problems(settings(strategy, "alpha", emit, "true", consume, "true")),
+        List.of("alpha's check"),
+        "noop is not selected");
+  }
+
+  @Test
+  public void aMalformedStrategyIsReportedOnceWithoutGuessingAnother() {
+    ProviderRegistry r = ProviderRegistry.of(List.of(new StubProviders.Noop()));
+    assertEquals(
+        expectThrows(
+                HandoffConfigException.class,
+                () ->
+                    r.validate(
+                        Map.of(
+                            HandoffSettings.EMIT_STEPDOWN_STAMP,
+                            "true",
+                            HandoffSettings.STRATEGY,
+                            "Stamp")))
+            .errors(),
+        List.of(
+            "Invalid value 'Stamp' for configuration server.leader.handover.strategy: must be a"
+                + " provider name: lower-case letters, digits, '-' or '_', starting with a letter"),
+        "not also 'Unknown strategy' for the default that replaced it");
+  }
+
+  @Test
+  public void aProviderKeyNamedExactlyAPrefixIsRejected() {
+    for (String name :
+        new String[] {HandoffSettings.KAFKA_PREFIX, HandoffSettings.PREFIX + "alpha."}) {
+      LeadershipHandoffProvider p =
+          new StubProviders.Base("alpha") {
+            @Override
+            public List<ConfigKey> configKeys() {
+              return List.of(
+                  new ConfigKey(
+                      name, ConfigKey.Type.STRING, null, ConfigKey.Validator.any(), "doc", false));
+            }
+          };
+      IllegalStateException e =
+          expectThrows(IllegalStateException.class, () -> ProviderRegistry.of(List.of(p)));
+      assertEquals(
+          e.getMessage(),
+          "Leadership handoff provider "
+              + p.getClass().getName()
+              + " declares the key "
+              + name
+              + ", which is neither under server.leader.handover.kafka. nor under"
+              + " server.leader.handover.alpha.");
+    }
   }
 
   @Test
@@ -637,7 +880,20 @@ public class ProviderRegistryTest {
 
   @Test
   public void openRejectsNullAndBlankNames() {
-    ProviderRegistry r = ProviderRegistry.of(List.of(new StubProviders.Noop()));
+    List<String> asked = new java.util.ArrayList<>();
+    LeadershipHandoffProvider noop =
+        new StubProviders.Base("noop") {
+          @Override
+          public HandoverEvidence newEvidence(
+              HandoffSettings settings,
+              HandoffMetrics metrics,
+              String versionTopic,
+              String localWriterId) {
+            asked.add(versionTopic + "/" + localWriterId);
+            return super.newEvidence(settings, metrics, versionTopic, localWriterId);
+          }
+        };
+    ProviderRegistry r = ProviderRegistry.of(List.of(noop));
     HandoffObserverFactory factory =
         LeadershipHandoffs.observers(r, HandoffSettings.defaults(), HandoffMetrics.NOOP);
     assertEquals(
@@ -658,6 +914,9 @@ public class ProviderRegistryTest {
             .getMessage(),
         "versionTopic and localWriterId must not be blank, got 'store_v1' and ''",
         "message");
+    assertEquals(asked, List.of(), "the provider never sees a bad name");
+    factory.open("store_v1", "host-a");
+    assertEquals(asked, List.of("store_v1/host-a"), "it sees good ones");
   }
 
   @Test

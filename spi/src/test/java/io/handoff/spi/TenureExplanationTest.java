@@ -612,6 +612,16 @@ public class TenureExplanationTest {
           e.describe().startsWith(ME + " (term " + term + ") on store_v1-3 must wait out"),
           "the verdict: " + e.describe());
     }
+    assertEquals(o.exportState(P).length, 0, "it keeps nothing to checkpoint");
+    assertEquals(
+        o.explain(P, 7).reason(), HandoverReason.CONSUMING_OFF, "and exporting is no failure");
+    assertEquals(
+        o.toString(),
+        "LeadershipHandoffObserver{store_v1, reader="
+            + ME
+            + ", consume=true,"
+            + " LegacyWaitObserver{store_v1}}",
+        "a log line names the strategy's part");
   }
 
   /**
