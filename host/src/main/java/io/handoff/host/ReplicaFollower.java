@@ -102,7 +102,17 @@ final class ReplicaFollower {
     checkpoints.forEach(
         (partition, c) -> {
           if (c.observerState() != null) {
-            observer.restoreState(partition, c.nextOffset(), c.observerState());
+            try {
+              observer.restoreState(partition, c.nextOffset(), c.observerState());
+            } catch (IllegalArgumentException refused) {
+              // The observer starts that partition from nothing, which never cuts a wait until a
+              // tenure begins in sight: safe, only slower.
+              LOG.warn(
+                  "Observer state of {}-{} refused, starting it from nothing: {}",
+                  observer.versionTopic(),
+                  partition,
+                  refused.getMessage());
+            }
           }
         });
   }

@@ -86,7 +86,11 @@ final class EngineEmitter implements LeadershipHandoffEmitter {
       failure = e;
     }
     if (failure != null) {
-      logFailure(batch.size() + " step-downs starting with " + batch.get(0), failure);
+      logFailure(
+          batch.isEmpty()
+              ? "an empty batch of step-downs"
+              : batch.size() + " step-downs starting with " + batch.get(0),
+          failure);
       outcomes.clear();
       for (StepDown s : batch) {
         outcomes.add(failed(s, start, failure));

@@ -95,7 +95,12 @@ final class EngineObserver implements LeadershipHandoffObserver {
   @Override
   public boolean canSkipInactivityWait(int partition, long myTerm) {
     // A pure query: an impossible partition is simply no.
-    if (!consume || partition < 0 || partition > MAX_PARTITION || isUntrusted(partition)) {
+    // A term <= 0 never cuts, whatever the strategy says (the SPI's rule, enforced here once).
+    if (!consume
+        || myTerm <= 0
+        || partition < 0
+        || partition > MAX_PARTITION
+        || isUntrusted(partition)) {
       return false;
     }
     try {
@@ -174,6 +179,11 @@ final class EngineObserver implements LeadershipHandoffObserver {
   @Override
   public byte[] exportState(int partition) {
     checkPartition(partition);
+    if (isUntrusted(partition)) {
+      // The strategy failed on this partition: its state may have missed a record, so it must not
+      // be trusted again after a restart. An empty export is refused by the restore.
+      return NO_STATE.clone();
+    }
     try {
       return requireNonNull(evidence.exportState(partition), "exportState returned null");
     } catch (RuntimeException e) {

@@ -196,8 +196,9 @@ public final class HandoffConfigDef {
                 + ": a Kafka client property name must follow the prefix");
       } else if (name.startsWith(KAFKA_PREFIX)
           || (strategyPrefix != null && name.startsWith(strategyPrefix))) {
+        // A value the host wrapped as a Secret stays one, whatever its name.
         String v = Secret.reveal(e.getValue());
-        passThrough.put(name, isSecret(name) ? new Secret(v) : v);
+        passThrough.put(name, isSecret(name) || e.getValue() instanceof Secret ? new Secret(v) : v);
       } else {
         warnings.add(
             "Unknown configuration "

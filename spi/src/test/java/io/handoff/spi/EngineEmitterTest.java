@@ -65,6 +65,19 @@ public class EngineEmitterTest {
   }
 
   @Test
+  public void anEmptyBatchIsAnsweredEmptyEvenByAFailingStrategy() {
+    for (Fault fault : List.of(Fault.EMITS, Fault.EMITS_SHORT, Fault.EMIT)) {
+      faulty.faults.clear();
+      CountingHandoffMetrics m = new CountingHandoffMetrics();
+      try (LeadershipHandoffEmitter e = emitter(m)) {
+        faulty.faults.add(fault);
+        assertEquals(e.emitStepDowns(List.of()), List.of(), fault + ": nothing to answer");
+        assertEquals(m.emitFailure() + m.emitSuccess(), 0L, fault + ": nothing counted");
+      }
+    }
+  }
+
+  @Test
   public void aStrategyThatAnswersNothingGivesFailed() {
     CountingHandoffMetrics m = new CountingHandoffMetrics();
     try (LeadershipHandoffEmitter e = emitter(m)) {

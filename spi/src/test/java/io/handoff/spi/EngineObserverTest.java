@@ -175,6 +175,42 @@ public class EngineObserverTest {
   }
 
   @Test
+  public void anUntrustedPartitionExportsNothingARestartCouldTrust() {
+    LeadershipHandoffObserver o = open(true, HandoffMetrics.NOOP);
+    long next = feed(o, P, 0, "D:A:5 O:A:-1");
+    // Z writes inside A's tenure, and the strategy fails on that very record: it never noted it.
+    faulty.faults.add(Fault.OBSERVE);
+    next = feed(o, P, next, "O:Z:-1");
+    faulty.faults.clear();
+    next = feed(o, P, next, "S:A:5");
+    byte[] checkpoint = o.exportState(P);
+
+    LeadershipHandoffObserver restarted = open(true, HandoffMetrics.NOOP);
+    long resumeAt = next;
+    expectThrows(
+        IllegalArgumentException.class, () -> restarted.restoreState(P, resumeAt, checkpoint));
+    feed(restarted, P, resumeAt, "D:ME:7");
+    assertFalse(
+        restarted.canSkipInactivityWait(P, 7),
+        "the state of a partition the strategy failed on must not vouch for A's tenure");
+    assertEquals(restarted.decideHandover(P, 7, false), HandoverPath.WAIT);
+  }
+
+  @Test
+  public void aTermOfZeroOrLessNeverCutsWhateverTheStrategySays() {
+    CountingHandoffMetrics m = new CountingHandoffMetrics();
+    LeadershipHandoffObserver o = open(true, m);
+    feed(o, P, 0, CLEAN_HANDOVER);
+    faulty.faults.add(Fault.CUTS_ANY_TERM);
+    for (long term : new long[] {0, -1, Long.MIN_VALUE}) {
+      assertFalse(o.canSkipInactivityWait(P, term), "term " + term);
+      assertEquals(o.decideHandover(P, term, false), HandoverPath.WAIT, "term " + term);
+    }
+    assertTrue(o.canSkipInactivityWait(P, 7), "the same strategy's yes counts for a real term");
+    assertEquals(m.fastPath(), 0L, "no decision was a fast path");
+  }
+
+  @Test
   public void aFailedForgetOrRestoreKeepsThePartitionUntrusted() {
     LeadershipHandoffObserver o = open(true, HandoffMetrics.NOOP);
     faulty.faults.add(Fault.OBSERVE);

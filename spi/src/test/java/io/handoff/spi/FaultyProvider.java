@@ -12,6 +12,8 @@ final class FaultyProvider implements LeadershipHandoffProvider {
 
   /** Where the parts may throw. */
   enum Fault {
+    /** Says the wait may be cut whatever the term, and explains it as a clean step-down. */
+    CUTS_ANY_TERM,
     OBSERVE,
     OBSERVE_UNDECODABLE,
     MAY_CUT,
@@ -99,13 +101,24 @@ final class FaultyProvider implements LeadershipHandoffProvider {
     @Override
     public boolean mayCut(int partition, long myTerm) {
       maybe(Fault.MAY_CUT);
-      return rules.mayCut(partition, myTerm);
+      return faults.contains(Fault.CUTS_ANY_TERM) || rules.mayCut(partition, myTerm);
     }
 
     @Override
     public HandoverExplanation explain(int partition, long myTerm) {
       maybe(Fault.EXPLAIN);
       HandoverExplanation e = rules.explain(partition, myTerm);
+      if (faults.contains(Fault.CUTS_ANY_TERM)) {
+        return new HandoverExplanation(
+            e.versionTopic(),
+            partition,
+            e.reader(),
+            myTerm,
+            HandoverReason.CLEAN_STEP_DOWN,
+            null,
+            e.earlier(),
+            e.current());
+      }
       if (faults.contains(Fault.EXPLAIN_CONTRADICTS)) {
         return new HandoverExplanation(
             e.versionTopic(),

@@ -863,4 +863,16 @@ public class HandoffSettingsTest {
         expectThrows(NullPointerException.class, () -> HandoffSettings.from((Map<String, ?>) null));
     assertEquals(m.getMessage(), "properties is null", "message");
   }
+
+  @Test
+  public void aValueTheHostWrappedAsASecretStaysHiddenUnderAnyName() {
+    Map<String, Object> in = new HashMap<>();
+    in.put(KAFKA_PREFIX + "client.id", new Secret("s3cr3t-client"));
+    HandoffSettings s = HandoffSettings.from(in);
+    assertFalse(s.toString().contains("s3cr3t-client"), s.toString());
+    assertFalse(s.effective().toString().contains("s3cr3t-client"), s.effective().toString());
+    Object value = s.kafkaProperties().get("client.id");
+    assertTrue(value instanceof Secret, "still a Secret: " + value);
+    assertEquals(Secret.reveal(value), "s3cr3t-client", "the producer still gets the value");
+  }
 }
