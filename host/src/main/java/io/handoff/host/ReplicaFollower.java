@@ -101,18 +101,10 @@ final class ReplicaFollower {
   static void restore(LeadershipHandoffObserver observer, Map<Integer, Checkpoint> checkpoints) {
     checkpoints.forEach(
         (partition, c) -> {
-          if (c.observerState() != null) {
-            try {
-              observer.restoreState(partition, c.nextOffset(), c.observerState());
-            } catch (IllegalArgumentException refused) {
-              // The observer starts that partition from nothing, which never cuts a wait until a
-              // tenure begins in sight: safe, only slower.
-              LOG.warn(
-                  "Observer state of {}-{} refused, starting it from nothing: {}",
-                  observer.versionTopic(),
-                  partition,
-                  refused.getMessage());
-            }
+          // An empty state is what an observer exports for a partition it cannot vouch for: that
+          // partition starts from nothing, which never cuts a wait until a tenure begins in sight.
+          if (c.observerState() != null && c.observerState().length > 0) {
+            observer.restoreState(partition, c.nextOffset(), c.observerState());
           }
         });
   }
