@@ -17,6 +17,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import org.apache.helix.model.IdealState;
+import org.apache.helix.model.InstanceConfig;
 import org.apache.helix.model.LeaderStandbySMD;
 import org.apache.helix.tools.ClusterVerifiers.BestPossibleExternalViewVerifier;
 import org.apache.helix.tools.ClusterVerifiers.ZkHelixClusterVerifier;
@@ -82,6 +83,11 @@ final class ClusterRun implements AutoCloseable {
               rig.bootstrap(),
               dir.resolve(instance + ".properties").toString());
       servers.add(new ServerProcess(instance, dir, jvm, args));
+      // Registered here, one after the other: servers that register themselves at the same time
+      // can read each other's half-written instance and fail to start.
+      if (!rig.admin().getInstancesInCluster(ClusterRig.CLUSTER).contains(instance)) {
+        rig.admin().addInstance(ClusterRig.CLUSTER, new InstanceConfig(instance));
+      }
     }
     servers.forEach(ServerProcess::start);
     for (ServerProcess p : servers) {
