@@ -114,7 +114,11 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
       throw e;
     }
     this.brokers = nodes.brokers;
-    this.topics = new TopicCreator(this::bootstrapServers, brokers, nodes.tasks);
+    this.topics =
+        new TopicCreator(
+            this::bootstrapServers,
+            (topic, partitions) -> BrokerNode.leadersKnown(brokers, topic, partitions),
+            nodes.tasks);
   }
 
   /**

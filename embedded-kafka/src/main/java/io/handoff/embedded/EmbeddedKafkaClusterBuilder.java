@@ -132,6 +132,19 @@ public final class EmbeddedKafkaClusterBuilder {
     }
   }
 
+  /**
+   * Starts the same cluster with its controller and every broker in a JVM of its own, for sizes one
+   * JVM cannot hold (see {@link ForkedKafkaCluster}). SASL users are not supported there.
+   *
+   * @return the running cluster
+   * @throws EmbeddedKafkaException if a node does not come up within the startup timeout, with the
+   *     end of its log; every process started so far is stopped
+   * @throws IllegalStateException if SASL users were added
+   */
+  public ForkedKafkaCluster startForked() {
+    return ForkedKafkaCluster.start(spec());
+  }
+
   private ClusterSpec spec() {
     return new ClusterSpec(
         brokers,

@@ -19,13 +19,22 @@ final class TopicCreator {
 
   static final Duration OPERATION_TIMEOUT = Duration.ofSeconds(30);
 
+  /** Whether every broker knows a leader for each of the first {@code partitions} of a topic. */
+  interface LeadersKnown {
+    boolean of(String topic, int partitions);
+  }
+
   private final Supplier<String> bootstrapServers;
-  private final List<BrokerNode> brokers;
+  private final LeadersKnown leadersKnown;
   private final ClusterTasks tasks;
 
-  TopicCreator(Supplier<String> bootstrapServers, List<BrokerNode> brokers, ClusterTasks tasks) {
+  /**
+   * @param leadersKnown asked until it holds after a topic is created; brokers in other processes
+   *     cannot be asked, and the wait for the partitions to be served covers them
+   */
+  TopicCreator(Supplier<String> bootstrapServers, LeadersKnown leadersKnown, ClusterTasks tasks) {
     this.bootstrapServers = bootstrapServers;
-    this.brokers = brokers;
+    this.leadersKnown = leadersKnown;
     this.tasks = tasks;
   }
 
@@ -51,7 +60,7 @@ final class TopicCreator {
     }
     tasks.waitUntil(
         "all partitions of topic " + name + " to have a leader known to every running broker",
-        () -> BrokerNode.leadersKnown(brokers, name, partitions),
+        () -> leadersKnown.of(name, partitions),
         deadline);
     awaitServing(name, partitions, deadline);
   }

@@ -1,0 +1,382 @@
+package io.handoff.embedded;
+
+import io.handoff.embedded.EmbeddedKafkaClusterBuilder.ClusterSpec;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+import kafka.server.KafkaConfig;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Utils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real KRaft cluster whose controller and brokers each run in a JVM of their own, started with
+ * this process's class path ({@link EmbeddedKafkaClusterBuilder#startForked()}). It exists for
+ * sizes one JVM cannot hold: every replica keeps a file open, and a process's open files are
+ * limited, so 10,000 partitions with replication factor 3 (30,000 replicas) need three processes.
+ * Each node's output goes to {@code node.log} in its directory.
+ *
+ * <p>No node outlives the process that started it: a node stops when its standard input ends, which
+ * {@link #close} does on purpose and the death of this process does anyway.
+ */
+public final class ForkedKafkaCluster implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ForkedKafkaCluster.class);
+  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+  private static final String BROKER_HEAP = "-Xmx2g";
+  private static final String CONTROLLER_HEAP = "-Xmx512m";
+
+  private final Path baseDir;
+  private final List<Node> brokers;
+  private final Node controller;
+  private final String bootstrapServers;
+  private final TopicCreator topics;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final Thread reaper = new Thread(this::destroyAll, "forked-kafka-reaper");
+
+  /** One node's process, its directory and the port clients reach it on (brokers only). */
+  private record Node(String name, Process process, Path dir, int port) {
+    Path log() {
+      return dir.resolve("node.log");
+    }
+  }
+
+  private ForkedKafkaCluster(Path baseDir, Node controller, List<Node> brokers) {
+    this.baseDir = baseDir;
+    this.controller = controller;
+    this.brokers = List.copyOf(brokers);
+    this.bootstrapServers =
+        brokers.stream()
+            .map(b -> NodeSocketFactory.LOOPBACK + ":" + b.port())
+            .collect(Collectors.joining(","));
+    this.topics =
+        new TopicCreator(
+            this::bootstrapServers,
+            this::served,
+            new ClusterTasks(new EmbeddedFaultHandlerFactory()));
+    Runtime.getRuntime().addShutdownHook(reaper);
+  }
+
+  static ForkedKafkaCluster start(ClusterSpec spec) {
+    if (spec.saslEnabled()) {
+      throw new IllegalStateException("A forked cluster has no SASL listener");
+    }
+    Path baseDir;
+    try {
+      baseDir = Files.createTempDirectory("handoff-forked-kafka-");
+    } catch (IOException e) {
+      throw new EmbeddedKafkaException("Could not create a directory for a forked cluster", e);
+    }
+    String clusterId = Uuid.randomUuid().toString();
+    List<Node> started = new ArrayList<>();
+    ForkedKafkaCluster cluster = null;
+    try {
+      // Ports are chosen here and released just before the nodes bind them.
+      NodeSocketFactory ports = new NodeSocketFactory();
+      int controllerPort = ports.reserve(EmbeddedKafkaCluster.CONTROLLER_LISTENER);
+      int[] brokerPorts = new int[spec.brokers()];
+      for (int i = 0; i < brokerPorts.length; i++) {
+        brokerPorts[i] = ports.reserve(EmbeddedKafkaCluster.PLAINTEXT_LISTENER + i);
+      }
+      NodeConfigs configs = new NodeConfigs(spec, controllerPort);
+      Path controllerDir = Files.createDirectories(baseDir.resolve("controller"));
+      KafkaConfig controllerConfig = configs.controller(controllerPort, controllerDir);
+      List<KafkaConfig> brokerConfigs = new ArrayList<>();
+      for (int i = 0; i < brokerPorts.length; i++) {
+        Path dir = Files.createDirectories(baseDir.resolve("broker-" + i));
+        brokerConfigs.add(configs.broker(i, brokerPorts[i], -1, dir));
+      }
+      ports.closeUnused();
+      Node controller =
+          launch("controller", controllerConfig, controllerDir, CONTROLLER_HEAP, clusterId, -1);
+      started.add(controller);
+      List<Node> brokers = new ArrayList<>();
+      for (int i = 0; i < brokerPorts.length; i++) {
+        Node b =
+            launch(
+                "broker",
+                brokerConfigs.get(i),
+                baseDir.resolve("broker-" + i),
+                BROKER_HEAP,
+                clusterId,
+                brokerPorts[i]);
+        started.add(b);
+        brokers.add(b);
+      }
+      cluster = new ForkedKafkaCluster(baseDir, controller, brokers);
+      long deadline = ClusterTasks.deadlineAfter(spec.startupTimeout());
+      for (Node n : started) {
+        awaitReady(n, deadline);
+      }
+      cluster.awaitBrokers(deadline);
+      LOG.info(
+          "Forked Kafka cluster {} with {} broker(s) started: {}",
+          clusterId,
+          brokers.size(),
+          cluster.bootstrapServers());
+      return cluster;
+    } catch (IOException | RuntimeException e) {
+      if (cluster != null) {
+        cluster.close();
+      } else {
+        started.forEach(n -> n.process().destroyForcibly());
+        deleteQuietly(baseDir);
+      }
+      throw e instanceof EmbeddedKafkaException k
+          ? k
+          : new EmbeddedKafkaException("Could not start a forked Kafka cluster: " + e, e);
+    }
+  }
+
+  /** {@code host:port,...} of every broker. */
+  public String bootstrapServers() {
+    return bootstrapServers;
+  }
+
+  public int brokerCount() {
+    return brokers.size();
+  }
+
+  /**
+   * Creates a topic and waits until every partition's leader serves it.
+   *
+   * @throws EmbeddedKafkaException naming the topic if it cannot be created or served in time
+   */
+  public void createTopic(
+      String name, int partitions, int replicationFactor, Map<String, String> configs) {
+    ensureOpen();
+    topics.create(name, partitions, replicationFactor, configs);
+  }
+
+  /**
+   * The processor time the node processes have used so far, all of them together: the part of a
+   * measurement that is the brokers' work rather than the caller's.
+   */
+  public Duration cpuTime() {
+    Duration total = Duration.ZERO;
+    for (Node n : nodes()) {
+      total = total.plus(n.process().info().totalCpuDuration().orElse(Duration.ZERO));
+    }
+    return total;
+  }
+
+  /** The process ids of the controller and the brokers, in that order. */
+  public List<Long> pids() {
+    return nodes().stream().map(n -> n.process().pid()).toList();
+  }
+
+  /**
+   * Stops the brokers (controlled shutdown, in parallel), then the controller, each within 30 s or
+   * forcibly, and deletes the cluster's directory. Idempotent.
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    stop(brokers);
+    stop(List.of(controller));
+    try {
+      Runtime.getRuntime().removeShutdownHook(reaper);
+    } catch (IllegalStateException e) {
+      // The JVM is shutting down already; the hook runs anyway.
+    }
+    deleteQuietly(baseDir);
+  }
+
+  /**
+   * Whether the brokers answer for every partition of {@code topic}. A broker in another process
+   * cannot be asked what it knows, and a broker that has not yet learned of a new topic makes the
+   * admin client fail at once rather than retry: so ask, and ask again.
+   */
+  private boolean served(String topic, int partitions) {
+    Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> all =
+        new java.util.HashMap<>();
+    for (int p = 0; p < partitions; p++) {
+      all.put(
+          new org.apache.kafka.common.TopicPartition(topic, p),
+          org.apache.kafka.clients.admin.OffsetSpec.latest());
+    }
+    try (Admin admin = admin()) {
+      admin.listOffsets(all).all().get(10, TimeUnit.SECONDS);
+      return true;
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new EmbeddedKafkaException("Interrupted while waiting for topic " + topic, e);
+    }
+  }
+
+  private Admin admin() {
+    return Admin.create(
+        Map.of(
+            AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+            (Object) bootstrapServers,
+            AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+            5_000,
+            AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+            10_000));
+  }
+
+  private List<Node> nodes() {
+    List<Node> all = new ArrayList<>();
+    all.add(controller);
+    all.addAll(brokers);
+    return all;
+  }
+
+  private static Node launch(
+      String role, KafkaConfig config, Path dir, String heap, String clusterId, int port)
+      throws IOException {
+    Properties props = new Properties();
+    config.originals().forEach((k, v) -> props.setProperty(k, String.valueOf(v)));
+    Path file = dir.resolve("node.properties");
+    try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+      props.store(w, role + " " + config.nodeId());
+    }
+    String java =
+        ProcessHandle.current()
+            .info()
+            .command()
+            .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    ProcessBuilder pb =
+        new ProcessBuilder(
+            java,
+            heap,
+            "-cp",
+            System.getProperty("java.class.path"),
+            ForkedKafkaNode.class.getName(),
+            role,
+            file.toString(),
+            clusterId);
+    pb.redirectErrorStream(true);
+    pb.redirectOutput(dir.resolve("node.log").toFile());
+    String name = role.equals("broker") ? "broker " + config.nodeId() : role;
+    return new Node(name, pb.start(), dir, port);
+  }
+
+  private static void awaitReady(Node n, long deadline) {
+    Path ready = n.dir().resolve(ForkedKafkaNode.READY_FILE);
+    while (!Files.exists(ready)) {
+      if (!n.process().isAlive()) {
+        throw new EmbeddedKafkaException(
+            "Forked Kafka "
+                + n.name()
+                + " exited with status "
+                + n.process().exitValue()
+                + " before it ran; the end of "
+                + n.log()
+                + ":\n"
+                + tail(n.log()));
+      }
+      if (System.nanoTime() - deadline > 0) {
+        throw new EmbeddedKafkaException(
+            "Forked Kafka "
+                + n.name()
+                + " did not start in time; the end of "
+                + n.log()
+                + ":\n"
+                + tail(n.log()));
+      }
+      sleep(50);
+    }
+  }
+
+  private void awaitBrokers(long deadline) {
+    try (Admin admin = admin()) {
+      while (true) {
+        try {
+          int seen = admin.describeCluster().nodes().get(1, TimeUnit.SECONDS).size();
+          if (seen == brokers.size()) {
+            return;
+          }
+        } catch (java.util.concurrent.ExecutionException
+            | java.util.concurrent.TimeoutException e) {
+          // Not yet reachable; ask again.
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new EmbeddedKafkaException("Interrupted while waiting for the brokers", e);
+        }
+        if (System.nanoTime() - deadline > 0) {
+          throw new EmbeddedKafkaException(
+              "Timed out waiting for " + brokers.size() + " forked brokers to register");
+        }
+        sleep(50);
+      }
+    }
+  }
+
+  /** Ends the nodes' input, which stops them, and waits; kills what does not stop in time. */
+  private static void stop(List<Node> nodes) {
+    for (Node n : nodes) {
+      try {
+        n.process().getOutputStream().close();
+      } catch (IOException e) {
+        // Its end of the pipe is gone: the process is gone or going.
+      }
+    }
+    long deadline = ClusterTasks.deadlineAfter(STOP_TIMEOUT);
+    for (Node n : nodes) {
+      try {
+        long left = Math.max(1, deadline - System.nanoTime());
+        if (!n.process().waitFor(left, TimeUnit.NANOSECONDS)) {
+          LOG.warn("Forked Kafka {} did not stop within {}; killing it", n.name(), STOP_TIMEOUT);
+          n.process().destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        n.process().destroyForcibly();
+      }
+    }
+  }
+
+  private void destroyAll() {
+    nodes().forEach(n -> n.process().destroyForcibly());
+  }
+
+  private void ensureOpen() {
+    if (closed.get()) {
+      throw new IllegalStateException("Forked Kafka cluster is closed");
+    }
+  }
+
+  private static String tail(Path log) {
+    try {
+      List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+    } catch (IOException e) {
+      return "(unreadable: " + e + ")";
+    }
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new EmbeddedKafkaException("Interrupted while waiting for a forked Kafka node", e);
+    }
+  }
+
+  private static void deleteQuietly(Path dir) {
+    try {
+      Utils.delete(dir.toFile());
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("Forked Kafka: could not delete {}", dir, e);
+    }
+  }
+}
