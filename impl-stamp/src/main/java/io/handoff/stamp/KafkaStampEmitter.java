@@ -186,6 +186,7 @@ public final class KafkaStampEmitter implements LeadershipHandoffEmitter {
   @Override
   public List<EmitOutcome> emitStepDowns(Collection<StepDown> stepDowns) {
     requireNonNull(stepDowns, "stepDowns is null");
+    long start = System.nanoTime();
     for (StepDown s : stepDowns) {
       requireNonNull(s, "stepDowns holds a null element");
     }
@@ -204,10 +205,9 @@ public final class KafkaStampEmitter implements LeadershipHandoffEmitter {
     }
     List<EmitOutcome> result = new ArrayList<>(batch.size());
     for (int i = 0; i < batch.size(); i++) {
-      EmitOutcome o = batch.outcome(i);
-      outcomes.report(o);
-      result.add(o);
+      result.add(batch.outcome(i));
     }
+    outcomes.report(result, System.nanoTime() - start);
     return result;
   }
 

@@ -4,6 +4,7 @@ import io.handoff.spi.EmitOutcome;
 import io.handoff.spi.EmitStatus;
 import io.handoff.spi.HandoffMetrics;
 import io.handoff.spi.StepDown;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -13,8 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What a stamp's outcome is and who hears of it: the outcome of a send the producer answered, and
- * the metrics and the log line of every outcome the emitter returns. Thread-safe.
+ * What a stamp's outcome is and who hears of it: the outcome of a send the producer answered, the
+ * metrics of every outcome the emitter returns, and the log of every call: a line per stamp for a
+ * call of one, a summary for a call of several (see {@link CallSummary}). Thread-safe.
  */
 final class StampOutcomes {
 
@@ -27,41 +29,85 @@ final class StampOutcomes {
     this.metrics = metrics;
   }
 
-  /** Tells the metrics and the log of {@code o}. */
+  /** Tells the metrics and the log of {@code o}, the outcome of a call of one stamp. */
   void report(EmitOutcome o) {
+    count(o);
+    line(o, false);
+  }
+
+  /**
+   * Tells the metrics of every outcome of one call, which took {@code elapsedNanos}, and the log of
+   * the call: of several stamps, one summary and one WARN per distinct failure, with each stamp's
+   * own line at DEBUG; of one stamp, its line.
+   */
+  void report(List<EmitOutcome> call, long elapsedNanos) {
+    if (call.size() == 1) {
+      report(call.get(0));
+      return;
+    }
+    boolean debug = LOG.isDebugEnabled();
+    CallSummary summary = new CallSummary();
+    for (EmitOutcome o : call) {
+      count(o);
+      if (debug) {
+        line(o, true);
+      }
+      summary.add(o);
+    }
+    summary.log(LOG, elapsedNanos);
+  }
+
+  private void count(EmitOutcome o) {
     StepDown s = o.stepDown();
     EmitStatus status = o.status();
     if (status == EmitStatus.ACKED) {
       metrics.stampEmitted(s, o.elapsedNanos());
-      LOG.info(
-          "Step-down stamp for {} term {} acked at offset {} in {} µs",
-          s.topicPartition(),
-          s.leaderTerm(),
-          o.offset(),
-          o.elapsedNanos() / 1_000);
     } else if (status.isSkipped()) {
       metrics.stampSkipped(s, status);
-      if (status == EmitStatus.SKIPPED_UNESTABLISHED) {
-        LOG.info(
-            "Step-down stamp for {} term {} not emitted: the term was never established (demoted before its"
-                + " handover finished); the next leader will wait out the inactivity window",
-            s.topicPartition(),
-            s.leaderTerm());
-      } else if (status == EmitStatus.SKIPPED_NO_TERM) {
-        LOG.info(
-            "Step-down stamp for {} not emitted: no leadership term ({})",
-            s.topicPartition(),
-            s.leaderTerm());
-      }
     } else {
       metrics.stampEmitFailed(s, status, o.elapsedNanos());
-      LOG.warn(
-          "Step-down stamp for {} term {} {} after {} µs: {}; the next leader will wait out the inactivity window",
-          s.topicPartition(),
-          s.leaderTerm(),
-          status,
-          o.elapsedNanos() / 1_000,
-          describe(o.cause()));
+    }
+  }
+
+  /**
+   * The stamp's own line: an ack or a skip at INFO and a failure at WARN, or all at DEBUG; nothing
+   * for a stamp switched off.
+   */
+  private static void line(EmitOutcome o, boolean debug) {
+    StepDown s = o.stepDown();
+    EmitStatus status = o.status();
+    if (status == EmitStatus.ACKED) {
+      (debug ? LOG.atDebug() : LOG.atInfo())
+          .log(
+              "Step-down stamp for {} term {} acked at offset {} in {} µs",
+              s.topicPartition(),
+              s.leaderTerm(),
+              o.offset(),
+              o.elapsedNanos() / 1_000);
+    } else if (status == EmitStatus.SKIPPED_UNESTABLISHED) {
+      (debug ? LOG.atDebug() : LOG.atInfo())
+          .log(
+              "Step-down stamp for {} term {} not emitted: the term was never established (demoted"
+                  + " before its handover finished); the next leader will wait out the inactivity"
+                  + " window",
+              s.topicPartition(),
+              s.leaderTerm());
+    } else if (status == EmitStatus.SKIPPED_NO_TERM) {
+      (debug ? LOG.atDebug() : LOG.atInfo())
+          .log(
+              "Step-down stamp for {} not emitted: no leadership term ({})",
+              s.topicPartition(),
+              s.leaderTerm());
+    } else if (!status.isSkipped()) {
+      (debug ? LOG.atDebug() : LOG.atWarn())
+          .log(
+              "Step-down stamp for {} term {} {} after {} µs: {}; the next leader will wait out the"
+                  + " inactivity window",
+              s.topicPartition(),
+              s.leaderTerm(),
+              status,
+              o.elapsedNanos() / 1_000,
+              describe(o.cause()));
     }
   }
 

@@ -88,6 +88,31 @@ public final class StampProducerConfig {
             Integer.MAX_VALUE,
             "Retries of a send; at least 1, as the stamp producer is idempotent (Kafka's default"
                 + " when absent)."));
+    keys.add(
+        ConfigKey.number(
+            KAFKA + ProducerConfig.BATCH_SIZE_CONFIG,
+            (long) StampProducerBuffer.STAMP_BATCH_BYTES,
+            0,
+            Integer.MAX_VALUE,
+            "Bytes the stamp producer reserves out of buffer.memory for each partition with a"
+                + " stamp waiting (the stamp's own size when larger). The default holds the largest"
+                + " stamp ("
+                + StampProducerBuffer.STAMP_RECORD_BYTES
+                + " bytes, most of it the schema header) with room. Settings that hold fewer than "
+                + StampProducerBuffer.MIN_PARTITIONS_AT_ONCE
+                + " partitions at once (buffer.memory / batch.size) get a WARN at creation."));
+    keys.add(
+        ConfigKey.number(
+            KAFKA + ProducerConfig.BUFFER_MEMORY_CONFIG,
+            StampProducerBuffer.STAMP_BUFFER_MEMORY,
+            0,
+            Long.MAX_VALUE,
+            "Bytes the stamp producer may hold in stamps waiting for their broker; with the"
+                + " default batch.size, room for "
+                + StampProducerBuffer.STAMP_BUFFER_MEMORY / StampProducerBuffer.STAMP_BATCH_BYTES
+                + " partitions at once. When a mass step-down needs more, send blocks for"
+                + " max.block.ms and the stamps beyond time out although the brokers are"
+                + " healthy."));
     forced(keys, ProducerConfig.ACKS_CONFIG, "all: a stamp must survive a broker's failure");
     forced(keys, ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true: a retried stamp lands once");
     forced(keys, ProducerConfig.LINGER_MS_CONFIG, "0: a demotion does not wait to batch");
@@ -234,13 +259,17 @@ public final class StampProducerConfig {
         p.putIfAbsent(k.name().substring(KAFKA.length()), k.defaultValue());
       }
     }
+    Map<String, Object> parsed;
     try {
       // Cross-checks of Kafka's own table; no connection, no logging of the values.
-      ProducerConfig.configDef().parse(p);
+      parsed = ProducerConfig.configDef().parse(p);
     } catch (ConfigException e) {
       throw new IllegalArgumentException(
           "Invalid Kafka producer configuration under " + KAFKA + ": " + e.getMessage(), e);
     }
+    StampProducerBuffer.warnIfFew(
+        (Integer) parsed.get(ProducerConfig.BATCH_SIZE_CONFIG),
+        (Long) parsed.get(ProducerConfig.BUFFER_MEMORY_CONFIG));
     return p;
   }
 

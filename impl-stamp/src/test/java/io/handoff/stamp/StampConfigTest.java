@@ -144,6 +144,8 @@ public class StampConfigTest {
                 "zip",
                 KAFKA_PREFIX + "batch.size",
                 "lots",
+                KAFKA_PREFIX + "max.request.size",
+                "lots",
                 KAFKA_PREFIX + "linger.ms",
                 "soon"));
     assertEquals(
@@ -153,6 +155,10 @@ public class StampConfigTest {
                 + BOOTSTRAP
                 + ": must be a list of host:port, and 'localhost' is not",
             "Invalid value '0' for configuration " + KAFKA_PREFIX + "retries: must be at least 1",
+            // batch.size is declared, with the stamp's own default: checked by its declaration.
+            "Invalid value 'lots' for configuration "
+                + KAFKA_PREFIX
+                + "batch.size: must be a whole number between 0 and 2147483647",
             "Invalid value 'soon' for configuration "
                 + KAFKA_PREFIX
                 + "linger.ms: Not a number of type LONG",
@@ -161,7 +167,7 @@ public class StampConfigTest {
                 + "compression.type: String must be one of: none, gzip, snappy, lz4, zstd",
             "Invalid value 'lots' for configuration "
                 + KAFKA_PREFIX
-                + "batch.size: Not a number of type INT"),
+                + "max.request.size: Not a number of type INT"),
         e.getMessage());
   }
 
