@@ -2,21 +2,23 @@ package io.handoff.embedded;
 
 import io.handoff.embedded.EmbeddedKafkaClusterBuilder.ClusterSpec;
 import java.io.IOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import kafka.server.KafkaConfig;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Utils;
 import org.slf4j.Logger;
@@ -40,21 +42,14 @@ public final class ForkedKafkaCluster implements AutoCloseable {
   private static final String CONTROLLER_HEAP = "-Xmx512m";
 
   private final Path baseDir;
-  private final List<Node> brokers;
-  private final Node controller;
+  private final List<NodeProcess> brokers;
+  private final NodeProcess controller;
   private final String bootstrapServers;
   private final TopicCreator topics;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Thread reaper = new Thread(this::destroyAll, "forked-kafka-reaper");
 
-  /** One node's process, its directory and the port clients reach it on (brokers only). */
-  private record Node(String name, Process process, Path dir, int port) {
-    Path log() {
-      return dir.resolve("node.log");
-    }
-  }
-
-  private ForkedKafkaCluster(Path baseDir, Node controller, List<Node> brokers) {
+  private ForkedKafkaCluster(Path baseDir, NodeProcess controller, List<NodeProcess> brokers) {
     this.baseDir = baseDir;
     this.controller = controller;
     this.brokers = List.copyOf(brokers);
@@ -81,7 +76,7 @@ public final class ForkedKafkaCluster implements AutoCloseable {
       throw new EmbeddedKafkaException("Could not create a directory for a forked cluster", e);
     }
     String clusterId = Uuid.randomUuid().toString();
-    List<Node> started = new ArrayList<>();
+    List<NodeProcess> started = new ArrayList<>();
     ForkedKafkaCluster cluster = null;
     try {
       // Ports are chosen here and released just before the nodes bind them.
@@ -100,13 +95,14 @@ public final class ForkedKafkaCluster implements AutoCloseable {
         brokerConfigs.add(configs.broker(i, brokerPorts[i], -1, dir));
       }
       ports.closeUnused();
-      Node controller =
-          launch("controller", controllerConfig, controllerDir, CONTROLLER_HEAP, clusterId, -1);
+      NodeProcess controller =
+          NodeProcess.launch(
+              "controller", controllerConfig, controllerDir, CONTROLLER_HEAP, clusterId, -1);
       started.add(controller);
-      List<Node> brokers = new ArrayList<>();
+      List<NodeProcess> brokers = new ArrayList<>();
       for (int i = 0; i < brokerPorts.length; i++) {
-        Node b =
-            launch(
+        NodeProcess b =
+            NodeProcess.launch(
                 "broker",
                 brokerConfigs.get(i),
                 baseDir.resolve("broker-" + i),
@@ -118,8 +114,8 @@ public final class ForkedKafkaCluster implements AutoCloseable {
       }
       cluster = new ForkedKafkaCluster(baseDir, controller, brokers);
       long deadline = ClusterTasks.deadlineAfter(spec.startupTimeout());
-      for (Node n : started) {
-        awaitReady(n, deadline);
+      for (NodeProcess n : started) {
+        n.awaitReady(deadline);
       }
       cluster.awaitBrokers(deadline);
       LOG.info(
@@ -167,7 +163,7 @@ public final class ForkedKafkaCluster implements AutoCloseable {
    */
   public Duration cpuTime() {
     Duration total = Duration.ZERO;
-    for (Node n : nodes()) {
+    for (NodeProcess n : nodes()) {
       total = total.plus(n.process().info().totalCpuDuration().orElse(Duration.ZERO));
     }
     return total;
@@ -187,8 +183,8 @@ public final class ForkedKafkaCluster implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    stop(brokers);
-    stop(List.of(controller));
+    NodeProcess.stop(brokers, STOP_TIMEOUT);
+    NodeProcess.stop(List.of(controller), STOP_TIMEOUT);
     try {
       Runtime.getRuntime().removeShutdownHook(reaper);
     } catch (IllegalStateException e) {
@@ -203,17 +199,14 @@ public final class ForkedKafkaCluster implements AutoCloseable {
    * admin client fail at once rather than retry: so ask, and ask again.
    */
   private boolean served(String topic, int partitions) {
-    Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> all =
-        new java.util.HashMap<>();
+    Map<TopicPartition, OffsetSpec> all = new HashMap<>();
     for (int p = 0; p < partitions; p++) {
-      all.put(
-          new org.apache.kafka.common.TopicPartition(topic, p),
-          org.apache.kafka.clients.admin.OffsetSpec.latest());
+      all.put(new TopicPartition(topic, p), OffsetSpec.latest());
     }
     try (Admin admin = admin()) {
       admin.listOffsets(all).all().get(10, TimeUnit.SECONDS);
       return true;
-    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+    } catch (ExecutionException | TimeoutException e) {
       return false;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -232,68 +225,11 @@ public final class ForkedKafkaCluster implements AutoCloseable {
             10_000));
   }
 
-  private List<Node> nodes() {
-    List<Node> all = new ArrayList<>();
+  private List<NodeProcess> nodes() {
+    List<NodeProcess> all = new ArrayList<>();
     all.add(controller);
     all.addAll(brokers);
     return all;
-  }
-
-  private static Node launch(
-      String role, KafkaConfig config, Path dir, String heap, String clusterId, int port)
-      throws IOException {
-    Properties props = new Properties();
-    config.originals().forEach((k, v) -> props.setProperty(k, String.valueOf(v)));
-    Path file = dir.resolve("node.properties");
-    try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-      props.store(w, role + " " + config.nodeId());
-    }
-    String java =
-        ProcessHandle.current()
-            .info()
-            .command()
-            .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    ProcessBuilder pb =
-        new ProcessBuilder(
-            java,
-            heap,
-            "-cp",
-            System.getProperty("java.class.path"),
-            ForkedKafkaNode.class.getName(),
-            role,
-            file.toString(),
-            clusterId);
-    pb.redirectErrorStream(true);
-    pb.redirectOutput(dir.resolve("node.log").toFile());
-    String name = role.equals("broker") ? "broker " + config.nodeId() : role;
-    return new Node(name, pb.start(), dir, port);
-  }
-
-  private static void awaitReady(Node n, long deadline) {
-    Path ready = n.dir().resolve(ForkedKafkaNode.READY_FILE);
-    while (!Files.exists(ready)) {
-      if (!n.process().isAlive()) {
-        throw new EmbeddedKafkaException(
-            "Forked Kafka "
-                + n.name()
-                + " exited with status "
-                + n.process().exitValue()
-                + " before it ran; the end of "
-                + n.log()
-                + ":\n"
-                + tail(n.log()));
-      }
-      if (System.nanoTime() - deadline > 0) {
-        throw new EmbeddedKafkaException(
-            "Forked Kafka "
-                + n.name()
-                + " did not start in time; the end of "
-                + n.log()
-                + ":\n"
-                + tail(n.log()));
-      }
-      sleep(50);
-    }
   }
 
   private void awaitBrokers(long deadline) {
@@ -304,8 +240,7 @@ public final class ForkedKafkaCluster implements AutoCloseable {
           if (seen == brokers.size()) {
             return;
           }
-        } catch (java.util.concurrent.ExecutionException
-            | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
           // Not yet reachable; ask again.
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
@@ -320,30 +255,6 @@ public final class ForkedKafkaCluster implements AutoCloseable {
     }
   }
 
-  /** Ends the nodes' input, which stops them, and waits; kills what does not stop in time. */
-  private static void stop(List<Node> nodes) {
-    for (Node n : nodes) {
-      try {
-        n.process().getOutputStream().close();
-      } catch (IOException e) {
-        // Its end of the pipe is gone: the process is gone or going.
-      }
-    }
-    long deadline = ClusterTasks.deadlineAfter(STOP_TIMEOUT);
-    for (Node n : nodes) {
-      try {
-        long left = Math.max(1, deadline - System.nanoTime());
-        if (!n.process().waitFor(left, TimeUnit.NANOSECONDS)) {
-          LOG.warn("Forked Kafka {} did not stop within {}; killing it", n.name(), STOP_TIMEOUT);
-          n.process().destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        n.process().destroyForcibly();
-      }
-    }
-  }
-
   private void destroyAll() {
     nodes().forEach(n -> n.process().destroyForcibly());
   }
@@ -354,16 +265,7 @@ public final class ForkedKafkaCluster implements AutoCloseable {
     }
   }
 
-  private static String tail(Path log) {
-    try {
-      List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
-    } catch (IOException e) {
-      return "(unreadable: " + e + ")";
-    }
-  }
-
-  private static void sleep(long ms) {
+  static void sleep(long ms) {
     try {
       Thread.sleep(ms);
     } catch (InterruptedException e) {
