@@ -1,7 +1,9 @@
 package io.handoff.bench;
 
+import io.handoff.codec.EnvelopeCodec;
 import io.handoff.embedded.EmbeddedKafkaCluster;
 import io.handoff.embedded.EmbeddedKafkaClusterBuilder;
+import io.handoff.embedded.ForkedKafkaCluster;
 import io.handoff.spi.EmitOutcome;
 import io.handoff.spi.EmitStatus;
 import io.handoff.spi.HandoffMetrics;
@@ -21,17 +23,26 @@ import java.util.Properties;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * How one mass step-down grows with the partitions stepping down together: one {@code
  * emitStepDowns} call over 1,000 to 10,000 partitions spread over 100 version topics, stamps on the
  * host's producer (Kafka's defaults), on an embedded cluster and with every broker unreachable.
- * Prints a table and writes an SVG chart.
+ *
+ * <p>Each step-down is measured against the limit of the same cluster in the same run: the host's
+ * producer writing one plain record to each of the same partitions and flushing, just before. With
+ * {@code processes=true} the controller and brokers run in processes of their own (so that 10,000
+ * partitions with replication factor 3 fit, see {@link ForkedKafkaCluster}), and the processor time
+ * of each call is split into the brokers', this JVM's (the host's producer and the emitter) and the
+ * emitter's own sender thread's. Prints a table and writes an SVG chart.
  *
  * <pre>
  * java -cp bench/target/benchmarks.jar io.handoff.bench.MassStepDown \
- *     [sizes=1000,2000,5000,10000] [brokers=1] [svg=docs/mass-stepdown.svg] [repeats=3]
+ *     [sizes=1000,2000,5000,10000] [brokers=1] [processes=false] [svg=docs/mass-stepdown.svg] \
+ *     [repeats=3] [ack-timeout-ms=120000] [host.KAFKA_SETTING=VALUE ...] \
+ *     [broker.KAFKA_SETTING=VALUE ...]
  * </pre>
  */
 public final class MassStepDown {
@@ -42,7 +53,21 @@ public final class MassStepDown {
   /** The slack docs/PERFORMANCE.md holds a demotion to beyond the ack timeout. */
   static final long SLACK_MS = 200;
 
+  /** The name of the stamp emitter's sender thread (KafkaStampEmitter's, not public). */
+  private static final String SENDER_THREAD = "handoff-stamp-sender";
+
   private MassStepDown() {}
+
+  /** What the bench needs of a cluster, in-process or forked. */
+  private record Cluster(
+      AutoCloseable handle,
+      String bootstrapServers,
+      TopicMaker topics,
+      java.util.function.LongSupplier brokersCpuNanos) {}
+
+  private interface TopicMaker {
+    void create(String name, int partitions, int rf);
+  }
 
   public static void main(String[] args) throws Exception {
     Map<String, String> opts = new java.util.HashMap<>();
@@ -58,88 +83,121 @@ public final class MassStepDown {
             .mapToInt(Integer::parseInt)
             .toArray();
     int brokers = Integer.parseInt(opts.getOrDefault("brokers", "1"));
+    boolean processes = Boolean.parseBoolean(opts.getOrDefault("processes", "false"));
     int repeats = Integer.parseInt(opts.getOrDefault("repeats", "3"));
+    // Long enough that every stamp is acked however slow the cluster: the time to all acked is
+    // what is measured, not whether the ack timeout was met.
+    long ackTimeoutMs = Long.parseLong(opts.getOrDefault("ack-timeout-ms", "120000"));
     Path svg = Path.of(opts.getOrDefault("svg", "docs/mass-stepdown.svg"));
+    Map<String, String> hostSettings = prefixed(opts, "host.");
+    Map<String, String> brokerSettings = prefixed(opts, "broker.");
     int perTopic = (Arrays.stream(sizes).max().orElseThrow() + TOPICS - 1) / TOPICS;
 
-    double[] reachable = new double[sizes.length];
-    long[] acked = new long[sizes.length];
-    try (EmbeddedKafkaCluster kafka = cluster(brokers)) {
+    MassStepDownRow[] rows = new MassStepDownRow[sizes.length];
+    Cluster kafka = cluster(brokers, processes, brokerSettings);
+    try (AutoCloseable closing = kafka.handle()) {
       long t0 = System.nanoTime();
       int rf = Math.min(3, brokers);
       for (int t = 0; t < TOPICS; t++) {
-        kafka.createTopic(topic(t), perTopic, rf, Map.of());
+        kafka.topics().create(topic(t), perTopic, rf);
       }
       System.out.printf(
           Locale.ROOT,
-          "%d topics of %d partitions (replication %d) on %d broker(s), created in %.1f s%n",
+          "%d topics of %d partitions (replication %d) on %d broker(s)%s, created in %.1f s%n",
           TOPICS,
           perTopic,
           rf,
           brokers,
+          processes ? " in processes of their own" : "",
           (System.nanoTime() - t0) / 1e9);
-      try (Producer<byte[], byte[]> host = producer(kafka.bootstrapServers());
-          LeadershipHandoffEmitter emitter = emitter(host, 10_000)) {
+      try (Producer<byte[], byte[]> host = producer(kafka.bootstrapServers(), hostSettings);
+          LeadershipHandoffEmitter emitter = emitter(host, ackTimeoutMs)) {
         warm(host, perTopic);
         long term = 1;
         for (int i = 0; i < sizes.length; i++) {
-          double[] ms = new double[repeats];
-          long ok = Long.MAX_VALUE;
+          double[] stamps = new double[repeats];
+          double[] limit = new double[repeats];
+          double[] brokersCpu = new double[repeats];
+          double[] jvmCpu = new double[repeats];
+          double[] senderCpu = new double[repeats];
+          long acked = Long.MAX_VALUE;
           for (int r = 0; r < repeats; r++) {
             List<StepDown> downs = stepDowns(sizes[i], term++);
+            limit[r] = plainRecordsMs(host, downs);
+            long brokers0 = kafka.brokersCpuNanos().getAsLong();
+            long jvm0 = Cpu.processNanos();
+            long sender0 = Cpu.threadNanos(SENDER_THREAD);
             long s = System.nanoTime();
             List<EmitOutcome> out = emitter.emitStepDowns(downs);
-            ms[r] = (System.nanoTime() - s) / 1e6;
-            ok = Math.min(ok, out.stream().filter(EmitOutcome::isAcked).count());
+            stamps[r] = (System.nanoTime() - s) / 1e6;
+            jvmCpu[r] = (Cpu.processNanos() - jvm0) / 1e6;
+            senderCpu[r] = (Cpu.threadNanos(SENDER_THREAD) - sender0) / 1e6;
+            brokersCpu[r] = (kafka.brokersCpuNanos().getAsLong() - brokers0) / 1e6;
+            acked = Math.min(acked, out.stream().filter(EmitOutcome::isAcked).count());
           }
-          Arrays.sort(ms);
-          reachable[i] = ms[repeats / 2];
-          acked[i] = ok;
+          rows[i] =
+              new MassStepDownRow(
+                  sizes[i],
+                  median(stamps),
+                  acked,
+                  median(limit),
+                  processes ? median(brokersCpu) : Double.NaN,
+                  median(jvmCpu),
+                  median(senderCpu),
+                  0,
+                  0);
+          System.out.printf(
+              Locale.ROOT,
+              "%,d partitions: step-down %,.0f ms, plain records %,.0f ms%n",
+              sizes[i],
+              rows[i].stampsMs(),
+              rows[i].limitMs());
         }
       }
     }
 
-    double[] unreachable = new double[sizes.length];
-    long[] timedOut = new long[sizes.length];
     String closed = "127.0.0.1:" + closedPort();
     for (int i = 0; i < sizes.length; i++) {
-      try (Producer<byte[], byte[]> host = producer(closed);
+      try (Producer<byte[], byte[]> host = producer(closed, hostSettings);
           LeadershipHandoffEmitter emitter = emitter(host, ACK_TIMEOUT_MS)) {
         List<StepDown> downs = stepDowns(sizes[i], 1);
         long s = System.nanoTime();
         List<EmitOutcome> out = emitter.emitStepDowns(downs);
-        unreachable[i] = (System.nanoTime() - s) / 1e6;
-        timedOut[i] = out.stream().filter(o -> o.status() == EmitStatus.TIMED_OUT).count();
+        double ms = (System.nanoTime() - s) / 1e6;
+        long timedOut = out.stream().filter(o -> o.status() == EmitStatus.TIMED_OUT).count();
+        MassStepDownRow r = rows[i];
+        rows[i] =
+            new MassStepDownRow(
+                r.partitions(),
+                r.stampsMs(),
+                r.acked(),
+                r.limitMs(),
+                r.brokersCpuMs(),
+                r.jvmCpuMs(),
+                r.senderCpuMs(),
+                ms,
+                timedOut);
       }
     }
 
-    System.out.println();
-    System.out.printf(
-        Locale.ROOT,
-        "| partitions (over %d topics) | all acked, median of %d (ms) | acked | brokers"
-            + " unreachable (ms) | timed out | limit unreachable (ms) |%n",
-        TOPICS,
-        repeats);
-    System.out.println("|---|---|---|---|---|---|");
-    for (int i = 0; i < sizes.length; i++) {
-      System.out.printf(
-          Locale.ROOT,
-          "| %,d | %,.0f | %,d of %,d | %,.0f | %,d of %,d | %,d |%n",
-          sizes[i],
-          reachable[i],
-          acked[i],
-          sizes[i],
-          unreachable[i],
-          timedOut[i],
-          sizes[i],
-          ACK_TIMEOUT_MS + SLACK_MS);
-    }
+    MassStepDownRow.print(rows, TOPICS, repeats, processes);
+    String where = brokers + " embedded broker(s)" + (processes ? " in their own processes" : "");
     MassStepDownChart.write(
         svg,
-        "One mass step-down, stamps on the host's producer, " + brokers + " embedded broker(s)",
+        "One mass step-down, stamps on the host's producer, " + where,
         List.of(
-            new MassStepDownChart.Series("broker up, all acked", "#1f77b4", sizes, reachable),
-            new MassStepDownChart.Series("brokers unreachable", "#d62728", sizes, unreachable)),
+            new MassStepDownChart.Series(
+                "broker up, all acked", "#1f77b4", sizes, column(rows, MassStepDownRow::stampsMs)),
+            new MassStepDownChart.Series(
+                "limit: a plain record to each partition",
+                "#2ca02c",
+                sizes,
+                column(rows, MassStepDownRow::limitMs)),
+            new MassStepDownChart.Series(
+                "brokers unreachable",
+                "#d62728",
+                sizes,
+                column(rows, MassStepDownRow::unreachableMs))),
         List.of(
             new MassStepDownChart.Limit("target: 1 s", 1_000),
             new MassStepDownChart.Limit(
@@ -148,17 +206,72 @@ public final class MassStepDown {
     System.out.println("Chart written to " + svg);
   }
 
-  private static EmbeddedKafkaCluster cluster(int brokers) {
+  private static Cluster cluster(int brokers, boolean processes, Map<String, String> settings) {
     EmbeddedKafkaClusterBuilder b =
         EmbeddedKafkaCluster.builder()
             .brokers(brokers)
+            .startupTimeout(java.time.Duration.ofMinutes(3))
             // Kafka's 10 MiB default index files, allocated for every fresh partition, cost this
             // machine gigabytes at 10,000 partitions; production brokers are sized by operators.
             .brokerProperty("log.index.size.max.bytes", "65536");
     if (brokers >= 3) {
       b.brokerProperty("min.insync.replicas", "2");
     }
-    return b.start();
+    settings.forEach(b::brokerProperty);
+    if (processes) {
+      ForkedKafkaCluster k = b.startForked();
+      return new Cluster(
+          k,
+          k.bootstrapServers(),
+          (name, partitions, rf) -> k.createTopic(name, partitions, rf, Map.of()),
+          () -> k.cpuTime().toNanos());
+    }
+    EmbeddedKafkaCluster k = b.start();
+    return new Cluster(
+        k,
+        k.bootstrapServers(),
+        (name, partitions, rf) -> k.createTopic(name, partitions, rf, Map.of()),
+        () -> 0L);
+  }
+
+  private static Map<String, String> prefixed(Map<String, String> opts, String prefix) {
+    Map<String, String> m = new java.util.TreeMap<>();
+    opts.forEach(
+        (k, v) -> {
+          if (k.startsWith(prefix)) {
+            m.put(k.substring(prefix.length()), v);
+          }
+        });
+    return m;
+  }
+
+  private static double median(double[] values) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    return sorted[sorted.length / 2];
+  }
+
+  private static double[] column(
+      MassStepDownRow[] rows, java.util.function.ToDoubleFunction<MassStepDownRow> f) {
+    return Arrays.stream(rows).mapToDouble(f).toArray();
+  }
+
+  /**
+   * The host's producer writing one plain record to each partition of {@code downs} and flushing:
+   * what the same cluster takes for as many records of a stamp's size as the step-down sends
+   * stamps. Most of a stamp's bytes are its {@code vtp} header, which the record carries too.
+   */
+  static double plainRecordsMs(Producer<byte[], byte[]> host, List<StepDown> downs) {
+    byte[] value = new byte[100];
+    byte[] vtp = EnvelopeCodec.vtpHeaderValue();
+    long s = System.nanoTime();
+    for (StepDown d : downs) {
+      RecordHeaders headers = new RecordHeaders();
+      headers.add(EnvelopeCodec.VTP_HEADER, vtp);
+      host.send(new ProducerRecord<>(d.versionTopic(), d.partition(), null, null, value, headers));
+    }
+    host.flush();
+    return (System.nanoTime() - s) / 1e6;
   }
 
   static String topic(int t) {
@@ -176,9 +289,10 @@ public final class MassStepDown {
     return downs;
   }
 
-  /** A server's data producer: Kafka's defaults. */
-  private static Producer<byte[], byte[]> producer(String bootstrap) {
+  /** A server's data producer: Kafka's defaults, or the {@code host.*} settings given. */
+  private static Producer<byte[], byte[]> producer(String bootstrap, Map<String, String> settings) {
     Properties p = new Properties();
+    p.putAll(settings);
     p.put("bootstrap.servers", bootstrap);
     return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
   }
