@@ -8,31 +8,31 @@ import java.util.HexFormat;
  * Writes Avro binary encoding by hand, independently of the code under test and of Avro: used to
  * build expected values byte by byte.
  */
-final class HandWriter {
+public final class HandWriter {
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
-  static byte[] hex(String hex) {
+  public static byte[] hex(String hex) {
     return HexFormat.of().parseHex(hex);
   }
 
-  static String hex(byte[] bytes) {
+  public static String hex(byte[] bytes) {
     return HexFormat.of().formatHex(bytes);
   }
 
-  HandWriter raw(int... bytes) {
+  public HandWriter raw(int... bytes) {
     for (int b : bytes) {
       out.write(b);
     }
     return this;
   }
 
-  HandWriter raw(byte[] bytes) {
+  public HandWriter raw(byte[] bytes) {
     out.write(bytes, 0, bytes.length);
     return this;
   }
 
   /** Zig-zag varint of a long (ints use the same encoding). */
-  HandWriter varint(long n) {
+  public HandWriter varint(long n) {
     long v = (n << 1) ^ (n >> 63);
     while ((v & ~0x7FL) != 0) {
       out.write((int) ((v & 0x7F) | 0x80));
@@ -43,17 +43,17 @@ final class HandWriter {
   }
 
   /** Length-prefixed bytes. */
-  HandWriter bytes(byte[] b) {
+  public HandWriter bytes(byte[] b) {
     varint(b.length);
     return raw(b);
   }
 
   /** Length-prefixed UTF-8 string. */
-  HandWriter string(String s) {
+  public HandWriter string(String s) {
     return bytes(s.getBytes(StandardCharsets.UTF_8));
   }
 
-  byte[] toByteArray() {
+  public byte[] toByteArray() {
     return out.toByteArray();
   }
 
@@ -62,7 +62,7 @@ final class HandWriter {
    * StartOfSegment control message with a leader metadata footer, with the union indexes given
    * explicitly so tests can corrupt them.
    */
-  static byte[] stamp(
+  public static byte[] stamp(
       String guidHex,
       long timestampMs,
       int checksumType,
@@ -96,7 +96,7 @@ final class HandWriter {
         .toByteArray();
   }
 
-  static byte[] stamp(
+  public static byte[] stamp(
       String guidHex,
       long timestampMs,
       int checksumType,

@@ -1,6 +1,6 @@
 package io.handoff.stamp;
 
-import static io.handoff.stamp.HandWriter.hex;
+import static io.handoff.codec.HandWriter.hex;
 import static org.testng.Assert.assertEquals;
 import static org.testng.Assert.assertFalse;
 import static org.testng.Assert.assertNotSame;

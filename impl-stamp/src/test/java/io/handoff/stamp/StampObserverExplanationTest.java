@@ -13,6 +13,7 @@ import static org.testng.Assert.assertNotNull;
 import static org.testng.Assert.assertNull;
 import static org.testng.Assert.assertTrue;
 
+import io.handoff.codec.HandWriter;
 import io.handoff.spi.CountingHandoffMetrics;
 import io.handoff.spi.HandoffEngine;
 import io.handoff.spi.HandoffMetrics;

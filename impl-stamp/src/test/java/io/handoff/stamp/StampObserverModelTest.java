@@ -16,6 +16,7 @@ import static org.testng.Assert.assertTrue;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
+import io.handoff.codec.HandWriter;
 import io.handoff.spi.CountingHandoffMetrics;
 import io.handoff.spi.HandoffMetrics;
 import io.handoff.spi.HandoffObserverFactory;

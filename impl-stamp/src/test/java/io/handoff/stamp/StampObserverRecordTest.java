@@ -16,6 +16,7 @@ import static org.testng.Assert.expectThrows;
 
 import io.handoff.codec.ChecksumType;
 import io.handoff.codec.EnvelopeSummary;
+import io.handoff.codec.HandWriter;
 import io.handoff.spi.CountingHandoffMetrics;
 import io.handoff.spi.HandoffMetrics;
 import io.handoff.spi.LeadershipHandoffObserver;

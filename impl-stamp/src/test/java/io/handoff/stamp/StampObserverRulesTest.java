@@ -17,6 +17,7 @@ import static org.testng.Assert.assertFalse;
 import static org.testng.Assert.assertThrows;
 import static org.testng.Assert.assertTrue;
 
+import io.handoff.codec.HandWriter;
 import io.handoff.codec.RecordKeys;
 import io.handoff.spi.CountingHandoffMetrics;
 import io.handoff.spi.HandoffEngine;

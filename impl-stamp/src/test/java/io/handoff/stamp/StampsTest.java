@@ -1,6 +1,6 @@
 package io.handoff.stamp;
 
-import static io.handoff.stamp.HandWriter.hex;
+import static io.handoff.codec.HandWriter.hex;
 import static org.testng.Assert.assertEquals;
 import static org.testng.Assert.assertFalse;
 import static org.testng.Assert.assertNull;
@@ -13,6 +13,7 @@ import io.handoff.codec.Envelope;
 import io.handoff.codec.EnvelopeCodec;
 import io.handoff.codec.EnvelopeCodecException;
 import io.handoff.codec.EnvelopeSummary;
+import io.handoff.codec.HandWriter;
 import io.handoff.codec.RecordKeys;
 import io.handoff.codec.StartOfSegment;
 import java.nio.charset.StandardCharsets;
