@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -17,8 +16,6 @@ import java.util.stream.Collectors;
 import kafka.server.KafkaConfig;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Utils;
 import org.slf4j.Logger;
@@ -59,9 +56,7 @@ public final class ForkedKafkaCluster implements AutoCloseable {
             .collect(Collectors.joining(","));
     this.topics =
         new TopicCreator(
-            this::bootstrapServers,
-            this::served,
-            new ClusterTasks(new EmbeddedFaultHandlerFactory()));
+            this::bootstrapServers, null, new ClusterTasks(new EmbeddedFaultHandlerFactory()));
     Runtime.getRuntime().addShutdownHook(reaper);
   }
 
@@ -191,27 +186,6 @@ public final class ForkedKafkaCluster implements AutoCloseable {
       // The JVM is shutting down already; the hook runs anyway.
     }
     deleteQuietly(baseDir);
-  }
-
-  /**
-   * Whether the brokers answer for every partition of {@code topic}. A broker in another process
-   * cannot be asked what it knows, and a broker that has not yet learned of a new topic makes the
-   * admin client fail at once rather than retry: so ask, and ask again.
-   */
-  private boolean served(String topic, int partitions) {
-    Map<TopicPartition, OffsetSpec> all = new HashMap<>();
-    for (int p = 0; p < partitions; p++) {
-      all.put(new TopicPartition(topic, p), OffsetSpec.latest());
-    }
-    try (Admin admin = admin()) {
-      admin.listOffsets(all).all().get(10, TimeUnit.SECONDS);
-      return true;
-    } catch (ExecutionException | TimeoutException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new EmbeddedKafkaException("Interrupted while waiting for topic " + topic, e);
-    }
   }
 
   private Admin admin() {

@@ -29,8 +29,8 @@ final class TopicCreator {
   private final ClusterTasks tasks;
 
   /**
-   * @param leadersKnown asked until it holds after a topic is created; brokers in other processes
-   *     cannot be asked, and the wait for the partitions to be served covers them
+   * @param leadersKnown asked until it holds after a topic is created; null when the brokers cannot
+   *     be asked (they run in other processes), and the partitions are then asked for until served
    */
   TopicCreator(Supplier<String> bootstrapServers, LeadersKnown leadersKnown, ClusterTasks tasks) {
     this.bootstrapServers = bootstrapServers;
@@ -58,10 +58,12 @@ final class TopicCreator {
       Thread.currentThread().interrupt();
       throw new EmbeddedKafkaException("Interrupted while creating topic " + name, e);
     }
-    tasks.waitUntil(
-        "all partitions of topic " + name + " to have a leader known to every running broker",
-        () -> leadersKnown.of(name, partitions),
-        deadline);
+    if (leadersKnown != null) {
+      tasks.waitUntil(
+          "all partitions of topic " + name + " to have a leader known to every running broker",
+          () -> leadersKnown.of(name, partitions),
+          deadline);
+    }
     awaitServing(name, partitions, deadline);
   }
 
@@ -76,13 +78,23 @@ final class TopicCreator {
       all.put(new TopicPartition(name, p), OffsetSpec.latest());
     }
     try (Admin admin = newAdmin()) {
-      long remaining = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
-      // The admin client retries NOT_LEADER_OR_FOLLOWER until its timeout.
-      admin.listOffsets(all).all().get(remaining, TimeUnit.MILLISECONDS);
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause() != null ? e.getCause() : e;
-      throw new EmbeddedKafkaException(
-          "Partitions of topic " + name + " are not served: " + cause, cause);
+      while (true) {
+        long remaining = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+        try {
+          // The admin client retries NOT_LEADER_OR_FOLLOWER until its timeout.
+          admin.listOffsets(all).all().get(remaining, TimeUnit.MILLISECONDS);
+          return;
+        } catch (ExecutionException e) {
+          // A broker that has not learned of the topic yet makes the admin client fail at once.
+          // Brokers that could be asked first know it; others are asked again until the deadline.
+          Throwable cause = e.getCause() != null ? e.getCause() : e;
+          if (leadersKnown != null || System.nanoTime() - deadline > 0) {
+            throw new EmbeddedKafkaException(
+                "Partitions of topic " + name + " are not served: " + cause, cause);
+          }
+          Thread.sleep(50);
+        }
+      }
     } catch (TimeoutException e) {
       throw new EmbeddedKafkaException(
           "Partitions of topic " + name + " were not served within " + OPERATION_TIMEOUT, e);
