@@ -4,8 +4,11 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
-/** Record values built the way this library's writers build them, for the tests. */
-final class Values {
+/**
+ * Record values built the way this library's writers build them, for the tests of this module and,
+ * through its test jar, of the stamp strategy.
+ */
+public final class Values {
 
   /** The "earliest" pub-sub position every stamp names: magic 34, version 1, type -2, no bytes. */
   static final byte[] EARLIEST = {0x22, 0x01, 0x03, 0x00};
@@ -25,7 +28,7 @@ final class Values {
   }
 
   /** A put; a footer with {@code writer} and {@code term} when the writer is not null. */
-  static byte[] put(
+  public static byte[] put(
       byte[] guid,
       int seg,
       int seq,
@@ -42,7 +45,7 @@ final class Values {
   }
 
   /** A control message of {@code type} whose union holds {@code body}. */
-  static byte[] control(
+  public static byte[] control(
       byte[] guid, int seg, int seq, long ts, int type, ControlPayload body, long term, String w) {
     return EnvelopeCodec.encode(
         Envelope.of(
@@ -51,7 +54,7 @@ final class Values {
             footer(term, w)));
   }
 
-  static LeaderMetadata footer(long term, String writer) {
+  public static LeaderMetadata footer(long term, String writer) {
     return writer == null ? null : LeaderMetadata.of(writer, term);
   }
 }

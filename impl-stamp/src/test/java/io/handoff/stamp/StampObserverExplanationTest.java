@@ -14,6 +14,7 @@ import static org.testng.Assert.assertNull;
 import static org.testng.Assert.assertTrue;
 
 import io.handoff.codec.HandWriter;
+import io.handoff.codec.Values;
 import io.handoff.spi.CountingHandoffMetrics;
 import io.handoff.spi.HandoffEngine;
 import io.handoff.spi.HandoffMetrics;
@@ -90,17 +91,14 @@ public class StampObserverExplanationTest {
 
     /** A put with a term, or (writer null) without a leader metadata footer at all. */
     long data(String writer, long term) {
-      byte[] value =
-          EnvelopeValues.encodePut(
-              GUID, 0, records.size(), TS, "v".getBytes(UTF_8), 1, term, writer);
+      byte[] value = Values.put(GUID, 0, records.size(), TS, "v".getBytes(UTF_8), 1, term, writer);
       return append(StampObserverFixtures.DATA_KEY.clone(), value);
     }
 
     /** A put of a newer writer, whose envelope version this codec does not know. */
     long newerEnvelope(String writer) {
       byte[] value =
-          EnvelopeValues.encodePut(
-              GUID, 0, records.size(), TS, "v".getBytes(UTF_8), 1, NO_TERM, writer);
+          Values.put(GUID, 0, records.size(), TS, "v".getBytes(UTF_8), 1, NO_TERM, writer);
       value[1] = 15;
       return append(StampObserverFixtures.DATA_KEY.clone(), value);
     }
@@ -112,8 +110,7 @@ public class StampObserverExplanationTest {
     /** A step-down key on a put of {@code writer}: forged or corrupt, never a stamp. */
     long stampKeyOnAPut(String writer) {
       byte[] value =
-          EnvelopeValues.encodePut(
-              GUID, 0, records.size(), TS, "v".getBytes(UTF_8), 1, NO_TERM, writer);
+          Values.put(GUID, 0, records.size(), TS, "v".getBytes(UTF_8), 1, NO_TERM, writer);
       return append(StampKeys.stepDownKey(), value);
     }
 

@@ -17,6 +17,7 @@ import static org.testng.Assert.assertTrue;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import io.handoff.codec.HandWriter;
+import io.handoff.codec.Values;
 import io.handoff.spi.CountingHandoffMetrics;
 import io.handoff.spi.HandoffMetrics;
 import io.handoff.spi.HandoffObserverFactory;
@@ -605,8 +606,7 @@ public class StampObserverModelTest {
           if (w == null && term != NO_TERM) {
             return null;
           }
-          value =
-              EnvelopeValues.encodePut(GUID, 0, (int) offset, TS, "v".getBytes(UTF_8), 1, term, w);
+          value = Values.put(GUID, 0, (int) offset, TS, "v".getBytes(UTF_8), 1, term, w);
           break;
         case OTHER_CONTROL:
           if (w == null && term != NO_TERM) {
@@ -624,7 +624,7 @@ public class StampObserverModelTest {
                   w);
           break;
         case UNDECODABLE:
-          value = EnvelopeValues.encodePut(GUID, 0, 0, TS, new byte[] {1}, 1, NO_TERM, "host-x");
+          value = Values.put(GUID, 0, 0, TS, new byte[] {1}, 1, NO_TERM, "host-x");
           value[1] = 15; // a newer writer's envelope
           break;
         default:

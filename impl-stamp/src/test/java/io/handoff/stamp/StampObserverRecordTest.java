@@ -17,6 +17,7 @@ import static org.testng.Assert.expectThrows;
 import io.handoff.codec.ChecksumType;
 import io.handoff.codec.EnvelopeSummary;
 import io.handoff.codec.HandWriter;
+import io.handoff.codec.Values;
 import io.handoff.spi.CountingHandoffMetrics;
 import io.handoff.spi.HandoffMetrics;
 import io.handoff.spi.LeadershipHandoffObserver;
@@ -70,7 +71,7 @@ public class StampObserverRecordTest {
 
   /** A put the way Venice's leaders write it: their host name, no term. */
   private static byte[] putValue(byte[] guid, String writer) {
-    return EnvelopeValues.encodePut(guid, 0, 1, TS, "v".getBytes(UTF_8), 1, -1L, writer);
+    return Values.put(guid, 0, 1, TS, "v".getBytes(UTF_8), 1, -1L, writer);
   }
 
   private static ConsumerRecord<byte[], byte[]> dataRec(long offset, byte[] guid, String writer) {
@@ -140,8 +141,7 @@ public class StampObserverRecordTest {
   @Test
   public void dataWithoutLeaderMetadataIsAnUnknownWriter() {
     LeadershipHandoffObserver o = observer(HandoffMetrics.NOOP);
-    byte[] anonymous =
-        EnvelopeValues.encodePut(GUID_A, 0, 1, TS, "v".getBytes(UTF_8), 1, -1L, null);
+    byte[] anonymous = Values.put(GUID_A, 0, 1, TS, "v".getBytes(UTF_8), 1, -1L, null);
     EnvelopeSummary e =
         records.observe(o, rec(10, StampObserverFixtures.DATA_KEY.clone(), anonymous));
     assertNotNull(e, "a put without footer decodes");

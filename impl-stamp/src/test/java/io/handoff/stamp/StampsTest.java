@@ -16,6 +16,7 @@ import io.handoff.codec.EnvelopeSummary;
 import io.handoff.codec.HandWriter;
 import io.handoff.codec.RecordKeys;
 import io.handoff.codec.StartOfSegment;
+import io.handoff.codec.Values;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -163,7 +164,7 @@ public class StampsTest {
     assertFalse(Stamps.hasStampShape(summary(2, 2, null)), "no footer");
     assertFalse(Stamps.hasStampShape(summary(1, 1, "w")), "EndOfPush");
     assertTrue(Stamps.hasStampShape(summary(2, 1, "w")), "the type is checked, not the branch");
-    byte[] put = EnvelopeValues.encodePut(new byte[16], 0, 0, 0L, new byte[0], 1, 5L, "w");
+    byte[] put = Values.put(new byte[16], 0, 0, 0L, new byte[0], 1, 5L, "w");
     assertFalse(Stamps.hasStampShape(EnvelopeCodec.summarize(put)), "a put");
   }
 
@@ -174,13 +175,11 @@ public class StampsTest {
 
   @Test
   public void decodeRecordAttributesDataToItsWriter() {
-    byte[] put =
-        EnvelopeValues.encodePut(new byte[16], 2, 3, 4L, new byte[] {7}, 1, -1L, "venice-leader-1");
+    byte[] put = Values.put(new byte[16], 2, 3, 4L, new byte[] {7}, 1, -1L, "venice-leader-1");
     EnvelopeSummary record = StampRecords.decodeRecord(RecordKeys.dataKey(new byte[] {1}), put);
     assertEquals(record.writerId(), "venice-leader-1", "the writer id the observer is given");
     assertEquals(record.term(), -1L, "the term the observer is given");
-    byte[] anonymous =
-        EnvelopeValues.encodePut(new byte[16], 2, 3, 4L, new byte[] {7}, 1, -1L, null);
+    byte[] anonymous = Values.put(new byte[16], 2, 3, 4L, new byte[] {7}, 1, -1L, null);
     assertNull(StampRecords.decodeRecord(new byte[] {0}, anonymous).writerId());
   }
 

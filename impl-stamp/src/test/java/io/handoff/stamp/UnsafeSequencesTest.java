@@ -15,6 +15,7 @@ import static org.testng.Assert.expectThrows;
 
 import io.handoff.codec.HandWriter;
 import io.handoff.codec.RecordKeys;
+import io.handoff.codec.Values;
 import io.handoff.spi.CountingHandoffMetrics;
 import io.handoff.spi.EmitOutcome;
 import io.handoff.spi.EmitStatus;
@@ -94,8 +95,7 @@ public class UnsafeSequencesTest {
     Log put(byte[] guid, String writer) {
       return append(
           RecordKeys.dataKey("user-key".getBytes(UTF_8)),
-          EnvelopeValues.encodePut(
-              guid, 0, written.size(), TS, "v".getBytes(UTF_8), 1, -1L, writer));
+          Values.put(guid, 0, written.size(), TS, "v".getBytes(UTF_8), 1, -1L, writer));
     }
 
     /** Everything written so far, read by a replica whose observer is {@code o}, from offset 0. */
@@ -297,8 +297,7 @@ public class UnsafeSequencesTest {
     final String topic = "store_v7";
     final int p = 3;
     Log clean = new Log(topic, p).dol("host-5", 5).put(GUID_A, "host-5").stamp("host-5", 5);
-    byte[] goodPut =
-        EnvelopeValues.encodePut(GUID_Z, 0, 1, TS, "v".getBytes(UTF_8), 1, -1L, "host-5");
+    byte[] goodPut = Values.put(GUID_Z, 0, 1, TS, "v".getBytes(UTF_8), 1, -1L, "host-5");
     byte[] v13 = goodPut.clone();
     v13[1] = 13;
     byte[] v15 = goodPut.clone();
@@ -354,7 +353,7 @@ public class UnsafeSequencesTest {
             .dol("host-other", 7)
             .append(
                 RecordKeys.dataKey("k".getBytes(UTF_8)),
-                EnvelopeValues.encodePut(GUID_Z, 0, 9, TS, "v".getBytes(UTF_8), 1, 7, "host-other"))
+                Values.put(GUID_Z, 0, 9, TS, "v".getBytes(UTF_8), 1, 7, "host-other"))
             .put(GUID_Z, "host-other");
     LeaderTerms terms = new LeaderTerms(topic);
     terms.promoted(p, 7);
