@@ -312,7 +312,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
     }
   }
 
-  private static void deleteQuietly(Path dir) {
+  static void deleteQuietly(Path dir) {
     try {
       Utils.delete(dir.toFile());
     } catch (IOException | RuntimeException e) {

@@ -137,8 +137,9 @@ public final class EmbeddedKafkaClusterBuilder {
    * JVM cannot hold (see {@link ForkedKafkaCluster}). SASL users are not supported there.
    *
    * @return the running cluster
-   * @throws EmbeddedKafkaException if a node does not come up within the startup timeout, with the
-   *     end of its log; every process started so far is stopped
+   * @throws EmbeddedKafkaException if a node does not come up within the startup timeout (naming
+   *     its log, and with the end of it when the node exited); every process started so far is
+   *     stopped
    * @throws IllegalStateException if SASL users were added
    */
   public ForkedKafkaCluster startForked() {

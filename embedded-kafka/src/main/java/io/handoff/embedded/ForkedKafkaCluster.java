@@ -17,7 +17,6 @@ import kafka.server.KafkaConfig;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.utils.Utils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +41,7 @@ public final class ForkedKafkaCluster implements AutoCloseable {
   private final List<NodeProcess> brokers;
   private final NodeProcess controller;
   private final String bootstrapServers;
+  private final ClusterTasks tasks = new ClusterTasks(new EmbeddedFaultHandlerFactory());
   private final TopicCreator topics;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Thread reaper = new Thread(this::destroyAll, "forked-kafka-reaper");
@@ -54,9 +54,7 @@ public final class ForkedKafkaCluster implements AutoCloseable {
         brokers.stream()
             .map(b -> NodeSocketFactory.LOOPBACK + ":" + b.port())
             .collect(Collectors.joining(","));
-    this.topics =
-        new TopicCreator(
-            this::bootstrapServers, null, new ClusterTasks(new EmbeddedFaultHandlerFactory()));
+    this.topics = new TopicCreator(this::bootstrapServers, null, tasks);
     Runtime.getRuntime().addShutdownHook(reaper);
   }
 
@@ -110,7 +108,8 @@ public final class ForkedKafkaCluster implements AutoCloseable {
       cluster = new ForkedKafkaCluster(baseDir, controller, brokers);
       long deadline = ClusterTasks.deadlineAfter(spec.startupTimeout());
       for (NodeProcess n : started) {
-        n.awaitReady(deadline);
+        cluster.tasks.waitUntil(
+            n.name() + " to run (its log: " + n.log() + ")", n::isReady, deadline);
       }
       cluster.awaitBrokers(deadline);
       LOG.info(
@@ -124,7 +123,7 @@ public final class ForkedKafkaCluster implements AutoCloseable {
         cluster.close();
       } else {
         started.forEach(n -> n.process().destroyForcibly());
-        deleteQuietly(baseDir);
+        EmbeddedKafkaCluster.deleteQuietly(baseDir);
       }
       throw e instanceof EmbeddedKafkaException k
           ? k
@@ -135,10 +134,6 @@ public final class ForkedKafkaCluster implements AutoCloseable {
   /** {@code host:port,...} of every broker. */
   public String bootstrapServers() {
     return bootstrapServers;
-  }
-
-  public int brokerCount() {
-    return brokers.size();
   }
 
   /**
@@ -185,7 +180,7 @@ public final class ForkedKafkaCluster implements AutoCloseable {
     } catch (IllegalStateException e) {
       // The JVM is shutting down already; the hook runs anyway.
     }
-    deleteQuietly(baseDir);
+    EmbeddedKafkaCluster.deleteQuietly(baseDir);
   }
 
   private Admin admin() {
@@ -208,24 +203,22 @@ public final class ForkedKafkaCluster implements AutoCloseable {
 
   private void awaitBrokers(long deadline) {
     try (Admin admin = admin()) {
-      while (true) {
-        try {
-          int seen = admin.describeCluster().nodes().get(1, TimeUnit.SECONDS).size();
-          if (seen == brokers.size()) {
-            return;
-          }
-        } catch (ExecutionException | TimeoutException e) {
-          // Not yet reachable; ask again.
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new EmbeddedKafkaException("Interrupted while waiting for the brokers", e);
-        }
-        if (System.nanoTime() - deadline > 0) {
-          throw new EmbeddedKafkaException(
-              "Timed out waiting for " + brokers.size() + " forked brokers to register");
-        }
-        sleep(50);
-      }
+      tasks.waitUntil(
+          brokers.size() + " forked brokers to register",
+          () -> registered(admin) == brokers.size(),
+          deadline);
+    }
+  }
+
+  /** How many brokers the controller has registered, or -1 while none answers. */
+  private static int registered(Admin admin) {
+    try {
+      return admin.describeCluster().nodes().get(1, TimeUnit.SECONDS).size();
+    } catch (ExecutionException | TimeoutException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new EmbeddedKafkaException("Interrupted while waiting for the brokers", e);
     }
   }
 
@@ -236,23 +229,6 @@ public final class ForkedKafkaCluster implements AutoCloseable {
   private void ensureOpen() {
     if (closed.get()) {
       throw new IllegalStateException("Forked Kafka cluster is closed");
-    }
-  }
-
-  static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new EmbeddedKafkaException("Interrupted while waiting for a forked Kafka node", e);
-    }
-  }
-
-  private static void deleteQuietly(Path dir) {
-    try {
-      Utils.delete(dir.toFile());
-    } catch (IOException | RuntimeException e) {
-      LOG.warn("Forked Kafka: could not delete {}", dir, e);
     }
   }
 }
