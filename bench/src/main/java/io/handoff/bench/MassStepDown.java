@@ -12,6 +12,7 @@ import io.handoff.spi.HostResources;
 import io.handoff.spi.LeadershipHandoffEmitter;
 import io.handoff.spi.LeadershipHandoffs;
 import io.handoff.spi.StepDown;
+import io.handoff.stamp.KafkaStampEmitter;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -52,9 +53,6 @@ public final class MassStepDown {
 
   /** The slack docs/PERFORMANCE.md holds a demotion to beyond the ack timeout. */
   static final long SLACK_MS = 200;
-
-  /** The name of the stamp emitter's sender thread (KafkaStampEmitter's, not public). */
-  private static final String SENDER_THREAD = "handoff-stamp-sender";
 
   private MassStepDown() {}
 
@@ -126,12 +124,12 @@ public final class MassStepDown {
             limit[r] = plainRecordsMs(host, downs);
             long brokers0 = kafka.brokersCpuNanos().getAsLong();
             long jvm0 = Cpu.processNanos();
-            long sender0 = Cpu.threadNanos(SENDER_THREAD);
+            long sender0 = Cpu.threadNanos(KafkaStampEmitter.SENDER_THREAD_NAME);
             long s = System.nanoTime();
             List<EmitOutcome> out = emitter.emitStepDowns(downs);
             stamps[r] = (System.nanoTime() - s) / 1e6;
             jvmCpu[r] = (Cpu.processNanos() - jvm0) / 1e6;
-            senderCpu[r] = (Cpu.threadNanos(SENDER_THREAD) - sender0) / 1e6;
+            senderCpu[r] = (Cpu.threadNanos(KafkaStampEmitter.SENDER_THREAD_NAME) - sender0) / 1e6;
             brokersCpu[r] = (kafka.brokersCpuNanos().getAsLong() - brokers0) / 1e6;
             acked = Math.min(acked, out.stream().filter(EmitOutcome::isAcked).count());
           }
@@ -165,18 +163,7 @@ public final class MassStepDown {
         List<EmitOutcome> out = emitter.emitStepDowns(downs);
         double ms = (System.nanoTime() - s) / 1e6;
         long timedOut = out.stream().filter(o -> o.status() == EmitStatus.TIMED_OUT).count();
-        MassStepDownRow r = rows[i];
-        rows[i] =
-            new MassStepDownRow(
-                r.partitions(),
-                r.stampsMs(),
-                r.acked(),
-                r.limitMs(),
-                r.brokersCpuMs(),
-                r.jvmCpuMs(),
-                r.senderCpuMs(),
-                ms,
-                timedOut);
+        rows[i] = rows[i].withUnreachable(ms, timedOut);
       }
     }
 

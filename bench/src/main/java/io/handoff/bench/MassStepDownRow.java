@@ -17,6 +17,20 @@ record MassStepDownRow(
     double unreachableMs,
     long timedOut) {
 
+  /** This row with the measurement against unreachable brokers, taken after the cluster is gone. */
+  MassStepDownRow withUnreachable(double ms, long timedOutStamps) {
+    return new MassStepDownRow(
+        partitions,
+        stampsMs,
+        acked,
+        limitMs,
+        brokersCpuMs,
+        jvmCpuMs,
+        senderCpuMs,
+        ms,
+        timedOutStamps);
+  }
+
   /** Prints the rows as a Markdown table, as docs/PERFORMANCE.md shows them. */
   static void print(MassStepDownRow[] rows, int topics, int repeats, boolean processes) {
     System.out.println();

@@ -60,6 +60,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class KafkaStampEmitter implements LeadershipHandoffEmitter {
 
+  /**
+   * The name of the emitter's sender thread, on which whatever may block in the Kafka client runs:
+   * what thread dumps and profilers show of the emitter's own work.
+   */
+  public static final String SENDER_THREAD_NAME = SenderThread.NAME;
+
   private static final Logger LOG = LoggerFactory.getLogger(KafkaStampEmitter.class);
 
   private final boolean enabled;
